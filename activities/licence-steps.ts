@@ -1,0 +1,37 @@
+import type { PrismaClient } from '../generated/prisma/client';
+import type { LicenceStage } from '../domain';
+
+/** One step of a licence's life to mirror into the read model. */
+export interface RecordLicenceStepInput {
+  licenceId: string;
+  /** Workflow id + step: a retried or replayed activity with the same key writes nothing new. */
+  idempotencyKey: string;
+  kind: string;
+  stage: LicenceStage;
+  /** ISO-8601 instant (UTC), from the workflow's clock. */
+  occurredAt: string;
+}
+
+/**
+ * Writes a licence step and the licence's new stage in one transaction, once per idempotency key.
+ *
+ * @returns `true` when this call wrote the step, `false` when it had been written before.
+ */
+export async function recordLicenceStep(prisma: PrismaClient, input: RecordLicenceStepInput): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const written = await tx.licenceEvent.createMany({
+      data: [
+        {
+          licenceId: input.licenceId,
+          idempotencyKey: input.idempotencyKey,
+          kind: input.kind,
+          occurredAt: new Date(input.occurredAt),
+        },
+      ],
+      skipDuplicates: true,
+    });
+    if (written.count === 0) return false;
+    await tx.licence.update({ where: { id: input.licenceId }, data: { stage: input.stage } });
+    return true;
+  });
+}

@@ -1,0 +1,99 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import type { PrismaClient } from '../generated/prisma/client';
+import { localDateOf, type LicenceStage } from '../domain';
+import { calendarDateOf, registerLicence } from '../services/licence-registration';
+import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
+import { ApiError } from './errors';
+import { defineRoute } from './routing';
+import { ErrorBody, LicenceIdParams, LicenceView, RegisterLicenceBody, RegistrationResult } from './schemas';
+
+export interface LicenceRoutesDependencies {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+}
+
+const json = (schema: unknown, description: string) => ({
+  description,
+  content: { 'application/json': { schema: schema as never } },
+});
+
+/** `POST /api/v1/licences` and `GET /api/v1/licences/{id}`. */
+export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDependencies): Router {
+  const router = Router();
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/api/v1/licences',
+      summary: 'Register an issued licence and start its reminders',
+      description:
+        'Idempotent on (bureau, licenceNumber): the same licence again answers 200 with the same body and starts nothing.',
+      tags: ['licences'],
+      body: RegisterLicenceBody,
+      responses: {
+        201: json(RegistrationResult, 'Registered; its workflow is running'),
+        200: json(RegistrationResult, 'Already registered with the same details'),
+        400: json(ErrorBody, 'Invalid input; every bad field is named'),
+        409: json(ErrorBody, 'Already registered with other details'),
+        415: json(ErrorBody, 'The body is not JSON'),
+        422: json(ErrorBody, 'The licence type has no expiry'),
+      },
+    },
+    async ({ body }) => {
+      const outcome = await registerLicence(deps, body);
+      return { status: outcome.created ? 201 : 200, body: outcome.result };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/licences/{id}',
+      summary: "A licence with its workflow's live stage",
+      tags: ['licences'],
+      params: LicenceIdParams,
+      responses: {
+        200: json(LicenceView, 'The licence'),
+        400: json(ErrorBody, 'The id is not a licence id'),
+        404: json(ErrorBody, 'No such licence'),
+      },
+    },
+    async ({ params }) => {
+      const row = await deps.prisma.licence.findUnique({
+        where: { id: params.id },
+        include: { bureau: true, catalogueEntry: { include: { department: true } } },
+      });
+      if (!row) throw ApiError.notFound(`Licence ${params.id}`);
+      const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
+      const view: LicenceView = {
+        id: row.id,
+        workflowId: row.workflowId,
+        bureau: row.bureauCode,
+        licenceNumber: row.licenceNumber,
+        licenceType: {
+          code: row.catalogueEntry.code,
+          name: row.catalogueEntry.licenceName,
+          department: row.catalogueEntry.department.name,
+        },
+        holder: { name: row.holderName, idNumber: row.holderIdNumber },
+        contact: { name: row.contactName, phone: row.contactPhone, address: row.contactAddress },
+        issuedOn: calendarDateOf(row.issuedOn),
+        expiresOn: calendarDateOf(row.expiresOn),
+        reminderWindowOpensOn: localDateOf(status.reminderWindowOpensAt, row.bureau.timeZone),
+        stage: status.stage satisfies LicenceStage,
+        nextAction: status.nextAction,
+        steps: status.steps,
+      };
+      return { status: 200, body: view };
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,89 @@
+import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import { z, type ZodType } from 'zod';
+import { ApiError, fieldProblems, type FieldProblem } from './errors';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/** A route's contract: the same zod schemas validate requests, type handlers and describe the API. */
+export interface RouteSpec<
+  TParams extends ZodType = ZodType,
+  TQuery extends ZodType = ZodType,
+  TBody extends ZodType = ZodType,
+> {
+  method: Method;
+  /** OpenAPI-style path (`/api/v1/licences/{id}`); express's `:id` form is derived from it. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  params?: TParams;
+  query?: TQuery;
+  body?: TBody;
+  responses: RouteConfig['responses'];
+}
+
+/** The validated parts of a request, typed by the route's schemas. */
+export interface ValidRequest<TParams, TQuery, TBody> {
+  params: TParams;
+  query: TQuery;
+  body: TBody;
+  raw: Request;
+}
+
+/** What a handler answers: a status and a JSON body. */
+export interface Reply {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * Registers a route on an express router and in the OpenAPI registry from one spec. The handler
+ * only runs on input that every schema accepted; otherwise the answer is 400 naming each field.
+ */
+export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBody extends ZodType>(
+  router: Router,
+  registry: OpenAPIRegistry,
+  spec: RouteSpec<TParams, TQuery, TBody>,
+  handler: (request: ValidRequest<z.output<TParams>, z.output<TQuery>, z.output<TBody>>) => Promise<Reply>,
+): void {
+  registry.registerPath({
+    method: spec.method,
+    path: spec.path,
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags,
+    request: {
+      ...(spec.params ? { params: spec.params as never } : {}),
+      ...(spec.query ? { query: spec.query as never } : {}),
+      ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
+    },
+    responses: spec.responses,
+  });
+  const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
+  router[spec.method](expressPath, async (req: Request, res: Response) => {
+    if (spec.body && !req.is('application/json')) {
+      throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON.', [
+        { path: 'content-type', message: 'must be application/json' },
+      ]);
+    }
+    const problems: FieldProblem[] = [];
+    const parsed = {
+      params: parsePart(spec.params, req.params, 'params', problems),
+      query: parsePart(spec.query, req.query, 'query', problems),
+      body: parsePart(spec.body, req.body, undefined, problems),
+    };
+    if (problems.length > 0) throw ApiError.invalid(problems);
+    const valid = parsed as { params: z.output<TParams>; query: z.output<TQuery>; body: z.output<TBody> };
+    const reply = await handler({ ...valid, raw: req });
+    res.status(reply.status).json(reply.body);
+  });
+}
+
+function parsePart(schema: ZodType | undefined, value: unknown, where: string | undefined, problems: FieldProblem[]) {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  problems.push(...fieldProblems(result.error, where));
+  return undefined;
+}

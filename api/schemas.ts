@@ -1,0 +1,121 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { isCalendarDate, LICENCE_STAGES } from '../domain';
+
+extendZodWithOpenApi(z);
+
+// Control characters have no place in names, numbers or addresses, and would garble the
+// ledger exports and SMS templates.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+
+export const CalendarDateSchema = z
+  .string()
+  .refine(isCalendarDate, 'must be a real date written YYYY-MM-DD, e.g. 2027-05-31')
+  .openapi({ format: 'date', example: '2027-05-31' });
+
+export const PhoneSchema = z
+  .string()
+  .trim()
+  .regex(
+    /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/,
+    'must be a mainland mobile number (11 digits starting with 1) or a landline with its area code, e.g. 0631-5201234',
+  )
+  .openapi({ example: '13800138000' });
+
+export const ResidentIdSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
+  .openapi({ example: '371002199001011234' });
+
+export const StageSchema = z.enum(LICENCE_STAGES).openapi('LicenceStage');
+
+export const RegisterLicenceBody = z
+  .strictObject({
+    bureau: text(64).openapi({ description: 'Bureau code', example: 'weihai' }),
+    licenceNumber: text(64).openapi({ description: '证照编号, unique within the bureau', example: '鲁威药经2023001' }),
+    licenceType: text(100).openapi({
+      description: "The catalogue's licence name (证照名称) or its code",
+      example: '药品经营许可证',
+    }),
+    holder: z.strictObject({
+      name: text(200).openapi({ description: '证照持有单位（个人）', example: '威海康宁大药房有限公司' }),
+      idNumber: ResidentIdSchema.optional(),
+    }),
+    contact: z.strictObject({
+      name: text(100).openapi({ description: '联系人', example: '张敏' }),
+      phone: PhoneSchema,
+      address: text(500).optional(),
+    }),
+    issuedOn: CalendarDateSchema.openapi({ description: 'Issue date on the bureau calendar' }),
+    expiresOn: CalendarDateSchema.openapi({ description: '期满日期: the last valid day' }),
+  })
+  .superRefine((body, context) => {
+    if (isCalendarDate(body.issuedOn) && isCalendarDate(body.expiresOn) && body.expiresOn <= body.issuedOn) {
+      context.addIssue({
+        code: 'custom',
+        path: ['expiresOn'],
+        message: `must be after issuedOn (${body.issuedOn})`,
+      });
+    }
+  })
+  .openapi('RegisterLicence');
+export type RegisterLicenceBody = z.infer<typeof RegisterLicenceBody>;
+
+export const RegistrationResult = z
+  .object({
+    id: z.string().openapi({ description: 'Licence id in this engine' }),
+    workflowId: z.string().openapi({ example: 'licence/weihai/鲁威药经2023001' }),
+    stage: StageSchema,
+    reminderWindowOpensOn: CalendarDateSchema,
+  })
+  .openapi('RegistrationResult');
+export type RegistrationResult = z.infer<typeof RegistrationResult>;
+
+export const LicenceIdParams = z.object({ id: z.uuid('must be a licence id (a UUID)') });
+
+const StepSchema = z.object({ kind: z.string(), at: z.iso.datetime() });
+
+export const LicenceView = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    bureau: z.string(),
+    licenceNumber: z.string(),
+    licenceType: z.object({ code: z.string(), name: z.string(), department: z.string() }),
+    holder: z.object({ name: z.string(), idNumber: z.string().nullable() }),
+    contact: z.object({ name: z.string(), phone: z.string(), address: z.string().nullable() }),
+    issuedOn: CalendarDateSchema,
+    expiresOn: CalendarDateSchema,
+    reminderWindowOpensOn: CalendarDateSchema,
+    stage: StageSchema.openapi({ description: "The workflow's live stage (from a query)" }),
+    nextAction: z.object({ kind: z.string(), dueAt: z.iso.datetime() }).nullable(),
+    steps: z.array(StepSchema),
+  })
+  .openapi('Licence');
+export type LicenceView = z.infer<typeof LicenceView>;
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string(),
+      fields: z.array(z.object({ path: z.string(), message: z.string() })),
+    }),
+  })
+  .openapi('Error');
+
+export const HealthBody = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    checks: z.object({ database: z.string(), temporal: z.string() }),
+  })
+  .openapi('Health');

@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the whole engine on one machine. Embedded defaults (Temporal dev server, PGlite)
+ * unless TEMPORAL_ADDRESS / DATABASE_URL name external ones. Ctrl-C or SIGTERM stops it cleanly.
+ */
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { ConfigError, loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { startSystem } from '../runtime/system';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const temporalLogLevel: LogLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
+  Runtime.install({
+    logger: new DefaultLogger(temporalLogLevel, (entry) => {
+      const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug';
+      logger[level]({ component: 'temporal-worker', ...entry.meta }, entry.message);
+    }),
+  });
+
+  const system = await startSystem(config, logger);
+  logger.info({ api: system.apiUrl, temporal: system.temporalAddress, temporalUi: system.temporalUiUrl }, 'engine started');
+  process.stdout.write(
+    [
+      '',
+      `  API            ${system.apiUrl}   (OpenAPI: ${system.apiUrl}/openapi.json, health: ${system.apiUrl}/healthz)`,
+      `  Temporal       ${system.temporalAddress}`,
+      ...(system.temporalUiUrl ? [`  Temporal UI    ${system.temporalUiUrl}`] : []),
+      '  Stop with Ctrl-C.',
+      '',
+    ].join('\n') + '\n',
+  );
+
+  let stopping = false;
+  const stop = async (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    await system.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  system.workerDone.catch(async (error: unknown) => {
+    logger.fatal({ err: error }, 'worker failed');
+    await system.stop();
+    process.exit(1);
+  });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(`Could not start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  process.exit(1);
+});

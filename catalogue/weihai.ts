@@ -1,0 +1,35 @@
+import type { SeedBureau } from './seed-types';
+
+/** 威海市行政审批服务局's catalogue (目录), as published; spaces left by the PDF's line breaks removed. */
+export const WEIHAI: SeedBureau = {
+  code: 'weihai',
+  name: '威海市行政审批服务局',
+  timeZone: 'Asia/Shanghai',
+  catalogue: [
+    { code: 'WH01', department: '市场准入二科', approvalItem: '药品经营(零售)许可', licenceName: '药品经营许可证', validityText: '5年' },
+    { code: 'WH02', department: '市场准入二科', approvalItem: '食品生产许可', licenceName: '食品生产许可证', validityText: '5年' },
+    { code: 'WH03', department: '市场准入二科', approvalItem: '第三类医疗器械经营许可', licenceName: '医疗器械经营许可证', validityText: '5年' },
+    { code: 'WH04', department: '经管二科', approvalItem: '道路危险货物运输经营许可', licenceName: '道路危险货物运输经营许可证', validityText: '4年' },
+    { code: 'WH05', department: '经管二科', approvalItem: '巡游出租汽车客运经营许可', licenceName: '巡游出租汽车客运经营许可证', validityText: '4年' },
+    { code: 'WH06', department: '经管二科', approvalItem: '道路客运站经营许可', licenceName: '道路客运站经营许可证', validityText: '4年' },
+    { code: 'WH07', department: '经管二科', approvalItem: '国内水路运输经营许可', licenceName: '国内水路运输经营许可证', validityText: '5年' },
+    { code: 'WH08', department: '经管二科', approvalItem: '道路运输车辆营运证和客运标志牌配发、换发、补发', licenceName: '道路运输车辆营运证', validityText: '3年' },
+    { code: 'WH09', department: '社会民生科', approvalItem: '社会团体登记', licenceName: '社会团体法人登记证书', validityText: '3至5年' },
+    { code: 'WH10', department: '社会民生科', approvalItem: '民办非企业单位成立', licenceName: '民办非企业单位登记证书', validityText: '4年' },
+    { code: 'WH11', department: '社会民生科', approvalItem: '基金会设立', licenceName: '基金会法人登记证书', validityText: '4年' },
+    { code: 'WH12', department: '社会民生科', approvalItem: '医疗机构设置审批及执业登记', licenceName: '医疗机构执业许可证', validityText: '3-5年' },
+    { code: 'WH13', department: '社会民生科', approvalItem: '护士执业注册', licenceName: '护士执业证书', validityText: '5年' },
+    { code: 'WH14', department: '社会民生科', approvalItem: '麻醉药品印鉴卡', licenceName: '麻醉药品、第一类精神药品购用印鉴卡', validityText: '3年' },
+    { code: 'WH15', department: '综合事务科', approvalItem: '外国人来华工作许可', licenceName: '外国人来华工作许可证', validityText: '2至5年,1年(C类)' },
+    { code: 'WH16', department: '经管一科', approvalItem: '城镇污水排入排水许可', licenceName: '城镇污水排入排水管网许可证', validityText: '5年' },
+    { code: 'WH17', department: '经管一科', approvalItem: '种畜禽生产经营许可', licenceName: '种畜禽生产经营许可证', validityText: '3年' },
+    { code: 'WH18', department: '经管一科', approvalItem: '农药经营许可', licenceName: '农药经营许可证', validityText: '5年' },
+    { code: 'WH19', department: '经管一科', approvalItem: '对外劳务合作经营资格核准', licenceName: '中华人民共和国对外劳务合作经营资格证书', validityText: '6年' },
+    { code: 'WH20', department: '经管一科', approvalItem: '取水许可', licenceName: '取水许可证', validityText: '5年' },
+    { code: 'WH21', department: '投资一科', approvalItem: '海域使用权续期审批', licenceName: '海域使用权证', validityText: '无' },
+    { code: 'WH22', department: '综合事务科', approvalItem: '人力资源许可', licenceName: '人力资源许可证', validityText: '5年' },
+    { code: 'WH23', department: '综合事务科', approvalItem: '劳务派遣经营许可', licenceName: '劳务派遣经营许可证', validityText: '3年' },
+    { code: 'WH24', department: '综合事务科', approvalItem: '印刷经营许可', licenceName: '印刷经营许可证', validityText: '3年' },
+    { code: 'WH25', department: '综合事务科', approvalItem: '民办职业培训机构审批', licenceName: '民办学校办学许可证', validityText: '3年' },
+  ],
+};

@@ -1,0 +1,6 @@
+// Pure domain rules shared by workflows and the API. Nothing here may import Node built-ins,
+// do I/O or read the clock: workflows replay this code and must get the same answers.
+export * from './calendar-date';
+export * from './licence';
+export * from './reminder-window';
+export * from './personal-data';

@@ -1,0 +1,14 @@
+/**
+ * Where a licence stands in its reminder lifecycle. The workflow owns the stage; the read model
+ * mirrors it.
+ */
+export const LICENCE_STAGES = ['awaiting_window', 'window_open', 'expired'] as const;
+export type LicenceStage = (typeof LICENCE_STAGES)[number];
+
+/**
+ * The workflow id of a licence. One workflow per (bureau, licence number) is what makes a
+ * repeated registration idempotent.
+ */
+export function licenceWorkflowId(bureau: string, licenceNumber: string): string {
+  return `licence/${bureau}/${licenceNumber}`;
+}

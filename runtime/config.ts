@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** The embedded database folder used when DATABASE_URL is not set. */
+export function defaultDatabaseUrl(dataDir = '.data'): string {
+  return `pglite:${path.join(dataDir, 'pglite')}`;
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+
+const environmentSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|pglite:)/, 'must start with postgresql:// or pglite:')
+    .optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:/\s]+:\d+$/, 'must be host:port, e.g. temporal.internal:7233')
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('licence-reminders'),
+  TEMPORAL_CLI: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Settings of one process, parsed from the environment once at start-up. */
+export type AppConfig = z.infer<typeof environmentSchema> & {
+  /** `DATABASE_URL`, or the embedded folder under `DATA_DIR`. */
+  databaseUrl: string;
+  /** Whether this process must start its own Temporal dev server. */
+  embeddedTemporal: boolean;
+};
+
+/** Raised when an environment variable is malformed; the message names every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the process environment.
+ *
+ * @throws ConfigError listing each bad variable with what it must look like.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = environmentSchema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const settings = parsed.data;
+  return {
+    ...settings,
+    databaseUrl: settings.DATABASE_URL ?? defaultDatabaseUrl(settings.DATA_DIR),
+    embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
+  };
+}

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Makes every tool the project needs, idempotently, cached under .tools/ (ignored by git).
+#
+#   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
+#   scripts/setup.sh --run    the same (npm start calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server and PostgreSQL (npm test calls this)
+#
+# When something cannot be made, it says what is missing and how to provide it, and exits 1.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools="$root/.tools"
+mode="${1:---run}"
+temporal_cli_version="1.5.1"
+mkdir -p "$tools/bin"
+
+say() { printf 'setup: %s\n' "$*"; }
+missing() { printf 'setup: MISSING: %s\n' "$*" >&2; exit 1; }
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+check_node() {
+  [ -d "$root/node_modules/@temporalio/worker" ] && [ -d "$root/generated/prisma" ] ||
+    missing "the npm dependencies are not installed: run 'npm ci' in $root first."
+}
+
+# The Temporal CLI has no npm package: TEMPORAL_CLI, else 'temporal' on PATH, else built with Go.
+ensure_temporal_cli() {
+  local cached="$tools/bin/temporal"
+  if [ -n "${TEMPORAL_CLI:-}" ]; then
+    [ -x "$TEMPORAL_CLI" ] || missing "TEMPORAL_CLI=$TEMPORAL_CLI is not an executable file."
+    ln -sf "$TEMPORAL_CLI" "$cached"
+    return
+  fi
+  if [ -x "$cached" ] && "$cached" --version >/dev/null 2>&1; then return; fi
+  if command -v temporal >/dev/null 2>&1; then
+    ln -sf "$(command -v temporal)" "$cached"
+    return
+  fi
+  command -v go >/dev/null 2>&1 ||
+    missing "the Temporal CLI. Install Go 1.23 or newer (so that 'go install' can build it) or set TEMPORAL_CLI to a temporal binary."
+  say "building the Temporal CLI v$temporal_cli_version with go install (a few minutes, once)…"
+  GOBIN="$tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@v$temporal_cli_version" ||
+    missing "the Temporal CLI: 'go install github.com/temporalio/cli/cmd/temporal@v$temporal_cli_version' failed (see above); is the Go module proxy reachable?"
+  say "Temporal CLI ready: $("$cached" --version | head -1)"
+}
+
+ensure_java_and_maven() {
+  if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then return; fi
+  if can_apt; then
+    say "installing Java and Maven from Debian's packages…"
+    apt_install default-jre-headless maven
+    return
+  fi
+  missing "Java 17+ and Maven are needed for Temporal's time-skipping test server. Install them (Debian: apt-get install default-jre-headless maven)."
+}
+
+# Temporal's Java time-skipping test server, fetched from Maven Central by tools/temporal-test-server/pom.xml.
+ensure_test_server() {
+  local lib="$tools/temporal-test-server/lib" pom="$root/tools/temporal-test-server/pom.xml"
+  local stamp="$tools/temporal-test-server/pom.sha256"
+  local want
+  want=$(sha256sum "$pom" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && ls "$lib"/temporal-test-server-*.jar >/dev/null 2>&1; then return; fi
+  ensure_java_and_maven
+  say "fetching Temporal's Java test server from Maven Central…"
+  rm -rf "$lib"
+  mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$lib" ||
+    missing "Temporal's test server: Maven could not fetch io.temporal:temporal-test-server (see above)."
+  echo "$want" >"$stamp"
+}
+
+# PostgreSQL server binaries from Debian's packages, for the tests that run against a real server.
+ensure_postgres() {
+  if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then return; fi
+  if can_apt; then
+    say "installing PostgreSQL from Debian's packages…"
+    apt_install postgresql
+    return
+  fi
+  missing "PostgreSQL server binaries (initdb, pg_ctl). Install them (Debian: apt-get install postgresql)."
+}
+
+check_node
+ensure_temporal_cli
+case "$mode" in
+  --run) ;;
+  --test)
+    ensure_test_server
+    ensure_postgres
+    ;;
+  *) missing "unknown option '$mode': use --run or --test." ;;
+esac

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import { licenceWorkflowId, localDateOf, reminderWindowOpensAt, type LicenceStage } from '../domain';
+import { ApiError, type FieldProblem } from '../api/errors';
+import type { RegisterLicenceBody, RegistrationResult } from '../api/schemas';
+import { licenceWorkflow } from '../workflows';
+import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
+import {
+  LICENCE_BUREAU,
+  LICENCE_DEPARTMENT,
+  LICENCE_EXPIRES_ON,
+  LICENCE_STAGE,
+  LICENCE_TYPE,
+} from '../workflows/search-attributes';
+
+/** What registration needs: the read model, Temporal, and the worker's task queue. */
+export interface RegistrationDependencies {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** A registration's answer and whether it created the licence. */
+export interface RegistrationOutcome {
+  created: boolean;
+  result: RegistrationResult;
+}
+
+const licenceInclude = { bureau: true, catalogueEntry: { include: { department: true } } } as const;
+type LicenceRow = Prisma.LicenceGetPayload<{ include: typeof licenceInclude }>;
+
+/**
+ * Registers an issued licence and starts its workflow, idempotently on (bureau, licence number):
+ * the same licence again returns the existing registration and starts nothing. The row is written
+ * before the workflow starts; a repeat after a crash between the two starts the missing workflow.
+ *
+ * @throws ApiError 400 naming an unknown bureau or licence type, 409 when the licence is already
+ *   registered with different details, 422 when its type has no expiry (有效期 `无`).
+ */
+export async function registerLicence(deps: RegistrationDependencies, body: RegisterLicenceBody): Promise<RegistrationOutcome> {
+  const entry = await resolveCatalogueEntry(deps.prisma, body.bureau, body.licenceType);
+  const existing = await findLicence(deps.prisma, body.bureau, body.licenceNumber);
+  if (existing) return { created: false, result: await confirmExisting(deps, existing, body) };
+
+  const opensAt = reminderWindowOpensAt(body.expiresOn, entry.reminderLeadMonths, entry.bureau.timeZone);
+  let row: LicenceRow;
+  try {
+    row = await deps.prisma.licence.create({
+      data: {
+        id: randomUUID(),
+        bureauCode: body.bureau,
+        licenceNumber: body.licenceNumber,
+        catalogueEntryId: entry.id,
+        holderName: body.holder.name,
+        holderIdNumber: body.holder.idNumber ?? null,
+        contactName: body.contact.name,
+        contactPhone: body.contact.phone,
+        contactAddress: body.contact.address ?? null,
+        issuedOn: dateColumn(body.issuedOn),
+        expiresOn: dateColumn(body.expiresOn),
+        workflowId: licenceWorkflowId(body.bureau, body.licenceNumber),
+        stage: 'awaiting_window' satisfies LicenceStage,
+        reminderWindowOpensAt: opensAt.toJSDate(),
+      },
+      include: licenceInclude,
+    });
+  } catch (error) {
+    // Two identical registrations raced: the loser answers as a repeat.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      const winner = await findLicence(deps.prisma, body.bureau, body.licenceNumber);
+      if (winner) return { created: false, result: await confirmExisting(deps, winner, body) };
+    }
+    throw error;
+  }
+  await ensureWorkflow(deps, row);
+  return { created: true, result: toResult(row) };
+}
+
+async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, licenceType: string) {
+  const bureau = await prisma.bureau.findUnique({ where: { code: bureauCode } });
+  const problems: FieldProblem[] = [];
+  if (!bureau) {
+    const known = (await prisma.bureau.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((b) => b.code);
+    problems.push({ path: 'bureau', message: `unknown bureau "${bureauCode}"; known bureaus: ${known.join(', ')}` });
+    problems.push({ path: 'licenceType', message: 'cannot be checked until bureau is known' });
+    throw ApiError.invalid(problems);
+  }
+  const candidates = await prisma.catalogueEntry.findMany({
+    where: { bureauCode, OR: [{ code: licenceType }, { licenceName: licenceType }] },
+    include: { bureau: true },
+  });
+  if (candidates.length === 0) {
+    throw ApiError.invalid([
+      {
+        path: 'licenceType',
+        message: `"${licenceType}" is not in ${bureauCode}'s catalogue; use a licence name (证照名称) or code from GET /api/v1/catalogue?bureau=${bureauCode}`,
+      },
+    ]);
+  }
+  if (candidates.length > 1) {
+    throw ApiError.invalid([
+      {
+        path: 'licenceType',
+        message: `"${licenceType}" names several catalogue entries (${candidates.map((c) => c.code).join(', ')}); send the code instead`,
+      },
+    ]);
+  }
+  const entry = candidates[0]!;
+  if (!entry.remindersEnabled) {
+    throw new ApiError(422, 'no_expiry', `${entry.licenceName} has no validity period (有效期 ${entry.validityText}); it gets no reminders`, [
+      { path: 'licenceType', message: 'this licence type does not expire, so it is not registered for reminders' },
+    ]);
+  }
+  return entry;
+}
+
+function findLicence(prisma: PrismaClient, bureauCode: string, licenceNumber: string): Promise<LicenceRow | null> {
+  return prisma.licence.findUnique({
+    where: { bureauCode_licenceNumber: { bureauCode, licenceNumber } },
+    include: licenceInclude,
+  });
+}
+
+async function confirmExisting(deps: RegistrationDependencies, row: LicenceRow, body: RegisterLicenceBody): Promise<RegistrationResult> {
+  const differences = registeredDifferences(row, body);
+  if (differences.length > 0) {
+    throw new ApiError(
+      409,
+      'licence_already_registered',
+      `Licence ${body.licenceNumber} is already registered with other details; correct it with PATCH /api/v1/licences/${row.id}`,
+      differences,
+    );
+  }
+  await ensureWorkflow(deps, row);
+  return toResult(row);
+}
+
+function registeredDifferences(row: LicenceRow, body: RegisterLicenceBody): FieldProblem[] {
+  const registered: Record<string, string | null> = {
+    licenceType: row.catalogueEntry.code,
+    'holder.name': row.holderName,
+    'holder.idNumber': row.holderIdNumber,
+    'contact.name': row.contactName,
+    'contact.phone': row.contactPhone,
+    'contact.address': row.contactAddress,
+    issuedOn: calendarDateOf(row.issuedOn),
+    expiresOn: calendarDateOf(row.expiresOn),
+  };
+  const sent: Record<string, string | null> = {
+    licenceType: [row.catalogueEntry.code, row.catalogueEntry.licenceName].includes(body.licenceType)
+      ? row.catalogueEntry.code
+      : body.licenceType,
+    'holder.name': body.holder.name,
+    'holder.idNumber': body.holder.idNumber ?? null,
+    'contact.name': body.contact.name,
+    'contact.phone': body.contact.phone,
+    'contact.address': body.contact.address ?? null,
+    issuedOn: body.issuedOn,
+    expiresOn: body.expiresOn,
+  };
+  return Object.keys(registered)
+    .filter((path) => registered[path] !== sent[path])
+    .map((path) => ({ path, message: 'differs from the registered licence' }));
+}
+
+/**
+ * Starts the licence's workflow unless it exists: a running one is kept as is, and a closed one
+ * is not started again.
+ */
+async function ensureWorkflow(deps: RegistrationDependencies, row: LicenceRow): Promise<void> {
+  const entry = row.catalogueEntry;
+  const input: LicenceWorkflowInput = {
+    licenceId: row.id,
+    bureau: row.bureauCode,
+    licenceNumber: row.licenceNumber,
+    licenceType: entry.code,
+    department: entry.department.name,
+    expiresOn: calendarDateOf(row.expiresOn),
+    reminderLeadMonths: entry.reminderLeadMonths,
+    timeZone: row.bureau.timeZone,
+  };
+  try {
+    await deps.temporal.workflow.start(licenceWorkflow, {
+      workflowId: row.workflowId,
+      taskQueue: deps.taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: LICENCE_BUREAU, value: input.bureau },
+        { key: LICENCE_DEPARTMENT, value: input.department },
+        { key: LICENCE_TYPE, value: input.licenceType },
+        { key: LICENCE_EXPIRES_ON, value: row.expiresOn },
+        { key: LICENCE_STAGE, value: 'awaiting_window' },
+      ],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+}
+
+function toResult(row: LicenceRow): RegistrationResult {
+  return {
+    id: row.id,
+    workflowId: row.workflowId,
+    stage: row.stage as LicenceStage,
+    reminderWindowOpensOn: localDateOf(row.reminderWindowOpensAt, row.bureau.timeZone),
+  };
+}
+
+/** `@db.Date` columns hold a calendar day; Prisma carries it as midnight UTC. */
+export function dateColumn(date: string): Date {
+  return new Date(`${date}T00:00:00.000Z`);
+}
+
+export function calendarDateOf(column: Date): string {
+  return column.toISOString().slice(0, 10);
+}

@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from '../runtime/config';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      databaseUrl: 'pglite:.data/pglite',
+      embeddedTemporal: true,
+      TEMPORAL_NAMESPACE: 'default',
+    });
+  });
+
+  it('uses an external Temporal and PostgreSQL when both are named', () => {
+    const config = loadConfig({ TEMPORAL_ADDRESS: 'temporal:7233', DATABASE_URL: 'postgresql://app@db:5432/licences' });
+    expect(config.embeddedTemporal).toBe(false);
+    expect(config.databaseUrl).toBe('postgresql://app@db:5432/licences');
+  });
+
+  it('names every malformed variable and what it must look like', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', TEMPORAL_ADDRESS: 'http://temporal', DATABASE_URL: 'mysql://x' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT:/);
+    expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(message).toMatch(/DATABASE_URL: must start with postgresql:\/\/ or pglite:/);
+  });
+});

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../runtime/config';
+import { createLogger } from '../../runtime/logger';
+import { startSystem, type RunningSystem } from '../../runtime/system';
+import { TEMPORAL_CLI } from './paths';
+import { freePort } from './temporal';
+
+/** The whole engine as `npm start` runs it, on free ports and a throwaway data folder. */
+export interface TestSystem extends RunningSystem {
+  dataDir: string;
+  env: Record<string, string>;
+  /** Sends a JSON request to the API. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
+}
+
+/**
+ * Starts the engine with its embedded Temporal dev server. `databaseUrl` picks the database
+ * (default: embedded PGlite in the data folder).
+ */
+export async function startTestSystem(options: { databaseUrl?: string; dataDir?: string; temporalAddress?: string } = {}): Promise<TestSystem> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'licence-system-'));
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    TEMPORAL_CLI,
+    TEMPORAL_TASK_QUEUE: 'licence-reminders-test',
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.temporalAddress ? { TEMPORAL_ADDRESS: options.temporalAddress } : {}),
+  };
+  const system = await startSystem(loadConfig(env), createLogger('silent'));
+  return {
+    ...system,
+    dataDir,
+    env,
+    async request(method, requestPath, body, headers = {}) {
+      const response = await fetch(`${system.apiUrl}${requestPath}`, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Not JSON: keep the text for the assertion message.
+      }
+      return { status: response.status, body: parsed };
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: export every workflow function and nothing with side effects.
+export { licenceWorkflow } from './licence-workflow';
