@@ -6,6 +6,7 @@ extendZodWithOpenApi(z);
 
 // Control characters have no place in names, numbers or addresses, and would garble the
 // ledger exports and SMS templates.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 const text = (max: number) =>

@@ -11,7 +11,8 @@ import { freePort } from './temporal';
 export interface TestSystem extends RunningSystem {
   dataDir: string;
   env: Record<string, string>;
-  /** Sends a JSON request to the API. */
+  /** Sends a JSON request to the API; the body is whatever JSON came back. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
 }
 
