@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  API            ${system.apiUrl}   (OpenAPI: ${system.apiUrl}/openapi.json, health: ${system.apiUrl}/healthz)`,
+      ...(system.apiUrl
+        ? [`  API            ${system.apiUrl}   (OpenAPI: ${system.apiUrl}/openapi.json, health: ${system.apiUrl}/healthz)`]
+        : ['  API            not in this process (ROLE=worker)']),
       `  Temporal       ${system.temporalAddress}`,
       ...(system.temporalUiUrl ? [`  Temporal UI    ${system.temporalUiUrl}`] : []),
       '  Stop with Ctrl-C.',

@@ -25,6 +25,8 @@ const environmentSchema = z.object({
   TEMPORAL_CLI: z.string().min(1).optional(),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  /** `all` runs the API and the worker in one process; production may run them apart. */
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -54,9 +56,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const settings = parsed.data;
+  const databaseUrl = settings.DATABASE_URL ?? defaultDatabaseUrl(settings.DATA_DIR);
+  if (settings.ROLE !== 'all' && databaseUrl.startsWith('pglite:')) {
+    throw new ConfigError(
+      `Invalid environment:\n  ROLE: "${settings.ROLE}" needs a PostgreSQL DATABASE_URL; the embedded database serves one process, so use ROLE=all`,
+    );
+  }
   return {
     ...settings,
-    databaseUrl: settings.DATABASE_URL ?? defaultDatabaseUrl(settings.DATA_DIR),
+    databaseUrl,
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
   };
 }

@@ -15,7 +15,8 @@ import { startDevServer, type DevServer } from './temporal-dev-server';
 
 /** The running engine: API, worker and whatever embedded parts it started. */
 export interface RunningSystem {
-  apiUrl: string;
+  /** Where the API listens; unset when this process runs only the worker. */
+  apiUrl?: string;
   temporalAddress: string;
   /** The Temporal Web UI, when this process started the dev server. */
   temporalUiUrl?: string;
@@ -23,7 +24,7 @@ export interface RunningSystem {
   database: Database;
   /** Stops the API, lets the worker finish in-flight work, then closes everything it opened. */
   stop(): Promise<void>;
-  /** Settles when the worker stops on its own (a fatal error) or through `stop()`. */
+  /** Settles when the worker stops on its own (a fatal error) or through `stop()`; never without a worker. */
   workerDone: Promise<void>;
 }
 
@@ -75,32 +76,38 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       const added = await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
       if (added.length > 0) logger.info({ added }, 'search attributes registered');
     }
-    const workerConnection = await connectWorker(temporalAddress);
-    cleanups.push(() => workerConnection.close());
-    const worker = await createLicenceWorker({
-      connection: workerConnection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      prisma: database.prisma,
-    });
-    const workerDone = worker.run();
-    cleanups.push(async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerDone.catch(() => undefined);
-    });
+    let workerDone: Promise<void> = new Promise(() => {});
+    if (config.ROLE !== 'api') {
+      const workerConnection = await connectWorker(temporalAddress);
+      cleanups.push(() => workerConnection.close());
+      const worker = await createLicenceWorker({
+        connection: workerConnection,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        prisma: database.prisma,
+      });
+      const running = worker.run();
+      workerDone = running;
+      cleanups.push(async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running.catch(() => undefined);
+      });
+    }
 
-    const app = createApp({
-      prisma: database.prisma,
-      temporal: temporal.client,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
-      logger,
-    });
-    const server = await listen(app, config.HOST, config.PORT);
-    cleanups.push(() => close(server));
-    const { port } = server.address() as AddressInfo;
-
+    let apiUrl: string | undefined;
+    if (config.ROLE !== 'worker') {
+      const app = createApp({
+        prisma: database.prisma,
+        temporal: temporal.client,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        logger,
+      });
+      const server = await listen(app, config.HOST, config.PORT);
+      cleanups.push(() => close(server));
+      apiUrl = `http://${config.HOST}:${(server.address() as AddressInfo).port}`;
+    }
     return {
-      apiUrl: `http://${config.HOST}:${port}`,
+      apiUrl,
       temporalAddress,
       temporalUiUrl: devServer?.uiUrl,
       database,

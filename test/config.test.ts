@@ -31,4 +31,9 @@ describe('loadConfig', () => {
     expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
     expect(message).toMatch(/DATABASE_URL: must start with postgresql:\/\/ or pglite:/);
   });
+
+  it('refuses to split the API and the worker over the embedded database', () => {
+    expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: "worker" needs a PostgreSQL DATABASE_URL/);
+    expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgresql://db/licences' }).ROLE).toBe('worker');
+  });
 });
