@@ -7,6 +7,9 @@ import { licenceWorkflow } from '../../workflows';
 import { licenceStatusQuery, type LicenceWorkflowInput } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from '../support/paths';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
 
 const TASK_QUEUE = 'licence-workflow-test';
 const DAY = 24 * 60 * 60 * 1000;
