@@ -1,22 +1,37 @@
-import type { PrismaClient } from '../generated/prisma/client';
-import { recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
-
-/** What activities need from the process that hosts them. */
-export interface ActivityDependencies {
-  prisma: PrismaClient;
-}
+import type { ActivityDependencies } from './dependencies';
+import { deliverAutoPrompt, prepareLetter, sendReminderSms } from './channels';
+import { cancelOpenTasks, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
+import { raiseAlert, recordClosure, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
+import { listRegulators, loadReminderPlan } from './reminder-plan';
+import { pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type PushDecisionInput } from './renewals';
+import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 
 /**
- * Binds the activities to their dependencies. Workflows import only the type of the result.
+ * Binds the activities to their dependencies. Every activity is idempotent by an explicit key
+ * (workflow id + step) or by the natural key of what it writes. Workflows import only the type.
  */
-export function createLicenceActivities({ prisma }: ActivityDependencies) {
+export function createLicenceActivities(deps: ActivityDependencies) {
+  const { prisma, endpoints } = deps;
   return {
-    /** Mirrors a workflow step into the read model, idempotently by key. */
-    async recordLicenceStep(input: RecordLicenceStepInput): Promise<boolean> {
-      return recordLicenceStep(prisma, input);
-    },
+    recordLicenceStep: (input: RecordLicenceStepInput) => recordLicenceStep(prisma, input),
+    recordClosure: (input: { licenceId: string; reason: string }) => recordClosure(prisma, input),
+    raiseAlert: (input: { licenceId: string; idempotencyKey: string; kind: string; message: string }) => raiseAlert(prisma, input),
+    loadReminderPlan: (input: { licenceId: string }) => loadReminderPlan(prisma, input),
+    listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
+    deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
+    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, endpoints, input),
+    prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
+    openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
+    cancelOpenTasks: (input: { licenceId: string; reason: string }) => cancelOpenTasks(prisma, input),
+    recordTaskOutcome: (input: RecordTaskOutcomeInput) => recordTaskOutcome(prisma, input),
+    recordRenewal: (input: { licenceId: string; application: RenewalApplicationInput; decision?: RenewalDecisionInput }) =>
+      recordRenewal(prisma, input),
+    pushDecisionToRegulator: (input: PushDecisionInput) => pushDecisionToRegulator(deps, input),
+    registerRenewedLicence: (input: { licenceId: string; newLicence: NewLicenceDetails }) => registerRenewedLicence(deps, input),
   };
 }
 
 export type LicenceActivities = ReturnType<typeof createLicenceActivities>;
+export type { ActivityDependencies, IntegrationEndpoints } from './dependencies';
 export type { RecordLicenceStepInput } from './licence-steps';
+export type { ReminderPlan } from './reminder-plan';

@@ -35,3 +35,16 @@ export async function recordLicenceStep(prisma: PrismaClient, input: RecordLicen
     return true;
   });
 }
+
+/** Notes why a licence's workflow ended early (its revocation reason). Idempotent: it overwrites. */
+export async function recordClosure(prisma: PrismaClient, input: { licenceId: string; reason: string }): Promise<void> {
+  await prisma.licence.update({ where: { id: input.licenceId }, data: { closedReason: input.reason } });
+}
+
+/** Something a supervisor must look at, once per key. */
+export async function raiseAlert(
+  prisma: PrismaClient,
+  input: { licenceId: string; idempotencyKey: string; kind: string; message: string },
+): Promise<void> {
+  await prisma.alert.createMany({ data: [input], skipDuplicates: true });
+}

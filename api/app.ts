@@ -1,11 +1,15 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
+import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
+import type { IntegrationSimulators } from '../simulators/integration-simulators';
 import { ApiError, errorHandler } from './errors';
 import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
+import { lifecycleRoutes } from './lifecycle-routes';
+import { taskRoutes } from './task-routes';
 
 /** What the API needs from the process that hosts it. */
 export interface ApiDependencies {
@@ -13,6 +17,8 @@ export interface ApiDependencies {
   temporal: Client;
   taskQueue: string;
   logger: Logger;
+  /** Mounted under /simulators when given. */
+  simulators?: IntegrationSimulators;
 }
 
 /**
@@ -23,6 +29,8 @@ export function createApp(deps: ApiDependencies): Express {
   const registry = new OpenAPIRegistry();
   const app = express();
   app.disable('x-powered-by');
+  // The simulators stand for outside systems: they parse their own bodies.
+  if (deps.simulators) app.use('/simulators', deps.simulators.router());
   app.use(express.json({ limit: '1mb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -37,6 +45,8 @@ export function createApp(deps: ApiDependencies): Express {
 
   app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal }));
   app.use(licenceRoutes(registry, deps));
+  app.use(lifecycleRoutes(registry, deps));
+  app.use(taskRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -49,6 +59,10 @@ export function createApp(deps: ApiDependencies): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  app.use('/docs', express.static(getAbsoluteFSPath(), { index: false }));
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(SWAGGER_PAGE);
+  });
 
   app.use((req) => {
     throw new ApiError(404, 'not_found', `No route ${req.method} ${req.path}; see /openapi.json`);
@@ -56,3 +70,13 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(errorHandler(deps.logger));
   return app;
 }
+
+// Swagger UI's own page, pointed at this API's document.
+const SWAGGER_PAGE = `<!doctype html>
+<html lang="zh-CN">
+<head><meta charset="utf-8"><title>证照到期提醒 API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });</script>
+</body>
+</html>`;

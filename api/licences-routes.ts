@@ -6,6 +6,7 @@ import { localDateOf, type LicenceStage } from '../domain';
 import { calendarDateOf, registerLicence } from '../services/licence-registration';
 import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
 import { ApiError } from './errors';
+import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
 import { ErrorBody, LicenceIdParams, LicenceView, RegisterLicenceBody, RegistrationResult } from './schemas';
 
@@ -15,10 +16,6 @@ export interface LicenceRoutesDependencies {
   taskQueue: string;
 }
 
-const json = (schema: unknown, description: string) => ({
-  description,
-  content: { 'application/json': { schema: schema as never } },
-});
 
 /** `POST /api/v1/licences` and `GET /api/v1/licences/{id}`. */
 export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDependencies): Router {

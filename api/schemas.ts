@@ -98,7 +98,7 @@ export const LicenceView = z
     expiresOn: CalendarDateSchema,
     reminderWindowOpensOn: CalendarDateSchema,
     stage: StageSchema.openapi({ description: "The workflow's live stage (from a query)" }),
-    nextAction: z.object({ kind: z.string(), dueAt: z.iso.datetime() }).nullable(),
+    nextAction: z.object({ kind: z.string(), dueAt: z.iso.datetime().nullable(), taskId: z.string().optional() }).nullable(),
     steps: z.array(StepSchema),
   })
   .openapi('Licence');
@@ -120,3 +120,97 @@ export const HealthBody = z
     checks: z.object({ database: z.string(), temporal: z.string() }),
   })
   .openapi('Health');
+
+export const RenewalApplicationBody = z
+  .strictObject({
+    applicationNumber: text(64).openapi({ example: 'SQ2027-000123' }),
+    appliedOn: CalendarDateSchema,
+  })
+  .openapi('RenewalApplication');
+
+export const NewLicenceSchema = z
+  .strictObject({
+    licenceNumber: text(64),
+    issuedOn: CalendarDateSchema,
+    expiresOn: CalendarDateSchema,
+  })
+  .superRefine((licence, context) => {
+    if (isCalendarDate(licence.issuedOn) && isCalendarDate(licence.expiresOn) && licence.expiresOn <= licence.issuedOn) {
+      context.addIssue({ code: 'custom', path: ['expiresOn'], message: `must be after issuedOn (${licence.issuedOn})` });
+    }
+  });
+
+export const RenewalDecisionBody = z
+  .discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('approved'), decidedOn: CalendarDateSchema, newLicence: NewLicenceSchema }),
+    z.strictObject({ decision: z.enum(['rejected', 'withdrawn']), decidedOn: CalendarDateSchema }),
+  ])
+  .openapi('RenewalDecision');
+
+export const RevocationBody = z
+  .strictObject({
+    reason: text(500).openapi({ example: '企业申请注销' }),
+    revokedOn: CalendarDateSchema,
+  })
+  .openapi('Revocation');
+
+export const LicenceCorrectionBody = z
+  .strictObject({
+    expiresOn: CalendarDateSchema.optional(),
+    contact: z
+      .strictObject({
+        name: text(100),
+        phone: PhoneSchema,
+        address: text(500).optional(),
+      })
+      .optional(),
+  })
+  .refine((body) => body.expiresOn !== undefined || body.contact !== undefined, {
+    message: 'send expiresOn, contact or both',
+  })
+  .openapi('LicenceCorrection');
+
+export const StageAnswer = z.object({ stage: StageSchema }).openapi('StageAnswer');
+
+export const HistoryBody = z
+  .object({
+    workflowId: z.string(),
+    events: z.array(z.object({ at: z.iso.datetime(), what: z.string(), detail: z.string().optional() })),
+  })
+  .openapi('LicenceHistory');
+
+export const TASK_STATUSES = ['open', 'claimed', 'completed', 'cancelled'] as const;
+
+export const TaskQuery = z.strictObject({
+  bureau: text(64).optional(),
+  department: text(100).optional(),
+  status: z.enum(TASK_STATUSES).optional(),
+});
+
+export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') });
+
+export const TaskView = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['phone_call', 'send_letter']),
+    status: z.enum(TASK_STATUSES),
+    attempt: z.number().int(),
+    dueAt: z.iso.datetime(),
+    licence: z.object({ id: z.string(), licenceNumber: z.string(), licenceName: z.string(), holderName: z.string(), expiresOn: CalendarDateSchema }),
+    department: z.string(),
+    contact: z.object({ name: z.string(), phone: z.string() }),
+    claimedBy: z.string().nullable(),
+    outcome: z.string().nullable(),
+    letter: z.string().nullable().openapi({ description: 'The letter to send, for a send_letter task' }),
+  })
+  .openapi('Task');
+
+export const ClaimBody = z.strictObject({ specialist: text(100).openapi({ example: '王芳' }) }).openapi('TaskClaim');
+
+export const CompleteBody = z
+  .strictObject({
+    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent']),
+    note: text(1000).optional(),
+    specialist: text(100).optional(),
+  })
+  .openapi('TaskCompletion');

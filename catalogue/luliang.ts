@@ -4,6 +4,7 @@ import type { SeedBureau } from './seed-types';
 export const LULIANG: SeedBureau = {
   code: 'luliang',
   name: '吕梁市行政审批服务管理局',
+  city: '吕梁市',
   timeZone: 'Asia/Shanghai',
   catalogue: [
     { code: 'LL01', department: '审批四组', approvalItem: '企业登记注册', licenceName: '营业执照', validityText: '经营范围涉及前置许可项目的依据许可证项目的，按申请人申请置许可项目的时间确定' },

@@ -16,6 +16,8 @@ export interface SeedCatalogueEntry {
 export interface SeedBureau {
   code: string;
   name: string;
+  /** The city's name, which prefixes its departments' names (威海市 …). */
+  city: string;
   timeZone: string;
   catalogue: SeedCatalogueEntry[];
 }

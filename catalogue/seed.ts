@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { DEFAULT_REMINDER_LEAD_MONTHS } from '../domain';
 import { LULIANG } from './luliang';
+import { regulatorFor } from './regulators';
 import type { SeedBureau } from './seed-types';
 import { WEIHAI } from './weihai';
 
@@ -48,6 +49,18 @@ export async function seedCatalogues(prisma: PrismaClient, bureaus: readonly See
             ...fields,
           },
           update: fields,
+        });
+        const regulator = regulatorFor(entry);
+        const regulatorId = `${bureau.code}:${regulator.id}`;
+        await tx.regulator.upsert({
+          where: { id: regulatorId },
+          create: { id: regulatorId, bureauCode: bureau.code, name: `${bureau.city}${regulator.name}` },
+          update: {},
+        });
+        await tx.catalogueRegulator.upsert({
+          where: { catalogueEntryId_regulatorId: { catalogueEntryId: `${bureau.code}:${entry.code}`, regulatorId } },
+          create: { catalogueEntryId: `${bureau.code}:${entry.code}`, regulatorId, role: 'competent' },
+          update: {},
         });
       }
     });

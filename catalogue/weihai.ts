@@ -4,6 +4,7 @@ import type { SeedBureau } from './seed-types';
 export const WEIHAI: SeedBureau = {
   code: 'weihai',
   name: '威海市行政审批服务局',
+  city: '威海市',
   timeZone: 'Asia/Shanghai',
   catalogue: [
     { code: 'WH01', department: '市场准入二科', approvalItem: '药品经营(零售)许可', licenceName: '药品经营许可证', validityText: '5年' },

@@ -4,3 +4,5 @@ export * from './calendar-date';
 export * from './licence';
 export * from './reminder-window';
 export * from './personal-data';
+export * from './ladder';
+export * from './working-days';

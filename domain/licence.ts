@@ -2,7 +2,16 @@
  * Where a licence stands in its reminder lifecycle. The workflow owns the stage; the read model
  * mirrors it.
  */
-export const LICENCE_STAGES = ['awaiting_window', 'window_open', 'expired'] as const;
+export const LICENCE_STAGES = [
+  'awaiting_window',
+  'window_open',
+  'renewal_pending',
+  'renewal_approved',
+  'expired',
+  'renewed',
+  'lapsed',
+  'revoked',
+] as const;
 export type LicenceStage = (typeof LICENCE_STAGES)[number];
 
 /**
@@ -12,3 +21,9 @@ export type LicenceStage = (typeof LICENCE_STAGES)[number];
 export function licenceWorkflowId(bureau: string, licenceNumber: string): string {
   return `licence/${bureau}/${licenceNumber}`;
 }
+
+/** Stages after which nothing more happens to a licence. */
+export const FINAL_STAGES: readonly LicenceStage[] = ['renewed', 'lapsed', 'revoked'];
+
+/** Days after expiry during which a late renewal application is still accepted. */
+export const DEFAULT_GRACE_DAYS = 30;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { IntegrationEndpoints } from '../activities/dependencies';
 
 /** The embedded database folder used when DATABASE_URL is not set. */
 export function defaultDatabaseUrl(dataDir = '.data'): string {
@@ -27,6 +28,12 @@ const environmentSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   /** `all` runs the API and the worker in one process; production may run them apart. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  AUTO_PROMPT_URL: z.url().optional(),
+  SMS_API_URL: z.url().optional(),
+  REGULATOR_WEBHOOK_BASE_URL: z.url().optional(),
+  REGULATOR_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-development-signing-key'),
+  /** The local SMS provider, portal and regulator stand-ins, served by the API under /simulators. */
+  SIMULATORS: z.enum(['on', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -36,6 +43,8 @@ export type AppConfig = z.infer<typeof environmentSchema> & {
   databaseUrl: string;
   /** Whether this process must start its own Temporal dev server. */
   embeddedTemporal: boolean;
+  /** Channel and regulator endpoints; unset ones point at the local simulators. */
+  endpoints: IntegrationEndpoints;
 };
 
 /** Raised when an environment variable is malformed; the message names every bad variable. */
@@ -56,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const settings = parsed.data;
+  const simulators = `http://${settings.HOST}:${settings.PORT}/simulators`;
   const databaseUrl = settings.DATABASE_URL ?? defaultDatabaseUrl(settings.DATA_DIR);
   if (settings.ROLE !== 'all' && databaseUrl.startsWith('pglite:')) {
     throw new ConfigError(
@@ -66,5 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     ...settings,
     databaseUrl,
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
+    endpoints: {
+      autoPromptUrl: settings.AUTO_PROMPT_URL ?? `${simulators}/portal/prompts`,
+      smsUrl: settings.SMS_API_URL ?? `${simulators}/sms/send`,
+      regulatorWebhookBaseUrl: settings.REGULATOR_WEBHOOK_BASE_URL ?? `${simulators}/regulators`,
+      regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
 import { seedCatalogues } from '../catalogue/seed';
+import { IntegrationSimulators } from '../simulators/integration-simulators';
 import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { connectWorker, createLicenceWorker } from '../worker/worker';
 import type { AppConfig } from './config';
@@ -22,6 +23,8 @@ export interface RunningSystem {
   temporalUiUrl?: string;
   /** The read model this process opened (PGlite allows no second opener). */
   database: Database;
+  /** The local SMS provider, portal and regulators, when SIMULATORS=on and this process serves the API. */
+  simulators?: IntegrationSimulators;
   /** Stops the API, lets the worker finish in-flight work, then closes everything it opened. */
   stop(): Promise<void>;
   /** Settles when the worker stops on its own (a fatal error) or through `stop()`; never without a worker. */
@@ -85,6 +88,8 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         prisma: database.prisma,
+        temporal: temporal.client,
+        endpoints: config.endpoints,
       });
       const running = worker.run();
       workerDone = running;
@@ -94,6 +99,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       });
     }
 
+    const simulators = config.SIMULATORS === 'on' ? new IntegrationSimulators(config.endpoints.regulatorSigningSecret) : undefined;
     let apiUrl: string | undefined;
     if (config.ROLE !== 'worker') {
       const app = createApp({
@@ -101,6 +107,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         temporal: temporal.client,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         logger,
+        simulators,
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));
@@ -111,6 +118,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       temporalAddress,
       temporalUiUrl: devServer?.uiUrl,
       database,
+      simulators,
       stop: runCleanups,
       workerDone,
     };

@@ -1,25 +1,22 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { PrismaClient } from '../generated/prisma/client';
-import { createLicenceActivities } from '../activities';
+import { createLicenceActivities, type ActivityDependencies } from '../activities';
 
-export interface LicenceWorkerOptions {
+export interface LicenceWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
   namespace: string;
-  taskQueue: string;
-  prisma: PrismaClient;
 }
 
 /**
  * Creates the worker that runs licence workflows and their activities. Call `run()` on it and
  * `shutdown()` to stop it; in-flight activities finish first.
  */
-export async function createLicenceWorker(options: LicenceWorkerOptions): Promise<Worker> {
+export async function createLicenceWorker({ connection, namespace, ...dependencies }: LicenceWorkerOptions): Promise<Worker> {
   return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
+    connection,
+    namespace,
+    taskQueue: dependencies.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createLicenceActivities({ prisma: options.prisma }),
+    activities: createLicenceActivities(dependencies),
   });
 }
 

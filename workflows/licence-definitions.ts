@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarDate, LicenceStage } from '../domain';
 
 /** What a licence workflow is started with. Personal data stays out: activities read it from the database. */
@@ -17,21 +17,98 @@ export interface LicenceWorkflowInput {
   timeZone: string;
 }
 
-/** A step the workflow has taken, in domain words. */
+/** The kinds of step a licence goes through, in domain words. */
+export type LicenceStepKind =
+  | 'registered'
+  | 'reminder_window_opened'
+  | 'auto_prompt_delivered'
+  | 'sms_sent'
+  | 'call_task_created'
+  | 'call_completed'
+  | 'letter_task_created'
+  | 'letter_sent'
+  | 'renewal_applied'
+  | 'renewal_approved'
+  | 'renewal_rejected'
+  | 'renewal_withdrawn'
+  | 'decision_pushed'
+  | 'renewed'
+  | 'expired'
+  | 'lapsed'
+  | 'revoked'
+  | 'expiry_corrected'
+  | 'contact_changed';
+
+/** A step the workflow has taken. */
 export interface LicenceStep {
-  kind: 'registered' | 'reminder_window_opened' | 'expired';
+  kind: LicenceStepKind;
   /** ISO-8601 instant (UTC). */
   at: string;
+  /** Short domain detail: the channel's outcome, the regulator, the reason. */
+  detail?: string;
 }
+
+export type NextActionKind =
+  | 'open_reminder_window'
+  | 'auto_prompt'
+  | 'sms'
+  | 'phone_call'
+  | 'letter'
+  | 'await_task'
+  | 'await_decision'
+  | 'record_expiry'
+  | 'close_as_lapsed'
+  | 'push_decision';
 
 /** The live state of a licence workflow, answered by {@link licenceStatusQuery}. */
 export interface LicenceStatus {
   stage: LicenceStage;
+  expiresOn: CalendarDate;
   /** ISO-8601 instant (UTC) at which reminders start. */
   reminderWindowOpensAt: string;
   /** What the workflow will do next and when, or `null` when it is finished. */
-  nextAction: { kind: 'open_reminder_window' | 'record_expiry'; dueAt: string } | null;
+  nextAction: { kind: NextActionKind; dueAt: string | null; taskId?: string } | null;
   steps: LicenceStep[];
 }
 
+export interface RenewalApplicationInput {
+  applicationNumber: string;
+  appliedOn: CalendarDate;
+}
+
+export interface NewLicenceDetails {
+  licenceNumber: string;
+  issuedOn: CalendarDate;
+  expiresOn: CalendarDate;
+}
+
+export type RenewalDecisionInput =
+  | { decision: 'approved'; decidedOn: CalendarDate; newLicence: NewLicenceDetails }
+  | { decision: 'rejected' | 'withdrawn'; decidedOn: CalendarDate };
+
+export interface RevocationInput {
+  reason: string;
+  revokedOn: CalendarDate;
+}
+
+export interface TaskCompletion {
+  taskId: string;
+  outcome: string;
+  note?: string;
+  completedBy: string;
+}
+
 export const licenceStatusQuery = defineQuery<LicenceStatus>('licenceStatus');
+
+/** A renewal application was received: pauses the ladder. Rejected for a closed licence. */
+export const renewalApplicationUpdate = defineUpdate<{ stage: LicenceStage }, [RenewalApplicationInput]>('renewalApplication');
+/** The decision on the pending application. Rejected when no application is pending. */
+export const renewalDecisionUpdate = defineUpdate<{ stage: LicenceStage }, [RenewalDecisionInput]>('renewalDecision');
+/** 注销、吊销: ends the workflow at any stage. */
+export const revocationUpdate = defineUpdate<{ stage: LicenceStage }, [RevocationInput]>('revocation');
+/** A corrected expiry date: moves every timer. Answers with the new window date. */
+export const correctExpiryUpdate = defineUpdate<{ reminderWindowOpensOn: CalendarDate }, [{ expiresOn: CalendarDate }]>('correctExpiry');
+/** The contact changed in the read model; later steps use the new one. */
+export const contactChangedSignal = defineSignal('contactChanged');
+/** A specialist completed a human task. */
+export const taskCompletedSignal = defineSignal<[TaskCompletion]>('taskCompleted');

@@ -1,73 +1,453 @@
-import { proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { licenceLapsesAt, reminderWindowOpensAt, type LicenceStage } from '../domain';
-import type { LicenceActivities } from '../activities';
 import {
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { DateTime } from 'luxon';
+import {
+  addWorkingDays,
+  afterCall,
+  isCalendarDate,
+  licenceLapsesAt,
+  localDateOf,
+  reminderWindowOpensAt,
+  FINAL_STAGES,
+  type CallOutcome,
+  type LadderStep,
+  type LicenceStage,
+} from '../domain';
+import type { LicenceActivities, ReminderPlan } from '../activities';
+import {
+  contactChangedSignal,
+  correctExpiryUpdate,
   licenceStatusQuery,
+  renewalApplicationUpdate,
+  renewalDecisionUpdate,
+  revocationUpdate,
+  taskCompletedSignal,
   type LicenceStatus,
   type LicenceStep,
+  type LicenceStepKind,
   type LicenceWorkflowInput,
+  type RenewalApplicationInput,
+  type RenewalDecisionInput,
+  type RevocationInput,
+  type TaskCompletion,
 } from './licence-definitions';
-import { LICENCE_STAGE } from './search-attributes';
+import { LICENCE_EXPIRES_ON, LICENCE_STAGE } from './search-attributes';
 
-const { recordLicenceStep } = proxyActivities<LicenceActivities>({
+/** Executions started before the escalation ladder existed only opened the window and waited. */
+export const REMINDER_LADDER_PATCH = 'reminder-ladder';
+
+const DAY = 86_400_000;
+
+const activities = proxyActivities<LicenceActivities>({
   startToCloseTimeout: '30 seconds',
-  // The read model may be down for a while; keep trying rather than lose a step.
+  // The read model or a channel may be down for a while; keep trying rather than lose a step.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 
+// Regulators may be unreachable for days: retry with backoff up to an hour apart, without end.
+const regulatorDelivery = proxyActivities<LicenceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
+});
+
 /**
- * The life of one issued licence: sleep until its reminder window opens, record that, then
- * record its expiry. One workflow per licence, id `licence/<bureau>/<number>`.
+ * The life of one issued licence, id `licence/<bureau>/<number>`: sleep until the reminder window
+ * opens, climb the department's escalation ladder, and end when a renewal decision has reached
+ * every regulator, when the licence lapses after its grace period, or when it is revoked.
  */
 export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<LicenceStatus> {
-  const opensAt = reminderWindowOpensAt(input.expiresOn, input.reminderLeadMonths, input.timeZone);
-  const lapsesAt = licenceLapsesAt(input.expiresOn, input.timeZone);
-  const steps: LicenceStep[] = [{ kind: 'registered', at: new Date(workflowInfo().startTime).toISOString() }];
+  const workflowId = workflowInfo().workflowId;
+  let expiresOn = input.expiresOn;
   let stage: LicenceStage = 'awaiting_window';
-  let nextAction: LicenceStatus['nextAction'] = { kind: 'open_reminder_window', dueAt: opensAt.toUTC().toISO()! };
+  let nextAction: LicenceStatus['nextAction'] = null;
+  const steps: LicenceStep[] = [{ kind: 'registered', at: new Date(workflowInfo().startTime).toISOString() }];
+
+  let plan: ReminderPlan | undefined;
+  let windowRecorded = false;
+  let expiryRecorded = false;
+  const ladder = { index: 0, notBefore: 0, callAttempt: 0, done: false, cycle: 0 };
+  let application: RenewalApplicationInput | undefined;
+  let applicationRecorded = false;
+  let decision: RenewalDecisionInput | undefined;
+  let revocation: RevocationInput | undefined;
+  const completions = new Map<string, TaskCompletion>();
+  // Bumped by every handler so that any wait can be cut short by news from outside.
+  let news = 0;
+
+  const windowOpensAt = () => reminderWindowOpensAt(expiresOn, input.reminderLeadMonths, input.timeZone).toMillis();
+  const lapsesAt = () => licenceLapsesAt(expiresOn, input.timeZone).toMillis();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const isFinal = () => FINAL_STAGES.includes(stage);
+  const key = (step: string) => `${workflowId}/${step}`;
 
   const status = (): LicenceStatus => ({
     stage,
-    reminderWindowOpensAt: opensAt.toUTC().toISO()!,
+    expiresOn,
+    reminderWindowOpensAt: iso(windowOpensAt()),
     nextAction,
     steps: [...steps],
   });
-  setHandler(licenceStatusQuery, status);
 
-  /** Records a step that fell due at `dueAt` (epoch ms), or now if that has passed unslept. */
-  const enter = async (next: LicenceStage, step: LicenceStep['kind'], dueAt: number): Promise<void> => {
-    const at = new Date(dueAt).toISOString();
-    await recordLicenceStep({
+  setHandler(licenceStatusQuery, status);
+  setHandler(
+    renewalApplicationUpdate,
+    (applied) => {
+      application = applied;
+      applicationRecorded = false;
+      news++;
+      return { stage: 'renewal_pending' as LicenceStage };
+    },
+    {
+      validator: (applied) => {
+        if (isFinal()) throw ApplicationFailure.nonRetryable(`the licence is ${stage}; no application can be taken`);
+        if (application) {
+          throw ApplicationFailure.nonRetryable(`application ${application.applicationNumber} is already pending`);
+        }
+        if (!isCalendarDate(applied.appliedOn)) throw ApplicationFailure.nonRetryable('appliedOn must be YYYY-MM-DD');
+      },
+    },
+  );
+  setHandler(
+    renewalDecisionUpdate,
+    (decided) => {
+      decision = decided;
+      news++;
+      return { stage: decided.decision === 'approved' ? ('renewal_approved' as LicenceStage) : stage };
+    },
+    {
+      validator: (decided) => {
+        if (!application || decision) throw ApplicationFailure.nonRetryable('no renewal application is pending');
+        if (decided.decision === 'approved' && !decided.newLicence) {
+          throw ApplicationFailure.nonRetryable('an approved decision needs newLicence');
+        }
+      },
+    },
+  );
+  setHandler(
+    revocationUpdate,
+    (revoked) => {
+      revocation = revoked;
+      news++;
+      return { stage: 'revoked' as LicenceStage };
+    },
+    {
+      validator: (_revoked) => {
+        if (isFinal()) throw ApplicationFailure.nonRetryable(`the licence is already ${stage}`);
+      },
+    },
+  );
+  setHandler(
+    correctExpiryUpdate,
+    ({ expiresOn: corrected }) => {
+      expiresOn = corrected;
+      steps.push({ kind: 'expiry_corrected', at: iso(Date.now()), detail: corrected });
+      upsertSearchAttributes([{ key: LICENCE_EXPIRES_ON, value: new Date(`${corrected}T00:00:00Z`) }]);
+      news++;
+      return { reminderWindowOpensOn: localDateOf(iso(windowOpensAt()), input.timeZone) };
+    },
+    {
+      validator: ({ expiresOn: corrected }) => {
+        if (!isCalendarDate(corrected)) throw ApplicationFailure.nonRetryable('expiresOn must be a real date written YYYY-MM-DD');
+        if (isFinal()) throw ApplicationFailure.nonRetryable(`the licence is ${stage}; its expiry can no longer change`);
+      },
+    },
+  );
+  setHandler(contactChangedSignal, () => {
+    steps.push({ kind: 'contact_changed', at: iso(Date.now()) });
+  });
+  setHandler(taskCompletedSignal, (completion) => {
+    completions.set(completion.taskId, completion);
+    news++;
+  });
+
+  /** Moves to a stage and mirrors it into the read model, once per idempotency key. */
+  const enter = async (next: LicenceStage, kind: LicenceStepKind, at: number, keySuffix: string = kind) => {
+    await activities.recordLicenceStep({
       licenceId: input.licenceId,
-      idempotencyKey: `${workflowInfo().workflowId}/${step}`,
-      kind: step,
+      idempotencyKey: key(keySuffix),
+      kind,
       stage: next,
-      occurredAt: at,
+      occurredAt: iso(at),
     });
     stage = next;
-    steps.push({ kind: step, at });
+    steps.push({ kind, at: iso(at) });
     upsertSearchAttributes([{ key: LICENCE_STAGE, value: stage }]);
   };
 
-  const windowOpened = await sleepUntil(opensAt.toMillis());
-  nextAction = { kind: 'record_expiry', dueAt: lapsesAt.toUTC().toISO()! };
-  await enter('window_open', 'reminder_window_opened', windowOpened);
+  /** Records a step that does not change the stage. */
+  const note = (kind: LicenceStepKind, detail?: string) => {
+    steps.push({ kind, at: iso(Date.now()), ...(detail ? { detail } : {}) });
+  };
 
-  const lapsed = await sleepUntil(lapsesAt.toMillis());
-  nextAction = null;
-  await enter('expired', 'expired', lapsed);
-  return status();
-}
+  /**
+   * Waits until an instant or until news arrives, whichever is first.
+   * @returns the instant slept until when it was reached, else the time of the news.
+   */
+  const waitUntil = async (epochMs: number): Promise<number> => {
+    const now = Date.now();
+    if (epochMs <= now) return now;
+    const seen = news;
+    const interrupted = await condition(() => news !== seen, epochMs - now);
+    return interrupted ? Date.now() : epochMs;
+  };
 
-/**
- * Sleeps until an instant of workflow time, or returns at once if it has passed.
- *
- * @returns the instant the step fell due: the one slept until, or now when it was already past
- *   (the workflow task that wakes a timer runs a little after the timer fires).
- */
-async function sleepUntil(epochMillis: number): Promise<number> {
-  const now = Date.now();
-  if (epochMillis <= now) return now;
-  await sleep(epochMillis - now);
-  return epochMillis;
+  const reminderPlan = async (): Promise<ReminderPlan> => {
+    plan ??= await activities.loadReminderPlan({ licenceId: input.licenceId });
+    return plan;
+  };
+
+  const closeTasks = async (reason: string) => {
+    await activities.cancelOpenTasks({ licenceId: input.licenceId, reason });
+  };
+
+  /** Waits for a human task; `undefined` when news interrupted it or the licence lapsed first. */
+  const awaitTask = async (taskId: string): Promise<TaskCompletion | undefined> => {
+    const seen = news;
+    nextAction = { kind: 'await_task', dueAt: null, taskId };
+    const remaining = lapsesAt() - Date.now();
+    const settled = () => completions.has(taskId) || (news !== seen && interruptsLadder());
+    if (remaining <= 0) return completions.get(taskId);
+    await condition(settled, remaining);
+    return completions.get(taskId);
+  };
+
+  const interruptsLadder = () =>
+    revocation !== undefined ||
+    application !== undefined ||
+    Date.now() < windowOpensAt() ||
+    Date.now() >= lapsesAt();
+
+  /** Runs one ladder step that fell due at `due`; waits after it count from that instant. */
+  const runStep = async (step: LadderStep, index: number, due: number) => {
+    const stepKey = `cycle-${ladder.cycle}/step-${index}`;
+    switch (step.channel) {
+      case 'auto_prompt': {
+        await activities.deliverAutoPrompt({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/auto-prompt`) });
+        note('auto_prompt_delivered');
+        advance(due + step.waitDays * DAY);
+        return;
+      }
+      case 'sms': {
+        const sent = await activities.sendReminderSms({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/sms`) });
+        note('sms_sent', sent.outcome);
+        advance(due + step.waitDays * DAY);
+        return;
+      }
+      case 'phone_call': {
+        const attempt = ladder.callAttempt + 1;
+        const taskId = await activities.openHumanTask({
+          licenceId: input.licenceId,
+          idempotencyKey: key(`${stepKey}/call-${attempt}`),
+          kind: 'phone_call',
+          attempt,
+          dueAt: iso(addWorkingDays(DateTime.fromMillis(due), step.dueWorkingDays, input.timeZone).toMillis()),
+        });
+        note('call_task_created', `attempt ${attempt}`);
+        const completion = await awaitTask(taskId);
+        if (!completion) return interrupted();
+        const outcome = completion.outcome as CallOutcome;
+        await activities.recordTaskOutcome({
+          licenceId: input.licenceId,
+          taskId,
+          idempotencyKey: key(`${stepKey}/call-${attempt}/outcome`),
+          channel: 'phone_call',
+          outcome,
+          completedBy: completion.completedBy,
+          note: completion.note,
+        });
+        note('call_completed', outcome);
+        const verdict = afterCall(outcome, attempt, step);
+        if (verdict === 'ladder_done') ladder.done = true;
+        else if (verdict === 'call_again') {
+          ladder.callAttempt = attempt;
+          ladder.notBefore = Date.now() + step.retryAfterDays * DAY;
+        } else advance(Date.now());
+        return;
+      }
+      case 'letter': {
+        const letterId = await activities.prepareLetter({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/letter`) });
+        const taskId = await activities.openHumanTask({
+          licenceId: input.licenceId,
+          idempotencyKey: key(`${stepKey}/letter-task`),
+          kind: 'send_letter',
+          attempt: 1,
+          dueAt: iso(addWorkingDays(DateTime.fromMillis(due), step.dueWorkingDays, input.timeZone).toMillis()),
+          letterId,
+        });
+        note('letter_task_created');
+        const completion = await awaitTask(taskId);
+        if (!completion) return interrupted();
+        await activities.recordTaskOutcome({
+          licenceId: input.licenceId,
+          taskId,
+          idempotencyKey: key(`${stepKey}/letter/outcome`),
+          channel: 'letter',
+          outcome: completion.outcome,
+          completedBy: completion.completedBy,
+          note: completion.note,
+        });
+        note('letter_sent');
+        advance(Date.now());
+        return;
+      }
+    }
+  };
+
+  /** A task wait was cut short: its task is withdrawn, and a later turn makes a fresh one. */
+  const interrupted = async () => {
+    ladder.cycle += 1;
+    await closeTasks('interrupted');
+  };
+
+  const advance = (notBefore: number) => {
+    ladder.index += 1;
+    ladder.callAttempt = 0;
+    ladder.notBefore = notBefore;
+  };
+
+  const pushDecision = async (decided: Extract<RenewalDecisionInput, { decision: 'approved' }>) => {
+    stage = 'renewal_approved';
+    nextAction = { kind: 'push_decision', dueAt: iso(Date.now()) };
+    const regulators = await activities.listRegulators({ licenceId: input.licenceId });
+    await Promise.all(
+      regulators.map(async (regulator) => {
+        await regulatorDelivery.pushDecisionToRegulator({
+          licenceId: input.licenceId,
+          regulatorId: regulator.id,
+          idempotencyKey: key(`decision/${application?.applicationNumber}/${regulator.id}`),
+          decision: decided,
+          applicationNumber: application?.applicationNumber ?? '',
+        });
+        note('decision_pushed', regulator.name);
+      }),
+    );
+    await activities.registerRenewedLicence({ licenceId: input.licenceId, newLicence: decided.newLicence });
+  };
+
+  // The lifecycle: each turn looks at the state and does the one thing due, or waits for it.
+  for (;;) {
+    if (revocation) {
+      nextAction = null;
+      await closeTasks('revoked');
+      await activities.recordClosure({ licenceId: input.licenceId, reason: revocation.reason });
+      await enter('revoked', 'revoked', Date.now());
+      return status();
+    }
+
+    if (decision && application) {
+      await activities.recordRenewal({ licenceId: input.licenceId, application, decision });
+      if (decision.decision === 'approved') {
+        note('renewal_approved', decision.newLicence.licenceNumber);
+        await pushDecision(decision);
+        nextAction = null;
+        await enter('renewed', 'renewed', Date.now());
+        return status();
+      }
+      note(decision.decision === 'rejected' ? 'renewal_rejected' : 'renewal_withdrawn');
+      application = undefined;
+      decision = undefined;
+      // The ladder resumes where it stood, with fresh tasks.
+      ladder.cycle += 1;
+      stage = Date.now() >= lapsesAt() ? 'expired' : Date.now() >= windowOpensAt() ? 'window_open' : 'awaiting_window';
+      upsertSearchAttributes([{ key: LICENCE_STAGE, value: stage }]);
+      continue;
+    }
+
+    if (application) {
+      if (!applicationRecorded) {
+        applicationRecorded = true;
+        await closeTasks('renewal applied');
+        await activities.recordRenewal({ licenceId: input.licenceId, application });
+        await enter('renewal_pending', 'renewal_applied', Date.now(), `renewal/${application.applicationNumber}`);
+      }
+      nextAction = { kind: 'await_decision', dueAt: null };
+      const seen = news;
+      await condition(() => news !== seen);
+      continue;
+    }
+
+    const now = Date.now();
+    if (now >= lapsesAt()) {
+      const { graceDays } = await reminderPlan();
+      const graceEndsAt = lapsesAt() + graceDays * DAY;
+      if (now >= graceEndsAt) {
+        nextAction = null;
+        await closeTasks('lapsed');
+        await enter('lapsed', 'lapsed', graceEndsAt);
+        return status();
+      }
+      if (!expiryRecorded) {
+        expiryRecorded = true;
+        await closeTasks('expired');
+        await enter('expired', 'expired', Math.max(lapsesAt(), workflowInfo().startTime.getTime()));
+        await activities.raiseAlert({
+          licenceId: input.licenceId,
+          idempotencyKey: key('alert/expired'),
+          kind: 'licence_expired',
+          message: `Licence ${input.licenceNumber} expired on ${expiresOn} without a renewal application`,
+        });
+      }
+      nextAction = { kind: 'close_as_lapsed', dueAt: iso(graceEndsAt) };
+      await waitUntil(graceEndsAt);
+      continue;
+    }
+    if (expiryRecorded) {
+      // The expiry was corrected to a later date: the licence is current again.
+      expiryRecorded = false;
+    }
+
+    let windowOpenedAt = now;
+    if (now < windowOpensAt()) {
+      if (windowRecorded) {
+        // A corrected expiry moved the window out again: start the ladder afresh when it reopens.
+        windowRecorded = false;
+        Object.assign(ladder, { index: 0, notBefore: 0, callAttempt: 0, done: false, cycle: ladder.cycle + 1 });
+        await closeTasks('expiry corrected');
+        stage = 'awaiting_window';
+        upsertSearchAttributes([{ key: LICENCE_STAGE, value: stage }]);
+      }
+      nextAction = { kind: 'open_reminder_window', dueAt: iso(windowOpensAt()) };
+      windowOpenedAt = await waitUntil(windowOpensAt());
+      if (windowOpenedAt < windowOpensAt()) continue;
+    }
+
+    if (!windowRecorded) {
+      windowRecorded = true;
+      const stepKey = ladder.cycle === 0 ? 'reminder_window_opened' : `cycle-${ladder.cycle}/reminder_window_opened`;
+      await enter('window_open', 'reminder_window_opened', windowOpenedAt, stepKey);
+      ladder.notBefore = windowOpenedAt;
+      if (!patched(REMINDER_LADDER_PATCH)) {
+        // Recorded before the ladder existed: wait for expiry and record it, as then.
+        nextAction = { kind: 'record_expiry', dueAt: iso(lapsesAt()) };
+        const remaining = lapsesAt() - Date.now();
+        if (remaining > 0) await sleep(remaining);
+        nextAction = null;
+        await enter('expired', 'expired', lapsesAt());
+        return status();
+      }
+    }
+
+    const step = (await reminderPlan()).ladder[ladder.index];
+    if (!ladder.done && step) {
+      if (Date.now() < ladder.notBefore) {
+        nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
+        await waitUntil(Math.min(ladder.notBefore, lapsesAt()));
+        continue;
+      }
+      nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
+      await runStep(step, ladder.index, ladder.notBefore);
+      continue;
+    }
+
+    nextAction = { kind: 'record_expiry', dueAt: iso(lapsesAt()) };
+    await waitUntil(lapsesAt());
+  }
 }

@@ -1,146 +1,246 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { tsToMs } from '@temporalio/common/lib/time';
-import { Worker } from '@temporalio/worker';
-import { createLicenceActivities } from '../../activities';
-import { registerSearchAttributes } from '../../runtime/search-attributes';
-import { licenceWorkflow } from '../../workflows';
-import { licenceStatusQuery, type LicenceWorkflowInput } from '../../workflows/licence-definitions';
-import { createTestDatabase, type TestDatabase } from '../support/databases';
-import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from '../support/paths';
+import { renewalApplicationUpdate, renewalDecisionUpdate, correctExpiryUpdate, revocationUpdate } from '../../workflows/licence-definitions';
+import { licenceLapsesAt, reminderWindowOpensAt } from '../../domain';
+import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
-const TASK_QUEUE = 'licence-workflow-test';
-const DAY = 24 * 60 * 60 * 1000;
+// A licence expiring 2027-05-31 opens its window at 2027-02-28 00:00 Shanghai. With the default
+// ladder: auto prompt then, SMS 7 days later, a phone task 14 days after that.
+const EXPIRES_ON = '2027-05-31';
+const WINDOW_OPENS = '2027-02-27T16:00:00.000Z';
+const SMS_DUE = '2027-03-06T16:00:00.000Z';
+const CALL_DUE = '2027-03-20T16:00:00.000Z';
+const LAPSES = '2027-05-31T16:00:00.000Z';
 
-let env: TestWorkflowEnvironment;
-let database: TestDatabase;
+let h: LifecycleHarness;
 
 beforeAll(async () => {
-  [env, database] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } } }),
-    createTestDatabase('pglite'),
-  ]);
-  await registerSearchAttributes(env.connection, 'default');
+  h = await LifecycleHarness.start();
+  await h.startWorker();
 });
 
 afterAll(async () => {
-  await env?.teardown();
-  await database?.destroy();
+  await h?.teardown();
 });
 
-/** Registers a licence row the workflow's activities can write to, as the API would. */
-async function licenceRow(licenceNumber: string, expiresOn: string): Promise<LicenceWorkflowInput> {
-  const id = crypto.randomUUID();
-  await database.prisma.licence.create({
-    data: {
-      id,
-      bureauCode: 'weihai',
-      licenceNumber,
-      catalogueEntryId: 'weihai:WH01',
-      holderName: '威海康宁大药房有限公司',
-      contactName: '张敏',
-      contactPhone: '13800138000',
-      issuedOn: new Date('2022-05-31T00:00:00Z'),
-      expiresOn: new Date(`${expiresOn}T00:00:00Z`),
-      workflowId: `licence/weihai/${licenceNumber}`,
-      stage: 'awaiting_window',
-      reminderWindowOpensAt: new Date(),
-    },
-  });
+const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+
+// The test server's clock is shared by the tests of this file and only moves forward: each test
+// after the first lives two years later than the one before.
+let year = 2027;
+function timeline() {
+  year += 2;
+  const expiresOn = `${year}-05-31`;
+  const windowOpens = reminderWindowOpensAt(expiresOn, 3, 'Asia/Shanghai').toUTC().toISO()!;
   return {
-    licenceId: id,
-    bureau: 'weihai',
-    licenceNumber,
-    licenceType: 'WH01',
-    department: '市场准入二科',
+    year,
     expiresOn,
-    reminderLeadMonths: 3,
-    timeZone: 'Asia/Shanghai',
+    windowOpens,
+    smsDue: after(windowOpens, 7 * DAY),
+    callDue: after(windowOpens, 21 * DAY),
+    lapses: licenceLapsesAt(expiresOn, 'Asia/Shanghai').toUTC().toISO()!,
   };
 }
 
-async function withWorker<T>(run: () => Promise<T>): Promise<T> {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: TASK_QUEUE,
-    workflowsPath: WORKFLOWS_PATH,
-    activities: createLicenceActivities({ prisma: database.prisma }),
-  });
-  return worker.runUntil(run);
-}
-
-async function eventsOf(licenceId: string) {
-  const events = await database.prisma.licenceEvent.findMany({ where: { licenceId }, orderBy: { occurredAt: 'asc' } });
-  return events.map((event) => ({ kind: event.kind, at: event.occurredAt.toISOString() }));
-}
-
-it('sleeps until 00:00 Shanghai three months before expiry, opens the window at that instant, then records the expiry', async () => {
-  const input = await licenceRow('WF-0001', '2027-05-31');
-  const opensAt = Date.parse('2027-02-27T16:00:00.000Z');
-  const lapsesAt = Date.parse('2027-05-31T16:00:00.000Z');
-
-  await withWorker(async () => {
-    const handle = await env.client.workflow.start(licenceWorkflow, {
-      workflowId: input.licenceNumber,
-      taskQueue: TASK_QUEUE,
-      args: [input],
-    });
-
-    // One day before the window the workflow is still asleep and says what it waits for.
-    await env.sleep(opensAt - DAY - (await env.currentTimeMs()));
-    const asleep = await handle.query(licenceStatusQuery);
-    expect(asleep.stage).toBe('awaiting_window');
-    expect(asleep.nextAction).toEqual({ kind: 'open_reminder_window', dueAt: '2027-02-27T16:00:00.000Z' });
-    expect(await eventsOf(input.licenceId)).toEqual([]);
-
-    await env.sleep(2 * DAY);
-    const open = await handle.query(licenceStatusQuery);
-    expect(open.stage).toBe('window_open');
-    expect(open.steps.find((step) => step.kind === 'reminder_window_opened')?.at).toBe('2027-02-27T16:00:00.000Z');
-    expect(open.nextAction).toEqual({ kind: 'record_expiry', dueAt: '2027-05-31T16:00:00.000Z' });
-
-    const result = await handle.result();
-    expect(result.stage).toBe('expired');
-    // Timers are durations from when the server took the command, so they fire a few
-    // milliseconds after the instant; never before it.
-    const { events } = await handle.fetchHistory();
-    const fired = (events ?? []).filter((event) => event.timerFiredEventAttributes).map((event) => tsToMs(event.eventTime));
-    expect(fired).toHaveLength(2);
-    expect(fired[0]! - opensAt).toBeGreaterThanOrEqual(0);
-    expect(fired[0]! - opensAt).toBeLessThan(1_000);
-    expect(fired[1]! - lapsesAt).toBeGreaterThanOrEqual(0);
-    expect(fired[1]! - lapsesAt).toBeLessThan(1_000);
-    expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(lapsesAt);
-  });
-
-  expect(await eventsOf(input.licenceId)).toEqual([
-    { kind: 'reminder_window_opened', at: '2027-02-27T16:00:00.000Z' },
-    { kind: 'expired', at: '2027-05-31T16:00:00.000Z' },
-  ]);
-  const row = await database.prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId } });
-  expect(row.stage).toBe('expired');
+const approved = (licenceNumber: string, year: number) => ({
+  decision: 'approved' as const,
+  decidedOn: `${year}-01-10`,
+  newLicence: { licenceNumber, issuedOn: `${year}-01-10`, expiresOn: `${year + 5}-01-09` },
 });
 
-it('opens the window at once for a licence registered inside it', async () => {
-  const now = await env.currentTimeMs();
-  // Expires in 40 days: the window (3 months before) is already open.
-  const expiresOn = new Date(now + 40 * DAY).toISOString().slice(0, 10);
-  const input = await licenceRow('WF-0002', expiresOn);
+it('sleeps until the window, then climbs the ladder at the exact instants: prompt, SMS, phone task', async () => {
+  const licence = await h.register('LADDER-1', EXPIRES_ON);
+  await h.skipTo(after(WINDOW_OPENS, -DAY));
+  expect(await h.status(licence)).toMatchObject({ stage: 'awaiting_window', nextAction: { kind: 'open_reminder_window', dueAt: WINDOW_OPENS } });
+  expect(await h.ledger(licence.id)).toEqual([]);
 
-  await withWorker(async () => {
-    const handle = await env.client.workflow.start(licenceWorkflow, {
-      workflowId: input.licenceNumber,
-      taskQueue: TASK_QUEUE,
-      args: [input],
-    });
-    await env.sleep(60_000);
-    const status = await handle.query(licenceStatusQuery);
-    expect(status.stage).toBe('window_open');
-    const opened = Date.parse(status.steps.find((step) => step.kind === 'reminder_window_opened')!.at);
-    expect(opened - now).toBeLessThan(60_000);
-    await handle.terminate('test finished');
+  await h.skipTo(after(WINDOW_OPENS, 60_000));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered']));
+  const open = await h.status(licence);
+  expect(open.stage).toBe('window_open');
+  expect(open.steps.find((step) => step.kind === 'reminder_window_opened')?.at).toBe(WINDOW_OPENS);
+  expect(open.nextAction).toEqual({ kind: 'sms', dueAt: SMS_DUE });
+  const opened = await h.database.prisma.licenceEvent.findFirst({ where: { licenceId: licence.id, kind: 'reminder_window_opened' } });
+  expect(opened?.occurredAt.toISOString()).toBe(WINDOW_OPENS);
+
+  await h.skipTo(after(SMS_DUE, 60_000));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+  const sms = h.simulators.sms.filter((message) => message.clientToken.includes('LADDER-1'));
+  expect(sms).toHaveLength(1);
+  expect(sms[0]!.phone).toBe('13800138000');
+  expect(sms[0]!.text).toContain('2027-05-31');
+  expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: CALL_DUE });
+
+  await h.skipTo(after(CALL_DUE, 60_000));
+  const task = await h.openTask(licence.id, 'phone_call');
+  // Three working days from Saturday 2027-03-20 (Shanghai 2027-03-21, a Sunday): Wed 24 March, end of day.
+  expect(task.dueAt.toISOString()).toBe('2027-03-24T15:59:59.999Z');
+  await h.complete(task, 'reached');
+  await eventually(async () =>
+    expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']),
+  );
+  expect((await h.status(licence)).nextAction).toEqual({ kind: 'record_expiry', dueAt: LAPSES });
+  await licence.handle.terminate('test done');
+});
+
+it('renewed before the window: no reminder at all, decision pushed, new licence started', async () => {
+  const t = timeline();
+  const licence = await h.register('EARLY-1', t.expiresOn);
+  await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);
+  await expect(licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('EARLY-2', t.year)] })).rejects.toThrow();
+  expect(await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-1', appliedOn: `${t.year}-01-05` }] })).toEqual({
+    stage: 'renewal_pending',
   });
-  expect((await eventsOf(input.licenceId)).map((event) => event.kind)).toEqual(['reminder_window_opened']);
+  await eventually(async () => expect((await h.status(licence)).stage).toBe('renewal_pending'));
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('EARLY-2', t.year)] });
+  const final = await licence.handle.result();
+  expect(final.stage).toBe('renewed');
+  expect(await h.ledger(licence.id)).toEqual([]);
+  const deliveries = h.simulators.deliveries.filter((d) => (d.body as { licenceNumber: string }).licenceNumber === 'EARLY-1');
+  expect(deliveries).toHaveLength(1);
+  expect(deliveries[0]!.regulatorId).toBe('weihai:market-supervision');
+  const renewed = await h.database.prisma.licence.findUniqueOrThrow({ where: { bureauCode_licenceNumber: { bureauCode: 'weihai', licenceNumber: 'EARLY-2' } } });
+  expect(renewed.expiresOn.toISOString().slice(0, 10)).toBe(`${t.year + 5}-01-09`);
+  const next = await h.env.client.workflow.getHandle(renewed.workflowId).describe();
+  expect(next.status.name).toBe('RUNNING');
+  await h.env.client.workflow.getHandle(renewed.workflowId).terminate('test done');
+});
+
+it('renewed mid-ladder: the SMS went out, no phone task is ever created', async () => {
+  const t = timeline();
+  const licence = await h.register('MID-1', t.expiresOn);
+  await h.skipTo(after(t.smsDue, 60_000));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-2', appliedOn: `${t.year}-03-07` }] });
+  await h.skipTo(after(t.callDue, DAY));
+  expect((await h.status(licence)).stage).toBe('renewal_pending');
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('MID-2', t.year)] });
+  expect((await licence.handle.result()).stage).toBe('renewed');
+  expect(await h.tasks(licence.id)).toEqual([]);
+  expect(h.simulators.sms.filter((message) => message.clientToken.includes('MID-1'))).toHaveLength(1);
+  const renewed = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: 'MID-2' } });
+  await h.env.client.workflow.getHandle(renewed.workflowId).terminate('test done');
+});
+
+it('phone no_answer is tried again two days later, then reached: no letter', async () => {
+  const t = timeline();
+  const licence = await h.register('CALL-1', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  const first = await h.openTask(licence.id, 'phone_call');
+  expect(first.attempt).toBe(1);
+  await h.complete(first, 'no_answer');
+  await eventually(async () => expect(await h.tasks(licence.id)).toEqual(['phone_call#1:completed:no_answer']));
+  await h.skipTo(after(t.callDue, 2 * DAY + 120_000));
+  const second = await h.openTask(licence.id, 'phone_call');
+  expect(second.attempt).toBe(2);
+  await h.complete(second, 'reached');
+  await eventually(async () =>
+    expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:no_answer', 'phone_call:reached']),
+  );
+  await h.skipTo(after(t.callDue, 30 * DAY));
+  expect(await h.tasks(licence.id)).toEqual(['phone_call#1:completed:no_answer', 'phone_call#2:completed:reached']);
+  await licence.handle.terminate('test done');
+});
+
+it('wrong_number goes straight to the letter and flags the contact', async () => {
+  const t = timeline();
+  const licence = await h.register('WRONG-1', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  await h.complete(await h.openTask(licence.id, 'phone_call'), 'wrong_number');
+  const letterTask = await h.openTask(licence.id, 'send_letter');
+  const letter = await h.database.prisma.letter.findUniqueOrThrow({ where: { id: letterTask.letterId! } });
+  expect(letter.body).toContain('威海康宁大药房有限公司');
+  expect(letter.body).toContain(t.expiresOn);
+  expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
+  await h.complete(letterTask, 'sent');
+  await eventually(async () =>
+    expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:wrong_number', 'letter:sent']),
+  );
+  await licence.handle.terminate('test done');
+});
+
+it('expired without renewal: stage expired with an alert, then lapsed after the grace period', async () => {
+  const t = timeline();
+  const licence = await h.register('LAPSE-1', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  await h.complete(await h.openTask(licence.id, 'phone_call'), 'refused');
+  await h.skipTo(after(t.lapses, 60_000));
+  await eventually(async () => expect((await h.status(licence)).stage).toBe('expired'));
+  const alerts = await h.database.prisma.alert.findMany({ where: { licenceId: licence.id } });
+  expect(alerts.map((alert) => alert.kind)).toEqual(['licence_expired']);
+  const expired = await h.database.prisma.licenceEvent.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'expired' } });
+  expect(expired.occurredAt.toISOString()).toBe(t.lapses);
+  const final = await licence.handle.result();
+  expect(final.stage).toBe('lapsed');
+  const lapsed = await h.database.prisma.licenceEvent.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'lapsed' } });
+  expect(lapsed.occurredAt.toISOString()).toBe(after(t.lapses, 30 * DAY));
+});
+
+it('revoked while sleeping: ends at once with its reason', async () => {
+  const t = timeline();
+  const licence = await h.register('REVOKE-1', t.expiresOn);
+  await h.skipTo(`${t.year}-01-01T00:00:00.000Z`);
+  await licence.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: `${t.year}-01-01` }] });
+  expect((await licence.handle.result()).stage).toBe('revoked');
+  const row = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } });
+  expect(row).toMatchObject({ stage: 'revoked', closedReason: '企业申请注销' });
+  expect(await h.ledger(licence.id)).toEqual([]);
+});
+
+it('expiry corrected while sleeping moves the window', async () => {
+  const t = timeline();
+  const licence = await h.register('CORRECT-1', t.expiresOn);
+  await h.skipTo(`${t.year}-01-01T00:00:00.000Z`);
+  expect(await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: `${t.year}-08-31` }] })).toEqual({
+    reminderWindowOpensOn: `${t.year}-05-31`,
+  });
+  await h.skipTo(after(t.windowOpens, DAY));
+  expect((await h.status(licence)).stage).toBe('awaiting_window');
+  expect(await h.ledger(licence.id)).toEqual([]);
+  await h.skipTo(`${t.year}-05-30T16:01:00.000Z`);
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered']));
+  const opened = await h.database.prisma.licenceEvent.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'reminder_window_opened' } });
+  expect(opened.occurredAt.toISOString()).toBe(`${t.year}-05-30T16:00:00.000Z`);
+  await licence.handle.terminate('test done');
+});
+
+it('expiry corrected while in the ladder: open tasks withdrawn, the ladder starts afresh at the new window', async () => {
+  const t = timeline();
+  const licence = await h.register('CORRECT-2', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  await h.openTask(licence.id, 'phone_call');
+  await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: `${t.year + 1}-05-31` }] });
+  await eventually(async () => expect(await h.tasks(licence.id)).toEqual(['phone_call#1:cancelled']));
+  expect((await h.status(licence)).stage).toBe('awaiting_window');
+  await h.skipTo(after(reminderWindowOpensAt(`${t.year + 1}-05-31`, 3, 'Asia/Shanghai').toUTC().toISO()!, 60_000));
+  await eventually(async () =>
+    expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'auto_prompt:delivered']),
+  );
+  expect(h.simulators.prompts.filter((prompt) => prompt.idempotencyKey.includes('CORRECT-2'))).toHaveLength(2);
+  await licence.handle.terminate('test done');
+});
+
+it('a regulator failing for two simulated days gets the decision exactly once when it recovers', async () => {
+  const t = timeline();
+  const licence = await h.register('PUSH-1', t.expiresOn);
+  await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);
+  const outageEnds = (await h.now()) + 2 * DAY;
+  h.simulators.setRegulatorOutage('weihai:market-supervision', { status: 500, failing: async () => (await h.now()) < outageEnds });
+  try {
+    await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-9', appliedOn: `${t.year}-01-05` }] });
+    await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('PUSH-2', t.year)] });
+    expect((await licence.handle.result()).stage).toBe('renewed');
+  } finally {
+    h.simulators.setRegulatorOutage('weihai:market-supervision', undefined);
+  }
+  const deliveries = h.simulators.deliveries.filter((d) => (d.body as { licenceNumber: string }).licenceNumber === 'PUSH-1');
+  expect(deliveries).toHaveLength(1);
+  const delivery = await h.database.prisma.regulatorDelivery.findFirstOrThrow({ where: { licenceId: licence.id }, include: { attemptLog: true } });
+  expect(delivery.attempts).toBeGreaterThan(5);
+  expect(delivery.attemptLog.filter((attempt) => attempt.httpStatus === 500)).toHaveLength(delivery.attempts - 1);
+  expect(delivery.deliveredAt!.getTime()).toBeGreaterThanOrEqual(outageEnds);
+  expect(delivery.receipt).toBe(deliveries[0]!.receiptId);
+  const renewed = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: 'PUSH-2' } });
+  await h.env.client.workflow.getHandle(renewed.workflowId).terminate('test done');
 });

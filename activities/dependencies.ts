@@ -1,0 +1,60 @@
+import type { Client } from '@temporalio/client';
+import type { PrismaClient } from '../generated/prisma/client';
+
+/** Where the reminder channels and regulators are reached. */
+export interface IntegrationEndpoints {
+  /** The approval system / service portal webhook that receives auto prompts. */
+  autoPromptUrl: string;
+  /** The SMS provider's send endpoint. */
+  smsUrl: string;
+  /** Regulators without a webhook of their own get `<base>/<regulator id>/decisions`. */
+  regulatorWebhookBaseUrl: string;
+  /** HMAC key for regulators without a secret of their own. */
+  regulatorSigningSecret: string;
+}
+
+/** What activities need from the process that hosts them. */
+export interface ActivityDependencies {
+  prisma: PrismaClient;
+  /** Starts renewed licences' workflows through the registration path. */
+  temporal: Client;
+  taskQueue: string;
+  endpoints: IntegrationEndpoints;
+}
+
+/** Posts JSON with a timeout; throws on a network error or a non-2xx answer, naming the endpoint. */
+export async function postJson(
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  timeoutMs = 10_000,
+): Promise<{ status: number; json: unknown }> {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: text,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const answer = await response.text();
+  if (!response.ok) throw new HttpStatusError(url, response.status, answer.slice(0, 200));
+  let json: unknown = undefined;
+  try {
+    json = answer ? JSON.parse(answer) : undefined;
+  } catch {
+    json = answer;
+  }
+  return { status: response.status, json };
+}
+
+export class HttpStatusError extends Error {
+  override name = 'HttpStatusError';
+
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(`${url} answered HTTP ${status}: ${body}`);
+  }
+}

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { ReminderChannel } from '../domain';
+import { writeLedgerEntry } from './ledger';
+
+export interface OpenHumanTaskInput {
+  licenceId: string;
+  idempotencyKey: string;
+  kind: 'phone_call' | 'send_letter';
+  attempt: number;
+  /** ISO-8601 instant. */
+  dueAt: string;
+  letterId?: string;
+}
+
+/**
+ * Puts a task in the department's queue, once per key.
+ * @returns the task's id (the existing one on a retry).
+ */
+export async function openHumanTask(prisma: PrismaClient, input: OpenHumanTaskInput): Promise<string> {
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
+  const task = await prisma.humanTask.upsert({
+    where: { idempotencyKey: input.idempotencyKey },
+    create: {
+      id: randomUUID(),
+      idempotencyKey: input.idempotencyKey,
+      licenceId: licence.id,
+      departmentId: licence.catalogueEntry.departmentId,
+      workflowId: licence.workflowId,
+      kind: input.kind,
+      attempt: input.attempt,
+      dueAt: new Date(input.dueAt),
+      letterId: input.letterId ?? null,
+    },
+    update: {},
+  });
+  return task.id;
+}
+
+/** Withdraws a licence's open tasks (a renewal arrived, the licence was revoked …). */
+export async function cancelOpenTasks(prisma: PrismaClient, input: { licenceId: string; reason: string }): Promise<number> {
+  const { count } = await prisma.humanTask.updateMany({
+    where: { licenceId: input.licenceId, status: { in: ['open', 'claimed'] } },
+    data: { status: 'cancelled', note: input.reason },
+  });
+  return count;
+}
+
+export interface RecordTaskOutcomeInput {
+  licenceId: string;
+  taskId: string;
+  idempotencyKey: string;
+  channel: Extract<ReminderChannel, 'phone_call' | 'letter'>;
+  outcome: string;
+  completedBy: string;
+  note?: string;
+}
+
+/**
+ * Records a completed task: the task row, the ledger row, and a wrong number flagged on the
+ * licence so that no further SMS goes to it.
+ */
+export async function recordTaskOutcome(prisma: PrismaClient, input: RecordTaskOutcomeInput): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const now = new Date();
+    await tx.humanTask.updateMany({
+      where: { id: input.taskId, status: { not: 'completed' } },
+      data: { status: 'completed', outcome: input.outcome, completedBy: input.completedBy, completedAt: now, note: input.note ?? null },
+    });
+    const written = await writeLedgerEntry(tx, {
+      licenceId: input.licenceId,
+      idempotencyKey: input.idempotencyKey,
+      channel: input.channel,
+      outcome: input.outcome,
+      remindedBy: input.completedBy,
+      remindedAt: now,
+    });
+    if (written && input.outcome === 'wrong_number') {
+      await tx.licence.update({ where: { id: input.licenceId }, data: { contactFlaggedAt: now } });
+    }
+  });
+}

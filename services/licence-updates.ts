@@ -1,0 +1,25 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApiError } from '../api/errors';
+
+/**
+ * Runs a workflow update and turns the workflow's refusals into 409s: an update its validator
+ * rejected (no application pending, licence already closed …), or a workflow that has finished.
+ */
+export async function updateLicenceWorkflow<T>(temporal: Client, workflowId: string, run: (handle: ReturnType<Client['workflow']['getHandle']>) => Promise<T>): Promise<T> {
+  try {
+    return await run(temporal.workflow.getHandle(workflowId));
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const reason = error.cause instanceof Error ? error.cause.message : error.message;
+      throw new ApiError(409, 'conflict_with_licence_state', reason);
+    }
+    if (error instanceof WorkflowNotFoundError || isClosedWorkflowError(error)) {
+      throw new ApiError(409, 'licence_closed', 'The licence has finished its lifecycle; nothing more can change it.');
+    }
+    throw error;
+  }
+}
+
+function isClosedWorkflowError(error: unknown): boolean {
+  return error instanceof Error && /workflow execution already completed|not found/i.test(error.message);
+}

@@ -1,0 +1,113 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import express, { Router } from 'express';
+
+/** A text message the simulated provider accepted. */
+export interface SimulatedSms {
+  messageId: string;
+  phone: string;
+  text: string;
+  clientToken: string;
+  at: string;
+}
+
+/** A decision a simulated regulator received, once per idempotency key. */
+export interface SimulatedDelivery {
+  receiptId: string;
+  regulatorId: string;
+  idempotencyKey: string;
+  body: unknown;
+  at: string;
+}
+
+/** How a simulated regulator misbehaves: answers `status` while `failing()` says so. */
+export interface RegulatorOutage {
+  status: number;
+  failing(): boolean | Promise<boolean>;
+}
+
+/**
+ * Local stand-ins for the outside world, served over real HTTP: the SMS provider, the approval
+ * system's prompt inbox and the regulators' decision webhooks. Used by the embedded default and
+ * the tests; production points the engine at the real endpoints.
+ */
+export class IntegrationSimulators {
+  readonly sms: SimulatedSms[] = [];
+  readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string }> = [];
+  readonly deliveries: SimulatedDelivery[] = [];
+  /** Attempts each regulator saw, delivered or not. */
+  readonly regulatorAttempts = new Map<string, number>();
+  private readonly outages = new Map<string, RegulatorOutage>();
+
+  constructor(private readonly signingSecret: string) {}
+
+  /** Makes a regulator fail until `outage.failing()` turns false; `undefined` ends the outage. */
+  setRegulatorOutage(regulatorId: string, outage: RegulatorOutage | undefined): void {
+    if (outage) this.outages.set(regulatorId, outage);
+    else this.outages.delete(regulatorId);
+  }
+
+  /** The routes, to be mounted under a prefix such as `/simulators`. */
+  router(): Router {
+    const router = Router();
+    router.use(express.json({ limit: '1mb' }));
+
+    router.post('/sms/send', (req, res) => {
+      const { phone, text, clientToken } = req.body as { phone?: string; text?: string; clientToken?: string };
+      if (!phone || !text || !clientToken) {
+        res.status(400).json({ code: 'isv.INVALID_PARAMETERS', message: 'phone, text and clientToken are required' });
+        return;
+      }
+      // Providers keep a client token for a while and drop a repeated send.
+      const earlier = this.sms.find((message) => message.clientToken === clientToken);
+      if (earlier) {
+        res.json({ messageId: earlier.messageId, duplicate: true });
+        return;
+      }
+      const message = { messageId: randomUUID(), phone, text, clientToken, at: new Date().toISOString() };
+      this.sms.push(message);
+      res.json({ messageId: message.messageId });
+    });
+
+    router.post('/portal/prompts', (req, res) => {
+      const idempotencyKey = req.header('idempotency-key') ?? '';
+      if (!this.prompts.some((prompt) => prompt.idempotencyKey === idempotencyKey)) {
+        this.prompts.push({ idempotencyKey, body: req.body, at: new Date().toISOString() });
+      }
+      res.json({ received: true });
+    });
+
+    router.post('/regulators/:regulatorId/decisions', express.text({ type: '*/*' }), async (req, res) => {
+      const regulatorId = String(req.params.regulatorId);
+      this.regulatorAttempts.set(regulatorId, (this.regulatorAttempts.get(regulatorId) ?? 0) + 1);
+      const outage = this.outages.get(regulatorId);
+      if (outage && (await outage.failing())) {
+        res.status(outage.status).json({ error: 'regulator unavailable' });
+        return;
+      }
+      const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      if (!this.signatureValid(req.header('x-timestamp'), raw, req.header('x-signature'))) {
+        res.status(401).json({ error: 'bad signature' });
+        return;
+      }
+      const idempotencyKey = req.header('idempotency-key') ?? '';
+      let delivery = this.deliveries.find((d) => d.idempotencyKey === idempotencyKey);
+      if (!delivery) {
+        delivery = { receiptId: randomUUID(), regulatorId, idempotencyKey, body: JSON.parse(raw), at: new Date().toISOString() };
+        this.deliveries.push(delivery);
+      }
+      res.json({ receiptId: delivery.receiptId });
+    });
+
+    router.get('/state', (_req, res) => {
+      res.json({ sms: this.sms, prompts: this.prompts, deliveries: this.deliveries });
+    });
+    return router;
+  }
+
+  private signatureValid(timestamp: string | undefined, body: string, signature: string | undefined): boolean {
+    if (!timestamp || !signature?.startsWith('sha256=')) return false;
+    const expected = createHmac('sha256', this.signingSecret).update(`${timestamp}.${body}`).digest();
+    const given = Buffer.from(signature.slice('sha256='.length), 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

@@ -1,0 +1,160 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createLicenceActivities, type ActivityDependencies } from '../../activities';
+import type { RegisterLicenceBody } from '../../api/schemas';
+import { registerSearchAttributes } from '../../runtime/search-attributes';
+import { registerLicence } from '../../services/licence-registration';
+import { IntegrationSimulators } from '../../simulators/integration-simulators';
+import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
+import { createTestDatabase, type TestDatabase } from './databases';
+import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
+
+export const DAY = 86_400_000;
+export const SIGNING_SECRET = 'lifecycle-test-signing-key';
+
+/**
+ * Everything a lifecycle test needs, all real: Temporal's time-skipping server, a migrated
+ * database, the channel and regulator simulators over HTTP, and a worker with the real activities.
+ */
+export class LifecycleHarness {
+  readonly taskQueue = `lifecycle-${Math.random().toString(36).slice(2, 8)}`;
+  private worker?: Worker;
+  private workerRun?: Promise<void>;
+
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    readonly database: TestDatabase,
+    readonly simulators: IntegrationSimulators,
+    private readonly server: Server,
+  ) {}
+
+  static async start(kind: 'pglite' | 'postgres' = 'pglite'): Promise<LifecycleHarness> {
+    const [env, database] = await Promise.all([
+      TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } } }),
+      createTestDatabase(kind),
+    ]);
+    await registerSearchAttributes(env.connection, 'default');
+    const simulators = new IntegrationSimulators(SIGNING_SECRET);
+    const app = express();
+    app.use('/simulators', simulators.router());
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    return new LifecycleHarness(env, database, simulators, server);
+  }
+
+  get simulatorsUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/simulators`;
+  }
+
+  /** The activities' dependencies, pointing at the simulators. */
+  dependencies(): ActivityDependencies {
+    return {
+      prisma: this.database.prisma,
+      temporal: this.env.client,
+      taskQueue: this.taskQueue,
+      endpoints: {
+        autoPromptUrl: `${this.simulatorsUrl}/portal/prompts`,
+        smsUrl: `${this.simulatorsUrl}/sms/send`,
+        regulatorWebhookBaseUrl: `${this.simulatorsUrl}/regulators`,
+        regulatorSigningSecret: SIGNING_SECRET,
+      },
+    };
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await Worker.create({
+      connection: this.env.nativeConnection,
+      taskQueue: this.taskQueue,
+      workflowsPath: WORKFLOWS_PATH,
+      activities: createLicenceActivities(this.dependencies()),
+    });
+    this.workerRun = this.worker.run();
+  }
+
+  async stopWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.workerRun;
+    this.worker = undefined;
+  }
+
+  async teardown(): Promise<void> {
+    if (this.worker) await this.stopWorker();
+    await new Promise((resolve) => this.server.close(resolve));
+    await this.env.teardown();
+    await this.database.destroy();
+  }
+
+  /** Registers a licence through the real registration path; it expires `expiresOn`. */
+  async register(licenceNumber: string, expiresOn: string, overrides: Partial<RegisterLicenceBody> = {}) {
+    const { result } = await registerLicence(
+      { prisma: this.database.prisma, temporal: this.env.client, taskQueue: this.taskQueue },
+      {
+        bureau: 'weihai',
+        licenceNumber,
+        licenceType: 'WH01',
+        holder: { name: '威海康宁大药房有限公司' },
+        contact: { name: '张敏', phone: '13800138000' },
+        issuedOn: '2022-05-31',
+        expiresOn,
+        ...overrides,
+      },
+    );
+    return { ...result, handle: this.env.client.workflow.getHandle(result.workflowId) };
+  }
+
+  now(): Promise<number> {
+    return this.env.currentTimeMs();
+  }
+
+  /** Skips time on the test server until an instant. */
+  async skipTo(iso: string): Promise<void> {
+    const target = Date.parse(iso);
+    const now = await this.now();
+    if (target > now) await this.env.sleep(target - now);
+  }
+
+  status(licence: { workflowId: string }): Promise<LicenceStatus> {
+    return this.env.client.workflow.getHandle(licence.workflowId).query(licenceStatusQuery);
+  }
+
+  /** Waits (in real time) until the licence has an open task of this kind. */
+  async openTask(licenceId: string, kind: 'phone_call' | 'send_letter') {
+    return eventually(async () => {
+      const task = await this.database.prisma.humanTask.findFirst({ where: { licenceId, kind, status: 'open' }, orderBy: { createdAt: 'desc' } });
+      if (!task) throw new Error(`no open ${kind} task for ${licenceId}`);
+      return task;
+    });
+  }
+
+  /** Completes a task as the API does: tells the workflow. */
+  async complete(task: { id: string; workflowId: string }, outcome: string, completedBy = '王芳'): Promise<void> {
+    await this.env.client.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, { taskId: task.id, outcome, completedBy });
+  }
+
+  async ledger(licenceId: string) {
+    const rows = await this.database.prisma.ledgerEntry.findMany({ where: { licenceId }, orderBy: { remindedAt: 'asc' } });
+    return rows.map((row) => `${row.channel}:${row.outcome}`);
+  }
+
+  async tasks(licenceId: string) {
+    const rows = await this.database.prisma.humanTask.findMany({ where: { licenceId }, orderBy: { createdAt: 'asc' } });
+    return rows.map((row) => `${row.kind}#${row.attempt}:${row.status}${row.outcome ? `:${row.outcome}` : ''}`);
+  }
+}
+
+/** Retries an assertion in real time until it passes or `timeoutMs` runs out. */
+export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
