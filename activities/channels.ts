@@ -2,6 +2,7 @@ import { localDateOf } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { postJson, type IntegrationEndpoints } from './dependencies';
 import { writeLedgerEntry } from './ledger';
+import { activityNow } from './clock';
 
 interface ChannelInput {
   licenceId: string;
@@ -41,7 +42,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
     { 'idempotency-key': input.idempotencyKey },
   );
   await prisma.$transaction((tx) =>
-    writeLedgerEntry(tx, { ...input, channel: 'auto_prompt', outcome: 'delivered', remindedBy: 'system', remindedAt: new Date() }),
+    writeLedgerEntry(tx, { ...input, channel: 'auto_prompt', outcome: 'delivered', remindedBy: 'system', remindedAt: activityNow() }),
   );
   return { outcome: 'delivered' };
 }
@@ -71,7 +72,7 @@ export async function sendReminderSms(prisma: PrismaClient, endpoints: Integrati
     outcome = (json as { messageId?: string } | undefined)?.messageId ? 'sent' : 'sent_without_id';
   }
   await prisma.$transaction((tx) =>
-    writeLedgerEntry(tx, { ...input, channel: 'sms', outcome, remindedBy: 'system', remindedAt: new Date() }),
+    writeLedgerEntry(tx, { ...input, channel: 'sms', outcome, remindedBy: 'system', remindedAt: activityNow() }),
   );
   return { outcome };
 }
@@ -85,7 +86,7 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
   if (existing) return existing.id;
   const licence = await licenceForReminder(prisma, input.licenceId);
   const expires = licence.expiresOn.toISOString().slice(0, 10);
-  const today = localDateOf(new Date(), licence.bureau.timeZone);
+  const today = localDateOf(activityNow(), licence.bureau.timeZone);
   const body = [
     '证照到期提醒函',
     '',

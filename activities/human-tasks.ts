@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { ReminderChannel } from '../domain';
 import { writeLedgerEntry } from './ledger';
+import { activityNow } from './clock';
 
 export interface OpenHumanTaskInput {
   licenceId: string;
@@ -62,7 +63,7 @@ export interface RecordTaskOutcomeInput {
  */
 export async function recordTaskOutcome(prisma: PrismaClient, input: RecordTaskOutcomeInput): Promise<void> {
   await prisma.$transaction(async (tx) => {
-    const now = new Date();
+    const now = activityNow();
     await tx.humanTask.updateMany({
       where: { id: input.taskId, status: { not: 'completed' } },
       data: { status: 'completed', outcome: input.outcome, completedBy: input.completedBy, completedAt: now, note: input.note ?? null },

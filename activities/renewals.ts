@@ -3,6 +3,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { dateColumn, registerLicence } from '../services/licence-registration';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 import { HttpStatusError, postJson, type ActivityDependencies } from './dependencies';
+import { activityNow } from './clock';
 
 /** Mirrors an application and, when given, its decision. Idempotent on (licence, application number). */
 export async function recordRenewal(
@@ -76,8 +77,8 @@ export async function pushDecisionToRegulator(deps: ActivityDependencies, input:
     });
     const receipt = (json as { receiptId?: string } | undefined)?.receiptId ?? `http-${status}`;
     await prisma.$transaction([
-      prisma.regulatorDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt: attempts, at: new Date(), httpStatus: status } }),
-      prisma.regulatorDelivery.update({ where: { id: delivery.id }, data: { deliveredAt: new Date(), receipt, lastError: null } }),
+      prisma.regulatorDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt: attempts, at: activityNow(), httpStatus: status } }),
+      prisma.regulatorDelivery.update({ where: { id: delivery.id }, data: { deliveredAt: activityNow(), receipt, lastError: null } }),
     ]);
     return receipt;
   } catch (error) {
@@ -87,7 +88,7 @@ export async function pushDecisionToRegulator(deps: ActivityDependencies, input:
         data: {
           deliveryId: delivery.id,
           attempt: attempts,
-          at: new Date(),
+          at: activityNow(),
           httpStatus: error instanceof HttpStatusError ? error.status : null,
           error: message.slice(0, 500),
         },

@@ -38,7 +38,18 @@ export class IntegrationSimulators {
   readonly regulatorAttempts = new Map<string, number>();
   private readonly outages = new Map<string, RegulatorOutage>();
 
-  constructor(private readonly signingSecret: string) {}
+  /**
+   * @param signingSecret the key regulators check decision signatures with.
+   * @param clock the time to stamp on what arrives; tests pass the test server's clock.
+   */
+  constructor(
+    private readonly signingSecret: string,
+    private readonly clock: () => number | Promise<number> = Date.now,
+  ) {}
+
+  private async stamp(): Promise<string> {
+    return new Date(await this.clock()).toISOString();
+  }
 
   /** Makes a regulator fail until `outage.failing()` turns false; `undefined` ends the outage. */
   setRegulatorOutage(regulatorId: string, outage: RegulatorOutage | undefined): void {
@@ -51,27 +62,29 @@ export class IntegrationSimulators {
     const router = Router();
     router.use(express.json({ limit: '1mb' }));
 
-    router.post('/sms/send', (req, res) => {
+    router.post('/sms/send', async (req, res) => {
       const { phone, text, clientToken } = req.body as { phone?: string; text?: string; clientToken?: string };
       if (!phone || !text || !clientToken) {
         res.status(400).json({ code: 'isv.INVALID_PARAMETERS', message: 'phone, text and clientToken are required' });
         return;
       }
+      const at = await this.stamp();
       // Providers keep a client token for a while and drop a repeated send.
       const earlier = this.sms.find((message) => message.clientToken === clientToken);
       if (earlier) {
         res.json({ messageId: earlier.messageId, duplicate: true });
         return;
       }
-      const message = { messageId: randomUUID(), phone, text, clientToken, at: new Date().toISOString() };
+      const message = { messageId: randomUUID(), phone, text, clientToken, at };
       this.sms.push(message);
       res.json({ messageId: message.messageId });
     });
 
-    router.post('/portal/prompts', (req, res) => {
+    router.post('/portal/prompts', async (req, res) => {
       const idempotencyKey = req.header('idempotency-key') ?? '';
+      const at = await this.stamp();
       if (!this.prompts.some((prompt) => prompt.idempotencyKey === idempotencyKey)) {
-        this.prompts.push({ idempotencyKey, body: req.body, at: new Date().toISOString() });
+        this.prompts.push({ idempotencyKey, body: req.body, at });
       }
       res.json({ received: true });
     });
@@ -90,9 +103,10 @@ export class IntegrationSimulators {
         return;
       }
       const idempotencyKey = req.header('idempotency-key') ?? '';
+      const at = await this.stamp();
       let delivery = this.deliveries.find((d) => d.idempotencyKey === idempotencyKey);
       if (!delivery) {
-        delivery = { receiptId: randomUUID(), regulatorId, idempotencyKey, body: JSON.parse(raw), at: new Date().toISOString() };
+        delivery = { receiptId: randomUUID(), regulatorId, idempotencyKey, body: JSON.parse(raw), at };
         this.deliveries.push(delivery);
       }
       res.json({ receiptId: delivery.receiptId });

@@ -188,13 +188,12 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
   };
 
   /**
-   * Waits until an instant or until news arrives, whichever is first.
+   * Waits until an instant or until news newer than `seen` arrives, whichever is first.
    * @returns the instant slept until when it was reached, else the time of the news.
    */
-  const waitUntil = async (epochMs: number): Promise<number> => {
+  const waitUntil = async (epochMs: number, seen: number): Promise<number> => {
     const now = Date.now();
-    if (epochMs <= now) return now;
-    const seen = news;
+    if (epochMs <= now || news !== seen) return now;
     const interrupted = await condition(() => news !== seen, epochMs - now);
     return interrupted ? Date.now() : epochMs;
   };
@@ -210,13 +209,16 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
 
   /** Waits for a human task; `undefined` when news interrupted it or the licence lapsed first. */
   const awaitTask = async (taskId: string): Promise<TaskCompletion | undefined> => {
-    const seen = news;
     nextAction = { kind: 'await_task', dueAt: null, taskId };
-    const remaining = lapsesAt() - Date.now();
-    const settled = () => completions.has(taskId) || (news !== seen && interruptsLadder());
-    if (remaining <= 0) return completions.get(taskId);
-    await condition(settled, remaining);
-    return completions.get(taskId);
+    for (;;) {
+      const completion = completions.get(taskId);
+      if (completion) return completion;
+      const remaining = lapsesAt() - Date.now();
+      if (remaining <= 0 || interruptsLadder()) return undefined;
+      // Any news may move the expiry or interrupt the ladder: look again after each.
+      const seen = news;
+      await condition(() => news !== seen, remaining);
+    }
   };
 
   const interruptsLadder = () =>
@@ -334,6 +336,8 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
 
   // The lifecycle: each turn looks at the state and does the one thing due, or waits for it.
   for (;;) {
+    // News that arrives while this turn runs activities cuts its wait short.
+    const turn = news;
     if (revocation) {
       nextAction = null;
       await closeTasks('revoked');
@@ -369,8 +373,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         await enter('renewal_pending', 'renewal_applied', Date.now(), `renewal/${application.applicationNumber}`);
       }
       nextAction = { kind: 'await_decision', dueAt: null };
-      const seen = news;
-      await condition(() => news !== seen);
+      await condition(() => news !== turn);
       continue;
     }
 
@@ -396,7 +399,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         });
       }
       nextAction = { kind: 'close_as_lapsed', dueAt: iso(graceEndsAt) };
-      await waitUntil(graceEndsAt);
+      await waitUntil(graceEndsAt, turn);
       continue;
     }
     if (expiryRecorded) {
@@ -415,7 +418,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         upsertSearchAttributes([{ key: LICENCE_STAGE, value: stage }]);
       }
       nextAction = { kind: 'open_reminder_window', dueAt: iso(windowOpensAt()) };
-      windowOpenedAt = await waitUntil(windowOpensAt());
+      windowOpenedAt = await waitUntil(windowOpensAt(), turn);
       if (windowOpenedAt < windowOpensAt()) continue;
     }
 
@@ -439,7 +442,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     if (!ladder.done && step) {
       if (Date.now() < ladder.notBefore) {
         nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
-        await waitUntil(Math.min(ladder.notBefore, lapsesAt()));
+        await waitUntil(Math.min(ladder.notBefore, lapsesAt()), turn);
         continue;
       }
       nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
@@ -448,6 +451,6 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     }
 
     nextAction = { kind: 'record_expiry', dueAt: iso(lapsesAt()) };
-    await waitUntil(lapsesAt());
+    await waitUntil(lapsesAt(), turn);
   }
 }

@@ -18,32 +18,55 @@ export const SIGNING_SECRET = 'lifecycle-test-signing-key';
 /**
  * Everything a lifecycle test needs, all real: Temporal's time-skipping server, a migrated
  * database, the channel and regulator simulators over HTTP, and a worker with the real activities.
+ *
+ * The database and simulators live for the whole file; each test gets its own time-skipping
+ * server (`beginTest`) because that server's clock is shared by every workflow on it and only
+ * moves forward, so one test's waits would otherwise fire another test's timers.
  */
 export class LifecycleHarness {
   readonly taskQueue = `lifecycle-${Math.random().toString(36).slice(2, 8)}`;
   private worker?: Worker;
   private workerRun?: Promise<void>;
+  private currentEnv?: TestWorkflowEnvironment;
 
   private constructor(
-    readonly env: TestWorkflowEnvironment,
     readonly database: TestDatabase,
     readonly simulators: IntegrationSimulators,
     private readonly server: Server,
   ) {}
 
   static async start(kind: 'pglite' | 'postgres' = 'pglite'): Promise<LifecycleHarness> {
-    const [env, database] = await Promise.all([
-      TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } } }),
-      createTestDatabase(kind),
-    ]);
-    await registerSearchAttributes(env.connection, 'default');
-    const simulators = new IntegrationSimulators(SIGNING_SECRET);
+    const database = await createTestDatabase(kind);
+    let harness: LifecycleHarness | undefined;
+    const simulators = new IntegrationSimulators(SIGNING_SECRET, () => harness?.now() ?? Date.now());
     const app = express();
     app.use('/simulators', simulators.router());
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
-    return new LifecycleHarness(env, database, simulators, server);
+    harness = new LifecycleHarness(database, simulators, server);
+    return harness;
+  }
+
+  get env(): TestWorkflowEnvironment {
+    if (!this.currentEnv) throw new Error('No Temporal test server: call beginTest() in beforeEach.');
+    return this.currentEnv;
+  }
+
+  /** Starts a fresh time-skipping server (clock at the real now) and a worker on it. */
+  async beginTest(): Promise<void> {
+    this.currentEnv = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
+    });
+    await registerSearchAttributes(this.currentEnv.connection, 'default');
+    await this.startWorker();
+  }
+
+  /** Stops the worker and the test server started by `beginTest`. */
+  async endTest(): Promise<void> {
+    if (this.worker) await this.stopWorker();
+    await this.currentEnv?.teardown();
+    this.currentEnv = undefined;
   }
 
   get simulatorsUrl(): string {
@@ -82,9 +105,8 @@ export class LifecycleHarness {
   }
 
   async teardown(): Promise<void> {
-    if (this.worker) await this.stopWorker();
+    await this.endTest();
     await new Promise((resolve) => this.server.close(resolve));
-    await this.env.teardown();
     await this.database.destroy();
   }
 
