@@ -14,8 +14,8 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { createLicenceActivities } from '../../activities';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { licenceWorkflow } from '../../workflows';
-import type { LicenceWorkflowInput } from '../../workflows/licence-definitions';
 import { createTestDatabase } from '../support/databases';
+import { insertWorkflowLicence } from '../support/licence-rows';
 import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from '../support/paths';
 
 const TASK_QUEUE = 'record-histories';
@@ -59,33 +59,7 @@ async function main(): Promise<void> {
         const start = await env.currentTimeMs();
         const expiresOn = new Date(start + scenario.expiresInDays * DAY).toISOString().slice(0, 10);
         const licenceNumber = `REPLAY-${scenario.name}`;
-        const licenceId = crypto.randomUUID();
-        await database.prisma.licence.create({
-          data: {
-            id: licenceId,
-            bureauCode: 'weihai',
-            licenceNumber,
-            catalogueEntryId: 'weihai:WH01',
-            holderName: 'Replay Holder',
-            contactName: 'Replay Contact',
-            contactPhone: '13800000000',
-            issuedOn: new Date(start - 1000 * DAY),
-            expiresOn: new Date(`${expiresOn}T00:00:00Z`),
-            workflowId: `licence/weihai/${licenceNumber}`,
-            stage: 'awaiting_window',
-            reminderWindowOpensAt: new Date(start),
-          },
-        });
-        const input: LicenceWorkflowInput = {
-          licenceId,
-          bureau: 'weihai',
-          licenceNumber,
-          licenceType: 'WH01',
-          department: '市场准入二科',
-          expiresOn,
-          reminderLeadMonths: 3,
-          timeZone: 'Asia/Shanghai',
-        };
+        const input = await insertWorkflowLicence(database.prisma, licenceNumber, expiresOn);
         const handle = await env.client.workflow.start(licenceWorkflow, {
           workflowId: `licence/weihai/${licenceNumber}`,
           taskQueue: TASK_QUEUE,

@@ -4,8 +4,9 @@ import { Worker } from '@temporalio/worker';
 import { createLicenceActivities } from '../../activities';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { licenceWorkflow } from '../../workflows';
-import { licenceStatusQuery, type LicenceWorkflowInput } from '../../workflows/licence-definitions';
+import { licenceStatusQuery } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
+import { insertWorkflowLicence } from '../support/licence-rows';
 import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -30,36 +31,7 @@ afterAll(async () => {
   await database?.destroy();
 });
 
-/** Registers a licence row the workflow's activities can write to, as the API would. */
-async function licenceRow(licenceNumber: string, expiresOn: string): Promise<LicenceWorkflowInput> {
-  const id = crypto.randomUUID();
-  await database.prisma.licence.create({
-    data: {
-      id,
-      bureauCode: 'weihai',
-      licenceNumber,
-      catalogueEntryId: 'weihai:WH01',
-      holderName: '威海康宁大药房有限公司',
-      contactName: '张敏',
-      contactPhone: '13800138000',
-      issuedOn: new Date('2022-05-31T00:00:00Z'),
-      expiresOn: new Date(`${expiresOn}T00:00:00Z`),
-      workflowId: `licence/weihai/${licenceNumber}`,
-      stage: 'awaiting_window',
-      reminderWindowOpensAt: new Date(),
-    },
-  });
-  return {
-    licenceId: id,
-    bureau: 'weihai',
-    licenceNumber,
-    licenceType: 'WH01',
-    department: '市场准入二科',
-    expiresOn,
-    reminderLeadMonths: 3,
-    timeZone: 'Asia/Shanghai',
-  };
-}
+const licenceRow = (licenceNumber: string, expiresOn: string) => insertWorkflowLicence(database.prisma, licenceNumber, expiresOn);
 
 async function withWorker<T>(run: () => Promise<T>): Promise<T> {
   const worker = await Worker.create({
