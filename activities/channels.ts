@@ -77,6 +77,9 @@ export async function sendReminderSms(prisma: PrismaClient, endpoints: Integrati
   return { outcome };
 }
 
+// Chinese official letters indent paragraphs by two full-width spaces.
+const IDEOGRAPHIC_SPACE = '\u3000';
+
 /**
  * 点对点函告: writes the reminder letter for a specialist to send. Idempotent by key.
  * @returns the letter's id.
@@ -91,11 +94,11 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
     '证照到期提醒函',
     '',
     `${licence.holderName}：`,
-    `　　你单位（你）持有的《${licence.catalogueEntry.licenceName}》（证照编号：${licence.licenceNumber}）将于${expires}有效期届满。` +
+    `${IDEOGRAPHIC_SPACE.repeat(2)}你单位（你）持有的《${licence.catalogueEntry.licenceName}》（证照编号：${licence.licenceNumber}）将于${expires}有效期届满。` +
       '为避免证照过期影响正常经营，请在有效期届满前及时申请办理换证（延续）手续。',
-    `　　联系人：${licence.contactName}`,
+    `${IDEOGRAPHIC_SPACE.repeat(2)}联系人：${licence.contactName}`,
     '',
-    `${licence.bureau.name}　${licence.catalogueEntry.department.name}`,
+    `${licence.bureau.name}${IDEOGRAPHIC_SPACE}${licence.catalogueEntry.department.name}`,
     today,
   ].join('\n');
   const letter = await prisma.letter.upsert({

@@ -1,7 +1,7 @@
 import type { ActivityDependencies } from './dependencies';
 import { deliverAutoPrompt, prepareLetter, sendReminderSms } from './channels';
 import { cancelOpenTasks, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
-import { raiseAlert, recordClosure, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
+import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
 import { pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type PushDecisionInput } from './renewals';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
@@ -15,7 +15,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
   return {
     recordLicenceStep: (input: RecordLicenceStepInput) => recordLicenceStep(prisma, input),
     recordClosure: (input: { licenceId: string; reason: string }) => recordClosure(prisma, input),
-    raiseAlert: (input: { licenceId: string; idempotencyKey: string; kind: string; message: string }) => raiseAlert(prisma, input),
+    recordExpiry: (input: { licenceId: string; idempotencyKey: string; message: string }) => recordExpiry(prisma, input),
     loadReminderPlan: (input: { licenceId: string }) => loadReminderPlan(prisma, input),
     listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),

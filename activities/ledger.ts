@@ -5,7 +5,8 @@ import { localDateOf, type ReminderChannel } from '../domain';
 export interface LedgerFacts {
   licenceId: string;
   idempotencyKey: string;
-  channel: ReminderChannel;
+  /** How the holder was reminded; `expiry` is the row written when a licence runs out unrenewed. */
+  channel: ReminderChannel | 'expiry';
   outcome: string;
   /** `system`, or the specialist who made the reminder. */
   remindedBy: string;

@@ -1,5 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import type { LicenceStage } from '../domain';
+import { activityNow } from './clock';
+import { writeLedgerEntry } from './ledger';
 
 /** One step of a licence's life to mirror into the read model. */
 export interface RecordLicenceStepInput {
@@ -41,10 +43,26 @@ export async function recordClosure(prisma: PrismaClient, input: { licenceId: st
   await prisma.licence.update({ where: { id: input.licenceId }, data: { closedReason: input.reason } });
 }
 
-/** Something a supervisor must look at, once per key. */
-export async function raiseAlert(
+/**
+ * A licence ran out without a renewal application: its ledger row and a supervisor alert, in one
+ * transaction, once per key.
+ */
+export async function recordExpiry(
   prisma: PrismaClient,
-  input: { licenceId: string; idempotencyKey: string; kind: string; message: string },
+  input: { licenceId: string; idempotencyKey: string; message: string },
 ): Promise<void> {
-  await prisma.alert.createMany({ data: [input], skipDuplicates: true });
+  await prisma.$transaction(async (tx) => {
+    await writeLedgerEntry(tx, {
+      licenceId: input.licenceId,
+      idempotencyKey: `${input.idempotencyKey}/ledger`,
+      channel: 'expiry',
+      outcome: 'expired_unrenewed',
+      remindedBy: 'system',
+      remindedAt: activityNow(),
+    });
+    await tx.alert.createMany({
+      data: [{ licenceId: input.licenceId, idempotencyKey: `${input.idempotencyKey}/alert`, kind: 'licence_expired', message: input.message }],
+      skipDuplicates: true,
+    });
+  });
 }

@@ -391,10 +391,9 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         expiryRecorded = true;
         await closeTasks('expired');
         await enter('expired', 'expired', Math.max(lapsesAt(), workflowInfo().startTime.getTime()));
-        await activities.raiseAlert({
+        await activities.recordExpiry({
           licenceId: input.licenceId,
-          idempotencyKey: key('alert/expired'),
-          kind: 'licence_expired',
+          idempotencyKey: key(`cycle-${ladder.cycle}/expired`),
           message: `Licence ${input.licenceNumber} expired on ${expiresOn} without a renewal application`,
         });
       }

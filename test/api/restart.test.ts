@@ -5,6 +5,16 @@ import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
+const FOOD_LICENCE = {
+  bureau: 'luliang',
+  licenceNumber: '晋吕食生2024-0001',
+  licenceType: '食品生产许可证',
+  holder: { name: '吕梁汾州食品有限公司' },
+  contact: { name: '王强', phone: '0358-8221234' },
+  issuedOn: '2024-03-01',
+  expiresOn: '2029-02-28',
+};
+
 let system: TestSystem | undefined;
 
 afterEach(async () => {
@@ -14,15 +24,7 @@ afterEach(async () => {
 it('keeps every licence and its sleeping workflow across a restart on the embedded defaults', async () => {
   system = await startTestSystem();
   const { dataDir } = system;
-  const registered = await system.request('POST', '/api/v1/licences', {
-    bureau: 'luliang',
-    licenceNumber: '晋吕食生2024-0001',
-    licenceType: '食品生产许可证',
-    holder: { name: '吕梁汾州食品有限公司' },
-    contact: { name: '王强', phone: '0358-8221234' },
-    issuedOn: '2024-03-01',
-    expiresOn: '2029-02-28',
-  });
+  const registered = await system.request('POST', '/api/v1/licences', FOOD_LICENCE);
   expect(registered.status).toBe(201);
   const before = await system.request('GET', `/api/v1/licences/${registered.body.id}`);
   let temporal = await connectTemporalClient(system.temporalAddress, 'default');
@@ -42,15 +44,7 @@ it('keeps every licence and its sleeping workflow across a restart on the embedd
   expect(description.status.name).toBe('RUNNING');
   expect(description.runId).toBe(runBefore);
 
-  const again = await system.request('POST', '/api/v1/licences', {
-    bureau: 'luliang',
-    licenceNumber: '晋吕食生2024-0001',
-    licenceType: '食品生产许可证',
-    holder: { name: '吕梁汾州食品有限公司' },
-    contact: { name: '王强', phone: '0358-8221234' },
-    issuedOn: '2024-03-01',
-    expiresOn: '2029-02-28',
-  });
+  const again = await system.request('POST', '/api/v1/licences', FOOD_LICENCE);
   expect(again.status).toBe(200);
   expect(again.body).toEqual(registered.body);
   await system.stop();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS_DIR } from '../../runtime/migrations';
-import { createPGliteFolder, createPostgresDatabase } from '../support/databases';
+import { createEmptyDatabase } from '../support/databases';
 import { PROJECT_ROOT } from '../support/paths';
 
 /** Runs `npm run migrate -- …` as an operator would, against one database. */
@@ -32,15 +32,7 @@ describe.each(['pglite', 'postgres'] as const)('npm run migrate on %s', (kind) =
   let dispose: () => Promise<void>;
 
   beforeEach(async () => {
-    if (kind === 'pglite') {
-      const folder = createPGliteFolder();
-      url = folder.url;
-      dispose = async () => folder.remove();
-    } else {
-      const database = await createPostgresDatabase();
-      url = database.url;
-      dispose = database.drop;
-    }
+    ({ url, dispose } = await createEmptyDatabase(kind));
   });
 
   afterEach(async () => {

@@ -1,7 +1,7 @@
 /**
  * Records the histories that the replay test runs against today's workflow code.
  *
- *   npm run histories:record -- <version>     e.g. v1
+ *   npm run histories:record -- <version>     e.g. v2
  *
  * Run it when a workflow change ships, into a new version folder, and commit the files: the
  * older folders stand for executions that may still be running in a bureau's cluster.
@@ -9,103 +9,185 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createLicenceActivities } from '../../activities';
-import { registerSearchAttributes } from '../../runtime/search-attributes';
-import { licenceWorkflow } from '../../workflows';
-import type { LicenceWorkflowInput } from '../../workflows/licence-definitions';
-import { createTestDatabase } from '../support/databases';
-import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from '../support/paths';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import {
+  correctExpiryUpdate,
+  renewalApplicationUpdate,
+  renewalDecisionUpdate,
+  revocationUpdate,
+} from '../../workflows/licence-definitions';
+import { DAY, LifecycleHarness } from '../support/lifecycle';
 
-const TASK_QUEUE = 'record-histories';
-const DAY = 86_400_000;
-
+/** One path of a licence's life, driven on a fresh test server whose clock reads the real now. */
 interface Scenario {
   name: string;
-  expiresInDays: number;
-  /** How long to let it run; `undefined` runs it to completion. */
-  runForDays?: number;
+  /** Drives the path; returns the licence's workflow, finished or not. */
+  drive(h: LifecycleHarness, licenceNumber: string): Promise<WorkflowHandle>;
+}
+
+const days = async (h: LifecycleHarness, count: number) => h.env.sleep(count * DAY);
+const dateIn = async (h: LifecycleHarness, count: number) => new Date((await h.now()) + count * DAY).toISOString().slice(0, 10);
+const approved = async (h: LifecycleHarness, licenceNumber: string) => ({
+  decision: 'approved' as const,
+  decidedOn: await dateIn(h, 0),
+  newLicence: { licenceNumber, issuedOn: await dateIn(h, 0), expiresOn: await dateIn(h, 5 * 365) },
+});
+const apply = async (h: LifecycleHarness, handle: WorkflowHandle, applicationNumber: string) =>
+  handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber, appliedOn: await dateIn(h, 0) }] });
+
+/** Registers a licence expiring in `expiresInDays` and lets its ladder reach the phone task. */
+async function toPhoneTask(h: LifecycleHarness, licenceNumber: string, expiresInDays = 200) {
+  const licence = await h.register(licenceNumber, await dateIn(h, expiresInDays));
+  await days(h, expiresInDays - 90 + 25);
+  return { licence, task: await h.openTask(licence.id, 'phone_call') };
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'window-opened-then-expired', expiresInDays: 400 },
-  { name: 'registered-inside-window', expiresInDays: 30 },
-  { name: 'asleep-before-window', expiresInDays: 400, runForDays: 10 },
-  { name: 'window-open-awaiting-expiry', expiresInDays: 400, runForDays: 330 },
+  {
+    name: 'ladder-reached-then-lapsed',
+    async drive(h, number) {
+      const { licence, task } = await toPhoneTask(h, number);
+      await h.complete(task, 'reached');
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
+  {
+    name: 'renewed-before-window',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 400));
+      await days(h, 30);
+      await apply(h, licence.handle, `${number}-A`);
+      await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [await approved(h, `${number}-NEW`)] });
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
+  {
+    name: 'renewed-mid-ladder',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 200));
+      await days(h, 200 - 90 + 8);
+      await apply(h, licence.handle, `${number}-A`);
+      await days(h, 3);
+      await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [await approved(h, `${number}-NEW`)] });
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
+  {
+    name: 'rejected-then-ladder-resumes',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 200));
+      await days(h, 200 - 90 + 8);
+      await apply(h, licence.handle, `${number}-A`);
+      await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [{ decision: 'rejected', decidedOn: await dateIn(h, 0) }] });
+      await days(h, 15);
+      await h.complete(await h.openTask(licence.id, 'phone_call'), 'refused');
+      await days(h, 1);
+      return licence.handle;
+    },
+  },
+  {
+    name: 'no-answer-then-reached',
+    async drive(h, number) {
+      const { licence, task } = await toPhoneTask(h, number);
+      await h.complete(task, 'no_answer');
+      await days(h, 3);
+      await h.complete(await h.openTask(licence.id, 'phone_call'), 'reached');
+      await days(h, 1);
+      return licence.handle;
+    },
+  },
+  {
+    name: 'wrong-number-then-letter',
+    async drive(h, number) {
+      const { licence, task } = await toPhoneTask(h, number);
+      await h.complete(task, 'wrong_number');
+      await h.complete(await h.openTask(licence.id, 'send_letter'), 'sent');
+      await days(h, 1);
+      return licence.handle;
+    },
+  },
+  {
+    name: 'revoked-while-asleep',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 400));
+      await days(h, 30);
+      await licence.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: await dateIn(h, 0) }] });
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
+  {
+    name: 'expiry-corrected-while-asleep',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 400));
+      await days(h, 30);
+      await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: await dateIn(h, 300) }] });
+      await days(h, 250);
+      return licence.handle;
+    },
+  },
+  {
+    name: 'expiry-corrected-in-ladder',
+    async drive(h, number) {
+      const { licence } = await toPhoneTask(h, number);
+      await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: await dateIn(h, 400) }] });
+      await days(h, 320);
+      return licence.handle;
+    },
+  },
+  {
+    name: 'regulator-outage-then-delivered',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 400));
+      const outageEnds = (await h.now()) + 2 * DAY;
+      h.simulators.setRegulatorOutage('weihai:market-supervision', { status: 503, failing: async () => (await h.now()) < outageEnds });
+      try {
+        await apply(h, licence.handle, `${number}-A`);
+        await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [await approved(h, `${number}-NEW`)] });
+        await licence.handle.result();
+      } finally {
+        h.simulators.setRegulatorOutage('weihai:market-supervision', undefined);
+      }
+      return licence.handle;
+    },
+  },
+  {
+    name: 'registered-after-expiry',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, -3));
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
 ];
 
 async function main(): Promise<void> {
   const version = process.argv[2];
-  if (!version || !/^v\d+$/.test(version)) throw new Error('give the history version folder to write, e.g. v1');
+  if (!version || !/^v\d+$/.test(version)) throw new Error('give the history version folder to write, e.g. v2');
+  const only = process.argv[3];
   const outputDir = path.join(__dirname, 'histories', version);
   fs.mkdirSync(outputDir, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('WARN') });
 
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
-  });
-  const database = await createTestDatabase('pglite');
+  const h = await LifecycleHarness.start();
   try {
-    await registerSearchAttributes(env.connection, 'default');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: TASK_QUEUE,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: createLicenceActivities({ prisma: database.prisma }),
-    });
-    await worker.runUntil(async () => {
-      for (const scenario of SCENARIOS) {
-        const start = await env.currentTimeMs();
-        const expiresOn = new Date(start + scenario.expiresInDays * DAY).toISOString().slice(0, 10);
-        const licenceNumber = `REPLAY-${scenario.name}`;
-        const licenceId = crypto.randomUUID();
-        await database.prisma.licence.create({
-          data: {
-            id: licenceId,
-            bureauCode: 'weihai',
-            licenceNumber,
-            catalogueEntryId: 'weihai:WH01',
-            holderName: 'Replay Holder',
-            contactName: 'Replay Contact',
-            contactPhone: '13800000000',
-            issuedOn: new Date(start - 1000 * DAY),
-            expiresOn: new Date(`${expiresOn}T00:00:00Z`),
-            workflowId: `licence/weihai/${licenceNumber}`,
-            stage: 'awaiting_window',
-            reminderWindowOpensAt: new Date(start),
-          },
-        });
-        const input: LicenceWorkflowInput = {
-          licenceId,
-          bureau: 'weihai',
-          licenceNumber,
-          licenceType: 'WH01',
-          department: '市场准入二科',
-          expiresOn,
-          reminderLeadMonths: 3,
-          timeZone: 'Asia/Shanghai',
-        };
-        const handle = await env.client.workflow.start(licenceWorkflow, {
-          workflowId: `licence/weihai/${licenceNumber}`,
-          taskQueue: TASK_QUEUE,
-          args: [input],
-        });
-        if (scenario.runForDays === undefined) {
-          await handle.result();
-        } else {
-          await env.sleep(scenario.runForDays * DAY);
-          await handle.query('licenceStatus');
-        }
+    for (const scenario of SCENARIOS.filter((s) => !only || s.name === only)) {
+      await h.beginTest();
+      try {
+        const handle = await scenario.drive(h, `REPLAY-${version}-${scenario.name}`);
         const history = await handle.fetchHistory();
         fs.writeFileSync(path.join(outputDir, `${scenario.name}.json`), historyToJSON(history) + '\n');
-        if (scenario.runForDays !== undefined) await handle.terminate('recorded');
         console.log(`recorded ${version}/${scenario.name} (${history.events?.length ?? 0} events)`);
+      } finally {
+        await h.endTest();
       }
-    });
+    }
   } finally {
-    await env.teardown();
-    await database.destroy();
+    await h.teardown();
   }
 }
 

@@ -45,19 +45,19 @@ export function createPGliteFolder(): { url: string; dir: string; remove(): void
   return { url: `pglite:${dir}`, dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Opens a migrated, seeded database: `kind` picks PGlite (embedded) or the test PostgreSQL server. */
-export async function createTestDatabase(kind: 'pglite' | 'postgres'): Promise<TestDatabase> {
-  let url: string;
-  let dispose: () => Promise<void>;
+/** A new, empty database of either kind: its URL and how to throw it away. */
+export async function createEmptyDatabase(kind: 'pglite' | 'postgres'): Promise<{ url: string; dispose(): Promise<void> }> {
   if (kind === 'pglite') {
     const folder = createPGliteFolder();
-    url = folder.url;
-    dispose = async () => folder.remove();
-  } else {
-    const database = await createPostgresDatabase();
-    url = database.url;
-    dispose = database.drop;
+    return { url: folder.url, dispose: async () => folder.remove() };
   }
+  const database = await createPostgresDatabase();
+  return { url: database.url, dispose: database.drop };
+}
+
+/** Opens a migrated, seeded database: `kind` picks PGlite (embedded) or the test PostgreSQL server. */
+export async function createTestDatabase(kind: 'pglite' | 'postgres'): Promise<TestDatabase> {
+  const { url, dispose } = await createEmptyDatabase(kind);
   const target: DatabaseTarget = kind === 'pglite' ? { kind, dataDir: url.slice('pglite:'.length) } : { kind, url };
   await deployMigrations(target);
   const database = await openDatabase(target);

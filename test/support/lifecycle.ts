@@ -37,15 +37,15 @@ export class LifecycleHarness {
 
   static async start(kind: 'pglite' | 'postgres' = 'pglite'): Promise<LifecycleHarness> {
     const database = await createTestDatabase(kind);
-    let harness: LifecycleHarness | undefined;
-    const simulators = new IntegrationSimulators(SIGNING_SECRET, () => harness?.now() ?? Date.now());
+    const clock = { harness: undefined as LifecycleHarness | undefined };
+    const simulators = new IntegrationSimulators(SIGNING_SECRET, () => clock.harness?.now() ?? Date.now());
     const app = express();
     app.use('/simulators', simulators.router());
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
-    harness = new LifecycleHarness(database, simulators, server);
-    return harness;
+    clock.harness = new LifecycleHarness(database, simulators, server);
+    return clock.harness;
   }
 
   get env(): TestWorkflowEnvironment {

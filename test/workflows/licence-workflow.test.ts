@@ -145,6 +145,7 @@ it('expired without renewal: stage expired with an alert, then lapsed after the 
   await eventually(async () => expect((await h.status(licence)).stage).toBe('expired'));
   const alerts = await h.database.prisma.alert.findMany({ where: { licenceId: licence.id } });
   expect(alerts.map((alert) => alert.kind)).toEqual(['licence_expired']);
+  expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:refused', 'expiry:expired_unrenewed']);
   const expired = await h.database.prisma.licenceEvent.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'expired' } });
   expect(expired.occurredAt.toISOString()).toBe(t.lapses);
   const final = await licence.handle.result();
@@ -211,4 +212,50 @@ it('a regulator failing for two simulated days gets the decision exactly once wh
   expect(delivery.attemptLog.filter((attempt) => attempt.httpStatus === 500)).toHaveLength(delivery.attempts - 1);
   expect(Date.parse(deliveries[0]!.at)).toBeGreaterThanOrEqual(outageEnds);
   expect(delivery.receipt).toBe(deliveries[0]!.receiptId);
+});
+
+it('a rejected application resumes the ladder where it stood: no second SMS, the phone task when due', async () => {
+  const licence = await h.register('REJECT-1', t.expiresOn);
+  await h.skipTo(after(t.smsDue, DAY));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-3', appliedOn: '2027-03-08' }] });
+  await eventually(async () => expect((await h.status(licence)).stage).toBe('renewal_pending'));
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [{ decision: 'rejected', decidedOn: '2027-03-09' }] });
+  await eventually(async () =>
+    expect(await h.status(licence)).toMatchObject({ stage: 'window_open', nextAction: { kind: 'phone_call', dueAt: t.callDue } }),
+  );
+  await h.skipTo(after(t.callDue, 60_000));
+  expect((await h.openTask(licence.id, 'phone_call')).attempt).toBe(1);
+  expect(h.simulators.sms.filter((message) => message.clientToken.includes('REJECT-1'))).toHaveLength(1);
+  expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']);
+});
+
+it('registered after its expiry date: recorded as expired with an alert, no ladder', async () => {
+  const licence = await h.register('LATE-1', '2026-11-01');
+  await eventually(async () => expect((await h.status(licence)).stage).toBe('expired'));
+  expect(await h.ledger(licence.id)).toEqual(['expiry:expired_unrenewed']);
+  const alerts = await h.database.prisma.alert.findMany({ where: { licenceId: licence.id } });
+  expect(alerts.map((alert) => alert.kind)).toEqual(['licence_expired']);
+  expect(h.simulators.prompts.filter((prompt) => prompt.idempotencyKey.includes('LATE-1'))).toEqual([]);
+});
+
+it('a five-year licence lives its whole life: sleep, ladder, renewal, regulator receipt, successor started', async () => {
+  // Issued today (test-server time), valid five years.
+  const today = new Date(await h.now()).toISOString().slice(0, 10);
+  const expiresOn = `${Number(today.slice(0, 4)) + 5}${today.slice(4)}`;
+  const licence = await h.register('LIFE-1', expiresOn, { issuedOn: today });
+  const windowOpens = reminderWindowOpensAt(expiresOn, 3, 'Asia/Shanghai').toMillis();
+  await h.skipTo(after(new Date(windowOpens).toISOString(), 21 * DAY + 60_000));
+  await h.complete(await h.openTask(licence.id, 'phone_call'), 'reached');
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']));
+  await h.skipTo(after(new Date(windowOpens).toISOString(), 40 * DAY));
+  const appliedOn = new Date(await h.now()).toISOString().slice(0, 10);
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-LIFE', appliedOn }] });
+  await licence.handle.executeUpdate(renewalDecisionUpdate, {
+    args: [{ decision: 'approved', decidedOn: appliedOn, newLicence: { licenceNumber: 'LIFE-2', issuedOn: appliedOn, expiresOn: `${Number(expiresOn.slice(0, 4)) + 5}${expiresOn.slice(4)}` } }],
+  });
+  expect((await licence.handle.result()).stage).toBe('renewed');
+  expect(h.simulators.deliveries.filter((d) => (d.body as { licenceNumber: string }).licenceNumber === 'LIFE-1')).toHaveLength(1);
+  const successor = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: 'LIFE-2' } });
+  expect((await h.env.client.workflow.getHandle(successor.workflowId).describe()).status.name).toBe('RUNNING');
 });
