@@ -1,6 +1,6 @@
 import { localDateOf } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
-import { postJson, type IntegrationEndpoints } from './dependencies';
+import { idempotencyKeyHeader, postJson, type IntegrationEndpoints } from './dependencies';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 
@@ -39,7 +39,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
       holderName: licence.holderName,
       expiresOn: licence.expiresOn.toISOString().slice(0, 10),
     },
-    { 'idempotency-key': input.idempotencyKey },
+    idempotencyKeyHeader(input.idempotencyKey),
   );
   await prisma.$transaction((tx) =>
     writeLedgerEntry(tx, { ...input, channel: 'auto_prompt', outcome: 'delivered', remindedBy: 'system', remindedAt: activityNow() }),
@@ -67,7 +67,7 @@ export async function sendReminderSms(prisma: PrismaClient, endpoints: Integrati
     const { json } = await postJson(
       endpoints.smsUrl,
       { phone: licence.contactPhone, text: smsText(licence), clientToken: input.idempotencyKey },
-      { 'idempotency-key': input.idempotencyKey },
+      idempotencyKeyHeader(input.idempotencyKey),
     );
     outcome = (json as { messageId?: string } | undefined)?.messageId ? 'sent' : 'sent_without_id';
   }

@@ -23,6 +23,14 @@ export interface ActivityDependencies {
 }
 
 /** Posts JSON with a timeout; throws on a network error or a non-2xx answer, naming the endpoint. */
+/**
+ * The `Idempotency-Key` header for a step's key. Keys hold licence numbers such as 鲁威药经2023001,
+ * and header values must be ASCII, so the key travels percent-encoded (UTF-8), as a URL would.
+ */
+export function idempotencyKeyHeader(key: string): { 'idempotency-key': string } {
+  return { 'idempotency-key': encodeURIComponent(key) };
+}
+
 export async function postJson(
   url: string,
   body: unknown,

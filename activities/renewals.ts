@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { dateColumn, registerLicence } from '../services/licence-registration';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
-import { HttpStatusError, postJson, type ActivityDependencies } from './dependencies';
+import { HttpStatusError, idempotencyKeyHeader, postJson, type ActivityDependencies } from './dependencies';
 import { activityNow } from './clock';
 
 /** Mirrors an application and, when given, its decision. Idempotent on (licence, application number). */
@@ -71,7 +71,7 @@ export async function pushDecisionToRegulator(deps: ActivityDependencies, input:
   const url = regulator.webhookUrl ?? `${endpoints.regulatorWebhookBaseUrl}/${regulator.id}/decisions`;
   try {
     const { status, json } = await postJson(url, body, {
-      'idempotency-key': input.idempotencyKey,
+      ...idempotencyKeyHeader(input.idempotencyKey),
       'x-timestamp': timestamp,
       'x-signature': `sha256=${signDelivery(regulator.secret ?? endpoints.regulatorSigningSecret, timestamp, body)}`,
     });

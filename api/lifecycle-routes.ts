@@ -148,6 +148,8 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
         });
       }
       if (body.contact) {
+        // The workflow first: a closed licence answers 409 before anything is written.
+        await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) => handle.signal(contactChangedSignal));
         await deps.prisma.licence.update({
           where: { id: licence.id },
           data: {
@@ -157,7 +159,6 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
             contactFlaggedAt: null,
           },
         });
-        await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) => handle.signal(contactChangedSignal));
       }
       const updated = await deps.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } });
       return { status: 200, body: { stage: updated.stage, reminderWindowOpensOn } };

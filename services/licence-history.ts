@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 
 /** One entry of a licence's history, in domain words. */
@@ -8,53 +9,89 @@ export interface HistoryEntry {
   detail?: string;
 }
 
-// Activity types and their meaning for a supervisor; activities not listed are bookkeeping.
-const ACTIVITY_WORDS: Record<string, string> = {
-  deliverAutoPrompt: 'business-system prompt delivered',
-  sendReminderSms: 'SMS sent',
-  openHumanTask: 'task created for a specialist',
-  recordTaskOutcome: 'task completed',
-  prepareLetter: 'reminder letter prepared',
-  raiseAlert: 'supervisor alerted',
-  pushDecisionToRegulator: 'decision delivered to a regulator',
-  registerRenewedLicence: 'renewed licence registered',
-  cancelOpenTasks: 'open tasks withdrawn',
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- activity inputs differ per type; each reader picks its fields
+type Input = Record<string, any>;
+
+const STEP_WORDS: Record<string, string> = {
+  reminder_window_opened: 'reminder window opened',
+  renewal_applied: 'renewal application recorded; reminders paused',
+  expired: 'licence expired',
+  lapsed: 'grace period over: closed as lapsed',
+  renewed: 'renewed: closed',
+  revoked: 'revoked: closed',
+};
+
+const TASK_WORDS: Record<string, string> = { phone_call: 'phone-call task opened', send_letter: 'letter-sending task opened' };
+const OUTCOME_WORDS: Record<string, string> = { phone_call: 'phone call made', letter: 'letter sent' };
+
+// What a completed activity meant, from its input; activities not listed are bookkeeping.
+const ACTIVITY_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'> | undefined> = {
+  recordLicenceStep: (input) => (STEP_WORDS[input.kind] ? { what: STEP_WORDS[input.kind]! } : undefined),
+  deliverAutoPrompt: () => ({ what: 'business-system prompt delivered' }),
+  sendReminderSms: () => ({ what: 'SMS reminder sent' }),
+  prepareLetter: () => ({ what: 'reminder letter (函告) written' }),
+  openHumanTask: (input) => ({ what: TASK_WORDS[input.kind] ?? 'task opened', detail: `attempt ${input.attempt}, due ${input.dueAt}` }),
+  recordTaskOutcome: (input) => ({ what: OUTCOME_WORDS[input.channel] ?? 'task done', detail: `${input.outcome}, by ${input.completedBy}` }),
+  cancelOpenTasks: (input) => ({ what: 'open tasks withdrawn', detail: input.reason }),
+  recordExpiry: () => ({ what: 'expired without renewal: ledger row written, supervisor alerted' }),
+  recordRenewal: (input) => ({
+    what: input.decision ? `renewal decision: ${input.decision.decision}` : 'renewal application received',
+    detail: input.decision?.newLicence?.licenceNumber ?? input.application?.applicationNumber,
+  }),
+  pushDecisionToRegulator: (input) => ({ what: 'decision delivered to a regulator', detail: input.regulatorId }),
+  registerRenewedLicence: (input) => ({ what: 'new licence registered', detail: input.newLicence?.licenceNumber }),
+  recordClosure: (input) => ({ what: 'closure reason recorded', detail: input.reason }),
 };
 
 const UPDATE_WORDS: Record<string, string> = {
   renewalApplication: 'renewal application received',
   renewalDecision: 'renewal decision received',
-  revocation: 'licence revoked',
+  revocation: 'revocation received',
   correctExpiry: 'expiry date corrected',
 };
 
+function firstArgument(payloads: { payloads?: Payload[] | null } | null | undefined): Input {
+  const payload = payloads?.payloads?.[0];
+  if (!payload) return {};
+  try {
+    return (defaultPayloadConverter.fromPayload(payload) as Input) ?? {};
+  } catch {
+    return {};
+  }
+}
+
 /**
- * Reads a licence workflow's event history and tells it in domain words: when each timer woke
- * it, each channel delivered, each update arrived. Built from Temporal's history, not the read
- * model, so that supervisors see what actually ran.
+ * Reads a licence workflow's event history and tells it in domain words: each channel that
+ * delivered, each task and its outcome, each update that arrived. Built from Temporal's history,
+ * not the read model, so that supervisors see what actually ran.
  */
 export async function licenceHistory(temporal: Client, workflowId: string): Promise<HistoryEntry[]> {
   const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = new Map<string, string>();
+  const scheduled = new Map<string, { type: string; input: Input }>();
   const entries: HistoryEntry[] = [];
   for (const event of history.events ?? []) {
     const at = new Date(tsToMs(event.eventTime)).toISOString();
-    if (event.workflowExecutionStartedEventAttributes) entries.push({ at, what: 'licence registered, workflow started' });
-    else if (event.timerFiredEventAttributes) entries.push({ at, what: 'timer fired' });
+    if (event.workflowExecutionStartedEventAttributes) entries.push({ at, what: 'licence registered, lifecycle started' });
     else if (event.activityTaskScheduledEventAttributes) {
-      scheduled.set(String(event.eventId), event.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+      const attributes = event.activityTaskScheduledEventAttributes;
+      scheduled.set(String(event.eventId), { type: attributes.activityType?.name ?? '', input: firstArgument(attributes.input) });
     } else if (event.activityTaskCompletedEventAttributes) {
-      const type = scheduled.get(String(event.activityTaskCompletedEventAttributes.scheduledEventId)) ?? '';
-      if (ACTIVITY_WORDS[type]) entries.push({ at, what: ACTIVITY_WORDS[type]! });
+      const activity = scheduled.get(String(event.activityTaskCompletedEventAttributes.scheduledEventId));
+      const words = activity && ACTIVITY_WORDS[activity.type]?.(activity.input);
+      if (words) entries.push({ at, ...words });
     } else if (event.activityTaskFailedEventAttributes) {
-      const type = scheduled.get(String(event.activityTaskFailedEventAttributes.scheduledEventId)) ?? '';
-      entries.push({ at, what: `${ACTIVITY_WORDS[type] ?? type} failed`, detail: event.activityTaskFailedEventAttributes.failure?.message ?? undefined });
+      const activity = scheduled.get(String(event.activityTaskFailedEventAttributes.scheduledEventId));
+      entries.push({ at, what: `${activity?.type ?? 'step'} failed`, detail: event.activityTaskFailedEventAttributes.failure?.message ?? undefined });
     } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
       const name = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? '';
       entries.push({ at, what: UPDATE_WORDS[name] ?? name });
     } else if (event.workflowExecutionSignaledEventAttributes) {
-      const name = event.workflowExecutionSignaledEventAttributes.signalName ?? '';
-      entries.push({ at, what: name === 'taskCompleted' ? 'specialist completed a task' : name === 'contactChanged' ? 'contact changed' : name });
+      const attributes = event.workflowExecutionSignaledEventAttributes;
+      if (attributes.signalName === 'contactChanged') entries.push({ at, what: 'contact changed' });
+      else if (attributes.signalName === 'taskCompleted') {
+        const completion = firstArgument(attributes.input);
+        entries.push({ at, what: 'specialist reported a task done', detail: `${completion.outcome}, by ${completion.completedBy}` });
+      } else entries.push({ at, what: attributes.signalName ?? 'signal' });
     } else if (event.workflowExecutionCompletedEventAttributes) entries.push({ at, what: 'lifecycle finished' });
     else if (event.workflowExecutionTerminatedEventAttributes) {
       entries.push({ at, what: 'workflow terminated by an operator', detail: event.workflowExecutionTerminatedEventAttributes.reason ?? undefined });

@@ -1,0 +1,206 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { createApp } from '../../api/app';
+import { createLogger } from '../../runtime/logger';
+import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
+
+// One licence's story told through the HTTP API, on the time-skipping server: the API answers
+// from the read model and the workflow exactly as it does in production.
+let h: LifecycleHarness;
+let server: Server;
+
+beforeAll(async () => {
+  h = await LifecycleHarness.start();
+  await h.beginTest();
+  const app = createApp({ prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue, logger: createLogger('silent') });
+  server = await new Promise<Server>((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await h?.teardown();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
+async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+const CALL_DUE = '2027-03-20T16:00:00.000Z';
+let licenceId: string;
+
+/** What the database holds for the licence, to prove a refused request changed nothing. */
+const snapshot = async () => ({
+  licence: await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } }),
+  renewals: await h.database.prisma.renewalApplication.count({ where: { licenceId } }),
+  tasks: await h.database.prisma.humanTask.findMany({ where: { licenceId }, orderBy: { createdAt: 'asc' } }),
+  status: await h.status({ workflowId: 'licence/weihai/鲁威药经2023009' }),
+});
+
+it('registers a licence', async () => {
+  const { status, body } = await call('POST', '/api/v1/licences', {
+    bureau: 'weihai',
+    licenceNumber: '鲁威药经2023009',
+    licenceType: 'WH01',
+    holder: { name: '威海康宁大药房有限公司' },
+    contact: { name: '张敏', phone: '13800138000' },
+    issuedOn: '2022-05-31',
+    expiresOn: '2027-05-31',
+  });
+  expect(status).toBe(201);
+  licenceId = body.id;
+});
+
+it('answers 404 for an unknown licence or task, naming it', async () => {
+  for (const [method, path, body] of [
+    ['POST', `/api/v1/licences/${UNKNOWN}/renewal-application`, { applicationNumber: 'A-1', appliedOn: '2027-01-05' }],
+    ['POST', `/api/v1/licences/${UNKNOWN}/revocation`, { reason: '吊销', revokedOn: '2027-01-05' }],
+    ['PATCH', `/api/v1/licences/${UNKNOWN}`, { expiresOn: '2028-01-01' }],
+    ['GET', `/api/v1/licences/${UNKNOWN}/history`, undefined],
+    ['POST', `/api/v1/tasks/${UNKNOWN}/complete`, { outcome: 'reached' }],
+  ] as const) {
+    const answer = await call(method, path, body);
+    expect({ path, status: answer.status }).toEqual({ path, status: 404 });
+    expect(answer.body.error.message).toContain(UNKNOWN);
+  }
+});
+
+it('answers 400 naming every bad field, and 409 for a decision with no application; nothing changes', async () => {
+  const before = await snapshot();
+  const invalid = await call('POST', `/api/v1/licences/${licenceId}/renewal-application`, { applicationNumber: '', appliedOn: '2027-02-30' });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.error.fields.map((error: { path: string }) => error.path).sort()).toEqual(['applicationNumber', 'appliedOn']);
+  const approvedWithoutLicence = await call('POST', `/api/v1/licences/${licenceId}/renewal-decision`, { decision: 'approved', decidedOn: '2027-01-05' });
+  expect(approvedWithoutLicence.status).toBe(400);
+  expect(approvedWithoutLicence.body.error.fields.map((error: { path: string }) => error.path)).toContain('newLicence');
+  const noApplication = await call('POST', `/api/v1/licences/${licenceId}/renewal-decision`, { decision: 'rejected', decidedOn: '2027-01-05' });
+  expect(noApplication.status).toBe(409);
+  expect(noApplication.body.error.message).toMatch(/no renewal application is pending/);
+  const beforeIssue = await call('PATCH', `/api/v1/licences/${licenceId}`, { expiresOn: '2021-01-01' });
+  expect(beforeIssue.status).toBe(400);
+  expect(await snapshot()).toEqual(before);
+});
+
+it('corrects the contact; the phone task carries the new one', async () => {
+  const { status } = await call('PATCH', `/api/v1/licences/${licenceId}`, { contact: { name: '李娜', phone: '13900139000' } });
+  expect(status).toBe(200);
+  await h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
+  await h.openTask(licenceId, 'phone_call');
+  const { body } = await call('GET', '/api/v1/tasks?bureau=weihai&status=open');
+  expect(body.tasks).toHaveLength(1);
+  expect(body.tasks[0]).toMatchObject({
+    kind: 'phone_call',
+    attempt: 1,
+    status: 'open',
+    dueAt: '2027-03-24T15:59:59.999Z',
+    licence: { licenceNumber: '鲁威药经2023009', holderName: '威海康宁大药房有限公司', expiresOn: '2027-05-31' },
+    contact: { name: '李娜', phone: '13900139000' },
+  });
+  const sms = h.simulators.sms.filter((message) => message.clientToken.includes('鲁威药经2023009'));
+  expect(sms.map((message) => message.phone)).toEqual(['13900139000']);
+});
+
+it('lets one specialist claim a task and complete it with an outcome that fits the task', async () => {
+  const [task] = (await call('GET', '/api/v1/tasks?department=市场准入二科&status=open')).body.tasks;
+  expect((await call('POST', `/api/v1/tasks/${task.id}/claim`, { specialist: '王芳' })).body).toMatchObject({ status: 'claimed', claimedBy: '王芳' });
+  const taken = await call('POST', `/api/v1/tasks/${task.id}/claim`, { specialist: '李强' });
+  expect(taken.status).toBe(409);
+  expect(taken.body.error.message).toContain('王芳');
+  const wrongKind = await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'sent' });
+  expect(wrongKind.status).toBe(400);
+  expect(wrongKind.body.error.fields[0].path).toBe('outcome');
+  const done = await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'no_answer', note: '无人接听' });
+  expect(done.status).toBe(200);
+  expect(done.body).toMatchObject({ status: 'completed', outcome: 'no_answer' });
+  expect((await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'reached' })).status).toBe(409);
+  await eventually(async () => expect((await h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).nextAction).toMatchObject({ kind: 'phone_call' }));
+});
+
+it('takes a renewal application, refuses a second one, and closes with the approved decision', async () => {
+  const applied = await call('POST', `/api/v1/licences/${licenceId}/renewal-application`, { applicationNumber: 'SQ-2027-031', appliedOn: '2027-03-22' });
+  expect(applied).toEqual({ status: 200, body: { stage: 'renewal_pending' } });
+  const again = await call('POST', `/api/v1/licences/${licenceId}/renewal-application`, { applicationNumber: 'SQ-2027-032', appliedOn: '2027-03-22' });
+  expect(again.status).toBe(409);
+  expect(again.body.error.message).toContain('SQ-2027-031');
+  await eventually(async () => expect((await h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).stage).toBe('renewal_pending'));
+  const decided = await call('POST', `/api/v1/licences/${licenceId}/renewal-decision`, {
+    decision: 'approved',
+    decidedOn: '2027-03-25',
+    newLicence: { licenceNumber: '鲁威药经2027031', issuedOn: '2027-03-25', expiresOn: '2032-03-24' },
+  });
+  expect(decided).toEqual({ status: 200, body: { stage: 'renewal_approved' } });
+  await eventually(async () => expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } })).stage).toBe('renewed'));
+  const next = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: '鲁威药经2027031' } });
+  const successor = await call('GET', `/api/v1/licences/${next.id}`);
+  expect(successor.status).toBe(200);
+  expect(successor.body).toMatchObject({ expiresOn: '2032-03-24', stage: 'awaiting_window' });
+});
+
+it('tells the history in domain words, from registration to the regulator receipt', async () => {
+  const { status, body } = await call('GET', `/api/v1/licences/${licenceId}/history`);
+  expect(status).toBe(200);
+  const told = body.events.map((event: { what: string; detail?: string }) => (event.detail ? `${event.what} (${event.detail})` : event.what));
+  expect(told).toEqual([
+    'licence registered, lifecycle started',
+    'contact changed',
+    'reminder window opened',
+    'business-system prompt delivered',
+    'SMS reminder sent',
+    'phone-call task opened (attempt 1, due 2027-03-24T15:59:59.999Z)',
+    'specialist reported a task done (no_answer, by 王芳)',
+    'phone call made (no_answer, by 王芳)',
+    'renewal application received',
+    'open tasks withdrawn (renewal applied)',
+    'renewal application received (SQ-2027-031)',
+    'renewal application recorded; reminders paused',
+    'renewal decision received',
+    'renewal decision: approved (鲁威药经2027031)',
+    'decision delivered to a regulator (weihai:market-supervision)',
+    'new licence registered (鲁威药经2027031)',
+    'renewed: closed',
+    'lifecycle finished',
+  ]);
+  const instants = body.events.map((event: { at: string }) => Date.parse(event.at));
+  expect(instants).toEqual([...instants].sort((a, b) => a - b));
+  expect(body.events.find((event: { what: string }) => event.what === 'SMS reminder sent').at.slice(0, 10)).toBe('2027-03-06');
+});
+
+it('answers 409 for anything on a closed licence', async () => {
+  const revoked = await call('POST', `/api/v1/licences/${licenceId}/revocation`, { reason: '吊销', revokedOn: '2027-04-01' });
+  expect(revoked.status).toBe(409);
+  const corrected = await call('PATCH', `/api/v1/licences/${licenceId}`, { expiresOn: '2028-05-31' });
+  expect(corrected.status).toBe(409);
+});
+
+it('describes every route in a valid OpenAPI 3.1 document', async () => {
+  const { body } = await call('GET', '/openapi.json');
+  await expect(SwaggerParser.validate(structuredClone(body))).resolves.toMatchObject({ openapi: '3.1.0' });
+  expect(Object.keys(body.paths).sort()).toEqual(
+    [
+      '/api/v1/licences',
+      '/api/v1/licences/{id}',
+      '/api/v1/licences/{id}/history',
+      '/api/v1/licences/{id}/renewal-application',
+      '/api/v1/licences/{id}/renewal-decision',
+      '/api/v1/licences/{id}/revocation',
+      '/api/v1/tasks',
+      '/api/v1/tasks/{id}/claim',
+      '/api/v1/tasks/{id}/complete',
+      '/healthz',
+    ].sort(),
+  );
+  const docs = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/docs`);
+  expect(await docs.text()).toContain('swagger-ui');
+});
