@@ -31,6 +31,8 @@ export async function registerSearchAttributes(connection: Connection, namespace
       searchAttributes: Object.fromEntries(missing.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!])),
     });
   } catch (error) {
+    // A server that cannot list its attributes (the Java test server) says so when they exist.
+    if ((error as { code?: number }).code === GRPC_ALREADY_EXISTS) return [];
     const commands = missing
       .map((key) => `temporal operator search-attribute create --namespace ${namespace} --name ${key.name} --type ${SEARCH_ATTRIBUTE_CLI_TYPES[key.type]}`)
       .join('\n  ');
@@ -41,6 +43,7 @@ export async function registerSearchAttributes(connection: Connection, namespace
   return missing.map((key) => key.name);
 }
 
+const GRPC_ALREADY_EXISTS = 6;
 const GRPC_UNIMPLEMENTED = 12;
 
 /** The namespace's search attribute names; empty where the server cannot list them (the Java test server). */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
+import express, { type RequestHandler } from 'express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies } from '../../activities';
@@ -10,7 +10,7 @@ import { registerLicence } from '../../services/licence-registration';
 import { IntegrationSimulators } from '../../simulators/integration-simulators';
 import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from './databases';
-import { TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
+import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
 
 export const DAY = 86_400_000;
 export const SIGNING_SECRET = 'lifecycle-test-signing-key';
@@ -35,11 +35,16 @@ export class LifecycleHarness {
     private readonly server: Server,
   ) {}
 
-  static async start(kind: 'pglite' | 'postgres' = 'pglite'): Promise<LifecycleHarness> {
-    const database = await createTestDatabase(kind);
+  /**
+   * @param options.database which database to migrate and seed (PGlite unless a test needs several processes).
+   * @param options.intercept runs before the simulators for every request to them, to delay or observe it.
+   */
+  static async start(options: { database?: 'pglite' | 'postgres'; intercept?: RequestHandler } = {}): Promise<LifecycleHarness> {
+    const database = await createTestDatabase(options.database ?? 'pglite');
     const clock = { harness: undefined as LifecycleHarness | undefined };
     const simulators = new IntegrationSimulators(SIGNING_SECRET, () => clock.harness?.now() ?? Date.now());
     const app = express();
+    if (options.intercept) app.use('/simulators', options.intercept);
     app.use('/simulators', simulators.router());
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
@@ -53,13 +58,18 @@ export class LifecycleHarness {
     return this.currentEnv;
   }
 
-  /** Starts a fresh time-skipping server (clock at the real now) and a worker on it. */
-  async beginTest(): Promise<void> {
-    this.currentEnv = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } },
-    });
+  /**
+   * Starts a fresh Temporal server and, unless told not to, a worker on it: the time-skipping
+   * test server (clock at the real now), or with `server: 'dev'` the real dev server, whose clock
+   * is the wall clock.
+   */
+  async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev' } = {}): Promise<void> {
+    this.currentEnv =
+      options.server === 'dev'
+        ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } } })
+        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } } });
     await registerSearchAttributes(this.currentEnv.connection, 'default');
-    await this.startWorker();
+    if (options.worker !== false) await this.startWorker();
   }
 
   /** Stops the worker and the test server started by `beginTest`. */
@@ -71,6 +81,22 @@ export class LifecycleHarness {
 
   get simulatorsUrl(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/simulators`;
+  }
+
+  /** The environment a worker process needs to run this harness's activities (`ROLE=worker`). */
+  workerProcessEnv(): Record<string, string> {
+    const { endpoints } = this.dependencies();
+    return {
+      ROLE: 'worker',
+      DATABASE_URL: this.database.url,
+      TEMPORAL_ADDRESS: this.env.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: this.taskQueue,
+      AUTO_PROMPT_URL: endpoints.autoPromptUrl,
+      SMS_API_URL: endpoints.smsUrl,
+      REGULATOR_WEBHOOK_BASE_URL: endpoints.regulatorWebhookBaseUrl,
+      REGULATOR_SIGNING_SECRET: endpoints.regulatorSigningSecret,
+    };
   }
 
   /** The activities' dependencies, pointing at the simulators. */
