@@ -65,7 +65,11 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
     async ({ params }) => {
       const row = await deps.prisma.licence.findUnique({
         where: { id: params.id },
-        include: { bureau: true, catalogueEntry: { include: { department: true } } },
+        include: {
+          bureau: true,
+          catalogueEntry: { include: { department: true } },
+          deliveries: { include: { regulator: true }, orderBy: { createdAt: 'asc' } },
+        },
       });
       if (!row) throw ApiError.notFound(`Licence ${params.id}`);
       const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
@@ -87,6 +91,15 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         stage: status.stage satisfies LicenceStage,
         nextAction: status.nextAction,
         steps: status.steps,
+        closedReason: row.closedReason,
+        regulatorDeliveries: row.deliveries.map((delivery) => ({
+          regulator: delivery.regulator.name,
+          delivered: delivery.deliveredAt !== null,
+          attempts: delivery.attempts,
+          deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+          receipt: delivery.receipt,
+          lastError: delivery.lastError,
+        })),
       };
       return { status: 200, body: view };
     },

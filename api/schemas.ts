@@ -100,6 +100,19 @@ export const LicenceView = z
     stage: StageSchema.openapi({ description: "The workflow's live stage (from a query)" }),
     nextAction: z.object({ kind: z.string(), dueAt: z.iso.datetime().nullable(), taskId: z.string().optional() }).nullable(),
     steps: z.array(StepSchema),
+    closedReason: z.string().nullable().openapi({ description: 'Why the licence was revoked or cancelled, once it was' }),
+    regulatorDeliveries: z
+      .array(
+        z.object({
+          regulator: z.string(),
+          delivered: z.boolean(),
+          attempts: z.number().int(),
+          deliveredAt: z.iso.datetime().nullable(),
+          receipt: z.string().nullable(),
+          lastError: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: 'The renewal decision on its way to each regulator (审管协同), with the receipt once delivered' }),
   })
   .openapi('Licence');
 export type LicenceView = z.infer<typeof LicenceView>;

@@ -142,6 +142,18 @@ it('takes a renewal application, refuses a second one, and closes with the appro
   });
   expect(decided).toEqual({ status: 200, body: { stage: 'renewal_approved' } });
   await eventually(async () => expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } })).stage).toBe('renewed'));
+  const closed = await call('GET', `/api/v1/licences/${licenceId}`);
+  expect(closed.body).toMatchObject({ stage: 'renewed', nextAction: null });
+  expect(closed.body.regulatorDeliveries).toEqual([
+    {
+      regulator: expect.stringContaining('市场监督管理局'),
+      delivered: true,
+      attempts: 1,
+      deliveredAt: expect.any(String),
+      receipt: h.simulators.deliveries[0]!.receiptId,
+      lastError: null,
+    },
+  ]);
   const next = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: '鲁威药经2027031' } });
   const successor = await call('GET', `/api/v1/licences/${next.id}`);
   expect(successor.status).toBe(200);
