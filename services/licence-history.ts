@@ -17,8 +17,8 @@ const STEP_WORDS: Record<string, string> = {
   renewal_applied: 'renewal application recorded; reminders paused',
   expired: 'licence expired',
   lapsed: 'grace period over: closed as lapsed',
-  renewed: 'renewed: closed',
-  revoked: 'revoked: closed',
+  renewed: 'closed as renewed',
+  revoked: 'closed as revoked',
 };
 
 const TASK_WORDS: Record<string, string> = { phone_call: 'phone-call task opened', send_letter: 'letter-sending task opened' };
@@ -34,20 +34,20 @@ const ACTIVITY_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'> 
   recordTaskOutcome: (input) => ({ what: OUTCOME_WORDS[input.channel] ?? 'task done', detail: `${input.outcome}, by ${input.completedBy}` }),
   cancelOpenTasks: (input) => ({ what: 'open tasks withdrawn', detail: input.reason }),
   recordExpiry: () => ({ what: 'expired without renewal: ledger row written, supervisor alerted' }),
-  recordRenewal: (input) => ({
-    what: input.decision ? `renewal decision: ${input.decision.decision}` : 'renewal application received',
-    detail: input.decision?.newLicence?.licenceNumber ?? input.application?.applicationNumber,
-  }),
   pushDecisionToRegulator: (input) => ({ what: 'decision delivered to a regulator', detail: input.regulatorId }),
   registerRenewedLicence: (input) => ({ what: 'new licence registered', detail: input.newLicence?.licenceNumber }),
   recordClosure: (input) => ({ what: 'closure reason recorded', detail: input.reason }),
 };
 
-const UPDATE_WORDS: Record<string, string> = {
-  renewalApplication: 'renewal application received',
-  renewalDecision: 'renewal decision received',
-  revocation: 'revocation received',
-  correctExpiry: 'expiry date corrected',
+// What an accepted update meant, from its argument.
+const UPDATE_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'>> = {
+  renewalApplication: (input) => ({ what: 'renewal application received', detail: input.applicationNumber }),
+  renewalDecision: (input) => ({
+    what: `renewal ${input.decision}`,
+    detail: input.newLicence ? `new licence ${input.newLicence.licenceNumber}, valid until ${input.newLicence.expiresOn}` : undefined,
+  }),
+  revocation: (input) => ({ what: 'revoked or cancelled', detail: input.reason }),
+  correctExpiry: (input) => ({ what: 'expiry date corrected', detail: input.expiresOn }),
 };
 
 function firstArgument(payloads: { payloads?: Payload[] | null } | null | undefined): Input {
@@ -83,8 +83,9 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
       const activity = scheduled.get(String(event.activityTaskFailedEventAttributes.scheduledEventId));
       entries.push({ at, what: `${activity?.type ?? 'step'} failed`, detail: event.activityTaskFailedEventAttributes.failure?.message ?? undefined });
     } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
-      const name = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? '';
-      entries.push({ at, what: UPDATE_WORDS[name] ?? name });
+      const request = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input;
+      const words = UPDATE_WORDS[request?.name ?? '']?.(firstArgument(request?.args));
+      entries.push({ at, ...(words ?? { what: request?.name ?? 'update' }) });
     } else if (event.workflowExecutionSignaledEventAttributes) {
       const attributes = event.workflowExecutionSignaledEventAttributes;
       if (attributes.signalName === 'contactChanged') entries.push({ at, what: 'contact changed' });

@@ -173,15 +173,13 @@ it('tells the history in domain words, from registration to the regulator receip
     'phone-call task opened (attempt 1, due 2027-03-24T15:59:59.999Z)',
     'specialist reported a task done (no_answer, by 王芳)',
     'phone call made (no_answer, by 王芳)',
-    'renewal application received',
-    'open tasks withdrawn (renewal applied)',
     'renewal application received (SQ-2027-031)',
+    'open tasks withdrawn (renewal applied)',
     'renewal application recorded; reminders paused',
-    'renewal decision received',
-    'renewal decision: approved (鲁威药经2027031)',
+    'renewal approved (new licence 鲁威药经2027031, valid until 2032-03-24)',
     'decision delivered to a regulator (weihai:market-supervision)',
     'new licence registered (鲁威药经2027031)',
-    'renewed: closed',
+    'closed as renewed',
     'lifecycle finished',
   ]);
   const instants = body.events.map((event: { at: string }) => Date.parse(event.at));
