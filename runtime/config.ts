@@ -72,6 +72,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid environment:\n  ROLE: "${settings.ROLE}" needs a PostgreSQL DATABASE_URL; the embedded database serves one process, so use ROLE=all`,
     );
   }
+  if (settings.SIMULATORS === 'off') {
+    const missing = (['AUTO_PROMPT_URL', 'SMS_API_URL', 'REGULATOR_WEBHOOK_BASE_URL'] as const).filter((name) => !settings[name]);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid environment:\n${missing.map((name) => `  ${name}: is required when SIMULATORS=off (the real endpoint to call)`).join('\n')}`,
+      );
+    }
+  }
   return {
     ...settings,
     databaseUrl,

@@ -36,4 +36,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: "worker" needs a PostgreSQL DATABASE_URL/);
     expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgresql://db/licences' }).ROLE).toBe('worker');
   });
+
+  it('points the channels at the local simulators by default, and demands real endpoints without them', () => {
+    expect(loadConfig({ PORT: '3100' }).endpoints).toMatchObject({
+      smsUrl: 'http://127.0.0.1:3100/simulators/sms/send',
+      autoPromptUrl: 'http://127.0.0.1:3100/simulators/portal/prompts',
+      regulatorWebhookBaseUrl: 'http://127.0.0.1:3100/simulators/regulators',
+    });
+    expect(() => loadConfig({ SIMULATORS: 'off', SMS_API_URL: 'https://sms.example.cn/send' })).toThrow(
+      /AUTO_PROMPT_URL: is required when SIMULATORS=off[\s\S]*REGULATOR_WEBHOOK_BASE_URL: is required/,
+    );
+    const production = loadConfig({
+      SIMULATORS: 'off',
+      AUTO_PROMPT_URL: 'https://portal.example.cn/prompts',
+      SMS_API_URL: 'https://sms.example.cn/send',
+      REGULATOR_WEBHOOK_BASE_URL: 'https://regulators.example.cn/hooks',
+    });
+    expect(production.endpoints.smsUrl).toBe('https://sms.example.cn/send');
+  });
 });

@@ -9,6 +9,11 @@ const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.ym
   services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown>; command?: string[] }>;
 };
 
+/** Compose's `${NAME:-default}` interpolation, for a shell where `NAME` is unset. */
+function interpolate(environment: Record<string, string> = {}): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
+}
+
 describe('docker-compose.yml', () => {
   it('has a Temporal cluster with its database and UI, the application database, migrations, API and worker', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
@@ -21,10 +26,12 @@ describe('docker-compose.yml', () => {
   it.each(['api', 'worker'])('gives the %s an environment that the engine accepts, with external Temporal and PostgreSQL', (name) => {
     const service = compose.services[name]!;
     expect(service.build).toBe('.');
-    const config = loadConfig(service.environment);
+    const config = loadConfig(interpolate(service.environment));
     expect(config.embeddedTemporal).toBe(false);
     expect(config.databaseUrl).toMatch(/^postgresql:\/\/.+@app-postgresql:5432\//);
     expect(config.ROLE).toBe(name);
+    // Both containers reach the outside systems (or their stand-ins on the API) by service name.
+    expect(config.endpoints.smsUrl).toBe('http://api:3000/simulators/sms/send');
     expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(['temporal', 'app-postgresql', 'migrate']));
   });
 
