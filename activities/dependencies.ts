@@ -22,7 +22,6 @@ export interface ActivityDependencies {
   endpoints: IntegrationEndpoints;
 }
 
-/** Posts JSON with a timeout; throws on a network error or a non-2xx answer, naming the endpoint. */
 /**
  * The `Idempotency-Key` header for a step's key. Keys hold licence numbers such as 鲁威药经2023001,
  * and header values must be ASCII, so the key travels percent-encoded (UTF-8), as a URL would.
@@ -31,6 +30,7 @@ export function idempotencyKeyHeader(key: string): { 'idempotency-key': string }
   return { 'idempotency-key': encodeURIComponent(key) };
 }
 
+/** Posts JSON with a timeout; throws on a network error or a non-2xx answer, naming the endpoint. */
 export async function postJson(
   url: string,
   body: unknown,

@@ -5,9 +5,12 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
+import { catalogueRoutes } from './catalogue-routes';
 import { ApiError, errorHandler } from './errors';
+import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
+import { ledgerRoutes } from './ledger-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { taskRoutes } from './task-routes';
 
@@ -47,6 +50,9 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(licenceRoutes(registry, deps));
   app.use(lifecycleRoutes(registry, deps));
   app.use(taskRoutes(registry, deps));
+  app.use(ledgerRoutes(registry, deps));
+  app.use(catalogueRoutes(registry, deps));
+  app.use(importRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -31,11 +31,21 @@ export interface ValidRequest<TParams, TQuery, TBody> {
   raw: Request;
 }
 
-/** What a handler answers: a status and a JSON body. */
-export interface Reply {
+/** What a handler answers: a status and a JSON body … */
+export interface JsonReply {
   status: number;
   body: unknown;
 }
+
+/** … or a file to download (ledger exports). */
+export interface FileReply {
+  status: number;
+  file: Buffer | string;
+  contentType: string;
+  fileName: string;
+}
+
+export type Reply = JsonReply | FileReply;
 
 /**
  * Registers a route on an express router and in the OpenAPI registry from one spec. The handler
@@ -76,7 +86,8 @@ export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBo
     if (problems.length > 0) throw ApiError.invalid(problems);
     const valid = parsed as { params: z.output<TParams>; query: z.output<TQuery>; body: z.output<TBody> };
     const reply = await handler({ ...valid, raw: req });
-    res.status(reply.status).json(reply.body);
+    if ('file' in reply) res.status(reply.status).type(reply.contentType).attachment(reply.fileName).send(reply.file);
+    else res.status(reply.status).json(reply.body);
   });
 }
 

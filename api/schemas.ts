@@ -9,7 +9,7 @@ extendZodWithOpenApi(z);
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
-const text = (max: number) =>
+export const text = (max: number) =>
   z
     .string()
     .trim()
@@ -77,6 +77,10 @@ export const RegistrationResult = z
     workflowId: z.string().openapi({ example: 'licence/weihai/鲁威药经2023001' }),
     stage: StageSchema,
     reminderWindowOpensOn: CalendarDateSchema,
+    warnings: z
+      .array(z.string())
+      .optional()
+      .openapi({ description: "Accepted, but for the department to check: an expiry the catalogue's validity rule cannot produce" }),
   })
   .openapi('RegistrationResult');
 export type RegistrationResult = z.infer<typeof RegistrationResult>;

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { DEFAULT_REMINDER_LEAD_MONTHS } from '../domain';
+import { DEFAULT_REMINDER_LEAD_MONTHS, parseValidityText } from '../domain';
 import { LULIANG } from './luliang';
 import { regulatorFor } from './regulators';
 import type { SeedBureau } from './seed-types';
@@ -8,16 +8,13 @@ import { WEIHAI } from './weihai';
 /** The bureaus whose published notices this engine implements. */
 export const SEED_BUREAUS: readonly SeedBureau[] = [LULIANG, WEIHAI];
 
-/** `无` in a catalogue's validity column: the licence does not expire, so nothing is reminded. */
-const NO_EXPIRY = '无';
-
 export function departmentId(bureau: string, department: string): string {
   return `${bureau}:${department}`;
 }
 
 /**
- * Loads the seed bureaus, departments and catalogues. Idempotent: existing rows are updated to
- * the published text, nothing is duplicated.
+ * Loads the seed bureaus, departments and catalogues. Idempotent: entries never changed through
+ * the catalogue API follow the published text; those a department edited keep their edits.
  */
 export async function seedCatalogues(prisma: PrismaClient, bureaus: readonly SeedBureau[] = SEED_BUREAUS): Promise<void> {
   for (const bureau of bureaus) {
@@ -32,24 +29,24 @@ export async function seedCatalogues(prisma: PrismaClient, bureaus: readonly See
         await tx.department.upsert({ where: { id }, create: { id, bureauCode: bureau.code, name }, update: {} });
       }
       for (const entry of bureau.catalogue) {
+        const validityRule = parseValidityText(entry.validityText);
         const fields = {
           departmentId: departmentId(bureau.code, entry.department),
           approvalItem: entry.approvalItem,
           licenceName: entry.licenceName,
           validityText: entry.validityText,
-          remindersEnabled: entry.validityText !== NO_EXPIRY,
+          validityRule,
+          remindersEnabled: validityRule.kind !== 'none',
         };
-        await tx.catalogueEntry.upsert({
-          where: { bureauCode_code: { bureauCode: bureau.code, code: entry.code } },
-          create: {
-            id: `${bureau.code}:${entry.code}`,
-            bureauCode: bureau.code,
-            code: entry.code,
-            reminderLeadMonths: DEFAULT_REMINDER_LEAD_MONTHS,
-            ...fields,
-          },
-          update: fields,
-        });
+        const id = `${bureau.code}:${entry.code}`;
+        const existing = await tx.catalogueEntry.findUnique({ where: { id }, select: { version: true } });
+        if (!existing) {
+          await tx.catalogueEntry.create({
+            data: { id, bureauCode: bureau.code, code: entry.code, reminderLeadMonths: DEFAULT_REMINDER_LEAD_MONTHS, ...fields },
+          });
+        } else if (existing.version === 1) {
+          await tx.catalogueEntry.update({ where: { id }, data: fields });
+        }
         const regulator = regulatorFor(entry);
         const regulatorId = `${bureau.code}:${regulator.id}`;
         await tx.regulator.upsert({

@@ -6,3 +6,4 @@ export * from './reminder-window';
 export * from './personal-data';
 export * from './ladder';
 export * from './working-days';
+export * from './validity-rule';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { licenceWorkflowId, localDateOf, reminderWindowOpensAt, type LicenceStage } from '../domain';
+import { licenceWorkflowId, localDateOf, reminderWindowOpensAt, validityWarning, type LicenceStage, type ValidityRule } from '../domain';
 import { ApiError, type FieldProblem } from '../api/errors';
 import type { RegisterLicenceBody, RegistrationResult } from '../api/schemas';
 import { licenceWorkflow } from '../workflows';
@@ -62,6 +62,7 @@ export async function registerLicence(deps: RegistrationDependencies, body: Regi
         workflowId: licenceWorkflowId(body.bureau, body.licenceNumber),
         stage: 'awaiting_window' satisfies LicenceStage,
         reminderWindowOpensAt: opensAt.toJSDate(),
+        validityWarning: entry.validityRule ? (validityWarning(entry.validityRule as ValidityRule, body.issuedOn, body.expiresOn) ?? null) : null,
       },
       include: licenceInclude,
     });
@@ -87,7 +88,7 @@ async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, l
     throw ApiError.invalid(problems);
   }
   const candidates = await prisma.catalogueEntry.findMany({
-    where: { bureauCode, OR: [{ code: licenceType }, { licenceName: licenceType }] },
+    where: { bureauCode, retiredAt: null, OR: [{ code: licenceType }, { licenceName: licenceType }] },
     include: { bureau: true },
   });
   if (candidates.length === 0) {
@@ -206,6 +207,7 @@ function toResult(row: LicenceRow): RegistrationResult {
     workflowId: row.workflowId,
     stage: row.stage as LicenceStage,
     reminderWindowOpensOn: localDateOf(row.reminderWindowOpensAt, row.bureau.timeZone),
+    ...(row.validityWarning ? { warnings: [row.validityWarning] } : {}),
   };
 }
 

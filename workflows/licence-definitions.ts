@@ -35,6 +35,7 @@ export type LicenceStepKind =
   | 'renewed'
   | 'expired'
   | 'lapsed'
+  | 'replanned'
   | 'revoked'
   | 'expiry_corrected'
   | 'contact_changed';
@@ -112,3 +113,13 @@ export const correctExpiryUpdate = defineUpdate<{ reminderWindowOpensOn: Calenda
 export const contactChangedSignal = defineSignal('contactChanged');
 /** A specialist completed a human task. */
 export const taskCompletedSignal = defineSignal<[TaskCompletion]>('taskCompleted');
+
+/** The catalogue entry's reminder plan changed (lead time, ladder): re-plan from now on. */
+export interface ReplanInput {
+  reminderLeadMonths: number;
+  /** The catalogue entry's version that asked for it, for the history. */
+  catalogueVersion: number;
+}
+
+/** Sent by the catalogue's re-plan job to every running workflow of the entry; sending it twice is harmless. */
+export const replanSignal = defineSignal<[ReplanInput]>('replan');

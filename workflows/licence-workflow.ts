@@ -28,6 +28,7 @@ import {
   licenceStatusQuery,
   renewalApplicationUpdate,
   renewalDecisionUpdate,
+  replanSignal,
   revocationUpdate,
   taskCompletedSignal,
   type LicenceStatus,
@@ -82,7 +83,8 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
   // Bumped by every handler so that any wait can be cut short by news from outside.
   let news = 0;
 
-  const windowOpensAt = () => reminderWindowOpensAt(expiresOn, input.reminderLeadMonths, input.timeZone).toMillis();
+  let reminderLeadMonths = input.reminderLeadMonths;
+  const windowOpensAt = () => reminderWindowOpensAt(expiresOn, reminderLeadMonths, input.timeZone).toMillis();
   const lapsesAt = () => licenceLapsesAt(expiresOn, input.timeZone).toMillis();
   const iso = (ms: number) => new Date(ms).toISOString();
   const isFinal = () => FINAL_STAGES.includes(stage);
@@ -162,6 +164,15 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
   );
   setHandler(contactChangedSignal, () => {
     steps.push({ kind: 'contact_changed', at: iso(Date.now()) });
+  });
+  setHandler(replanSignal, (replan) => {
+    if (replan.reminderLeadMonths !== reminderLeadMonths) {
+      reminderLeadMonths = replan.reminderLeadMonths;
+      steps.push({ kind: 'replanned', at: iso(Date.now()), detail: `catalogue v${replan.catalogueVersion}: ${replan.reminderLeadMonths} months` });
+    }
+    // The ladder and grace period are read again at the next step.
+    plan = undefined;
+    news++;
   });
   setHandler(taskCompletedSignal, (completion) => {
     completions.set(completion.taskId, completion);

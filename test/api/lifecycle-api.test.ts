@@ -1,8 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { createApp } from '../../api/app';
-import { createLogger } from '../../runtime/logger';
+import { serveApi, type TestApi } from '../support/api-server';
 import { eventually, LifecycleHarness } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -11,31 +8,20 @@ quietTemporalLogs();
 // One licence's story told through the HTTP API, on the time-skipping server: the API answers
 // from the read model and the workflow exactly as it does in production.
 let h: LifecycleHarness;
-let server: Server;
+let api: TestApi;
 
 beforeAll(async () => {
   h = await LifecycleHarness.start();
   await h.beginTest();
-  const app = createApp({ prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue, logger: createLogger('silent') });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
+  api = await serveApi(h);
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server?.close(resolve));
+  await api?.close();
   await h?.teardown();
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = (method: string, path: string, body?: unknown) => api.call(method, path, body);
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const CALL_DUE = '2027-03-20T16:00:00.000Z';
@@ -208,9 +194,17 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/tasks',
       '/api/v1/tasks/{id}/claim',
       '/api/v1/tasks/{id}/complete',
+      '/api/v1/ledger',
+      '/api/v1/ledger/window-open',
+      '/api/v1/catalogue',
+      '/api/v1/catalogue/{id}',
+      '/api/v1/catalogue/{id}/retire',
+      '/api/v1/catalogue/replans/{jobId}',
+      '/api/v1/imports',
+      '/api/v1/imports/{id}',
       '/healthz',
     ].sort(),
   );
-  const docs = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/docs`);
+  const docs = await fetch(`${api.url}/docs`);
   expect(await docs.text()).toContain('swagger-ui');
 });

@@ -122,6 +122,16 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     expect(body.error.fields).toEqual([{ path: 'expiresOn', message: 'must be after issuedOn (2022-05-31)' }]);
   });
 
+  it('accepts an expiry the catalogue rule cannot produce, with a warning kept on the licence', async () => {
+    const { status, body } = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023077', { expiresOn: '2032-05-31' }));
+    expect(status).toBe(201);
+    expect(body.warnings).toEqual([expect.stringMatching(/expiresOn 2032-05-31 is not 5年 after issuedOn 2022-05-31/)]);
+    const row = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: body.id } });
+    expect(row.validityWarning).toBe(body.warnings[0]);
+    const fitting = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023078', { expiresOn: '2027-05-30' }));
+    expect(fitting.body.warnings).toBeUndefined();
+  });
+
   it('names an unknown bureau and an unknown licence type', async () => {
     const unknownBureau = await system.request('POST', '/api/v1/licences', drugLicence('X-2', { bureau: 'atlantis' }));
     expect(unknownBureau.status).toBe(400);

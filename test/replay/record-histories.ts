@@ -15,6 +15,7 @@ import {
   correctExpiryUpdate,
   renewalApplicationUpdate,
   renewalDecisionUpdate,
+  replanSignal,
   revocationUpdate,
 } from '../../workflows/licence-definitions';
 import { DAY, LifecycleHarness } from '../support/lifecycle';
@@ -152,6 +153,17 @@ const SCENARIOS: Scenario[] = [
       } finally {
         h.simulators.setRegulatorOutage('weihai:market-supervision', undefined);
       }
+      return licence.handle;
+    },
+  },
+  {
+    name: 'replanned-while-asleep',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 400));
+      await days(h, 30);
+      await licence.handle.signal(replanSignal, { reminderLeadMonths: 1, catalogueVersion: 2 });
+      // The window now opens a month before expiry, around day 370: past it, into the ladder.
+      await days(h, 345);
       return licence.handle;
     },
   },

@@ -1,0 +1,262 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { Client } from '@temporalio/client';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
+import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry } from '../services/catalogue';
+import { ApiError } from './errors';
+import { json } from './openapi-helpers';
+import { defineRoute } from './routing';
+import { ErrorBody, PhoneSchema, text } from './schemas';
+
+export interface CatalogueRoutesDependencies {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+}
+
+const Guidance = {
+  renewalDeadline: text(100).nullable().optional().openapi({ description: '申请换证时限', example: '届满前30个工作日' }),
+  officeAddress: text(200).nullable().optional().openapi({ description: '办理地点' }),
+  servicePhone: PhoneSchema.nullable().optional().openapi({ description: '服务电话' }),
+  materials: z.array(text(200)).max(50).optional().openapi({ description: '提交材料清单' }),
+  bookingUrl: z.url().nullable().optional().openapi({ description: '预约链接' }),
+};
+
+const Editable = {
+  departmentName: text(100).optional(),
+  approvalItem: text(200).optional(),
+  licenceName: text(200).optional(),
+  validityText: text(200).optional().openapi({ description: '有效期 as published: 5年, 3至5年, 2至5年,1年(C类), 无, 随公司许可时间而定 …' }),
+  reminderLeadMonths: z.number().int().min(1).max(12).optional().openapi({ description: 'Months before expiry that reminders start; a change re-plans running licences' }),
+  graceDays: z.number().int().min(0).max(365).optional(),
+  ...Guidance,
+};
+
+const changedBy = text(100).openapi({ description: 'Who makes the change, for the audit trail', example: '李强' });
+
+const CatalogueEntryChange = z.strictObject({ ...Editable, changedBy }).openapi('CatalogueEntryChange');
+const NewCatalogueEntry = z
+  .strictObject({
+    ...Editable,
+    bureau: text(64),
+    code: text(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
+    departmentName: text(100),
+    approvalItem: text(200),
+    licenceName: text(200),
+    validityText: text(200),
+    changedBy,
+  })
+  .openapi('NewCatalogueEntry');
+const Retirement = z.strictObject({ changedBy, reason: text(500) }).openapi('CatalogueRetirement');
+
+const CatalogueEntryView = z
+  .object({
+    id: z.string(),
+    bureau: z.string(),
+    code: z.string(),
+    department: z.string(),
+    approvalItem: z.string(),
+    licenceName: z.string(),
+    validityText: z.string(),
+    validityRule: z.unknown().openapi({ description: 'The validity text as a rule: years (min, max, by class), none, or follows_parent' }),
+    reminderLeadMonths: z.number().int(),
+    graceDays: z.number().int(),
+    remindersEnabled: z.boolean(),
+    guidance: z.object({
+      renewalDeadline: z.string().nullable(),
+      officeAddress: z.string().nullable(),
+      servicePhone: z.string().nullable(),
+      materials: z.array(z.string()),
+      bookingUrl: z.string().nullable(),
+      complete: z.boolean().openapi({ description: 'Every guidance field is set, so precise reminders can carry it' }),
+    }),
+    version: z.number().int(),
+    retiredAt: z.iso.datetime().nullable(),
+  })
+  .openapi('CatalogueEntry');
+
+const ReplanJobView = z
+  .object({ id: z.string(), catalogueEntryId: z.string(), reason: z.string(), status: z.string(), total: z.number(), done: z.number(), failed: z.number(), lastError: z.string().nullable() })
+  .openapi('ReplanJob');
+
+const EntryIdParams = z.object({ id: text(100).openapi({ example: 'weihai:WH01' }) });
+
+type EntryRow = CatalogueEntry & { department: { name: string } };
+
+function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
+  return {
+    id: entry.id,
+    bureau: entry.bureauCode,
+    code: entry.code,
+    department: entry.department.name,
+    approvalItem: entry.approvalItem,
+    licenceName: entry.licenceName,
+    validityText: entry.validityText,
+    validityRule: entry.validityRule,
+    reminderLeadMonths: entry.reminderLeadMonths,
+    graceDays: entry.graceDays,
+    remindersEnabled: entry.remindersEnabled,
+    guidance: {
+      renewalDeadline: entry.renewalDeadline,
+      officeAddress: entry.officeAddress,
+      servicePhone: entry.servicePhone,
+      materials: entry.materials,
+      bookingUrl: entry.bookingUrl,
+      complete: Boolean(entry.renewalDeadline && entry.officeAddress && entry.servicePhone && entry.materials.length > 0),
+    },
+    version: entry.version,
+    retiredAt: entry.retiredAt?.toISOString() ?? null,
+  };
+}
+
+/** The reminder catalogue (到期提醒证照目录): list, read, create, change, retire, with an audit trail. */
+export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutesDependencies): Router {
+  const router = Router();
+  const entryOf = async (id: string) => {
+    const entry = await deps.prisma.catalogueEntry.findUnique({ where: { id }, include: { department: true } });
+    if (!entry) throw ApiError.notFound(`Catalogue entry ${id}`);
+    return entry;
+  };
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/catalogue',
+      summary: "A bureau's catalogue of licences reminded before expiry",
+      tags: ['catalogue'],
+      query: z.strictObject({ bureau: text(64), includeRetired: z.enum(['true', 'false']).default('false') }),
+      responses: { 200: json(z.object({ entries: z.array(CatalogueEntryView) }), 'The entries'), 400: json(ErrorBody, 'Bad query') },
+    },
+    async ({ query }) => {
+      const entries = await deps.prisma.catalogueEntry.findMany({
+        where: { bureauCode: query.bureau, ...(query.includeRetired === 'true' ? {} : { retiredAt: null }) },
+        include: { department: true },
+        orderBy: { code: 'asc' },
+      });
+      return { status: 200, body: { entries: entries.map(viewOf) } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/catalogue/{id}',
+      summary: 'One catalogue entry with its audit trail',
+      tags: ['catalogue'],
+      params: EntryIdParams,
+      responses: {
+        200: json(
+          CatalogueEntryView.extend({
+            changes: z.array(z.object({ version: z.number(), changedBy: z.string(), changedAt: z.iso.datetime(), action: z.string(), before: z.unknown(), after: z.unknown() })),
+          }),
+          'The entry',
+        ),
+        404: json(ErrorBody, 'No such entry'),
+      },
+    },
+    async ({ params }) => {
+      const entry = await entryOf(params.id);
+      const changes = await deps.prisma.catalogueChange.findMany({ where: { catalogueEntryId: entry.id }, orderBy: { version: 'asc' } });
+      return {
+        status: 200,
+        body: {
+          ...viewOf(entry),
+          changes: changes.map((change) => ({
+            version: change.version,
+            changedBy: change.changedBy,
+            changedAt: change.changedAt.toISOString(),
+            action: change.action,
+            before: change.before,
+            after: change.after,
+          })),
+        },
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/api/v1/catalogue',
+      summary: 'Add an entry to a bureau catalogue',
+      tags: ['catalogue'],
+      body: NewCatalogueEntry,
+      responses: { 201: json(CatalogueEntryView, 'Created'), 400: json(ErrorBody, 'Invalid entry'), 404: json(ErrorBody, 'No such bureau'), 409: json(ErrorBody, 'The code exists') },
+    },
+    async ({ body }) => {
+      const { changedBy: who, ...entry } = body;
+      const created = await createCatalogueEntry(deps.prisma, entry, who);
+      return { status: 201, body: viewOf(await entryOf(created.id)) };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'patch',
+      path: '/api/v1/catalogue/{id}',
+      summary: 'Change an entry; a new lead time re-plans every running licence of the entry',
+      tags: ['catalogue'],
+      params: EntryIdParams,
+      body: CatalogueEntryChange,
+      responses: {
+        200: json(CatalogueEntryView.extend({ replanJob: ReplanJobView.nullable() }), 'The new version'),
+        400: json(ErrorBody, 'Invalid change'),
+        404: json(ErrorBody, 'No such entry'),
+        409: json(ErrorBody, 'Retired, or changed by someone else meanwhile'),
+      },
+    },
+    async ({ params, body }) => {
+      const { changedBy: who, ...changes } = body;
+      const { replanJobId } = await updateCatalogueEntry(deps, params.id, changes, who);
+      const job = replanJobId ? await deps.prisma.replanJob.findUniqueOrThrow({ where: { id: replanJobId } }) : null;
+      return { status: 200, body: { ...viewOf(await entryOf(params.id)), replanJob: job } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/api/v1/catalogue/{id}/retire',
+      summary: 'Retire an entry: no new registrations; registered licences live on',
+      tags: ['catalogue'],
+      params: EntryIdParams,
+      body: Retirement,
+      responses: { 200: json(CatalogueEntryView, 'Retired'), 404: json(ErrorBody, 'No such entry'), 409: json(ErrorBody, 'Already retired') },
+    },
+    async ({ params, body }) => {
+      await retireCatalogueEntry(deps.prisma, params.id, body.changedBy, body.reason);
+      return { status: 200, body: viewOf(await entryOf(params.id)) };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/catalogue/replans/{jobId}',
+      summary: 'Progress of a re-plan job',
+      tags: ['catalogue'],
+      params: z.object({ jobId: z.uuid() }),
+      responses: { 200: json(ReplanJobView, 'The job'), 404: json(ErrorBody, 'No such job') },
+    },
+    async ({ params }) => {
+      const job = await deps.prisma.replanJob.findUnique({ where: { id: params.jobId } });
+      if (!job) throw ApiError.notFound(`Re-plan job ${params.jobId}`);
+      return { status: 200, body: job };
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,116 @@
+/**
+ * Imports a generated e-licence export into the engine on its embedded defaults (Temporal dev
+ * server, PGlite), through the import API as a bureau would, then imports the same file again.
+ *
+ *   npm run bench:import -- [rows, default 100000] [--rate <workflow starts per second>] [--postgres <url>]
+ *
+ * Prints the wall time and rate of each run, and the licences and workflows each one created.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { connectTemporalClient } from '../runtime/temporal';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { startSystem } from '../runtime/system';
+import { WEIHAI } from '../catalogue/weihai';
+import { parseValidityText } from '../domain';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { rate: { type: 'string', default: '300' }, postgres: { type: 'string' } } });
+const ROWS = Number(positionals[0] ?? 100_000);
+
+/** A plausible export: Weihai's expiring types, Chinese headers, expiries spread over five years. */
+function writeExport(file: string, rows: number): void {
+  const types = WEIHAI.catalogue.filter((entry) => parseValidityText(entry.validityText).kind === 'years');
+  const lines: string[][] = [['证照编号', '证照名称', '证照持有单位（个人）', '联系人', '联系方式', '发证日期', '期满日期']];
+  for (let i = 0; i < rows; i++) {
+    const type = types[i % types.length]!;
+    const issued = new Date(Date.UTC(2023, 0, 1) + (i % 1000) * 86_400_000);
+    const expires = new Date(issued.getTime() + 5 * 365 * 86_400_000);
+    lines.push([
+      `鲁威${type.code}-${String(i).padStart(7, '0')}`,
+      type.licenceName,
+      `威海市第${i}号市场主体`,
+      '张敏',
+      `13${String(800000000 + (i % 100000000)).padStart(9, '0')}`,
+      issued.toISOString().slice(0, 10),
+      expires.toISOString().slice(0, 10),
+    ]);
+  }
+  fs.writeFileSync(file, stringify(lines));
+}
+
+interface Job {
+  id: string;
+  status: string;
+  importedRows: number;
+  existingRows: number;
+  badRows: number;
+  processedRows: number;
+}
+
+async function runImport(apiUrl: string, file: string): Promise<{ job: Job; seconds: number }> {
+  const started = Date.now();
+  const response = await fetch(`${apiUrl}/api/v1/imports?bureau=weihai&fileName=${path.basename(file)}&startsPerSecond=${values.rate}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv' },
+    body: fs.readFileSync(file),
+  });
+  let job = (await response.json()) as Job;
+  if (response.status !== 202) throw new Error(`import answered ${response.status}: ${JSON.stringify(job)}`);
+  while (job.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    job = (await (await fetch(`${apiUrl}/api/v1/imports/${job.id}`)).json()) as Job;
+    process.stderr.write(`\r  ${job.processedRows}/${ROWS} rows`);
+  }
+  process.stderr.write('\n');
+  return { job, seconds: (Date.now() - started) / 1000 };
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-'));
+  const file = path.join(dir, 'licences.csv');
+  writeExport(file, ROWS);
+  console.log(`generated ${ROWS} rows (${(fs.statSync(file).size / 1e6).toFixed(1)} MB)`);
+  const config = loadConfig({
+    ...process.env,
+    DATA_DIR: path.join(dir, 'data'),
+    PORT: '3399',
+    TEMPORAL_DEV_PORT: '7399',
+    TEMPORAL_UI_PORT: '8399',
+    LOG_LEVEL: 'warn',
+    ...(values.postgres ? { DATABASE_URL: values.postgres } : {}),
+  });
+  const system = await startSystem(config, createLogger('warn'));
+  const temporal = await connectTemporalClient(system.temporalAddress, 'default');
+  const countWorkflows = async () => (await temporal.client.workflow.count("WorkflowType = 'licenceWorkflow'")).count;
+  try {
+    for (const run of ['first import', 'same file again']) {
+      const licencesBefore = await system.database.prisma.licence.count();
+      const workflowsBefore = await countWorkflows();
+      const { job, seconds } = await runImport(system.apiUrl!, file);
+      // Visibility is eventually consistent: let it catch up before counting.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const rss = process.memoryUsage().rss / 1e6;
+      console.log(
+        `${run}: ${job.status} in ${seconds.toFixed(1)} s (${(ROWS / seconds).toFixed(0)} rows/s); ` +
+          `${job.importedRows} new, ${job.existingRows} existing, ${job.badRows} bad; ` +
+          `licences +${(await system.database.prisma.licence.count()) - licencesBefore}, workflows +${(await countWorkflows()) - workflowsBefore}; rss ${rss.toFixed(0)} MB`,
+      );
+    }
+  } finally {
+    await temporal.close();
+    await system.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

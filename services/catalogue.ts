@@ -1,0 +1,178 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { FINAL_STAGES, parseValidityText } from '../domain';
+import type { CatalogueEntry, Prisma, PrismaClient } from '../generated/prisma/client';
+import { ApiError } from '../api/errors';
+import { replanCatalogueEntryWorkflow } from '../workflows/replan-workflow';
+
+export interface CatalogueDependencies {
+  prisma: PrismaClient;
+  temporal: Client;
+  taskQueue: string;
+}
+
+/** The fields of an entry a department may change; each change is audited and versioned. */
+export interface CatalogueEntryChanges {
+  departmentName?: string;
+  approvalItem?: string;
+  licenceName?: string;
+  validityText?: string;
+  reminderLeadMonths?: number;
+  graceDays?: number;
+  renewalDeadline?: string | null;
+  officeAddress?: string | null;
+  servicePhone?: string | null;
+  materials?: string[];
+  bookingUrl?: string | null;
+}
+
+export interface NewCatalogueEntry extends CatalogueEntryChanges {
+  bureau: string;
+  code: string;
+  departmentName: string;
+  approvalItem: string;
+  licenceName: string;
+  validityText: string;
+}
+
+const AUDITED_FIELDS = [
+  'departmentId',
+  'approvalItem',
+  'licenceName',
+  'validityText',
+  'reminderLeadMonths',
+  'graceDays',
+  'renewalDeadline',
+  'officeAddress',
+  'servicePhone',
+  'materials',
+  'bookingUrl',
+  'retiredAt',
+] as const;
+
+function audited(entry: CatalogueEntry): Record<string, unknown> {
+  return Object.fromEntries(AUDITED_FIELDS.map((field) => [field, entry[field] instanceof Date ? (entry[field] as Date).toISOString() : entry[field]]));
+}
+
+function validityOf(text: string) {
+  try {
+    return parseValidityText(text);
+  } catch (error) {
+    throw ApiError.invalid([{ path: 'validityText', message: error instanceof Error ? error.message : String(error) }]);
+  }
+}
+
+async function departmentIdFor(tx: Prisma.TransactionClient, bureau: string, name: string): Promise<string> {
+  const id = `${bureau}:${name}`;
+  await tx.department.upsert({ where: { id }, create: { id, bureauCode: bureau, name }, update: {} });
+  return id;
+}
+
+/** Adds an entry to a bureau's catalogue (version 1), audited. */
+export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatalogueEntry, changedBy: string): Promise<CatalogueEntry> {
+  const bureau = await prisma.bureau.findUnique({ where: { code: entry.bureau } });
+  if (!bureau) throw ApiError.notFound(`Bureau ${entry.bureau}`);
+  const validityRule = validityOf(entry.validityText);
+  const id = `${entry.bureau}:${entry.code}`;
+  if (await prisma.catalogueEntry.findUnique({ where: { id } })) {
+    throw new ApiError(409, 'catalogue_entry_exists', `${entry.bureau} already has an entry ${entry.code}; change it with PATCH`);
+  }
+  return prisma.$transaction(async (tx) => {
+    const { bureau: bureauCode, code, departmentName, ...fields } = entry;
+    const created = await tx.catalogueEntry.create({
+      data: {
+        ...fields,
+        id,
+        bureauCode,
+        code,
+        departmentId: await departmentIdFor(tx, bureauCode, departmentName),
+        validityRule,
+        remindersEnabled: validityRule.kind !== 'none',
+      },
+    });
+    await tx.catalogueChange.create({ data: { catalogueEntryId: id, version: 1, changedBy, action: 'create', after: audited(created) as Prisma.InputJsonObject } });
+    return created;
+  });
+}
+
+/**
+ * Changes an entry: a new version and an audit row with the fields before and after. A new lead
+ * time starts a durable re-plan job over every running licence of the entry.
+ *
+ * @returns the new version and, when one started, the re-plan job's id.
+ */
+export async function updateCatalogueEntry(
+  deps: CatalogueDependencies,
+  id: string,
+  changes: CatalogueEntryChanges,
+  changedBy: string,
+): Promise<{ entry: CatalogueEntry; replanJobId?: string }> {
+  const { prisma } = deps;
+  const before = await prisma.catalogueEntry.findUnique({ where: { id } });
+  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`);
+  if (before.retiredAt) throw new ApiError(409, 'catalogue_entry_retired', `Catalogue entry ${id} was retired; create a new entry instead`);
+  const validityRule = changes.validityText !== undefined ? validityOf(changes.validityText) : undefined;
+  const leadTimeChanged = changes.reminderLeadMonths !== undefined && changes.reminderLeadMonths !== before.reminderLeadMonths;
+
+  const { entry, replanJobId } = await prisma.$transaction(async (tx) => {
+    const { departmentName, ...fields } = changes;
+    const updated = await tx.catalogueEntry.update({
+      where: { id, version: before.version },
+      data: {
+        ...fields,
+        ...(departmentName ? { departmentId: await departmentIdFor(tx, before.bureauCode, departmentName) } : {}),
+        ...(validityRule ? { validityRule, remindersEnabled: validityRule.kind !== 'none' } : {}),
+        version: { increment: 1 },
+      },
+    });
+    await tx.catalogueChange.create({
+      data: {
+        catalogueEntryId: id,
+        version: updated.version,
+        changedBy,
+        action: 'update',
+        before: audited(before) as Prisma.InputJsonObject,
+        after: audited(updated) as Prisma.InputJsonObject,
+      },
+    });
+    if (!leadTimeChanged) return { entry: updated, replanJobId: undefined };
+    const total = await tx.licence.count({ where: { catalogueEntryId: id, stage: { notIn: [...FINAL_STAGES] } } });
+    const job = await tx.replanJob.create({
+      data: { catalogueEntryId: id, reason: `reminderLeadMonths ${before.reminderLeadMonths} → ${updated.reminderLeadMonths} (v${updated.version})`, status: 'running', total },
+    });
+    return { entry: updated, replanJobId: job.id };
+  });
+
+  if (replanJobId) {
+    try {
+      await deps.temporal.workflow.start(replanCatalogueEntryWorkflow, {
+        workflowId: `replan/${id}/v${entry.version}`,
+        taskQueue: deps.taskQueue,
+        args: [{ jobId: replanJobId, catalogueEntryId: id, reminderLeadMonths: entry.reminderLeadMonths, catalogueVersion: entry.version }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+  return { entry, replanJobId };
+}
+
+/** Retires an entry: no new registrations; licences already registered live on. Audited. */
+export async function retireCatalogueEntry(prisma: PrismaClient, id: string, changedBy: string, reason: string): Promise<CatalogueEntry> {
+  const before = await prisma.catalogueEntry.findUnique({ where: { id } });
+  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`);
+  if (before.retiredAt) throw new ApiError(409, 'catalogue_entry_retired', `Catalogue entry ${id} is already retired`);
+  return prisma.$transaction(async (tx) => {
+    const retired = await tx.catalogueEntry.update({ where: { id }, data: { retiredAt: new Date(), version: { increment: 1 } } });
+    await tx.catalogueChange.create({
+      data: {
+        catalogueEntryId: id,
+        version: retired.version,
+        changedBy,
+        action: `retire: ${reason}`,
+        before: audited(before) as Prisma.InputJsonObject,
+        after: audited(retired) as Prisma.InputJsonObject,
+      },
+    });
+    return retired;
+  });
+}

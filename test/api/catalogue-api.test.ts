@@ -1,0 +1,113 @@
+import { serveApi, type TestApi } from '../support/api-server';
+import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { quietTemporalLogs } from '../support/temporal';
+import { revocationUpdate } from '../../workflows/licence-definitions';
+
+quietTemporalLogs();
+
+let h: LifecycleHarness;
+let api: TestApi;
+
+beforeAll(async () => {
+  h = await LifecycleHarness.start();
+  await h.beginTest();
+  api = await serveApi(h);
+});
+
+afterAll(async () => {
+  await api?.close();
+  await h?.teardown();
+});
+
+it('lists both seed catalogues with their structured validity rules', async () => {
+  const weihai = await api.call('GET', '/api/v1/catalogue?bureau=weihai');
+  const luliang = await api.call('GET', '/api/v1/catalogue?bureau=luliang');
+  expect(weihai.body.entries).toHaveLength(25);
+  expect(luliang.body.entries).toHaveLength(24);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries as the API answered them
+  const byCode: Record<string, any> = Object.fromEntries([...weihai.body.entries, ...luliang.body.entries].map((entry: { code: string }) => [entry.code, entry]));
+  expect(byCode.WH15).toMatchObject({ validityText: '2至5年,1年(C类)', validityRule: { kind: 'years', minYears: 2, maxYears: 5, byClass: { C: 1 } } });
+  expect(byCode.WH21).toMatchObject({ validityText: '无', validityRule: { kind: 'none' }, remindersEnabled: false });
+  expect(byCode.LL15).toMatchObject({ validityRule: { kind: 'follows_parent', parent: 'company_permit' } });
+  expect(byCode.WH01.guidance).toEqual({ renewalDeadline: null, officeAddress: null, servicePhone: null, materials: [], bookingUrl: null, complete: false });
+});
+
+it('re-plans every running licence of an entry when its lead time changes, and no other', async () => {
+  const sleeping = await h.register('REPLAN-1', '2027-05-31');
+  const later = await h.register('REPLAN-2', '2027-06-30');
+  const closed = await h.register('REPLAN-3', '2027-07-31');
+  await closed.handle.executeUpdate(revocationUpdate, { args: [{ reason: '吊销', revokedOn: '2026-12-01' }] });
+  await eventually(async () => expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: closed.id } })).stage).toBe('revoked'));
+  const otherType = await h.register('REPLAN-4', '2027-05-31', { licenceType: 'WH02' });
+
+  const changed = await api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`, { reminderLeadMonths: 1, changedBy: '李强' });
+  expect(changed.status).toBe(200);
+  expect(changed.body).toMatchObject({ version: 2, reminderLeadMonths: 1, replanJob: { status: 'running', total: 2, done: 0 } });
+
+  const job = await eventually(async () => {
+    const progress = await api.call('GET', `/api/v1/catalogue/replans/${changed.body.replanJob.id}`);
+    expect(progress.body).toMatchObject({ status: 'finished', total: 2, done: 2, failed: 0 });
+    return progress.body;
+  });
+  expect(job.reason).toBe('reminderLeadMonths 3 → 1 (v2)');
+  // One month before 2027-05-31: 2027-04-30 00:00 on the Shanghai calendar.
+  await eventually(async () => expect((await h.status(sleeping)).reminderWindowOpensAt).toBe('2027-04-29T16:00:00.000Z'));
+  expect((await h.status(later)).reminderWindowOpensAt).toBe('2027-05-29T16:00:00.000Z');
+  expect((await h.status(otherType)).reminderWindowOpensAt).toBe('2027-02-27T16:00:00.000Z');
+  const row = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: sleeping.id } });
+  expect(row.reminderWindowOpensAt.toISOString()).toBe('2027-04-29T16:00:00.000Z');
+
+  // The sleeping timers moved: nothing at the old window, the ladder at the new one.
+  await h.skipTo('2027-03-01T00:00:00.000Z');
+  expect(await h.ledger(sleeping.id)).toEqual([]);
+  await eventually(async () => expect(await h.ledger(otherType.id)).toEqual(['auto_prompt:delivered']));
+  await h.skipTo('2027-04-29T16:01:00.000Z');
+  await eventually(async () => expect(await h.ledger(sleeping.id)).toEqual(['auto_prompt:delivered']));
+  expect(await h.ledger(later.id)).toEqual([]);
+});
+
+it('keeps an audit trail of every version: who, when, the fields before and after', async () => {
+  const { body } = await api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
+  expect(body.changes).toHaveLength(1);
+  expect(body.changes[0]).toMatchObject({ version: 2, changedBy: '李强', action: 'update', before: { reminderLeadMonths: 3 }, after: { reminderLeadMonths: 1 } });
+});
+
+it('refuses a validity text no rule fits, naming the field, and changes nothing', async () => {
+  const refused = await api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`, { validityText: '视情况而定', changedBy: '李强' });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.fields).toEqual([{ path: 'validityText', message: expect.stringMatching(/fits no rule/) }]);
+  expect((await api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`)).body).toMatchObject({ version: 1, changes: [] });
+});
+
+it('adds an entry, refuses its code twice, and retires it so that it takes no new licences', async () => {
+  const entry = {
+    bureau: 'weihai',
+    code: 'WH26',
+    departmentName: '经管一科',
+    approvalItem: '水产苗种生产经营审批',
+    licenceName: '水产苗种生产许可证',
+    validityText: '3年',
+    renewalDeadline: '届满前30日',
+    changedBy: '李强',
+  };
+  const created = await api.call('POST', '/api/v1/catalogue', entry);
+  expect(created.status).toBe(201);
+  expect(created.body).toMatchObject({ id: 'weihai:WH26', version: 1, validityRule: { kind: 'years', minYears: 3, maxYears: 3 }, guidance: { renewalDeadline: '届满前30日' } });
+  expect((await api.call('POST', '/api/v1/catalogue', entry)).status).toBe(409);
+
+  const retired = await api.call('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { changedBy: '李强', reason: '事项取消' });
+  expect(retired.body).toMatchObject({ version: 2, retiredAt: expect.any(String) });
+  const registration = await api.call('POST', '/api/v1/licences', {
+    bureau: 'weihai',
+    licenceNumber: 'SC-2026-001',
+    licenceType: 'WH26',
+    holder: { name: '威海海洋苗种有限公司' },
+    contact: { name: '王涛', phone: '13900139001' },
+    issuedOn: '2026-01-01',
+    expiresOn: '2028-12-31',
+  });
+  expect(registration.status).toBe(400);
+  expect(registration.body.error.fields[0].path).toBe('licenceType');
+  const listed = await api.call('GET', '/api/v1/catalogue?bureau=weihai');
+  expect(listed.body.entries.map((e: { code: string }) => e.code)).not.toContain('WH26');
+});
