@@ -3,6 +3,7 @@ import { deliverAutoPrompt, prepareLetter, sendReminderSms } from './channels';
 import { cancelOpenTasks, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
+import { endDependants, moveDependants } from './dependants';
 import { finishReplan, replanBatch, type ReplanBatchInput } from './replans';
 import { pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type PushDecisionInput } from './renewals';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
@@ -31,6 +32,8 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     registerRenewedLicence: (input: { licenceId: string; newLicence: NewLicenceDetails }) => registerRenewedLicence(deps, input),
     replanBatch: (input: ReplanBatchInput) => replanBatch(deps, input),
     finishReplan: (input: { jobId: string }) => finishReplan(deps, input),
+    moveDependants: (input: { licenceId: string; newLicence: NewLicenceDetails }) => moveDependants(deps, input),
+    endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
   };
 }
 

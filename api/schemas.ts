@@ -31,11 +31,16 @@ export const PhoneSchema = z
   )
   .openapi({ example: '13800138000' });
 
-export const ResidentIdSchema = z
+// A holder is a person (resident ID) or an organisation (unified social credit code, GB 32100,
+// whose alphabet leaves out I, O, S, V and Z).
+export const HolderIdSchema = z
   .string()
   .trim()
-  .regex(/^\d{17}[\dXx]$/, 'must be an 18-character resident ID number')
-  .openapi({ example: '371002199001011234' });
+  .regex(
+    /^(\d{17}[\dXx]|[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10})$/,
+    'must be an 18-character resident ID number or unified social credit code (统一社会信用代码)',
+  )
+  .openapi({ example: '91371000MA3C8N2X4K' });
 
 export const StageSchema = z.enum(LICENCE_STAGES).openapi('LicenceStage');
 
@@ -49,7 +54,7 @@ export const RegisterLicenceBody = z
     }),
     holder: z.strictObject({
       name: text(200).openapi({ description: '证照持有单位（个人）', example: '威海康宁大药房有限公司' }),
-      idNumber: ResidentIdSchema.optional(),
+      idNumber: HolderIdSchema.optional(),
     }),
     contact: z.strictObject({
       name: text(100).openapi({ description: '联系人', example: '张敏' }),
@@ -58,6 +63,12 @@ export const RegisterLicenceBody = z
     }),
     issuedOn: CalendarDateSchema.openapi({ description: 'Issue date on the bureau calendar' }),
     expiresOn: CalendarDateSchema.openapi({ description: '期满日期: the last valid day' }),
+    parentLicenceNumber: text(64)
+      .optional()
+      .openapi({
+        description:
+          "The licence of the same bureau whose term this one follows (a taxi's operating certificate follows its company's permit): its renewal moves this expiry, its revocation ends this licence",
+      }),
   })
   .superRefine((body, context) => {
     if (isCalendarDate(body.issuedOn) && isCalendarDate(body.expiresOn) && body.expiresOn <= body.issuedOn) {

@@ -44,6 +44,12 @@ export async function registerLicence(deps: RegistrationDependencies, body: Regi
   if (existing) return { created: false, result: await confirmExisting(deps, existing, body) };
 
   const opensAt = reminderWindowOpensAt(body.expiresOn, entry.reminderLeadMonths, entry.bureau.timeZone);
+  const parent = body.parentLicenceNumber ? await findLicence(deps.prisma, body.bureau, body.parentLicenceNumber) : null;
+  if (body.parentLicenceNumber && !parent) {
+    throw ApiError.invalid([
+      { path: 'parentLicenceNumber', message: `no licence ${body.parentLicenceNumber} is registered in ${body.bureau}; register the parent first` },
+    ]);
+  }
   let row: LicenceRow;
   try {
     row = await deps.prisma.licence.create({
@@ -54,6 +60,7 @@ export async function registerLicence(deps: RegistrationDependencies, body: Regi
         catalogueEntryId: entry.id,
         holderName: body.holder.name,
         holderIdNumber: body.holder.idNumber ?? null,
+        parentLicenceId: parent?.id ?? null,
         contactName: body.contact.name,
         contactPhone: body.contact.phone,
         contactAddress: body.contact.address ?? null,
@@ -62,7 +69,7 @@ export async function registerLicence(deps: RegistrationDependencies, body: Regi
         workflowId: licenceWorkflowId(body.bureau, body.licenceNumber),
         stage: 'awaiting_window' satisfies LicenceStage,
         reminderWindowOpensAt: opensAt.toJSDate(),
-        validityWarning: entry.validityRule ? (validityWarning(entry.validityRule as ValidityRule, body.issuedOn, body.expiresOn) ?? null) : null,
+        validityWarning: registrationWarning(entry.validityRule as ValidityRule | null, body, parent ? calendarDateOf(parent.expiresOn) : undefined) ?? null,
       },
       include: licenceInclude,
     });
@@ -114,6 +121,19 @@ async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, l
     ]);
   }
   return entry;
+}
+
+/** What the department should check about an accepted registration, if anything. */
+function registrationWarning(rule: ValidityRule | null, body: RegisterLicenceBody, parentExpiresOn: string | undefined): string | undefined {
+  if (!rule) return undefined;
+  if (rule.kind === 'follows_parent') {
+    if (!body.parentLicenceNumber) return 'its term follows a parent licence: name it with parentLicenceNumber so that renewals and revocations reach this licence';
+    if (parentExpiresOn && parentExpiresOn !== body.expiresOn) {
+      return `expiresOn ${body.expiresOn} differs from parent licence ${body.parentLicenceNumber} (${parentExpiresOn}), which its term follows`;
+    }
+    return undefined;
+  }
+  return validityWarning(rule, body.issuedOn, body.expiresOn);
 }
 
 function findLicence(prisma: PrismaClient, bureauCode: string, licenceNumber: string): Promise<LicenceRow | null> {

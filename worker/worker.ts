@@ -17,6 +17,9 @@ export async function createLicenceWorker({ connection, namespace, ...dependenci
     taskQueue: dependencies.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createLicenceActivities(dependencies),
+    // Licence workflows sleep for months between steps: keeping each one's context in memory buys
+    // nothing, and a bureau has tens of thousands. A woken workflow replays its short history.
+    maxCachedWorkflows: 200,
   });
 }
 

@@ -45,6 +45,9 @@ import { LICENCE_EXPIRES_ON, LICENCE_STAGE } from './search-attributes';
 /** Executions started before the escalation ladder existed only opened the window and waited. */
 export const REMINDER_LADDER_PATCH = 'reminder-ladder';
 
+/** Executions that renewed or were revoked before dependent licences existed told no dependants. */
+export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
+
 const DAY = 86_400_000;
 
 const activities = proxyActivities<LicenceActivities>({
@@ -343,6 +346,9 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       }),
     );
     await activities.registerRenewedLicence({ licenceId: input.licenceId, newLicence: decided.newLicence });
+    if (patched(DEPENDANT_LICENCES_PATCH)) {
+      await activities.moveDependants({ licenceId: input.licenceId, newLicence: decided.newLicence });
+    }
   };
 
   // The lifecycle: each turn looks at the state and does the one thing due, or waits for it.
@@ -353,6 +359,9 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       nextAction = null;
       await closeTasks('revoked');
       await activities.recordClosure({ licenceId: input.licenceId, reason: revocation.reason });
+      if (patched(DEPENDANT_LICENCES_PATCH)) {
+        await activities.endDependants({ licenceId: input.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
+      }
       await enter('revoked', 'revoked', Date.now());
       return status();
     }

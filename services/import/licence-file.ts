@@ -26,9 +26,10 @@ type FieldPath<T> = {
 type ImportedField = Exclude<FieldPath<RegisterLicenceBody>, 'bureau'>;
 
 /**
- * The headers seen in bureaus' exports, most specific first: when a file has several columns for
- * one field, the first of them with a value in a row feeds it. Matching ignores case, surrounding
- * spaces and the difference between full-width and half-width parentheses.
+ * The headers bureaus' exports use, in order of preference: when a file has several columns for one
+ * field (证照名称 and 证照类型代码, say), a row's value comes from the first of them that is filled.
+ * Matching ignores case, surrounding spaces and full-width versus half-width parentheses, as
+ * exports differ in exactly these.
  */
 export const DEFAULT_COLUMN_MAPPING: ColumnMapping = {
   licenceNumber: ['证照编号', '证照号码', '许可证编号', 'licence_number', 'licenceNumber', 'license_number'],
@@ -40,6 +41,7 @@ export const DEFAULT_COLUMN_MAPPING: ColumnMapping = {
   'contact.address': ['联系地址', '地址', 'contact_address'],
   issuedOn: ['发证日期', '签发日期', 'issued_on'],
   expiresOn: ['期满日期', '有效期至', '截止日期', 'expires_on'],
+  parentLicenceNumber: ['上级证照编号', '所属许可证编号', 'parent_licence_number'],
 } satisfies Record<ImportedField, string[]>;
 
 /** A reason a row cannot be registered, where the bureau can find and fix it. */
@@ -52,6 +54,7 @@ export interface ImportRowProblem {
 /** A row ready for registration, or every reason it is not. */
 export type ParsedRow = { line: number; ok: true; body: RegisterLicenceBody } | { line: number; ok: false; problems: ImportRowProblem[] };
 
+/** One file is one bureau's, so the bureau is given here rather than read from a column. */
 export interface ReadLicenceRowsOptions {
   format: ImportFormat;
   bureau: string;
@@ -95,8 +98,8 @@ const PHONE_FIELDS = new Set<string>(['contact.phone'] satisfies ImportedField[]
 
 /**
  * Streams a bureau's export row by row, so that a file of 100,000 licences is never held whole.
- * `line` is the row's line (CSV) or row number (XLSX) in the file, the header's being 1 when the
- * header comes first, so the bureau can find the row it names.
+ * `line` is the row's line (CSV) or row number (XLSX) as an editor or Excel shows it (the header is
+ * normally 1), so the bureau can find the row a problem names.
  *
  * The header is the first non-empty row; rows whose cells are all blank are skipped, as
  * spreadsheets leave them behind. Only an XLSX file's first worksheet is read.
@@ -170,7 +173,7 @@ function planColumns(header: SourceRow, mapping: ColumnMapping): ColumnPlan[] {
     const columns = accepted.flatMap((name) => headerKeys.flatMap((key, index) => (key === name && name !== '' ? [index] : [])));
     return { field, columns: [...new Set(columns)] };
   });
-  const missing = IMPORTED_FIELDS.filter((field) => field.required && plan.every((entry) => entry.field !== field.path || entry.columns.length === 0));
+  const missing = IMPORTED_FIELDS.filter((field) => field.required && !plan.some((entry) => entry.field === field.path && entry.columns.length > 0));
   if (missing.length > 0) {
     const expectations = missing.map(({ path: field }) => {
       const accepted = mapping[field] ?? [];
@@ -387,7 +390,7 @@ function xlsxCellText(value: ExcelJS.CellValue): CellText {
   }
   if (value instanceof Date) {
     // Excel dates carry no time zone: exceljs puts them at UTC midnight, so the UTC date is the one shown.
-    return Number.isNaN(value.getTime()) ? new UnreadableCell('is not a valid Excel date') : `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, '0')}-${String(value.getDate()).padStart(2, '0')}`;
+    return Number.isNaN(value.getTime()) ? new UnreadableCell('is not a valid Excel date') : value.toISOString().slice(0, 10);
   }
   if ('error' in value) return new UnreadableCell(`is the Excel error ${value.error}`);
   if ('richText' in value) return value.richText.map((run) => run.text).join('');

@@ -108,7 +108,7 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
 
   const types = await prisma.catalogueEntry.findMany({ where: { bureauCode: options.bureau, retiredAt: null }, select: { code: true, licenceName: true } });
   const knownTypes = new Set(types.flatMap((type) => [type.code, type.licenceName]));
-  const limiter = new Bottleneck({ maxConcurrent: 8, minTime: 1000 / (options.startsPerSecond ?? DEFAULT_STARTS_PER_SECOND) });
+  const limiter = new Bottleneck({ maxConcurrent: 32, minTime: 1000 / (options.startsPerSecond ?? DEFAULT_STARTS_PER_SECOND) });
 
   const checkpoint = async (lastLine: number, status = 'running') => {
     progress.processedRows = lastLine;

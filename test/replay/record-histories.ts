@@ -168,6 +168,29 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'parent-renewed-moves-dependant',
+    async drive(h, number) {
+      const parent = await h.register(number, await dateIn(h, 400));
+      await h.register(`${number}-TAXI`, await dateIn(h, 400), { parentLicenceNumber: number });
+      await days(h, 30);
+      await apply(h, parent.handle, `${number}-A`);
+      await parent.handle.executeUpdate(renewalDecisionUpdate, { args: [await approved(h, `${number}-NEW`)] });
+      await parent.handle.result();
+      return parent.handle;
+    },
+  },
+  {
+    name: 'parent-revoked-ends-dependant',
+    async drive(h, number) {
+      const parent = await h.register(number, await dateIn(h, 400));
+      await h.register(`${number}-TAXI`, await dateIn(h, 400), { parentLicenceNumber: number });
+      await days(h, 30);
+      await parent.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: await dateIn(h, 0) }] });
+      await parent.handle.result();
+      return parent.handle;
+    },
+  },
+  {
     name: 'registered-after-expiry',
     async drive(h, number) {
       const licence = await h.register(number, await dateIn(h, -3));

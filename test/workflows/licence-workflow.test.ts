@@ -259,3 +259,28 @@ it('a five-year licence lives its whole life: sleep, ladder, renewal, regulator 
   const successor = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: 'LIFE-2' } });
   expect((await h.env.client.workflow.getHandle(successor.workflowId).describe()).status.name).toBe('RUNNING');
 });
+
+it("a dependant follows its parent: the parent's renewal moves its expiry, the parent's revocation ends it", async () => {
+  const luliang = { bureau: 'luliang', holder: { name: '吕梁顺风出租汽车有限公司' }, contact: { name: '郭强', phone: '13700137000' } };
+  const company = await h.register('晋吕道运2022001', '2027-05-31', { ...luliang, licenceType: 'LL18' });
+  const taxi = await h.register('晋吕出租2022001', '2027-05-31', { ...luliang, licenceType: 'LL15', parentLicenceNumber: '晋吕道运2022001' });
+  await h.skipTo('2027-01-05T00:00:00.000Z');
+  await company.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-CO', appliedOn: '2027-01-05' }] });
+  await company.handle.executeUpdate(renewalDecisionUpdate, {
+    args: [{ decision: 'approved', decidedOn: '2027-01-10', newLicence: { licenceNumber: '晋吕道运2027001', issuedOn: '2027-01-10', expiresOn: '2031-01-09' } }],
+  });
+  expect((await company.handle.result()).stage).toBe('renewed');
+
+  // The taxi certificate now expires with the renewed company permit, and its window moved with it.
+  expect(await h.status(taxi)).toMatchObject({ stage: 'awaiting_window', expiresOn: '2031-01-09', reminderWindowOpensAt: '2030-10-08T16:00:00.000Z' });
+  const successor = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: '晋吕道运2027001' } });
+  const taxiRow = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: taxi.id } });
+  expect(taxiRow).toMatchObject({ parentLicenceId: successor.id, expiresOn: new Date('2031-01-09T00:00:00Z') });
+  await h.skipTo(t.windowOpens);
+  expect(await h.ledger(taxi.id)).toEqual([]);
+
+  await h.env.client.workflow.getHandle(successor.workflowId).executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: '2027-03-01' }] });
+  expect((await taxi.handle.result()).stage).toBe('revoked');
+  const ended = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: taxi.id } });
+  expect(ended.closedReason).toBe('上级证照晋吕道运2027001已注销或吊销：企业申请注销');
+});

@@ -9,8 +9,7 @@ ADD COLUMN     "validityRule" JSONB,
 ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 1;
 
 -- AlterTable
-ALTER TABLE "Licence" ADD COLUMN     "importJobId" TEXT,
-ADD COLUMN     "parentLicenceId" TEXT,
+ALTER TABLE "Licence" ADD COLUMN     "parentLicenceId" TEXT,
 ADD COLUMN     "validityWarning" TEXT;
 
 -- CreateTable
