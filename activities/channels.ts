@@ -47,10 +47,30 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
   return { outcome: 'delivered' };
 }
 
-/** The reminder text; the full per-bureau templates with renewal guidance come with the catalogue work. */
+/**
+ * The reminder text. The catalogue's renewal deadline and service phone are added when the
+ * department has set them; an unset one is left out, never replaced by a placeholder.
+ */
 export function smsText(licence: Awaited<ReturnType<typeof licenceForReminder>>): string {
   const expires = licence.expiresOn.toISOString().slice(0, 10);
-  return `尊敬的${licence.holderName}：您持有的${licence.catalogueEntry.licenceName}（编号${licence.licenceNumber}）将于${expires}到期，请及时向${licence.bureau.name}申请办理延续手续。`;
+  const entry = licence.catalogueEntry;
+  return (
+    `尊敬的${licence.holderName}：您持有的${entry.licenceName}（编号${licence.licenceNumber}）将于${expires}到期，` +
+    `请${entry.renewalDeadline ? `于${entry.renewalDeadline}` : '及时'}向${licence.bureau.name}申请办理延续手续。` +
+    (entry.servicePhone ? `咨询电话：${entry.servicePhone}。` : '')
+  );
+}
+
+/** The guidance lines of a letter (申请时限, 地点, 电话, 材料, 预约): only those the department has set. */
+function guidanceLines(entry: Awaited<ReturnType<typeof licenceForReminder>>['catalogueEntry']): string[] {
+  const indent = IDEOGRAPHIC_SPACE.repeat(2);
+  return [
+    ...(entry.renewalDeadline ? [`${indent}申请换证时限：${entry.renewalDeadline}`] : []),
+    ...(entry.officeAddress ? [`${indent}办理地点：${entry.officeAddress}`] : []),
+    ...(entry.servicePhone ? [`${indent}服务电话：${entry.servicePhone}`] : []),
+    ...(entry.materials.length > 0 ? [`${indent}提交材料：${entry.materials.map((item, index) => `${index + 1}. ${item}`).join('；')}`] : []),
+    ...(entry.bookingUrl ? [`${indent}预约办理：${entry.bookingUrl}`] : []),
+  ];
 }
 
 /**
@@ -96,6 +116,7 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
     `${licence.holderName}：`,
     `${IDEOGRAPHIC_SPACE.repeat(2)}你单位（你）持有的《${licence.catalogueEntry.licenceName}》（证照编号：${licence.licenceNumber}）将于${expires}有效期届满。` +
       '为避免证照过期影响正常经营，请在有效期届满前及时申请办理换证（延续）手续。',
+    ...guidanceLines(licence.catalogueEntry),
     `${IDEOGRAPHIC_SPACE.repeat(2)}联系人：${licence.contactName}`,
     '',
     `${licence.bureau.name}${IDEOGRAPHIC_SPACE}${licence.catalogueEntry.department.name}`,
