@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { ReminderChannel } from '../domain';
+import { missingGuidance, type ReminderChannel } from '../domain';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 
 export interface OpenHumanTaskInput {
   licenceId: string;
   idempotencyKey: string;
-  kind: 'phone_call' | 'send_letter';
+  kind: 'phone_call' | 'send_letter' | 'complete_guidance';
   attempt: number;
   /** ISO-8601 instant. */
   dueAt: string;
@@ -80,4 +80,13 @@ export async function recordTaskOutcome(prisma: PrismaClient, input: RecordTaskO
       await tx.licence.update({ where: { id: input.licenceId }, data: { contactFlaggedAt: now } });
     }
   });
+}
+
+/**
+ * The guidance fields the licence's catalogue entry still lacks, for the letter step: while any
+ * is missing the letter is not written, so that no holder gets a placeholder.
+ */
+export async function missingLetterGuidance(prisma: PrismaClient, input: { licenceId: string }): Promise<string[]> {
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
+  return missingGuidance(licence.catalogueEntry);
 }

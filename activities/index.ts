@@ -1,6 +1,6 @@
 import type { ActivityDependencies } from './dependencies';
 import { deliverAutoPrompt, prepareLetter, sendReminderSms } from './channels';
-import { cancelOpenTasks, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
+import { cancelOpenTasks, missingLetterGuidance, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
 import { endDependants, moveDependants } from './dependants';
@@ -24,6 +24,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, endpoints, input),
     prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
+    missingLetterGuidance: (input: { licenceId: string }) => missingLetterGuidance(prisma, input),
     cancelOpenTasks: (input: { licenceId: string; reason: string }) => cancelOpenTasks(prisma, input),
     recordTaskOutcome: (input: RecordTaskOutcomeInput) => recordTaskOutcome(prisma, input),
     recordRenewal: (input: { licenceId: string; application: RenewalApplicationInput; decision?: RenewalDecisionInput }) =>

@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
+import { missingGuidance } from '../domain';
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry } from '../services/catalogue';
 import { ApiError } from './errors';
@@ -69,7 +70,7 @@ const CatalogueEntryView = z
       servicePhone: z.string().nullable(),
       materials: z.array(z.string()),
       bookingUrl: z.string().nullable(),
-      complete: z.boolean().openapi({ description: 'Every guidance field is set, so precise reminders can carry it' }),
+      complete: z.boolean().openapi({ description: 'Deadline, address, phone and materials are set, so reminder letters can be written' }),
     }),
     version: z.number().int(),
     retiredAt: z.iso.datetime().nullable(),
@@ -103,7 +104,7 @@ function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
       servicePhone: entry.servicePhone,
       materials: entry.materials,
       bookingUrl: entry.bookingUrl,
-      complete: Boolean(entry.renewalDeadline && entry.officeAddress && entry.servicePhone && entry.materials.length > 0),
+      complete: missingGuidance(entry).length === 0,
     },
     version: entry.version,
     retiredAt: entry.retiredAt?.toISOString() ?? null,

@@ -220,7 +220,9 @@ export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') 
 export const TaskView = z
   .object({
     id: z.string(),
-    kind: z.enum(['phone_call', 'send_letter']),
+    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance']).openapi({
+      description: 'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written',
+    }),
     status: z.enum(TASK_STATUSES),
     attempt: z.number().int(),
     dueAt: z.iso.datetime(),
@@ -237,7 +239,7 @@ export const ClaimBody = z.strictObject({ specialist: text(100).openapi({ exampl
 
 export const CompleteBody = z
   .strictObject({
-    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent']),
+    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent', 'completed']),
     note: text(1000).optional(),
     specialist: text(100).optional(),
   })

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { CALL_OUTCOMES, LETTER_OUTCOMES } from '../domain';
+import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, LETTER_OUTCOMES, missingGuidance } from '../domain';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { calendarDateOf } from '../services/licence-registration';
 import { updateLicenceWorkflow } from '../services/licence-updates';
@@ -20,7 +20,7 @@ export interface TaskRoutesDependencies {
 const taskInclude = { licence: { include: { catalogueEntry: true } }, department: true } as const;
 type TaskRow = Prisma.HumanTaskGetPayload<{ include: typeof taskInclude }>;
 
-const OUTCOMES_BY_KIND: Record<string, readonly string[]> = { phone_call: CALL_OUTCOMES, send_letter: LETTER_OUTCOMES };
+const OUTCOMES_BY_KIND: Record<string, readonly string[]> = { phone_call: CALL_OUTCOMES, send_letter: LETTER_OUTCOMES, complete_guidance: GUIDANCE_OUTCOMES };
 
 /** The reminder specialists' queue: list, claim and complete human tasks. */
 export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependencies): Router {
@@ -30,7 +30,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
     const letter = task.letterId ? await deps.prisma.letter.findUnique({ where: { id: task.letterId } }) : null;
     return {
       id: task.id,
-      kind: task.kind as 'phone_call' | 'send_letter',
+      kind: task.kind as 'phone_call' | 'send_letter' | 'complete_guidance',
       status: task.status as z.infer<typeof TaskView>['status'],
       attempt: task.attempt,
       dueAt: task.dueAt.toISOString(),
@@ -140,6 +140,16 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       const allowed = OUTCOMES_BY_KIND[task.kind] ?? [];
       if (!allowed.includes(body.outcome)) {
         throw ApiError.invalid([{ path: 'outcome', message: `a ${task.kind} task ends with one of: ${allowed.join(', ')}` }]);
+      }
+      if (task.kind === 'complete_guidance') {
+        const missing = missingGuidance(task.licence.catalogueEntry);
+        if (missing.length > 0) {
+          throw new ApiError(
+            409,
+            'guidance_incomplete',
+            `Catalogue entry ${task.licence.catalogueEntry.id} still lacks ${missing.join(', ')}: set them with PATCH /api/v1/catalogue/${task.licence.catalogueEntry.id} first.`,
+          );
+        }
       }
       const completedBy = body.specialist ?? task.claimedBy ?? 'specialist';
       // The workflow is told first: if Temporal is unreachable nothing changes here either.

@@ -54,6 +54,9 @@ export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export const LETTER_OUTCOMES = ['sent'] as const;
 export type LetterOutcome = (typeof LETTER_OUTCOMES)[number];
 
+/** A guidance task ends when the department has filled the entry's renewal guidance in. */
+export const GUIDANCE_OUTCOMES = ['completed'] as const;
+
 /** What the ladder does after a phone call, by its outcome. */
 export type CallVerdict = 'ladder_done' | 'call_again' | 'next_step';
 

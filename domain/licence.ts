@@ -27,3 +27,25 @@ export const FINAL_STAGES: readonly LicenceStage[] = ['renewed', 'lapsed', 'revo
 
 /** Days after expiry during which a late renewal application is still accepted. */
 export const DEFAULT_GRACE_DAYS = 30;
+
+/** The renewal guidance a precise reminder letter (精准提醒) carries, as the catalogue holds it. */
+export interface RenewalGuidance {
+  renewalDeadline: string | null;
+  officeAddress: string | null;
+  servicePhone: string | null;
+  materials: readonly string[];
+  bookingUrl: string | null;
+}
+
+/**
+ * The guidance fields a letter needs that are still unset. The booking link is optional: not
+ * every office takes appointments.
+ */
+export function missingGuidance(guidance: RenewalGuidance): string[] {
+  return [
+    ...(guidance.renewalDeadline ? [] : ['renewalDeadline']),
+    ...(guidance.officeAddress ? [] : ['officeAddress']),
+    ...(guidance.servicePhone ? [] : ['servicePhone']),
+    ...(guidance.materials.length > 0 ? [] : ['materials']),
+  ];
+}

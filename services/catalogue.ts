@@ -1,7 +1,8 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { FINAL_STAGES, parseValidityText } from '../domain';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { FINAL_STAGES, missingGuidance, parseValidityText } from '../domain';
 import type { CatalogueEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import { ApiError } from '../api/errors';
+import { taskCompletedSignal } from '../workflows/licence-definitions';
 import { replanCatalogueEntryWorkflow } from '../workflows/replan-workflow';
 
 export interface CatalogueDependencies {
@@ -142,6 +143,8 @@ export async function updateCatalogueEntry(
     return { entry: updated, replanJobId: job.id };
   });
 
+  if (missingGuidance(entry).length === 0) await closeGuidanceTasks(deps, id, changedBy);
+
   if (replanJobId) {
     try {
       await deps.temporal.workflow.start(replanCatalogueEntryWorkflow, {
@@ -154,6 +157,27 @@ export async function updateCatalogueEntry(
     }
   }
   return { entry, replanJobId };
+}
+
+/**
+ * The entry's guidance is complete: every licence whose letter waited for it is told, and its
+ * guidance task closes as completed by whoever completed the guidance.
+ */
+async function closeGuidanceTasks(deps: CatalogueDependencies, entryId: string, changedBy: string): Promise<void> {
+  const tasks = await deps.prisma.humanTask.findMany({
+    where: { kind: 'complete_guidance', status: { in: ['open', 'claimed'] }, licence: { catalogueEntryId: entryId } },
+  });
+  for (const task of tasks) {
+    try {
+      await deps.temporal.workflow.getHandle(task.workflowId).signal(taskCompletedSignal, { taskId: task.id, outcome: 'completed', completedBy: changedBy });
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    await deps.prisma.humanTask.updateMany({
+      where: { id: task.id, status: { in: ['open', 'claimed'] } },
+      data: { status: 'completed', outcome: 'completed', completedBy: changedBy, completedAt: new Date() },
+    });
+  }
 }
 
 /** Retires an entry: no new registrations; licences already registered live on. Audited. */

@@ -36,6 +36,7 @@ export type LicenceStepKind =
   | 'expired'
   | 'lapsed'
   | 'replanned'
+  | 'guidance_requested'
   | 'revoked'
   | 'expiry_corrected'
   | 'contact_changed';

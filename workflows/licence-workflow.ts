@@ -45,6 +45,9 @@ import { LICENCE_EXPIRES_ON, LICENCE_STAGE } from './search-attributes';
 /** Executions started before the escalation ladder existed only opened the window and waited. */
 export const REMINDER_LADDER_PATCH = 'reminder-ladder';
 
+/** Executions that reached the letter step before guidance was checked wrote the letter at once. */
+export const LETTER_GUIDANCE_PATCH = 'letter-guidance';
+
 /** Executions that renewed or were revoked before dependent licences existed told no dependants. */
 export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
 
@@ -289,6 +292,23 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         return;
       }
       case 'letter': {
+        if (patched(LETTER_GUIDANCE_PATCH)) {
+          // 精准提醒 tells the holder where, when and with what to renew: until the department has
+          // said so in the catalogue, a specialist task asks for it instead of a letter with gaps.
+          for (let request = 1; ; request++) {
+            const missing = await activities.missingLetterGuidance({ licenceId: input.licenceId });
+            if (missing.length === 0) break;
+            const guidanceTask = await activities.openHumanTask({
+              licenceId: input.licenceId,
+              idempotencyKey: key(`${stepKey}/guidance-${request}`),
+              kind: 'complete_guidance',
+              attempt: request,
+              dueAt: iso(addWorkingDays(DateTime.fromMillis(Date.now()), step.dueWorkingDays, input.timeZone).toMillis()),
+            });
+            note('guidance_requested', missing.join(', '));
+            if (!(await awaitTask(guidanceTask))) return interrupted();
+          }
+        }
         const letterId = await activities.prepareLetter({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/letter`) });
         const taskId = await activities.openHumanTask({
           licenceId: input.licenceId,

@@ -106,6 +106,12 @@ const SCENARIOS: Scenario[] = [
     async drive(h, number) {
       const { licence, task } = await toPhoneTask(h, number);
       await h.complete(task, 'wrong_number');
+      const guidanceTask = await h.openTask(licence.id, 'complete_guidance');
+      await h.database.prisma.catalogueEntry.update({
+        where: { id: 'weihai:WH01' },
+        data: { renewalDeadline: '届满前30个工作日', officeAddress: '威海市政务服务中心', servicePhone: '0631-5201234', materials: ['延续申请表'] },
+      });
+      await h.complete(guidanceTask, 'completed');
       await h.complete(await h.openTask(licence.id, 'send_letter'), 'sent');
       await days(h, 1);
       return licence.handle;

@@ -170,7 +170,7 @@ export class LifecycleHarness {
   }
 
   /** Waits (in real time) until the licence has an open task of this kind. */
-  async openTask(licenceId: string, kind: 'phone_call' | 'send_letter') {
+  async openTask(licenceId: string, kind: 'phone_call' | 'send_letter' | 'complete_guidance') {
     return eventually(async () => {
       const task = await this.database.prisma.humanTask.findFirst({ where: { licenceId, kind, status: 'open' }, orderBy: { createdAt: 'desc' } });
       if (!task) throw new Error(`no open ${kind} task for ${licenceId}`);

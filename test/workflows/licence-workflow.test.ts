@@ -1,5 +1,6 @@
 import { renewalApplicationUpdate, renewalDecisionUpdate, correctExpiryUpdate, revocationUpdate } from '../../workflows/licence-definitions';
 import { reminderWindowOpensAt } from '../../domain';
+import { updateCatalogueEntry } from '../../services/catalogue';
 import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -122,15 +123,32 @@ it('phone no_answer is tried again two days later, then reached: no letter', asy
   expect(await h.tasks(licence.id)).toEqual(['phone_call#1:completed:no_answer', 'phone_call#2:completed:reached']);
 });
 
-it('wrong_number goes straight to the letter and flags the contact', async () => {
+it('wrong_number goes straight to the letter and flags the contact; the letter waits for the renewal guidance', async () => {
   const licence = await h.register('WRONG-1', t.expiresOn);
   await h.skipTo(after(t.callDue, 60_000));
   await h.complete(await h.openTask(licence.id, 'phone_call'), 'wrong_number');
+
+  // The seeds give no renewal guidance: the department is asked for it, and no letter is written.
+  const guidanceTask = await h.openTask(licence.id, 'complete_guidance');
+  expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
+  expect(await h.database.prisma.letter.count({ where: { licenceId: licence.id } })).toBe(0);
+  expect((await h.status(licence)).steps.find((step) => step.kind === 'guidance_requested')?.detail).toBe(
+    'renewalDeadline, officeAddress, servicePhone, materials',
+  );
+  await updateCatalogueEntry(
+    { prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue },
+    'weihai:WH01',
+    { renewalDeadline: '届满前30个工作日', officeAddress: '威海市政务服务中心二楼B区', servicePhone: '0631-5201234', materials: ['延续申请表', '营业执照副本'] },
+    '李强',
+  );
+  expect((await h.database.prisma.humanTask.findUniqueOrThrow({ where: { id: guidanceTask.id } })).outcome).toBe('completed');
+
   const letterTask = await h.openTask(licence.id, 'send_letter');
   const letter = await h.database.prisma.letter.findUniqueOrThrow({ where: { id: letterTask.letterId! } });
   expect(letter.body).toContain('威海康宁大药房有限公司');
   expect(letter.body).toContain(t.expiresOn);
-  expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
+  expect(letter.body).toContain('申请换证时限：届满前30个工作日');
+  expect(letter.body).toContain('提交材料：1. 延续申请表；2. 营业执照副本');
   await h.complete(letterTask, 'sent');
   await eventually(async () =>
     expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:wrong_number', 'letter:sent']),
