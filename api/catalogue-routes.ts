@@ -2,9 +2,9 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { missingGuidance } from '../domain';
+import { DEFAULT_LADDER, missingGuidance, type LadderStep } from '../domain';
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
-import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry } from '../services/catalogue';
+import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -80,6 +80,24 @@ const CatalogueEntryView = z
 const ReplanJobView = z
   .object({ id: z.string(), catalogueEntryId: z.string(), reason: z.string(), status: z.string(), total: z.number(), done: z.number(), failed: z.number(), lastError: z.string().nullable() })
   .openapi('ReplanJob');
+
+const days = (max: number) => z.number().int().min(0).max(max);
+const LadderSchema = z
+  .array(
+    z.discriminatedUnion('channel', [
+      z.strictObject({ channel: z.literal('auto_prompt'), waitDays: days(90) }),
+      z.strictObject({ channel: z.literal('sms'), waitDays: days(90) }),
+      z.strictObject({ channel: z.literal('phone_call'), maxAttempts: z.number().int().min(1).max(10), retryAfterDays: days(30), dueWorkingDays: days(30) }),
+      z.strictObject({ channel: z.literal('letter'), dueWorkingDays: days(30) }),
+    ]),
+  )
+  .min(1, 'a ladder needs at least one step')
+  .max(10)
+  .openapi('Ladder', { description: 'The steps in order; waitDays counts from the step to the next one' });
+
+const DepartmentView = z
+  .object({ id: z.string(), bureau: z.string(), name: z.string(), ladder: LadderSchema, customLadder: z.boolean() })
+  .openapi('Department');
 
 const EntryIdParams = z.object({ id: text(100).openapi({ example: 'weihai:WH01' }) });
 
@@ -256,6 +274,56 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       const job = await deps.prisma.replanJob.findUnique({ where: { id: params.jobId } });
       if (!job) throw ApiError.notFound(`Re-plan job ${params.jobId}`);
       return { status: 200, body: job };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/departments',
+      summary: "A bureau's departments (审批科室 / 审批组) and the escalation ladder each uses",
+      tags: ['catalogue'],
+      query: z.strictObject({ bureau: text(64) }),
+      responses: { 200: json(z.object({ departments: z.array(DepartmentView) }), 'The departments'), 400: json(ErrorBody, 'Bad query') },
+    },
+    async ({ query }) => {
+      const departments = await deps.prisma.department.findMany({ where: { bureauCode: query.bureau }, orderBy: { name: 'asc' } });
+      return {
+        status: 200,
+        body: {
+          departments: departments.map((department) => ({
+            id: department.id,
+            bureau: department.bureauCode,
+            name: department.name,
+            ladder: (department.ladder as LadderStep[] | null) ?? [...DEFAULT_LADDER],
+            customLadder: department.ladder !== null,
+          })),
+        },
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'patch',
+      path: '/api/v1/departments/{id}',
+      summary: "Set a department's escalation ladder (the seeds let each department pick its methods); its running licences are re-planned",
+      tags: ['catalogue'],
+      params: z.object({ id: text(120).openapi({ example: 'weihai:市场准入二科' }) }),
+      body: z.strictObject({ ladder: LadderSchema, changedBy }).openapi('DepartmentLadderChange'),
+      responses: {
+        200: json(z.object({ id: z.string(), ladder: LadderSchema, replanJobs: z.record(z.string(), z.string()) }), 'The new ladder and the re-plan job of each entry'),
+        400: json(ErrorBody, 'An invalid ladder'),
+        404: json(ErrorBody, 'No such department'),
+      },
+    },
+    async ({ params, body }) => {
+      const replanJobs = await updateDepartmentLadder(deps, params.id, body.ladder, body.changedBy);
+      return { status: 200, body: { id: params.id, ladder: body.ladder, replanJobs } };
     },
   );
 

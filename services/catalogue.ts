@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { FINAL_STAGES, missingGuidance, parseValidityText } from '../domain';
+import { DEFAULT_LADDER, FINAL_STAGES, ladderProblems, missingGuidance, parseValidityText, type LadderStep } from '../domain';
 import type { CatalogueEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import { ApiError } from '../api/errors';
 import { taskCompletedSignal } from '../workflows/licence-definitions';
@@ -199,4 +199,61 @@ export async function retireCatalogueEntry(prisma: PrismaClient, id: string, cha
     });
     return retired;
   });
+}
+
+/**
+ * Sets a department's escalation ladder (the steps, their order, the waits), which every entry of
+ * the department uses. Each entry gets a new version with an audit row, and a re-plan job for its
+ * running licences, which read the new ladder at their next step.
+ *
+ * @returns the re-plan jobs started, by entry id.
+ */
+export async function updateDepartmentLadder(
+  deps: CatalogueDependencies,
+  departmentId: string,
+  ladder: LadderStep[],
+  changedBy: string,
+): Promise<Record<string, string>> {
+  const { prisma } = deps;
+  const department = await prisma.department.findUnique({ where: { id: departmentId }, include: { catalogue: { where: { retiredAt: null } } } });
+  if (!department) throw ApiError.notFound(`Department ${departmentId}`);
+  const problems = ladderProblems(ladder);
+  if (problems.length > 0) throw ApiError.invalid(problems.map((message) => ({ path: 'ladder', message })));
+  const jobs: Record<string, string> = {};
+  const started: Array<{ entryId: string; version: number; reminderLeadMonths: number; jobId: string }> = [];
+  await prisma.$transaction(async (tx) => {
+    await tx.department.update({ where: { id: departmentId }, data: { ladder: ladder as unknown as Prisma.InputJsonArray } });
+    for (const entry of department.catalogue) {
+      const updated = await tx.catalogueEntry.update({ where: { id: entry.id }, data: { version: { increment: 1 } } });
+      await tx.catalogueChange.create({
+        data: {
+          catalogueEntryId: entry.id,
+          version: updated.version,
+          changedBy,
+          action: 'department ladder',
+          before: { ladder: (department.ladder ?? DEFAULT_LADDER) as unknown as Prisma.InputJsonArray },
+          after: { ladder: ladder as unknown as Prisma.InputJsonArray },
+        },
+      });
+      const total = await tx.licence.count({ where: { catalogueEntryId: entry.id, stage: { notIn: [...FINAL_STAGES] } } });
+      if (total === 0) continue;
+      const job = await tx.replanJob.create({
+        data: { catalogueEntryId: entry.id, reason: `department ladder changed (v${updated.version})`, status: 'running', total },
+      });
+      jobs[entry.id] = job.id;
+      started.push({ entryId: entry.id, version: updated.version, reminderLeadMonths: updated.reminderLeadMonths, jobId: job.id });
+    }
+  });
+  for (const job of started) {
+    try {
+      await deps.temporal.workflow.start(replanCatalogueEntryWorkflow, {
+        workflowId: `replan/${job.entryId}/v${job.version}`,
+        taskQueue: deps.taskQueue,
+        args: [{ jobId: job.jobId, catalogueEntryId: job.entryId, reminderLeadMonths: job.reminderLeadMonths, catalogueVersion: job.version }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+  return jobs;
 }

@@ -111,3 +111,33 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
   const listed = await api.call('GET', '/api/v1/catalogue?bureau=weihai');
   expect(listed.body.entries.map((e: { code: string }) => e.code)).not.toContain('WH26');
 });
+
+it("sets a department's ladder: its running licences climb the new one", async () => {
+  const department = encodeURIComponent('weihai:经管二科');
+  const before = await api.call('GET', '/api/v1/departments?bureau=weihai');
+  expect(before.body.departments.find((d: { id: string }) => d.id === 'weihai:经管二科')).toMatchObject({ customLadder: false, ladder: [{ channel: 'auto_prompt' }, { channel: 'sms' }, { channel: 'phone_call' }, { channel: 'letter' }] });
+  const licence = await h.register('LADDER-SMS-1', '2027-08-31', { licenceType: 'WH04', issuedOn: '2023-08-31' });
+
+  const invalid = await api.call('PATCH', `/api/v1/departments/${department}`, { ladder: [{ channel: 'sms', waitDays: -1 }], changedBy: '李强' });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.error.fields[0].path).toBe('ladder.0.waitDays');
+
+  // This department texts first, then calls; no portal prompt, no letter.
+  const changed = await api.call('PATCH', `/api/v1/departments/${department}`, {
+    ladder: [
+      { channel: 'sms', waitDays: 10 },
+      { channel: 'phone_call', maxAttempts: 2, retryAfterDays: 3, dueWorkingDays: 2 },
+    ],
+    changedBy: '李强',
+  });
+  expect(changed.status).toBe(200);
+  const jobId = changed.body.replanJobs['weihai:WH04'];
+  await eventually(async () => expect((await api.call('GET', `/api/v1/catalogue/replans/${jobId}`)).body).toMatchObject({ status: 'finished', done: 1 }));
+  const entry = await api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH04')}`);
+  expect(entry.body.changes.at(-1)).toMatchObject({ changedBy: '李强', action: 'department ladder', after: { ladder: [{ channel: 'sms' }, { channel: 'phone_call' }] } });
+
+  // Window: 2027-05-31 Shanghai; the SMS at once, the call ten days later.
+  await h.skipTo('2027-05-30T16:01:00.000Z');
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
+  expect(await h.status(licence)).toMatchObject({ nextAction: { kind: 'phone_call', dueAt: '2027-06-09T16:00:00.000Z' } });
+});

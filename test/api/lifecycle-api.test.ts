@@ -200,6 +200,8 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/catalogue/{id}',
       '/api/v1/catalogue/{id}/retire',
       '/api/v1/catalogue/replans/{jobId}',
+      '/api/v1/departments',
+      '/api/v1/departments/{id}',
       '/api/v1/imports',
       '/api/v1/imports/{id}',
       '/healthz',
