@@ -2,7 +2,9 @@ import { stringify } from 'csv-stringify/sync';
 import { fileDigest } from '../../services/import/run-import';
 import { serveApi, type TestApi } from '../support/api-server';
 import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -62,6 +64,21 @@ async function upload(file: string) {
 // The workflow runs the first import started, by licence number.
 const firstRuns = new Map<string, string>();
 
+/** Runs `npm run import`'s entry point; resolves with its exit status and output. */
+function importCommand(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(PROJECT_ROOT, 'bin', 'import-licences.ts'), ...args],
+      { cwd: PROJECT_ROOT, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const importedNumbersLike = async (prefix: string) =>
+  (await h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: prefix } }, orderBy: { licenceNumber: 'asc' } })).map((l) => l.licenceNumber);
+
 const importedNumbers = async () =>
   (await h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: 'IMP-' } }, orderBy: { licenceNumber: 'asc' } })).map((l) => l.licenceNumber);
 
@@ -110,4 +127,20 @@ it('answers 400 without a file and 404 for an unknown bureau', async () => {
   expect(empty.status).toBe(400);
   const unknown = await fetch(`${api.url}/api/v1/imports?bureau=nowhere&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' });
   expect(unknown.status).toBe(404);
+});
+
+it('the import command uploads a file, follows the job and prints the report', async () => {
+  const file = writeCsv('命令行导入.csv', [good('CLI-001'), ['CLI-002', '药品经营许可证', '威海药房', '张敏', '12345', '2023-01-10', '2028-01-09']]);
+  // Asynchronously: the API answering the command runs in this process.
+  const run = await importCommand(['--api', api.url, '--bureau', 'weihai', file]);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/finished; 1 new, 0 already registered, 1 bad rows/);
+  expect(run.stdout).toContain('line 3: contact.phone: must be a mainland mobile number');
+  expect(await importedNumbersLike('CLI-')).toEqual(['CLI-001']);
+});
+
+it('the import command says what it needs', async () => {
+  const run = await importCommand(['file.txt']);
+  expect(run.status).toBe(2);
+  expect(run.stderr).toContain('usage: npm run import -- --bureau <code>');
 });
