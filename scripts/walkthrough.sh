@@ -18,6 +18,8 @@ NEW_NUMBER="鲁威药经${SERIAL}R"
 TODAY="$(TZ=Asia/Shanghai date +%F)"
 # Expires in 60 days: the three-month reminder window is already open.
 EXPIRES="$(TZ=Asia/Shanghai date -d '+60 days' +%F)"
+# Issued five years before, as the catalogue's 5年 says.
+ISSUED="$(TZ=Asia/Shanghai date -d '+61 days -5 years' +%F)"
 RENEWED_UNTIL="$(TZ=Asia/Shanghai date -d '+5 years' +%F)"
 
 # Prints the curl command, runs it, prints the answer (pretty) and keeps it in $ANSWER.
@@ -33,7 +35,7 @@ call() {
   jq "$filter" <<<"$ANSWER"
 }
 
-call POST /api/v1/licences "{\"bureau\":\"weihai\",\"licenceNumber\":\"$NUMBER\",\"licenceType\":\"WH01\",\"holder\":{\"name\":\"威海康宁大药房有限公司\"},\"contact\":{\"name\":\"张敏\",\"phone\":\"13800138000\"},\"issuedOn\":\"2021-11-22\",\"expiresOn\":\"$EXPIRES\"}"
+call POST /api/v1/licences "{\"bureau\":\"weihai\",\"licenceNumber\":\"$NUMBER\",\"licenceType\":\"WH01\",\"holder\":{\"name\":\"威海康宁大药房有限公司\"},\"contact\":{\"name\":\"张敏\",\"phone\":\"13800138000\"},\"issuedOn\":\"$ISSUED\",\"expiresOn\":\"$EXPIRES\"}"
 LICENCE_ID="$(jq -r .id <<<"$ANSWER")"
 sleep 2
 
