@@ -5,7 +5,7 @@ import { loadConfig } from '../../runtime/config';
 import { createLogger } from '../../runtime/logger';
 import { startSystem, type RunningSystem } from '../../runtime/system';
 import { TEMPORAL_CLI } from './paths';
-import { freePort } from './temporal';
+import { freePort } from './ports';
 
 /** The whole engine as `npm start` runs it, on free ports and a throwaway data folder. */
 export interface TestSystem extends RunningSystem {

@@ -1,4 +1,3 @@
-import net from 'node:net';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
 /** Keeps the Temporal worker's own logs to warnings so that test output stays readable. */
@@ -8,16 +7,4 @@ export function quietTemporalLogs(): void {
   } catch {
     // Already installed in this module registry.
   }
-}
-
-/** A TCP port on loopback that nothing listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
