@@ -3,6 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { idempotencyKeyHeader, postJson, type IntegrationEndpoints } from './dependencies';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
+import { calendarDateOf } from '../services/licence-registration';
 
 interface ChannelInput {
   licenceId: string;
@@ -37,7 +38,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
       licenceNumber: licence.licenceNumber,
       licenceName: licence.catalogueEntry.licenceName,
       holderName: licence.holderName,
-      expiresOn: licence.expiresOn.toISOString().slice(0, 10),
+      expiresOn: calendarDateOf(licence.expiresOn),
     },
     idempotencyKeyHeader(input.idempotencyKey),
   );
@@ -52,7 +53,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
  * department has set them; an unset one is left out, never replaced by a placeholder.
  */
 export function smsText(licence: Awaited<ReturnType<typeof licenceForReminder>>): string {
-  const expires = licence.expiresOn.toISOString().slice(0, 10);
+  const expires = calendarDateOf(licence.expiresOn);
   const entry = licence.catalogueEntry;
   return (
     `尊敬的${licence.holderName}：您持有的${entry.licenceName}（编号${licence.licenceNumber}）将于${expires}到期，` +
@@ -108,7 +109,7 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
   const existing = await prisma.letter.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing) return existing.id;
   const licence = await licenceForReminder(prisma, input.licenceId);
-  const expires = licence.expiresOn.toISOString().slice(0, 10);
+  const expires = calendarDateOf(licence.expiresOn);
   const today = localDateOf(activityNow(), licence.bureau.timeZone);
   const body = [
     '证照到期提醒函',

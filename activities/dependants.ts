@@ -2,6 +2,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { FINAL_STAGES, reminderWindowOpensAt } from '../domain';
 import { correctExpiryUpdate, revocationUpdate, type NewLicenceDetails } from '../workflows/licence-definitions';
 import type { ActivityDependencies } from './dependencies';
+import { dateColumn } from '../services/licence-registration';
 
 async function runningDependants(deps: ActivityDependencies, licenceId: string) {
   return deps.prisma.licence.findMany({
@@ -39,7 +40,7 @@ export async function moveDependants(deps: ActivityDependencies, input: { licenc
     await prisma.licence.update({
       where: { id: dependant.id },
       data: {
-        expiresOn: new Date(`${input.newLicence.expiresOn}T00:00:00Z`),
+        expiresOn: dateColumn(input.newLicence.expiresOn),
         reminderWindowOpensAt: reminderWindowOpensAt(
           input.newLicence.expiresOn,
           dependant.catalogueEntry.reminderLeadMonths,

@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import { localDateOf, type ReminderChannel } from '../domain';
+import { dateColumn } from '../services/licence-registration';
 
 /** A reminder made, for the ledger (台账). */
 export interface LedgerFacts {
@@ -37,7 +38,7 @@ export async function writeLedgerEntry(tx: Prisma.TransactionClient, facts: Ledg
         contactName: licence.contactName,
         contactPhone: licence.contactPhone,
         remindedAt: facts.remindedAt,
-        remindedOn: new Date(`${remindedOn}T00:00:00Z`),
+        remindedOn: dateColumn(remindedOn),
         remindedBy: facts.remindedBy,
         channel: facts.channel,
         outcome: facts.outcome,

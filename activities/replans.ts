@@ -3,6 +3,7 @@ import { FINAL_STAGES, reminderWindowOpensAt } from '../domain';
 import { replanSignal } from '../workflows/licence-definitions';
 import { activityNow } from './clock';
 import type { ActivityDependencies } from './dependencies';
+import { calendarDateOf } from '../services/licence-registration';
 
 export interface ReplanBatchInput {
   jobId: string;
@@ -42,7 +43,7 @@ export async function replanBatch(deps: ActivityDependencies, input: ReplanBatch
       await temporal.workflow
         .getHandle(licence.workflowId)
         .signal(replanSignal, { reminderLeadMonths: input.reminderLeadMonths, catalogueVersion: input.catalogueVersion });
-      const expiresOn = licence.expiresOn.toISOString().slice(0, 10);
+      const expiresOn = calendarDateOf(licence.expiresOn);
       await prisma.licence.update({
         where: { id: licence.id },
         data: { reminderWindowOpensAt: reminderWindowOpensAt(expiresOn, input.reminderLeadMonths, licence.bureau.timeZone).toJSDate() },

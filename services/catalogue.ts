@@ -136,26 +136,13 @@ export async function updateCatalogueEntry(
       },
     });
     if (!leadTimeChanged) return { entry: updated, replanJobId: undefined };
-    const total = await tx.licence.count({ where: { catalogueEntryId: id, stage: { notIn: [...FINAL_STAGES] } } });
-    const job = await tx.replanJob.create({
-      data: { catalogueEntryId: id, reason: `reminderLeadMonths ${before.reminderLeadMonths} → ${updated.reminderLeadMonths} (v${updated.version})`, status: 'running', total },
-    });
-    return { entry: updated, replanJobId: job.id };
+    const reason = `reminderLeadMonths ${before.reminderLeadMonths} → ${updated.reminderLeadMonths} (v${updated.version})`;
+    const job = await openReplanJob(tx, id, reason, { evenWithoutLicences: true });
+    return { entry: updated, replanJobId: job?.id };
   });
 
   if (missingGuidance(entry).length === 0) await closeGuidanceTasks(deps, id, changedBy);
-
-  if (replanJobId) {
-    try {
-      await deps.temporal.workflow.start(replanCatalogueEntryWorkflow, {
-        workflowId: `replan/${id}/v${entry.version}`,
-        taskQueue: deps.taskQueue,
-        args: [{ jobId: replanJobId, catalogueEntryId: id, reminderLeadMonths: entry.reminderLeadMonths, catalogueVersion: entry.version }],
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  }
+  if (replanJobId) await startReplanJob(deps, replanJobId, entry);
   return { entry, replanJobId };
 }
 
@@ -177,6 +164,34 @@ async function closeGuidanceTasks(deps: CatalogueDependencies, entryId: string, 
       where: { id: task.id, status: { in: ['open', 'claimed'] } },
       data: { status: 'completed', outcome: 'completed', completedBy: changedBy, completedAt: new Date() },
     });
+  }
+}
+
+/**
+ * Opens a re-plan job over the entry's running licences, in the caller's transaction.
+ * @returns the job, or `undefined` when the entry has no running licence and none was asked for anyway.
+ */
+async function openReplanJob(
+  tx: Prisma.TransactionClient,
+  entryId: string,
+  reason: string,
+  options: { evenWithoutLicences: boolean },
+): Promise<{ id: string } | undefined> {
+  const total = await tx.licence.count({ where: { catalogueEntryId: entryId, stage: { notIn: [...FINAL_STAGES] } } });
+  if (total === 0 && !options.evenWithoutLicences) return undefined;
+  return tx.replanJob.create({ data: { catalogueEntryId: entryId, reason, status: 'running', total }, select: { id: true } });
+}
+
+/** Starts the durable workflow that runs a re-plan job; one per entry version, so a repeat is harmless. */
+async function startReplanJob(deps: CatalogueDependencies, jobId: string, entry: CatalogueEntry): Promise<void> {
+  try {
+    await deps.temporal.workflow.start(replanCatalogueEntryWorkflow, {
+      workflowId: `replan/${entry.id}/v${entry.version}`,
+      taskQueue: deps.taskQueue,
+      args: [{ jobId, catalogueEntryId: entry.id, reminderLeadMonths: entry.reminderLeadMonths, catalogueVersion: entry.version }],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }
 
@@ -220,7 +235,7 @@ export async function updateDepartmentLadder(
   const problems = ladderProblems(ladder);
   if (problems.length > 0) throw ApiError.invalid(problems.map((message) => ({ path: 'ladder', message })));
   const jobs: Record<string, string> = {};
-  const started: Array<{ entryId: string; version: number; reminderLeadMonths: number; jobId: string }> = [];
+  const started: Array<{ jobId: string; entry: CatalogueEntry }> = [];
   await prisma.$transaction(async (tx) => {
     await tx.department.update({ where: { id: departmentId }, data: { ladder: ladder as unknown as Prisma.InputJsonArray } });
     for (const entry of department.catalogue) {
@@ -235,25 +250,12 @@ export async function updateDepartmentLadder(
           after: { ladder: ladder as unknown as Prisma.InputJsonArray },
         },
       });
-      const total = await tx.licence.count({ where: { catalogueEntryId: entry.id, stage: { notIn: [...FINAL_STAGES] } } });
-      if (total === 0) continue;
-      const job = await tx.replanJob.create({
-        data: { catalogueEntryId: entry.id, reason: `department ladder changed (v${updated.version})`, status: 'running', total },
-      });
+      const job = await openReplanJob(tx, entry.id, `department ladder changed (v${updated.version})`, { evenWithoutLicences: false });
+      if (!job) continue;
       jobs[entry.id] = job.id;
-      started.push({ entryId: entry.id, version: updated.version, reminderLeadMonths: updated.reminderLeadMonths, jobId: job.id });
+      started.push({ jobId: job.id, entry: updated });
     }
   });
-  for (const job of started) {
-    try {
-      await deps.temporal.workflow.start(replanCatalogueEntryWorkflow, {
-        workflowId: `replan/${job.entryId}/v${job.version}`,
-        taskQueue: deps.taskQueue,
-        args: [{ jobId: job.jobId, catalogueEntryId: job.entryId, reminderLeadMonths: job.reminderLeadMonths, catalogueVersion: job.version }],
-      });
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  }
+  for (const { jobId, entry } of started) await startReplanJob(deps, jobId, entry);
   return jobs;
 }

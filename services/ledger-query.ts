@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { calendarDateOf } from './licence-registration';
+import { calendarDateOf, dateColumn } from './licence-registration';
 import type { LedgerExportRow } from './ledger-export';
 
 /** Which ledger rows to read: every filter optional, dates inclusive on the bureau calendar. */
@@ -26,8 +26,8 @@ function whereOf(filter: LedgerFilter): Prisma.LedgerEntryWhereInput {
     ...(filter.from || filter.to
       ? {
           remindedOn: {
-            ...(filter.from ? { gte: new Date(`${filter.from}T00:00:00Z`) } : {}),
-            ...(filter.to ? { lte: new Date(`${filter.to}T00:00:00Z`) } : {}),
+            ...(filter.from ? { gte: dateColumn(filter.from) } : {}),
+            ...(filter.to ? { lte: dateColumn(filter.to) } : {}),
           },
         }
       : {}),

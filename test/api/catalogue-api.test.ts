@@ -1,27 +1,16 @@
-import { serveApi, type TestApi } from '../support/api-server';
-import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { apiSuite } from '../support/api-server';
+import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 import { revocationUpdate } from '../../workflows/licence-definitions';
 
 quietTemporalLogs();
 
-let h: LifecycleHarness;
-let api: TestApi;
+const suite = apiSuite();
 
-beforeAll(async () => {
-  h = await LifecycleHarness.start();
-  await h.beginTest();
-  api = await serveApi(h);
-});
-
-afterAll(async () => {
-  await api?.close();
-  await h?.teardown();
-});
 
 it('lists both seed catalogues with their structured validity rules', async () => {
-  const weihai = await api.call('GET', '/api/v1/catalogue?bureau=weihai');
-  const luliang = await api.call('GET', '/api/v1/catalogue?bureau=luliang');
+  const weihai = await suite.api.call('GET', '/api/v1/catalogue?bureau=weihai');
+  const luliang = await suite.api.call('GET', '/api/v1/catalogue?bureau=luliang');
   expect(weihai.body.entries).toHaveLength(25);
   expect(luliang.body.entries).toHaveLength(24);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries as the API answered them
@@ -33,50 +22,50 @@ it('lists both seed catalogues with their structured validity rules', async () =
 });
 
 it('re-plans every running licence of an entry when its lead time changes, and no other', async () => {
-  const sleeping = await h.register('REPLAN-1', '2027-05-31');
-  const later = await h.register('REPLAN-2', '2027-06-30');
-  const closed = await h.register('REPLAN-3', '2027-07-31');
+  const sleeping = await suite.h.register('REPLAN-1', '2027-05-31');
+  const later = await suite.h.register('REPLAN-2', '2027-06-30');
+  const closed = await suite.h.register('REPLAN-3', '2027-07-31');
   await closed.handle.executeUpdate(revocationUpdate, { args: [{ reason: '吊销', revokedOn: '2026-12-01' }] });
-  await eventually(async () => expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: closed.id } })).stage).toBe('revoked'));
-  const otherType = await h.register('REPLAN-4', '2027-05-31', { licenceType: 'WH02' });
+  await eventually(async () => expect((await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: closed.id } })).stage).toBe('revoked'));
+  const otherType = await suite.h.register('REPLAN-4', '2027-05-31', { licenceType: 'WH02' });
 
-  const changed = await api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`, { reminderLeadMonths: 1, changedBy: '李强' });
+  const changed = await suite.api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`, { reminderLeadMonths: 1, changedBy: '李强' });
   expect(changed.status).toBe(200);
   expect(changed.body).toMatchObject({ version: 2, reminderLeadMonths: 1, replanJob: { status: 'running', total: 2, done: 0 } });
 
   const job = await eventually(async () => {
-    const progress = await api.call('GET', `/api/v1/catalogue/replans/${changed.body.replanJob.id}`);
+    const progress = await suite.api.call('GET', `/api/v1/catalogue/replans/${changed.body.replanJob.id}`);
     expect(progress.body).toMatchObject({ status: 'finished', total: 2, done: 2, failed: 0 });
     return progress.body;
   });
   expect(job.reason).toBe('reminderLeadMonths 3 → 1 (v2)');
   // One month before 2027-05-31: 2027-04-30 00:00 on the Shanghai calendar.
-  await eventually(async () => expect((await h.status(sleeping)).reminderWindowOpensAt).toBe('2027-04-29T16:00:00.000Z'));
-  expect((await h.status(later)).reminderWindowOpensAt).toBe('2027-05-29T16:00:00.000Z');
-  expect((await h.status(otherType)).reminderWindowOpensAt).toBe('2027-02-27T16:00:00.000Z');
-  const row = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: sleeping.id } });
+  await eventually(async () => expect((await suite.h.status(sleeping)).reminderWindowOpensAt).toBe('2027-04-29T16:00:00.000Z'));
+  expect((await suite.h.status(later)).reminderWindowOpensAt).toBe('2027-05-29T16:00:00.000Z');
+  expect((await suite.h.status(otherType)).reminderWindowOpensAt).toBe('2027-02-27T16:00:00.000Z');
+  const row = await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: sleeping.id } });
   expect(row.reminderWindowOpensAt.toISOString()).toBe('2027-04-29T16:00:00.000Z');
 
   // The sleeping timers moved: nothing at the old window, the ladder at the new one.
-  await h.skipTo('2027-03-01T00:00:00.000Z');
-  expect(await h.ledger(sleeping.id)).toEqual([]);
-  await eventually(async () => expect(await h.ledger(otherType.id)).toEqual(['auto_prompt:delivered']));
-  await h.skipTo('2027-04-29T16:01:00.000Z');
-  await eventually(async () => expect(await h.ledger(sleeping.id)).toEqual(['auto_prompt:delivered']));
-  expect(await h.ledger(later.id)).toEqual([]);
+  await suite.h.skipTo('2027-03-01T00:00:00.000Z');
+  expect(await suite.h.ledger(sleeping.id)).toEqual([]);
+  await eventually(async () => expect(await suite.h.ledger(otherType.id)).toEqual(['auto_prompt:delivered']));
+  await suite.h.skipTo('2027-04-29T16:01:00.000Z');
+  await eventually(async () => expect(await suite.h.ledger(sleeping.id)).toEqual(['auto_prompt:delivered']));
+  expect(await suite.h.ledger(later.id)).toEqual([]);
 });
 
 it('keeps an audit trail of every version: who, when, the fields before and after', async () => {
-  const { body } = await api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
+  const { body } = await suite.api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
   expect(body.changes).toHaveLength(1);
   expect(body.changes[0]).toMatchObject({ version: 2, changedBy: '李强', action: 'update', before: { reminderLeadMonths: 3 }, after: { reminderLeadMonths: 1 } });
 });
 
 it('refuses a validity text no rule fits, naming the field, and changes nothing', async () => {
-  const refused = await api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`, { validityText: '视情况而定', changedBy: '李强' });
+  const refused = await suite.api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`, { validityText: '视情况而定', changedBy: '李强' });
   expect(refused.status).toBe(400);
   expect(refused.body.error.fields).toEqual([{ path: 'validityText', message: expect.stringMatching(/fits no rule/) }]);
-  expect((await api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`)).body).toMatchObject({ version: 1, changes: [] });
+  expect((await suite.api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`)).body).toMatchObject({ version: 1, changes: [] });
 });
 
 it('adds an entry, refuses its code twice, and retires it so that it takes no new licences', async () => {
@@ -90,14 +79,14 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
     renewalDeadline: '届满前30日',
     changedBy: '李强',
   };
-  const created = await api.call('POST', '/api/v1/catalogue', entry);
+  const created = await suite.api.call('POST', '/api/v1/catalogue', entry);
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ id: 'weihai:WH26', version: 1, validityRule: { kind: 'years', minYears: 3, maxYears: 3 }, guidance: { renewalDeadline: '届满前30日' } });
-  expect((await api.call('POST', '/api/v1/catalogue', entry)).status).toBe(409);
+  expect((await suite.api.call('POST', '/api/v1/catalogue', entry)).status).toBe(409);
 
-  const retired = await api.call('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { changedBy: '李强', reason: '事项取消' });
+  const retired = await suite.api.call('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { changedBy: '李强', reason: '事项取消' });
   expect(retired.body).toMatchObject({ version: 2, retiredAt: expect.any(String) });
-  const registration = await api.call('POST', '/api/v1/licences', {
+  const registration = await suite.api.call('POST', '/api/v1/licences', {
     bureau: 'weihai',
     licenceNumber: 'SC-2026-001',
     licenceType: 'WH26',
@@ -108,22 +97,22 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
   });
   expect(registration.status).toBe(400);
   expect(registration.body.error.fields[0].path).toBe('licenceType');
-  const listed = await api.call('GET', '/api/v1/catalogue?bureau=weihai');
+  const listed = await suite.api.call('GET', '/api/v1/catalogue?bureau=weihai');
   expect(listed.body.entries.map((e: { code: string }) => e.code)).not.toContain('WH26');
 });
 
 it("sets a department's ladder: its running licences climb the new one", async () => {
   const department = encodeURIComponent('weihai:经管二科');
-  const before = await api.call('GET', '/api/v1/departments?bureau=weihai');
+  const before = await suite.api.call('GET', '/api/v1/departments?bureau=weihai');
   expect(before.body.departments.find((d: { id: string }) => d.id === 'weihai:经管二科')).toMatchObject({ customLadder: false, ladder: [{ channel: 'auto_prompt' }, { channel: 'sms' }, { channel: 'phone_call' }, { channel: 'letter' }] });
-  const licence = await h.register('LADDER-SMS-1', '2027-08-31', { licenceType: 'WH04', issuedOn: '2023-08-31' });
+  const licence = await suite.h.register('LADDER-SMS-1', '2027-08-31', { licenceType: 'WH04', issuedOn: '2023-08-31' });
 
-  const invalid = await api.call('PATCH', `/api/v1/departments/${department}`, { ladder: [{ channel: 'sms', waitDays: -1 }], changedBy: '李强' });
+  const invalid = await suite.api.call('PATCH', `/api/v1/departments/${department}`, { ladder: [{ channel: 'sms', waitDays: -1 }], changedBy: '李强' });
   expect(invalid.status).toBe(400);
   expect(invalid.body.error.fields[0].path).toBe('ladder.0.waitDays');
 
   // This department texts first, then calls; no portal prompt, no letter.
-  const changed = await api.call('PATCH', `/api/v1/departments/${department}`, {
+  const changed = await suite.api.call('PATCH', `/api/v1/departments/${department}`, {
     ladder: [
       { channel: 'sms', waitDays: 10 },
       { channel: 'phone_call', maxAttempts: 2, retryAfterDays: 3, dueWorkingDays: 2 },
@@ -132,12 +121,12 @@ it("sets a department's ladder: its running licences climb the new one", async (
   });
   expect(changed.status).toBe(200);
   const jobId = changed.body.replanJobs['weihai:WH04'];
-  await eventually(async () => expect((await api.call('GET', `/api/v1/catalogue/replans/${jobId}`)).body).toMatchObject({ status: 'finished', done: 1 }));
-  const entry = await api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH04')}`);
+  await eventually(async () => expect((await suite.api.call('GET', `/api/v1/catalogue/replans/${jobId}`)).body).toMatchObject({ status: 'finished', done: 1 }));
+  const entry = await suite.api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH04')}`);
   expect(entry.body.changes.at(-1)).toMatchObject({ changedBy: '李强', action: 'department ladder', after: { ladder: [{ channel: 'sms' }, { channel: 'phone_call' }] } });
 
   // Window: 2027-05-31 Shanghai; the SMS at once, the call ten days later.
-  await h.skipTo('2027-05-30T16:01:00.000Z');
-  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
-  expect(await h.status(licence)).toMatchObject({ nextAction: { kind: 'phone_call', dueAt: '2027-06-09T16:00:00.000Z' } });
+  await suite.h.skipTo('2027-05-30T16:01:00.000Z');
+  await eventually(async () => expect(await suite.h.ledger(licence.id)).toEqual(['sms:sent']));
+  expect(await suite.h.status(licence)).toMatchObject({ nextAction: { kind: 'phone_call', dueAt: '2027-06-09T16:00:00.000Z' } });
 });

@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { fileDigest } from '../../services/import/run-import';
-import { serveApi, type TestApi } from '../support/api-server';
-import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { apiSuite } from '../support/api-server';
+import { eventually } from '../support/lifecycle';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
 import { execFile } from 'node:child_process';
@@ -11,19 +11,8 @@ import path from 'node:path';
 
 quietTemporalLogs();
 
-let h: LifecycleHarness;
-let api: TestApi;
+const suite = apiSuite();
 
-beforeAll(async () => {
-  h = await LifecycleHarness.start();
-  await h.beginTest();
-  api = await serveApi(h);
-});
-
-afterAll(async () => {
-  await api?.close();
-  await h?.teardown();
-});
 
 const HEADER = ['证照编号', '证照名称', '证照持有单位（个人）', '联系人', '联系方式', '发证日期', '期满日期'];
 const good = (number: string) => [number, '药品经营许可证', `${number}大药房`, '张敏', '13800138000', '2023-01-10', '2028-01-09'];
@@ -47,7 +36,7 @@ function writeCsv(name: string, rows: string[][]): string {
 }
 
 async function upload(file: string) {
-  const response = await fetch(`${api.url}/api/v1/imports?bureau=weihai&fileName=${encodeURIComponent(path.basename(file))}`, {
+  const response = await fetch(`${suite.api.url}/api/v1/imports?bureau=weihai&fileName=${encodeURIComponent(path.basename(file))}`, {
     method: 'POST',
     headers: { 'content-type': 'text/csv' },
     body: fs.readFileSync(file),
@@ -55,7 +44,7 @@ async function upload(file: string) {
   expect(response.status).toBe(202);
   const job = (await response.json()) as { id: string };
   return eventually(async () => {
-    const { body } = await api.call('GET', `/api/v1/imports/${job.id}`);
+    const { body } = await suite.api.call('GET', `/api/v1/imports/${job.id}`);
     expect(body.status).toBe('finished');
     return body;
   }, 60_000);
@@ -77,10 +66,10 @@ function importCommand(args: string[]): Promise<{ status: number | null; stdout:
 }
 
 const importedNumbersLike = async (prefix: string) =>
-  (await h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: prefix } }, orderBy: { licenceNumber: 'asc' } })).map((l) => l.licenceNumber);
+  (await suite.h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: prefix } }, orderBy: { licenceNumber: 'asc' } })).map((l) => l.licenceNumber);
 
 const importedNumbers = async () =>
-  (await h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: 'IMP-' } }, orderBy: { licenceNumber: 'asc' } })).map((l) => l.licenceNumber);
+  (await suite.h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: 'IMP-' } }, orderBy: { licenceNumber: 'asc' } })).map((l) => l.licenceNumber);
 
 it('imports the good rows and reports every bad one with its line, field and reason', async () => {
   const job = await upload(writeCsv('电子证照导出.csv', ROWS));
@@ -90,21 +79,21 @@ it('imports the good rows and reports every bad one with its line, field and rea
   expect(job.problems[4].reason).toContain('2');
   expect(await importedNumbers()).toEqual(['IMP-001', 'IMP-006', 'IMP-008']);
   for (const number of ['IMP-001', 'IMP-006', 'IMP-008']) {
-    const run = await h.env.client.workflow.getHandle(`licence/weihai/${number}`).describe();
+    const run = await suite.h.env.client.workflow.getHandle(`licence/weihai/${number}`).describe();
     expect(run.status.name).toBe('RUNNING');
     firstRuns.set(number, run.runId);
   }
-  await expect(h.env.client.workflow.getHandle('licence/weihai/IMP-002').describe()).rejects.toThrow(/not found/i);
+  await expect(suite.h.env.client.workflow.getHandle('licence/weihai/IMP-002').describe()).rejects.toThrow(/not found/i);
 });
 
 it('imports the same file again without creating a licence or starting a workflow', async () => {
-  const licencesBefore = await h.database.prisma.licence.count();
+  const licencesBefore = await suite.h.database.prisma.licence.count();
   const job = await upload(writeCsv('电子证照导出.csv', ROWS));
   expect(job).toMatchObject({ importedRows: 0, existingRows: 3, badRows: 5 });
-  expect(await h.database.prisma.licence.count()).toBe(licencesBefore);
+  expect(await suite.h.database.prisma.licence.count()).toBe(licencesBefore);
   // The same runs as before: no workflow was started again.
   for (const [number, runId] of firstRuns) {
-    expect((await h.env.client.workflow.getHandle(`licence/weihai/${number}`).describe()).runId).toBe(runId);
+    expect((await suite.h.env.client.workflow.getHandle(`licence/weihai/${number}`).describe()).runId).toBe(runId);
   }
   expect(firstRuns.size).toBe(3);
 });
@@ -112,27 +101,27 @@ it('imports the same file again without creating a licence or starting a workflo
 it('resumes a crashed import after its last checkpoint', async () => {
   const file = writeCsv('第二批.csv', [good('RES-001'), good('RES-002'), good('RES-003'), good('RES-004')]);
   // A crash after lines 2 and 3 were checkpointed (their licences were registered then).
-  await h.database.prisma.importJob.create({
+  await suite.h.database.prisma.importJob.create({
     data: { bureauCode: 'weihai', fileName: '第二批.csv', fileSha256: await fileDigest(file), status: 'failed', totalRows: 4, processedRows: 3, importedRows: 2 },
   });
   const job = await upload(file);
   expect(job).toMatchObject({ processedRows: 5, importedRows: 4, badRows: 0 });
-  const resumed = await h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: 'RES-' } }, orderBy: { licenceNumber: 'asc' } });
+  const resumed = await suite.h.database.prisma.licence.findMany({ where: { licenceNumber: { startsWith: 'RES-' } }, orderBy: { licenceNumber: 'asc' } });
   // Lines 2 and 3 were not read again; lines 4 and 5 were imported.
   expect(resumed.map((licence) => licence.licenceNumber)).toEqual(['RES-003', 'RES-004']);
 });
 
 it('answers 400 without a file and 404 for an unknown bureau', async () => {
-  const empty = await fetch(`${api.url}/api/v1/imports?bureau=weihai&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' } });
+  const empty = await fetch(`${suite.api.url}/api/v1/imports?bureau=weihai&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' } });
   expect(empty.status).toBe(400);
-  const unknown = await fetch(`${api.url}/api/v1/imports?bureau=nowhere&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' });
+  const unknown = await fetch(`${suite.api.url}/api/v1/imports?bureau=nowhere&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' });
   expect(unknown.status).toBe(404);
 });
 
 it('the import command uploads a file, follows the job and prints the report', async () => {
   const file = writeCsv('命令行导入.csv', [good('CLI-001'), ['CLI-002', '药品经营许可证', '威海药房', '张敏', '12345', '2023-01-10', '2028-01-09']]);
   // Asynchronously: the API answering the command runs in this process.
-  const run = await importCommand(['--api', api.url, '--bureau', 'weihai', file]);
+  const run = await importCommand(['--api', suite.api.url, '--bureau', 'weihai', file]);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/finished; 1 new, 0 already registered, 1 bad rows/);
   expect(run.stdout).toContain('line 3: contact.phone: must be a mainland mobile number');

@@ -1,39 +1,30 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
-import { serveApi, type TestApi } from '../support/api-server';
-import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { apiSuite } from '../support/api-server';
+import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
 // Two licences of two departments climb the ladder to their SMS: four ledger rows.
-let h: LifecycleHarness;
-let api: TestApi;
+const suite = apiSuite();
 
 beforeAll(async () => {
-  h = await LifecycleHarness.start();
-  await h.beginTest();
-  api = await serveApi(h);
-  const drugs = await h.register('鲁威药经2023101', '2027-05-31');
-  const transport = await h.register('鲁交运管2023102', '2027-05-31', {
+  const drugs = await suite.h.register('鲁威药经2023101', '2027-05-31');
+  const transport = await suite.h.register('鲁交运管2023102', '2027-05-31', {
     licenceType: 'WH04',
     holder: { name: '威海顺达危险货物运输有限公司' },
     contact: { name: '刘洋', phone: '13900139002' },
     issuedOn: '2023-05-31',
   });
-  await h.skipTo('2027-03-06T16:01:00.000Z');
+  await suite.h.skipTo('2027-03-06T16:01:00.000Z');
   for (const licence of [drugs, transport]) {
-    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    await eventually(async () => expect(await suite.h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
   }
 });
 
-afterAll(async () => {
-  await api?.close();
-  await h?.teardown();
-});
-
 async function download(path: string): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
-  const response = await fetch(`${api.url}${path}`);
+  const response = await fetch(`${suite.api.url}${path}`);
   return {
     status: response.status,
     type: response.headers.get('content-type'),
@@ -43,10 +34,10 @@ async function download(path: string): Promise<{ status: number; type: string | 
 }
 
 it('pages the ledger rows with their total, in the template order (department, then day)', async () => {
-  const first = await api.call('GET', '/api/v1/ledger?bureau=weihai&pageSize=3');
+  const first = await suite.api.call('GET', '/api/v1/ledger?bureau=weihai&pageSize=3');
   expect(first.body).toMatchObject({ page: 1, pageSize: 3, total: 4 });
   expect(first.body.rows).toHaveLength(3);
-  const second = await api.call('GET', '/api/v1/ledger?bureau=weihai&pageSize=3&page=2');
+  const second = await suite.api.call('GET', '/api/v1/ledger?bureau=weihai&pageSize=3&page=2');
   expect(second.body.rows).toHaveLength(1);
   const rows = [...first.body.rows, ...second.body.rows];
   expect(rows.map((row: { departmentName: string; channel: string }) => `${row.departmentName}/${row.channel}`)).toEqual([
@@ -69,11 +60,11 @@ it('pages the ledger rows with their total, in the template order (department, t
 });
 
 it('filters by department, channel and reminder dates', async () => {
-  expect((await api.call('GET', `/api/v1/ledger?bureau=weihai&department=${encodeURIComponent('经管二科')}`)).body.total).toBe(2);
-  expect((await api.call('GET', '/api/v1/ledger?bureau=weihai&channel=sms')).body.total).toBe(2);
-  expect((await api.call('GET', '/api/v1/ledger?bureau=weihai&from=2027-03-01&to=2027-03-06')).body.total).toBe(0);
-  expect((await api.call('GET', '/api/v1/ledger?bureau=weihai&from=2027-02-28&to=2027-02-28')).body.total).toBe(2);
-  const backwards = await api.call('GET', '/api/v1/ledger?from=2027-03-08&to=2027-03-01');
+  expect((await suite.api.call('GET', `/api/v1/ledger?bureau=weihai&department=${encodeURIComponent('经管二科')}`)).body.total).toBe(2);
+  expect((await suite.api.call('GET', '/api/v1/ledger?bureau=weihai&channel=sms')).body.total).toBe(2);
+  expect((await suite.api.call('GET', '/api/v1/ledger?bureau=weihai&from=2027-03-01&to=2027-03-06')).body.total).toBe(0);
+  expect((await suite.api.call('GET', '/api/v1/ledger?bureau=weihai&from=2027-02-28&to=2027-02-28')).body.total).toBe(2);
+  const backwards = await suite.api.call('GET', '/api/v1/ledger?from=2027-03-08&to=2027-03-01');
   expect(backwards.status).toBe(400);
   expect(backwards.body.error.fields[0].path).toBe('query.to');
 });
@@ -107,13 +98,13 @@ it('exports UTF-8 CSV with a BOM that parses back to the same rows', async () =>
 });
 
 it('exports the SMS providers\u2019 batch requests, and names the settings a format needs', async () => {
-  const missing = await api.call('GET', '/api/v1/ledger?bureau=weihai&format=sms-aliyun');
+  const missing = await suite.api.call('GET', '/api/v1/ledger?bureau=weihai&format=sms-aliyun');
   expect(missing.status).toBe(400);
   expect(missing.body.error.fields.map((field: { path: string }) => field.path).sort()).toEqual(['query.signName', 'query.templateCode']);
-  const aliyun = await api.call('GET', `/api/v1/ledger?bureau=weihai&channel=sms&format=sms-aliyun&signName=${encodeURIComponent('威海审批')}&templateCode=SMS_123`);
+  const aliyun = await suite.api.call('GET', `/api/v1/ledger?bureau=weihai&channel=sms&format=sms-aliyun&signName=${encodeURIComponent('威海审批')}&templateCode=SMS_123`);
   expect(aliyun.status).toBe(200);
   expect(JSON.stringify(aliyun.body)).toContain('13900139002');
-  const tencent = await api.call(
+  const tencent = await suite.api.call(
     'GET',
     `/api/v1/ledger?bureau=weihai&channel=sms&format=sms-tencent&signName=${encodeURIComponent('威海审批')}&templateId=1234567&smsSdkAppId=1400000000`,
   );
@@ -122,7 +113,7 @@ it('exports the SMS providers\u2019 batch requests, and names the settings a for
 });
 
 it("lists a department's licences whose window is open, with contact and reminder status", async () => {
-  const { body } = await api.call('GET', `/api/v1/ledger/window-open?bureau=weihai&department=${encodeURIComponent('市场准入二科')}`);
+  const { body } = await suite.api.call('GET', `/api/v1/ledger/window-open?bureau=weihai&department=${encodeURIComponent('市场准入二科')}`);
   expect(body.licences).toEqual([
     expect.objectContaining({
       licenceNumber: '鲁威药经2023101',

@@ -1,27 +1,16 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { serveApi, type TestApi } from '../support/api-server';
-import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { apiSuite } from '../support/api-server';
+import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
 // One licence's story told through the HTTP API, on the time-skipping server: the API answers
 // from the read model and the workflow exactly as it does in production.
-let h: LifecycleHarness;
-let api: TestApi;
+const suite = apiSuite();
 
-beforeAll(async () => {
-  h = await LifecycleHarness.start();
-  await h.beginTest();
-  api = await serveApi(h);
-});
 
-afterAll(async () => {
-  await api?.close();
-  await h?.teardown();
-});
-
-const call = (method: string, path: string, body?: unknown) => api.call(method, path, body);
+const call = (method: string, path: string, body?: unknown) => suite.api.call(method, path, body);
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const CALL_DUE = '2027-03-20T16:00:00.000Z';
@@ -29,10 +18,10 @@ let licenceId: string;
 
 /** What the database holds for the licence, to prove a refused request changed nothing. */
 const snapshot = async () => ({
-  licence: await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } }),
-  renewals: await h.database.prisma.renewalApplication.count({ where: { licenceId } }),
-  tasks: await h.database.prisma.humanTask.findMany({ where: { licenceId }, orderBy: { createdAt: 'asc' } }),
-  status: await h.status({ workflowId: 'licence/weihai/鲁威药经2023009' }),
+  licence: await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } }),
+  renewals: await suite.h.database.prisma.renewalApplication.count({ where: { licenceId } }),
+  tasks: await suite.h.database.prisma.humanTask.findMany({ where: { licenceId }, orderBy: { createdAt: 'asc' } }),
+  status: await suite.h.status({ workflowId: 'licence/weihai/鲁威药经2023009' }),
 });
 
 it('registers a licence', async () => {
@@ -82,8 +71,8 @@ it('answers 400 naming every bad field, and 409 for a decision with no applicati
 it('corrects the contact; the phone task carries the new one', async () => {
   const { status } = await call('PATCH', `/api/v1/licences/${licenceId}`, { contact: { name: '李娜', phone: '13900139000' } });
   expect(status).toBe(200);
-  await h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
-  await h.openTask(licenceId, 'phone_call');
+  await suite.h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
+  await suite.h.openTask(licenceId, 'phone_call');
   const { body } = await call('GET', '/api/v1/tasks?bureau=weihai&status=open');
   expect(body.tasks).toHaveLength(1);
   expect(body.tasks[0]).toMatchObject({
@@ -94,7 +83,7 @@ it('corrects the contact; the phone task carries the new one', async () => {
     licence: { licenceNumber: '鲁威药经2023009', holderName: '威海康宁大药房有限公司', expiresOn: '2027-05-31' },
     contact: { name: '李娜', phone: '13900139000' },
   });
-  const sms = h.simulators.sms.filter((message) => message.clientToken.includes('鲁威药经2023009'));
+  const sms = suite.h.simulators.sms.filter((message) => message.clientToken.includes('鲁威药经2023009'));
   expect(sms.map((message) => message.phone)).toEqual(['13900139000']);
 });
 
@@ -111,7 +100,7 @@ it('lets one specialist claim a task and complete it with an outcome that fits t
   expect(done.status).toBe(200);
   expect(done.body).toMatchObject({ status: 'completed', outcome: 'no_answer' });
   expect((await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'reached' })).status).toBe(409);
-  await eventually(async () => expect((await h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).nextAction).toMatchObject({ kind: 'phone_call' }));
+  await eventually(async () => expect((await suite.h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).nextAction).toMatchObject({ kind: 'phone_call' }));
 });
 
 it('takes a renewal application, refuses a second one, and closes with the approved decision', async () => {
@@ -120,14 +109,14 @@ it('takes a renewal application, refuses a second one, and closes with the appro
   const again = await call('POST', `/api/v1/licences/${licenceId}/renewal-application`, { applicationNumber: 'SQ-2027-032', appliedOn: '2027-03-22' });
   expect(again.status).toBe(409);
   expect(again.body.error.message).toContain('SQ-2027-031');
-  await eventually(async () => expect((await h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).stage).toBe('renewal_pending'));
+  await eventually(async () => expect((await suite.h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).stage).toBe('renewal_pending'));
   const decided = await call('POST', `/api/v1/licences/${licenceId}/renewal-decision`, {
     decision: 'approved',
     decidedOn: '2027-03-25',
     newLicence: { licenceNumber: '鲁威药经2027031', issuedOn: '2027-03-25', expiresOn: '2032-03-24' },
   });
   expect(decided).toEqual({ status: 200, body: { stage: 'renewal_approved' } });
-  await eventually(async () => expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } })).stage).toBe('renewed'));
+  await eventually(async () => expect((await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } })).stage).toBe('renewed'));
   const closed = await call('GET', `/api/v1/licences/${licenceId}`);
   expect(closed.body).toMatchObject({ stage: 'renewed', nextAction: null });
   expect(closed.body.regulatorDeliveries).toEqual([
@@ -136,11 +125,11 @@ it('takes a renewal application, refuses a second one, and closes with the appro
       delivered: true,
       attempts: 1,
       deliveredAt: expect.any(String),
-      receipt: h.simulators.deliveries[0]!.receiptId,
+      receipt: suite.h.simulators.deliveries[0]!.receiptId,
       lastError: null,
     },
   ]);
-  const next = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: '鲁威药经2027031' } });
+  const next = await suite.h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: '鲁威药经2027031' } });
   const successor = await call('GET', `/api/v1/licences/${next.id}`);
   expect(successor.status).toBe(200);
   expect(successor.body).toMatchObject({ expiresOn: '2032-03-24', stage: 'awaiting_window' });
@@ -207,6 +196,6 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/healthz',
     ].sort(),
   );
-  const docs = await fetch(`${api.url}/docs`);
+  const docs = await fetch(`${suite.api.url}/docs`);
   expect(await docs.text()).toContain('swagger-ui');
 });

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app';
 import { createLogger } from '../../runtime/logger';
-import type { LifecycleHarness } from './lifecycle';
+import { sendJson } from './http';
+import { LifecycleHarness } from './lifecycle';
 
 /** The HTTP API over a lifecycle harness's database and Temporal server, on a free port. */
 export interface TestApi {
@@ -13,6 +14,27 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** A test file's harness and API, started once before its tests and stopped after them. */
+export interface ApiSuite {
+  h: LifecycleHarness;
+  api: TestApi;
+}
+
+/** Registers the hooks that give a test file its {@link ApiSuite}; read it inside tests and hooks. */
+export function apiSuite(): ApiSuite {
+  const suite = {} as ApiSuite;
+  beforeAll(async () => {
+    suite.h = await LifecycleHarness.start();
+    await suite.h.beginTest();
+    suite.api = await serveApi(suite.h);
+  });
+  afterAll(async () => {
+    await suite.api?.close();
+    await suite.h?.teardown();
+  });
+  return suite;
+}
+
 export async function serveApi(h: LifecycleHarness): Promise<TestApi> {
   const app = createApp({ prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue, logger: createLogger('silent') });
   const server = await new Promise<Server>((resolve) => {
@@ -21,21 +43,7 @@ export async function serveApi(h: LifecycleHarness): Promise<TestApi> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    async call(method, path, body) {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // Not JSON: a file export; the caller reads it as text.
-      }
-      return { status: response.status, body: parsed };
-    },
+    call: (method, path, body) => sendJson(`${url}${path}`, method, body),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../runtime/config';
 import { createLogger } from '../../runtime/logger';
 import { startSystem, type RunningSystem } from '../../runtime/system';
 import { TEMPORAL_CLI } from './paths';
+import { sendJson } from './http';
 import { freePort } from './ports';
 
 /** The whole engine as `npm start` runs it, on free ports and a throwaway data folder. */
@@ -37,20 +38,6 @@ export async function startTestSystem(options: { databaseUrl?: string; dataDir?:
     ...system,
     dataDir,
     env,
-    async request(method, requestPath, body, headers = {}) {
-      const response = await fetch(`${system.apiUrl}${requestPath}`, {
-        method,
-        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // Not JSON: keep the text for the assertion message.
-      }
-      return { status: response.status, body: parsed };
-    },
+    request: (method, requestPath, body, headers) => sendJson(`${system.apiUrl}${requestPath}`, method, body, headers),
   };
 }
