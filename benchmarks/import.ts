@@ -100,6 +100,11 @@ async function main(): Promise<void> {
           `licences +${(await system.database.prisma.licence.count()) - licencesBefore}, workflows +${(await countWorkflows()) - workflowsBefore}; rss ${rss.toFixed(0)} MB`,
       );
     }
+  } catch (error) {
+    // The data folder goes with the run: show why the dev server stopped, if it did, before it does.
+    const serverLog = path.join(dir, 'data', 'temporal.log');
+    if (fs.existsSync(serverLog)) console.error(`last lines of the Temporal dev server's log:\n${fs.readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n')}`);
+    throw error;
   } finally {
     await temporal.close();
     await system.stop();

@@ -38,8 +38,12 @@ type LicenceRow = Prisma.LicenceGetPayload<{ include: typeof licenceInclude }>;
  * @throws ApiError 400 naming an unknown bureau or licence type, 409 when the licence is already
  *   registered with different details, 422 when its type has no expiry (有效期 `无`).
  */
-export async function registerLicence(deps: RegistrationDependencies, body: RegisterLicenceBody): Promise<RegistrationOutcome> {
-  const entry = await resolveCatalogueEntry(deps.prisma, body.bureau, body.licenceType);
+export async function registerLicence(
+  deps: RegistrationDependencies,
+  body: RegisterLicenceBody,
+  resolveEntry: CatalogueEntryResolver = (bureau, type) => resolveCatalogueEntry(deps.prisma, bureau, type),
+): Promise<RegistrationOutcome> {
+  const entry = await resolveEntry(body.bureau, body.licenceType);
   const existing = await findLicence(deps.prisma, body.bureau, body.licenceNumber);
   if (existing) return { created: false, result: await confirmExisting(deps, existing, body) };
 
@@ -85,7 +89,29 @@ export async function registerLicence(deps: RegistrationDependencies, body: Regi
   return { created: true, result: toResult(row) };
 }
 
-async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, licenceType: string) {
+type CatalogueEntryRow = Prisma.CatalogueEntryGetPayload<{ include: { bureau: true } }>;
+
+/** Finds the catalogue entry a registration names, or throws the ApiError that explains why not. */
+export type CatalogueEntryResolver = (bureauCode: string, licenceType: string) => Promise<CatalogueEntryRow>;
+
+/**
+ * A resolver that looks each (bureau, licence type) up once: for a bulk import, whose rows name a
+ * few dozen types many thousands of times. Refusals are remembered too.
+ */
+export function memoizedCatalogueResolver(prisma: PrismaClient): CatalogueEntryResolver {
+  const known = new Map<string, Promise<CatalogueEntryRow>>();
+  return (bureauCode, licenceType) => {
+    const key = `${bureauCode}\u0000${licenceType}`;
+    let entry = known.get(key);
+    if (!entry) {
+      entry = resolveCatalogueEntry(prisma, bureauCode, licenceType);
+      known.set(key, entry);
+    }
+    return entry;
+  };
+}
+
+async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, licenceType: string): Promise<CatalogueEntryRow> {
   const bureau = await prisma.bureau.findUnique({ where: { code: bureauCode } });
   const problems: FieldProblem[] = [];
   if (!bureau) {
@@ -153,7 +179,8 @@ async function confirmExisting(deps: RegistrationDependencies, row: LicenceRow, 
       differences,
     );
   }
-  await ensureWorkflow(deps, row);
+  // Temporal accepted this licence's workflow before: a repeat costs no call to the server.
+  if (!row.workflowStartedAt) await ensureWorkflow(deps, row);
   return toResult(row);
 }
 
@@ -187,7 +214,8 @@ function registeredDifferences(row: LicenceRow, body: RegisterLicenceBody): Fiel
 
 /**
  * Starts the licence's workflow unless it exists: a running one is kept as is, and a closed one
- * is not started again.
+ * is not started again. Then marks the row, so that only a row written before a crash (whose
+ * workflow may never have started) asks Temporal again.
  */
 async function ensureWorkflow(deps: RegistrationDependencies, row: LicenceRow): Promise<void> {
   const entry = row.catalogueEntry;
@@ -219,6 +247,7 @@ async function ensureWorkflow(deps: RegistrationDependencies, row: LicenceRow): 
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
+  await deps.prisma.licence.updateMany({ where: { id: row.id, workflowStartedAt: null }, data: { workflowStartedAt: new Date() } });
 }
 
 function toResult(row: LicenceRow): RegistrationResult {

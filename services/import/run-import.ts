@@ -4,7 +4,7 @@ import path from 'node:path';
 import Bottleneck from 'bottleneck';
 import { ApiError } from '../../api/errors';
 import type { ImportJob, Prisma } from '../../generated/prisma/client';
-import { registerLicence, type RegistrationDependencies } from '../licence-registration';
+import { memoizedCatalogueResolver, registerLicence, type RegistrationDependencies } from '../licence-registration';
 import { formatOf, readLicenceRows, type ColumnMapping, type ImportRowProblem } from './licence-file';
 
 export interface ImportOptions {
@@ -127,9 +127,10 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
     options.onProgress?.({ ...progress });
   };
 
+  const resolveEntry = memoizedCatalogueResolver(prisma);
   const register = async (line: number, body: Parameters<typeof registerLicence>[1]) => {
     try {
-      const { created } = await registerLicence(deps, body);
+      const { created } = await registerLicence(deps, body, resolveEntry);
       if (created) progress.importedRows += 1;
       else progress.existingRows += 1;
     } catch (error) {

@@ -75,6 +75,39 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     expect(description.historyLength).toBeLessThan(10);
   });
 
+  it('marks the row once Temporal accepted the workflow, and a repeat then asks Temporal nothing', async () => {
+    const first = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023010'));
+    const row = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: first.body.id } });
+    expect(row.workflowStartedAt).toBeInstanceOf(Date);
+    // Deleted behind the engine's back: a repeat that asked Temporal would start the workflow again.
+    const handle = temporal.client.workflow.getHandle(first.body.workflowId);
+    await temporal.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: first.body.workflowId } });
+    const gone = async () => handle.describe().then(() => false, (error: Error) => error.name === 'WorkflowNotFoundError');
+    for (let tries = 0; !(await gone()) && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await gone()).toBe(true);
+    const again = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023010'));
+    expect(again.status).toBe(200);
+    expect(await gone()).toBe(true);
+  });
+
+  it('starts the workflow of a row written before a crash, on the repeat', async () => {
+    const template = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023011'));
+    const { id: _id, workflowStartedAt: _started, createdAt: _created, updatedAt: _updated, ...row } = await system.database.prisma.licence.findUniqueOrThrow({
+      where: { id: template.body.id },
+    });
+    // As if the process died between writing the row and starting the workflow.
+    const orphan = await system.database.prisma.licence.create({
+      data: { ...row, id: crypto.randomUUID(), licenceNumber: '鲁威药经2023012', workflowId: 'licence/weihai/鲁威药经2023012', validityWarning: null },
+    });
+    const again = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023012'));
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(orphan.id);
+    const description = await temporal.client.workflow.getHandle('licence/weihai/鲁威药经2023012').describe();
+    expect(description.status.name).toBe('RUNNING');
+    const marked = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: orphan.id } });
+    expect(marked.workflowStartedAt).toBeInstanceOf(Date);
+  });
+
   it('accepts the catalogue code as the licence type', async () => {
     const { status, body } = await system.request('POST', '/api/v1/licences', drugLicence('WH01-by-code', { licenceType: 'WH01' }));
     expect(status).toBe(201);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Licence" ADD COLUMN     "workflowStartedAt" TIMESTAMP(3);
