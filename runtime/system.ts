@@ -60,6 +60,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         namespace: config.TEMPORAL_NAMESPACE,
         searchAttributes: LICENCE_SEARCH_ATTRIBUTES,
         logFile: path.resolve(config.DATA_DIR, 'temporal.log'),
+        sqlitePragmas: config.TEMPORAL_DEV_SQLITE_PRAGMAS.split(',').filter(Boolean),
       });
       cleanups.push(() => devServer!.stop());
       temporalAddress = devServer.address;

@@ -20,6 +20,8 @@ export interface DevServerOptions {
   searchAttributes: readonly { name: string; type: SearchAttributeType }[];
   /** Where the server's own log lines go. */
   logFile: string;
+  /** `name=value` SQLite pragmas for the state file (the server accepts journal_mode, synchronous and a few more). */
+  sqlitePragmas?: readonly string[];
 }
 
 /** A running Temporal dev server. */
@@ -60,6 +62,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'warn',
     ...options.searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_CLI_TYPES[key.type]}`]),
+    ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
   ];
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
