@@ -6,6 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
 import { catalogueRoutes } from './catalogue-routes';
+import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { ApiError, errorHandler } from './errors';
 import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
@@ -22,6 +23,8 @@ export interface ApiDependencies {
   logger: Logger;
   /** Mounted under /simulators when given. */
   simulators?: IntegrationSimulators;
+  /** Serves /codec for the Temporal UI and CLI when given. */
+  codec?: CodecDependencies;
 }
 
 /**
@@ -53,6 +56,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(ledgerRoutes(registry, deps));
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
+  if (deps.codec) app.use(codecRoutes(registry, deps.codec));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

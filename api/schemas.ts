@@ -244,3 +244,12 @@ export const CompleteBody = z
     specialist: text(100).optional(),
   })
   .openapi('TaskCompletion');
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+/** Temporal's remote codec protocol: payloads as protobuf JSON, their bytes in base64. */
+export const CodecPayloadsBody = z
+  .object({
+    payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+  })
+  .openapi('CodecPayloads');

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
 import type { IntegrationEndpoints } from '../activities/dependencies';
 
 /** The embedded database folder used when DATABASE_URL is not set. */
@@ -41,6 +42,24 @@ const environmentSchema = z.object({
   REGULATOR_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-development-signing-key'),
   /** The local SMS provider, portal and regulator stand-ins, served by the API under /simulators. */
   SIMULATORS: z.enum(['on', 'off']).default('on'),
+  /**
+   * AES-256 keys for workflow and activity payloads, `id:base64` comma-separated, the current key
+   * first. Unset in an all-in-one process: a key is generated once into DATA_DIR.
+   */
+  PAYLOAD_ENCRYPTION_KEYS: z
+    .string()
+    .superRefine((setting, context) => {
+      try {
+        new AesGcmPayloadCodec(parsePayloadKeys(setting));
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .optional(),
+  /** Bearer token the codec endpoint (/codec) asks of the Temporal UI and CLI; without it, /codec answers loopback callers only. */
+  CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Browser origins of the Temporal Web UI, which calls /codec from the page. */
+  CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -77,6 +96,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (settings.ROLE !== 'all' && databaseUrl.startsWith('pglite:')) {
     throw new ConfigError(
       `Invalid environment:\n  ROLE: "${settings.ROLE}" needs a PostgreSQL DATABASE_URL; the embedded database serves one process, so use ROLE=all`,
+    );
+  }
+  if (settings.ROLE !== 'all' && !settings.PAYLOAD_ENCRYPTION_KEYS) {
+    throw new ConfigError(
+      `Invalid environment:\n  PAYLOAD_ENCRYPTION_KEYS: is required when ROLE=${settings.ROLE}: the API and the worker must share the key, e.g. PAYLOAD_ENCRYPTION_KEYS=${generatePayloadKeySetting('k1')}`,
     );
   }
   if (settings.SIMULATORS === 'off') {

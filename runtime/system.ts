@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { PayloadCodec } from '@temporalio/common';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
@@ -11,6 +12,7 @@ import { openDatabase, parseDatabaseTarget, type Database } from './database';
 import type { Logger } from './logger';
 import { deployMigrations } from './migrations';
 import { registerSearchAttributes } from './search-attributes';
+import { payloadCodecFor } from './payload-keys';
 import { connectTemporalClient } from './temporal';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
@@ -23,6 +25,8 @@ export interface RunningSystem {
   temporalUiUrl?: string;
   /** The read model this process opened (PGlite allows no second opener). */
   database: Database;
+  /** Encrypts Temporal payloads; a client that reads this system's histories needs it. */
+  payloadCodec: PayloadCodec;
   /** The local SMS provider, portal and regulators, when SIMULATORS=on and this process serves the API. */
   simulators?: IntegrationSimulators;
   /** Stops the API, lets the worker finish in-flight work, then closes everything it opened. */
@@ -61,6 +65,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         searchAttributes: LICENCE_SEARCH_ATTRIBUTES,
         logFile: path.resolve(config.DATA_DIR, 'temporal.log'),
         sqlitePragmas: config.TEMPORAL_DEV_SQLITE_PRAGMAS.split(',').filter(Boolean),
+        ...(config.ROLE === 'all' ? { uiCodecEndpoint: `http://${config.HOST}:${config.PORT}/codec` } : {}),
       });
       cleanups.push(() => devServer!.stop());
       temporalAddress = devServer.address;
@@ -74,7 +79,8 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
     cleanups.push(() => database.close());
     await seedCatalogues(database.prisma);
 
-    const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+    const payloadCodec = payloadCodecFor(config);
+    const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, payloadCodec);
     cleanups.push(() => temporal.close());
     if (!devServer) {
       const added = await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
@@ -87,6 +93,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       const worker = await createLicenceWorker({
         connection: workerConnection,
         namespace: config.TEMPORAL_NAMESPACE,
+        payloadCodec,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         prisma: database.prisma,
         temporal: temporal.client,
@@ -109,6 +116,11 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         logger,
         simulators,
+        codec: {
+          payloadCodec,
+          authToken: config.CODEC_AUTH_TOKEN,
+          allowedOrigins: config.CODEC_ALLOWED_ORIGINS.split(',').filter(Boolean),
+        },
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));
@@ -119,6 +131,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       temporalAddress,
       temporalUiUrl: devServer?.uiUrl,
       database,
+      payloadCodec,
       simulators,
       stop: runCleanups,
       workerDone,

@@ -22,6 +22,8 @@ export interface DevServerOptions {
   logFile: string;
   /** `name=value` SQLite pragmas for the state file (the server accepts journal_mode, synchronous and a few more). */
   sqlitePragmas?: readonly string[];
+  /** The codec endpoint the Web UI asks to show encrypted payloads. */
+  uiCodecEndpoint?: string;
 }
 
 /** A running Temporal dev server. */
@@ -63,6 +65,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'warn',
     ...options.searchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_CLI_TYPES[key.type]}`]),
     ...(options.sqlitePragmas ?? []).flatMap((pragma) => ['--sqlite-pragma', pragma]),
+    ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
   ];
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });

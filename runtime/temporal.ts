@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 
 /** A Temporal client with the connection it must close. */
 export interface TemporalClient {
@@ -11,9 +12,10 @@ export interface TemporalClient {
  * Connects a Temporal client.
  *
  * @param address `host:port` of the frontend service.
+ * @param payloadCodec encrypts what the client sends and decrypts what it reads; the worker must use the same keys.
  */
-export async function connectTemporalClient(address: string, namespace: string): Promise<TemporalClient> {
+export async function connectTemporalClient(address: string, namespace: string, payloadCodec?: PayloadCodec): Promise<TemporalClient> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}) });
   return { client, connection, close: () => connection.close() };
 }

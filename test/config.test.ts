@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../runtime/config';
+import { TEST_PAYLOAD_KEYS } from './support/payload-key';
 
 describe('loadConfig', () => {
   it('uses the embedded defaults when nothing is set', () => {
@@ -34,7 +35,12 @@ describe('loadConfig', () => {
 
   it('refuses to split the API and the worker over the embedded database', () => {
     expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: "worker" needs a PostgreSQL DATABASE_URL/);
-    expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgresql://db/licences' }).ROLE).toBe('worker');
+    expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgresql://db/licences', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }).ROLE).toBe('worker');
+  });
+
+  it('demands shared payload keys when the API and the worker run apart, and explains a bad key', () => {
+    expect(() => loadConfig({ ROLE: 'api', DATABASE_URL: 'postgresql://db/licences' })).toThrow(/PAYLOAD_ENCRYPTION_KEYS: is required when ROLE=api/);
+    expect(() => loadConfig({ PAYLOAD_ENCRYPTION_KEYS: 'k1:AAAA' })).toThrow(/PAYLOAD_ENCRYPTION_KEYS: payload key "k1" has 3 bytes; AES-256 needs 32/);
   });
 
   it('points the channels at the local simulators by default, and demands real endpoints without them', () => {

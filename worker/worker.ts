@@ -1,19 +1,23 @@
+import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies } from '../activities';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
   namespace: string;
+  /** Keeps personal data out of Temporal's history; the clients must use the same keys. */
+  payloadCodec?: PayloadCodec;
 }
 
 /**
  * Creates the worker that runs licence workflows and their activities. Call `run()` on it and
  * `shutdown()` to stop it; in-flight activities finish first.
  */
-export async function createLicenceWorker({ connection, namespace, ...dependencies }: LicenceWorkerOptions): Promise<Worker> {
+export async function createLicenceWorker({ connection, namespace, payloadCodec, ...dependencies }: LicenceWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
+    ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}),
     taskQueue: dependencies.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createLicenceActivities(dependencies),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../support/paths';
+import { testPayloadCodec } from '../support/payload-key';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
@@ -29,5 +30,5 @@ it('has committed histories to replay', () => {
 
 it.each(histories)("replays $name against today's workflow code without a determinism error", async ({ name, file }) => {
   const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
-  await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH }, history, name)).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, dataConverter: { payloadCodecs: [testPayloadCodec] } }, history, name)).resolves.toBeUndefined();
 });

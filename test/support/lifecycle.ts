@@ -11,6 +11,10 @@ import { IntegrationSimulators } from '../../simulators/integration-simulators';
 import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
+import { TEST_PAYLOAD_KEYS, testPayloadCodec } from './payload-key';
+
+// Tests run encrypted, as production does: a history that leaked a payload in the clear would show it.
+const dataConverter = { payloadCodecs: [testPayloadCodec] };
 
 export const DAY = 86_400_000;
 export const SIGNING_SECRET = 'lifecycle-test-signing-key';
@@ -66,8 +70,8 @@ export class LifecycleHarness {
   async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev' } = {}): Promise<void> {
     this.currentEnv =
       options.server === 'dev'
-        ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } } })
-        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } } });
+        ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } }, client: { dataConverter } })
+        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } }, client: { dataConverter } });
     await registerSearchAttributes(this.currentEnv.connection, 'default');
     if (options.worker !== false) await this.startWorker();
   }
@@ -88,6 +92,7 @@ export class LifecycleHarness {
     const { endpoints } = this.dependencies();
     return {
       ROLE: 'worker',
+      PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS,
       DATABASE_URL: this.database.url,
       TEMPORAL_ADDRESS: this.env.address,
       TEMPORAL_NAMESPACE: 'default',
@@ -120,6 +125,7 @@ export class LifecycleHarness {
       taskQueue: this.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
       activities: createLicenceActivities(this.dependencies()),
+      dataConverter,
     });
     this.workerRun = this.worker.run();
   }
