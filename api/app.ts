@@ -4,6 +4,7 @@ import express, { type Express } from 'express';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
+import { createMetricsRegistry } from '../services/metrics';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
@@ -13,6 +14,7 @@ import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
 import { ledgerRoutes } from './ledger-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
+import { metricsRoutes } from './metrics-routes';
 import { taskRoutes } from './task-routes';
 
 /** What the API needs from the process that hosts it. */
@@ -25,6 +27,8 @@ export interface ApiDependencies {
   simulators?: IntegrationSimulators;
   /** Serves /codec for the Temporal UI and CLI when given. */
   codec?: CodecDependencies;
+  /** Where this process's Temporal worker serves its Prometheus metrics, appended to /metrics. */
+  workerMetricsUrl?: string;
 }
 
 /**
@@ -57,6 +61,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
   if (deps.codec) app.use(codecRoutes(registry, deps.codec));
+  app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger }));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -16,9 +16,12 @@ async function main(): Promise<void> {
       const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'debug';
       logger[level]({ component: 'temporal-worker', ...entry.meta }, entry.message);
     }),
+    ...(config.TEMPORAL_METRICS_ADDRESS === 'off'
+      ? {}
+      : { telemetryOptions: { metrics: { prometheus: { bindAddress: config.TEMPORAL_METRICS_ADDRESS } } } }),
   });
 
-  const system = await startSystem(config, logger);
+  const system = await startSystem(config, logger, { workerMetrics: config.TEMPORAL_METRICS_ADDRESS !== 'off' });
   logger.info({ api: system.apiUrl, temporal: system.temporalAddress, temporalUi: system.temporalUiUrl }, 'engine started');
   process.stdout.write(
     [

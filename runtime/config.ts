@@ -58,6 +58,11 @@ const environmentSchema = z.object({
     .optional(),
   /** Bearer token the codec endpoint (/codec) asks of the Temporal UI and CLI; without it, /codec answers loopback callers only. */
   CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Where `npm start`'s Temporal worker serves its own Prometheus metrics (appended to the API's /metrics); `off` for none. */
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^(off|[^:/\s]+:\d+)$/, 'must be host:port, e.g. 127.0.0.1:9464, or off')
+    .default('127.0.0.1:9464'),
   /** Browser origins of the Temporal Web UI, which calls /codec from the page. */
   CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

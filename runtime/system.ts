@@ -40,7 +40,7 @@ export interface RunningSystem {
  * seed catalogues on the database, the worker, and the API. On PGlite the API and the worker
  * share this process, since PGlite serves one process.
  */
-export async function startSystem(config: AppConfig, logger: Logger): Promise<RunningSystem> {
+export async function startSystem(config: AppConfig, logger: Logger, options: { workerMetrics?: boolean } = {}): Promise<RunningSystem> {
   const cleanups: Array<() => Promise<void>> = [];
   const runCleanups = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) {
@@ -116,6 +116,8 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         logger,
         simulators,
+        // The worker's metrics endpoint exists only where bin/start.ts installed the runtime with it.
+        workerMetricsUrl: config.ROLE === 'all' && options.workerMetrics ? `http://${config.TEMPORAL_METRICS_ADDRESS}/metrics` : undefined,
         codec: {
           payloadCodec,
           authToken: config.CODEC_AUTH_TOKEN,

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import type { Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 
 /** One entry of a licence's history, in domain words. */
@@ -50,11 +50,17 @@ const UPDATE_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'>> =
   correctExpiry: (input) => ({ what: 'expiry date corrected', detail: input.expiresOn }),
 };
 
-function firstArgument(payloads: { payloads?: Payload[] | null } | null | undefined): Input {
+type PayloadList = { payloads?: Payload[] | null } | null | undefined;
+
+/** Reads the first argument of a payload list through the client's codecs (payloads are encrypted). */
+async function firstArgument(temporal: Client, payloads: PayloadList): Promise<Input> {
   const payload = payloads?.payloads?.[0];
   if (!payload) return {};
+  const { payloadCodecs, payloadConverter } = temporal.options.loadedDataConverter;
   try {
-    return (defaultPayloadConverter.fromPayload(payload) as Input) ?? {};
+    let decoded = [payload];
+    for (const codec of [...payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+    return (payloadConverter.fromPayload(decoded[0]!) as Input) ?? {};
   } catch {
     return {};
   }
@@ -74,7 +80,7 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
     if (event.workflowExecutionStartedEventAttributes) entries.push({ at, what: 'licence registered, lifecycle started' });
     else if (event.activityTaskScheduledEventAttributes) {
       const attributes = event.activityTaskScheduledEventAttributes;
-      scheduled.set(String(event.eventId), { type: attributes.activityType?.name ?? '', input: firstArgument(attributes.input) });
+      scheduled.set(String(event.eventId), { type: attributes.activityType?.name ?? '', input: await firstArgument(temporal, attributes.input) });
     } else if (event.activityTaskCompletedEventAttributes) {
       const activity = scheduled.get(String(event.activityTaskCompletedEventAttributes.scheduledEventId));
       const words = activity && ACTIVITY_WORDS[activity.type]?.(activity.input);
@@ -84,13 +90,13 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
       entries.push({ at, what: `${activity?.type ?? 'step'} failed`, detail: event.activityTaskFailedEventAttributes.failure?.message ?? undefined });
     } else if (event.workflowExecutionUpdateAcceptedEventAttributes) {
       const request = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input;
-      const words = UPDATE_WORDS[request?.name ?? '']?.(firstArgument(request?.args));
+      const words = UPDATE_WORDS[request?.name ?? '']?.(await firstArgument(temporal, request?.args));
       entries.push({ at, ...(words ?? { what: request?.name ?? 'update' }) });
     } else if (event.workflowExecutionSignaledEventAttributes) {
       const attributes = event.workflowExecutionSignaledEventAttributes;
       if (attributes.signalName === 'contactChanged') entries.push({ at, what: 'contact changed' });
       else if (attributes.signalName === 'taskCompleted') {
-        const completion = firstArgument(attributes.input);
+        const completion = await firstArgument(temporal, attributes.input);
         entries.push({ at, what: 'specialist reported a task done', detail: `${completion.outcome}, by ${completion.completedBy}` });
       } else entries.push({ at, what: attributes.signalName ?? 'signal' });
     } else if (event.workflowExecutionCompletedEventAttributes) entries.push({ at, what: 'lifecycle finished' });

@@ -87,6 +87,22 @@ it('corrects the contact; the phone task carries the new one', async () => {
   expect(sms.map((message) => message.phone)).toEqual(['13900139000']);
 });
 
+it('counts registrations, reminders by channel and outcome, and the task backlog in /metrics', async () => {
+  const answer = await fetch(`${suite.api.url}/metrics`);
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('content-type')).toMatch(/^text\/plain/);
+  const text = await answer.text();
+  const ledger = await suite.h.ledger(licenceId);
+  expect(ledger.length).toBeGreaterThanOrEqual(2);
+  for (const row of ledger) {
+    const [channel, outcome] = row.split(':');
+    expect(text).toContain(`licence_reminders{bureau="weihai",channel="${channel}",outcome="${outcome}"} ${ledger.filter((other) => other === row).length}`);
+  }
+  expect(text).toContain('licences_registered{bureau="weihai",stage="window_open"} 1');
+  expect(text).toContain('licence_task_backlog{bureau="weihai",department="市场准入二科",kind="phone_call",overdue="false"} 1');
+  expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+});
+
 it('lets one specialist claim a task and complete it with an outcome that fits the task', async () => {
   const [task] = (await call('GET', '/api/v1/tasks?department=市场准入二科&status=open')).body.tasks;
   expect((await call('POST', `/api/v1/tasks/${task.id}/claim`, { specialist: '王芳' })).body).toMatchObject({ status: 'claimed', claimedBy: '王芳' });
@@ -194,6 +210,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/imports',
       '/api/v1/imports/{id}',
       '/healthz',
+      '/metrics',
     ].sort(),
   );
   const docs = await fetch(`${suite.api.url}/docs`);
