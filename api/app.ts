@@ -5,7 +5,10 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
+import { accessControl } from './access';
+import { accessRoutes } from './access-routes';
 import { catalogueRoutes } from './catalogue-routes';
+import { dashboardRoutes } from './dashboard-routes';
 import { ApiError, errorHandler } from './errors';
 import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
@@ -22,6 +25,10 @@ export interface ApiDependencies {
   logger: Logger;
   /** Mounted under /simulators when given. */
   simulators?: IntegrationSimulators;
+  /** Marks the session and CSRF cookies Secure (pages served over HTTPS). */
+  secureCookies?: boolean;
+  /** Signs CSRF tokens; random per process when unset. */
+  csrfSecret?: string;
 }
 
 /**
@@ -35,6 +42,7 @@ export function createApp(deps: ApiDependencies): Express {
   // The simulators stand for outside systems: they parse their own bodies.
   if (deps.simulators) app.use('/simulators', deps.simulators.router());
   app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -46,6 +54,11 @@ export function createApp(deps: ApiDependencies): Express {
     next();
   });
 
+  // Who is calling, CSRF for cookie sessions, and the audit trail: in front of every router below.
+  // Routes then declare their roles (see api/access.ts).
+  const access = accessControl({ prisma: deps.prisma, logger: deps.logger, secureCookies: deps.secureCookies, csrfSecret: deps.csrfSecret });
+  app.use(access.cookies, access.authenticate, access.csrfProtection, access.auditMutations);
+
   app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal }));
   app.use(licenceRoutes(registry, deps));
   app.use(lifecycleRoutes(registry, deps));
@@ -53,6 +66,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(ledgerRoutes(registry, deps));
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
+  app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
+  app.use(dashboardRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -213,6 +213,8 @@ export const TaskQuery = z.strictObject({
   bureau: text(64).optional(),
   department: text(100).optional(),
   status: z.enum(TASK_STATUSES).optional(),
+  claimedBy: z.literal('me').optional().openapi({ description: 'Only the tasks the caller has claimed' }),
+  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'Only open or claimed tasks past their due time' }),
 });
 
 export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') });
@@ -230,17 +232,17 @@ export const TaskView = z
     department: z.string(),
     contact: z.object({ name: z.string(), phone: z.string() }),
     claimedBy: z.string().nullable(),
+    overdue: z.boolean(),
     outcome: z.string().nullable(),
     letter: z.string().nullable().openapi({ description: 'The letter to send, for a send_letter task' }),
   })
   .openapi('Task');
 
-export const ClaimBody = z.strictObject({ specialist: text(100).openapi({ example: '王芳' }) }).openapi('TaskClaim');
+export const AssignBody = z.strictObject({ username: text(100).openapi({ example: 'wangfang' }) }).openapi('TaskAssignment');
 
 export const CompleteBody = z
   .strictObject({
     outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent', 'completed']),
     note: text(1000).optional(),
-    specialist: text(100).optional(),
   })
   .openapi('TaskCompletion');

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
 import { seedCatalogues } from '../catalogue/seed';
+import { bootstrapAccess, type BootstrapResult } from '../services/access/bootstrap';
 import { IntegrationSimulators } from '../simulators/integration-simulators';
 import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { connectWorker, createLicenceWorker } from '../worker/worker';
@@ -25,6 +26,8 @@ export interface RunningSystem {
   database: Database;
   /** The local SMS provider, portal and regulators, when SIMULATORS=on and this process serves the API. */
   simulators?: IntegrationSimulators;
+  /** The first API key and administrator made on a fresh install (empty once they exist). */
+  bootstrap: BootstrapResult;
   /** Stops the API, lets the worker finish in-flight work, then closes everything it opened. */
   stop(): Promise<void>;
   /** Settles when the worker stops on its own (a fatal error) or through `stop()`; never without a worker. */
@@ -72,6 +75,11 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
     const database = await openDatabase(target);
     cleanups.push(() => database.close());
     await seedCatalogues(database.prisma);
+    const bootstrap = await bootstrapAccess(database.prisma, {
+      apiKey: config.BOOTSTRAP_API_KEY,
+      adminPassword: config.BOOTSTRAP_ADMIN_PASSWORD,
+      bureauCode: config.BOOTSTRAP_BUREAU,
+    });
 
     const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
     cleanups.push(() => temporal.close());
@@ -108,6 +116,8 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         logger,
         simulators,
+        secureCookies: config.SECURE_COOKIES === 'on',
+        csrfSecret: config.CSRF_SECRET,
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));
@@ -119,6 +129,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       temporalUiUrl: devServer?.uiUrl,
       database,
       simulators,
+      bootstrap,
       stop: runCleanups,
       workerDone,
     };

@@ -7,12 +7,13 @@ import { startSystem, type RunningSystem } from '../../runtime/system';
 import { TEMPORAL_CLI } from './paths';
 import { sendJson } from './http';
 import { freePort } from './ports';
+import { TEST_API_KEY, TEST_PASSWORD } from './accounts';
 
 /** The whole engine as `npm start` runs it, on free ports and a throwaway data folder. */
 export interface TestSystem extends RunningSystem {
   dataDir: string;
   env: Record<string, string>;
-  /** Sends a JSON request to the API; the body is whatever JSON came back. */
+  /** Sends a JSON request to the API with weihai's API key; the body is whatever JSON came back. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
 }
@@ -30,6 +31,8 @@ export async function startTestSystem(options: { databaseUrl?: string; dataDir?:
     TEMPORAL_UI_PORT: String(await freePort()),
     TEMPORAL_CLI,
     TEMPORAL_TASK_QUEUE: 'licence-reminders-test',
+    BOOTSTRAP_API_KEY: TEST_API_KEY,
+    BOOTSTRAP_ADMIN_PASSWORD: TEST_PASSWORD,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.temporalAddress ? { TEMPORAL_ADDRESS: options.temporalAddress } : {}),
   };
@@ -38,6 +41,7 @@ export async function startTestSystem(options: { databaseUrl?: string; dataDir?:
     ...system,
     dataDir,
     env,
-    request: (method, requestPath, body, headers) => sendJson(`${system.apiUrl}${requestPath}`, method, body, headers),
+    request: (method, requestPath, body, headers) =>
+      sendJson(`${system.apiUrl}${requestPath}`, method, body, { authorization: `Bearer ${TEST_API_KEY}`, ...headers }),
   };
 }
