@@ -16,6 +16,7 @@ import { licenceRoutes } from './licences-routes';
 import { ledgerRoutes } from './ledger-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { taskRoutes } from './task-routes';
+import { webErrorPages, webPages } from '../web';
 
 /** What the API needs from the process that hosts it. */
 export interface ApiDependencies {
@@ -68,6 +69,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(importRoutes(registry, deps));
   app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
   app.use(dashboardRoutes(registry, deps));
+  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access }));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -88,6 +90,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use((req) => {
     throw new ApiError(404, 'not_found', `No route ${req.method} ${req.path}; see /openapi.json`);
   });
+  app.use(webErrorPages(deps.logger, access));
   app.use(errorHandler(deps.logger));
   return app;
 }

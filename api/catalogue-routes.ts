@@ -17,7 +17,8 @@ export interface CatalogueRoutesDependencies {
   taskQueue: string;
 }
 
-const Guidance = {
+/** The renewal guidance fields of an entry (精准提醒), also edited on the catalogue page. */
+export const Guidance = {
   renewalDeadline: text(100).nullable().optional().openapi({ description: '申请换证时限', example: '届满前30个工作日' }),
   officeAddress: text(200).nullable().optional().openapi({ description: '办理地点' }),
   servicePhone: PhoneSchema.nullable().optional().openapi({ description: '服务电话' }),
