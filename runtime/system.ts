@@ -75,11 +75,15 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
     const database = await openDatabase(target);
     cleanups.push(() => database.close());
     await seedCatalogues(database.prisma);
-    const bootstrap = await bootstrapAccess(database.prisma, {
-      apiKey: config.BOOTSTRAP_API_KEY,
-      adminPassword: config.BOOTSTRAP_ADMIN_PASSWORD,
-      bureauCode: config.BOOTSTRAP_BUREAU,
-    });
+    // The API's process makes the first key and administrator, so that a separate worker never races it.
+    const bootstrap =
+      config.ROLE === 'worker'
+        ? {}
+        : await bootstrapAccess(database.prisma, {
+            apiKey: config.BOOTSTRAP_API_KEY,
+            adminPassword: config.BOOTSTRAP_ADMIN_PASSWORD,
+            bureauCode: config.BOOTSTRAP_BUREAU,
+          });
 
     const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
     cleanups.push(() => temporal.close());
