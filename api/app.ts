@@ -7,6 +7,7 @@ import type { Logger } from '../runtime/logger';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
 import { accessControl } from './access';
 import { accessRoutes } from './access-routes';
+import { assistanceRoutes } from './assistance-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { dashboardRoutes } from './dashboard-routes';
 import { ApiError, errorHandler } from './errors';
@@ -64,6 +65,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(licenceRoutes(registry, deps));
   app.use(lifecycleRoutes(registry, deps));
   app.use(taskRoutes(registry, deps));
+  app.use(assistanceRoutes(registry, deps));
   app.use(ledgerRoutes(registry, deps));
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));

@@ -222,8 +222,9 @@ export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') 
 export const TaskView = z
   .object({
     id: z.string(),
-    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance']).openapi({
-      description: 'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written',
+    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance', 'assisted_handling', 'appointment']).openapi({
+      description:
+        'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written; assisted_handling (帮办代办) and appointment: requests from the holder',
     }),
     status: z.enum(TASK_STATUSES),
     attempt: z.number().int(),
@@ -231,6 +232,7 @@ export const TaskView = z
     licence: z.object({ id: z.string(), licenceNumber: z.string(), licenceName: z.string(), holderName: z.string(), expiresOn: CalendarDateSchema }),
     department: z.string(),
     contact: z.object({ name: z.string(), phone: z.string() }),
+    note: z.string().nullable().openapi({ description: "The holder's request, or the specialist's note once completed" }),
     claimedBy: z.string().nullable(),
     overdue: z.boolean(),
     outcome: z.string().nullable(),
@@ -242,7 +244,7 @@ export const AssignBody = z.strictObject({ username: text(100).openapi({ example
 
 export const CompleteBody = z
   .strictObject({
-    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent', 'completed']),
+    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent', 'completed', 'handled', 'booked', 'declined', 'unreachable']),
     note: text(1000).optional(),
   })
   .openapi('TaskCompletion');

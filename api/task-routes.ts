@@ -32,7 +32,8 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
     const letter = task.letterId ? await deps.prisma.letter.findUnique({ where: { id: task.letterId } }) : null;
     return {
       id: task.id,
-      kind: task.kind as 'phone_call' | 'send_letter' | 'complete_guidance',
+      kind: task.kind as z.infer<typeof TaskView>['kind'],
+      note: task.note,
       status: task.status as z.infer<typeof TaskView>['status'],
       attempt: task.attempt,
       dueAt: task.dueAt.toISOString(),

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { ApiError } from '../api/errors';
 import { assertDepartment } from '../api/access';
 import type { Principal } from './access/principal';
+import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES } from './assistance';
 import { updateLicenceWorkflow } from './licence-updates';
 import { taskCompletedSignal } from '../workflows/licence-definitions';
 
@@ -17,7 +18,11 @@ export const OUTCOMES_BY_KIND: Record<string, readonly string[]> = {
   phone_call: CALL_OUTCOMES,
   send_letter: LETTER_OUTCOMES,
   complete_guidance: GUIDANCE_OUTCOMES,
+  ...ASSISTANCE_OUTCOMES,
 };
+
+// Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.
+const HOLDER_REQUESTS: readonly string[] = ASSISTANCE_KINDS;
 
 const taskInclude = { licence: { include: { catalogueEntry: true } }, department: true } as const;
 
@@ -110,11 +115,13 @@ export async function completeTask(
   }
   // The ledger's 提醒人 is the person's name; claims match on the login name.
   const completedBy = 'displayName' in principal ? principal.displayName : principal.name;
-  await updateLicenceWorkflow(deps.temporal, task.workflowId, (handle) =>
-    handle.signal(taskCompletedSignal, { taskId: task.id, outcome: completion.outcome, note: completion.note, completedBy }),
-  );
+  if (!HOLDER_REQUESTS.includes(task.kind)) {
+    await updateLicenceWorkflow(deps.temporal, task.workflowId, (handle) =>
+      handle.signal(taskCompletedSignal, { taskId: task.id, outcome: completion.outcome, note: completion.note, completedBy }),
+    );
+  }
   await deps.prisma.humanTask.updateMany({
     where: { id: task.id, status: { in: ['open', 'claimed'] } },
-    data: { status: 'completed', outcome: completion.outcome, note: completion.note ?? null, completedBy, completedAt: new Date() },
+    data: { status: 'completed', outcome: completion.outcome, note: completion.note ?? task.note, completedBy, completedAt: new Date() },
   });
 }

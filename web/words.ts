@@ -15,6 +15,8 @@ export const TASK_KIND_WORDS: Record<string, string> = {
   phone_call: '电话提醒',
   send_letter: '寄送提醒函',
   complete_guidance: '完善办事指南',
+  assisted_handling: '帮办代办',
+  appointment: '预约办理',
 };
 
 export const TASK_STATUS_WORDS: Record<string, string> = {
@@ -32,6 +34,10 @@ export const OUTCOME_WORDS: Record<string, string> = {
   already_renewed: '已办理换证',
   sent: '已寄出',
   completed: '已完善',
+  handled: '已帮办',
+  booked: '已预约',
+  declined: '申请人已取消',
+  unreachable: '联系不上申请人',
 };
 
 export const NEXT_ACTION_WORDS: Record<string, string> = {

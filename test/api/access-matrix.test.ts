@@ -59,6 +59,12 @@ const ROWS: Cell[] = [
   { method: 'POST', path: () => `/api/v1/licences/${licenceId}/renewal-decision`, body: () => ({}), expect: [401, 400, 403, 403, 403, 400] },
   { method: 'POST', path: () => `/api/v1/licences/${licenceId}/revocation`, body: () => ({}), expect: [401, 400, 403, 403, 403, 400] },
   { method: 'PATCH', path: () => `/api/v1/licences/${licenceId}`, body: () => ({ expiresOn: 'soon' }), expect: [401, 400, 403, 403, 403, 400] },
+  {
+    method: 'POST',
+    path: () => `/api/v1/licences/${licenceId}/assistance-requests`,
+    body: () => ({ kind: 'appointment', requestId: 'WX-1', preferredTime: '3月5日上午' }),
+    expect: [401, 201, 403, 403, 403, 200],
+  },
   // Tasks: specialists of the owning department work them, supervisors assign them.
   { method: 'GET', path: () => '/api/v1/tasks', expect: [401, 403, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/api/v1/tasks?department=市场准入二科', expect: [401, 403, 403, 200, 200, 200] },

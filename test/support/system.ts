@@ -13,7 +13,7 @@ import { TEST_API_KEY, TEST_PASSWORD } from './accounts';
 export interface TestSystem extends RunningSystem {
   dataDir: string;
   env: Record<string, string>;
-  /** Sends a JSON request to the API with weihai's API key; the body is whatever JSON came back. */
+  /** Sends a JSON request to the API with the bootstrap API key; the body is whatever JSON came back. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
 }
@@ -22,7 +22,9 @@ export interface TestSystem extends RunningSystem {
  * Starts the engine with its embedded Temporal dev server. `databaseUrl` picks the database
  * (default: embedded PGlite in the data folder).
  */
-export async function startTestSystem(options: { databaseUrl?: string; dataDir?: string; temporalAddress?: string } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { databaseUrl?: string; dataDir?: string; temporalAddress?: string; /** The bureau of the bootstrap API key (default weihai). */ bureau?: string } = {},
+): Promise<TestSystem> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'licence-system-'));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -33,6 +35,7 @@ export async function startTestSystem(options: { databaseUrl?: string; dataDir?:
     TEMPORAL_TASK_QUEUE: 'licence-reminders-test',
     BOOTSTRAP_API_KEY: TEST_API_KEY,
     BOOTSTRAP_ADMIN_PASSWORD: TEST_PASSWORD,
+    ...(options.bureau ? { BOOTSTRAP_BUREAU: options.bureau } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.temporalAddress ? { TEMPORAL_ADDRESS: options.temporalAddress } : {}),
   };
