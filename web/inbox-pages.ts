@@ -116,6 +116,7 @@ ${
   ${contact.address ? html`<dt>地址</dt><dd>${contact.address}</dd>` : ''}
   <dt>办理期限</dt><dd>${shanghaiTime(task.dueAt)}${task.dueAt < new Date() ? html` <span class="overdue">已逾期</span>` : ''}</dd>
   <dt>状态</dt><dd id="task-status">${TASK_STATUS_WORDS[task.status] ?? task.status}${task.claimedBy ? `：${task.claimedBy}` : ''}</dd>
+  ${task.note && !task.outcome ? html`<dt>申请或备注</dt><dd>${task.note}</dd>` : ''}
   ${task.outcome ? html`<dt>结果</dt><dd>${OUTCOME_WORDS[task.outcome] ?? task.outcome}${task.note ? `（${task.note}）` : ''}</dd>` : ''}
 </dl>
 ${letter ? html`<h2>提醒函</h2><pre style="white-space:pre-wrap;background:#fff;border:1px solid #c9ced6;padding:1em">${letter.body}</pre>` : ''}
