@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../api/errors';
 import { AccessInputError, createUser, issueApiKey, revokeApiKey } from '../services/access/credentials';
@@ -26,22 +26,20 @@ export function adminPage(deps: WebDependencies): Router {
   const router = Router();
   const admins = pageAccess(deps, ['admin']);
 
-  router.get(
-    '/admin',
-    admins,
-    handle(async (req, res) => {
-      const [users, keys, departments, bureaus] = await Promise.all([
-        deps.prisma.user.findMany({ orderBy: { username: 'asc' } }),
-        deps.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } }),
-        deps.prisma.department.findMany({ orderBy: [{ bureauCode: 'asc' }, { name: 'asc' }] }),
-        deps.prisma.bureau.findMany({ orderBy: { code: 'asc' } }),
-      ]);
-      const token = res.locals.csrfToken as string;
-      const issued = typeof req.query.secret === 'string' ? req.query.secret : undefined;
-      render(req, res, {
-        title: '用户与密钥',
-        current: '/admin',
-        body: html`
+  // The page; a newly issued key's secret is shown in the answer to the POST itself, never in a URL.
+  const adminView = async (req: Request, res: Response, issued?: string) => {
+    const [users, keys, departments, bureaus] = await Promise.all([
+      deps.prisma.user.findMany({ orderBy: { username: 'asc' } }),
+      deps.prisma.apiKey.findMany({ orderBy: { createdAt: 'asc' } }),
+      deps.prisma.department.findMany({ orderBy: [{ bureauCode: 'asc' }, { name: 'asc' }] }),
+      deps.prisma.bureau.findMany({ orderBy: { code: 'asc' } }),
+    ]);
+    const token = res.locals.csrfToken as string;
+    res.set('cache-control', 'no-store');
+    render(req, res, {
+      title: '用户与密钥',
+      current: '/admin',
+      body: html`
 <table>
   <caption>用户</caption>
   <thead><tr><th scope="col">用户名</th><th scope="col">姓名</th><th scope="col">角色</th><th scope="col">审批局</th><th scope="col">科室</th><th scope="col">状态</th></tr></thead>
@@ -70,9 +68,9 @@ ${issued ? html`<p class="notice" role="status">新密钥（仅显示这一次�
   <thead><tr><th scope="col">名称</th><th scope="col">审批局</th><th scope="col">前缀</th><th scope="col">创建</th><th scope="col">最近使用</th><th scope="col">状态</th></tr></thead>
   <tbody>${keys.map(
     (key) => html`<tr><td>${key.name}</td><td>${key.bureauCode}</td><td><code>${key.hint}…</code></td><td>${shanghaiTime(key.createdAt)}</td><td>${key.lastUsedAt ? shanghaiTime(key.lastUsedAt) : '—'}</td><td>${
-      key.revokedAt
-        ? '已吊销'
-        : html`<form method="post" action="/admin/api-keys/${key.id}/revoke" class="inline">${csrfField(token)}<button type="submit" class="secondary" aria-label="吊销密钥 ${key.name}">吊销</button></form>`
+    key.revokedAt
+      ? '已吊销'
+      : html`<form method="post" action="/admin/api-keys/${key.id}/revoke" class="inline">${csrfField(token)}<button type="submit" class="secondary" aria-label="吊销密钥 ${key.name}">吊销</button></form>`
     }</td></tr>`,
   )}</tbody>
 </table>
@@ -83,8 +81,13 @@ ${issued ? html`<p class="notice" role="status">新密钥（仅显示这一次�
   <select id="key-bureau" name="bureauCode">${bureaus.map((bureau) => html`<option value="${bureau.code}">${bureau.name}</option>`)}</select>
   <p><button type="submit">签发密钥</button></p>
 </form>`,
-      });
-    }),
+    });
+  };
+
+  router.get(
+    '/admin',
+    admins,
+    handle((req, res) => adminView(req, res)),
   );
 
   router.post(
@@ -115,7 +118,7 @@ ${issued ? html`<p class="notice" role="status">新密钥（仅显示这一次�
         const { secret } = await issueApiKey(deps.prisma, form.data).catch((error: unknown) => {
           throw asFormError(error);
         });
-        res.set('cache-control', 'no-store').redirect(303, `/admin?secret=${encodeURIComponent(secret)}#keys`);
+        await adminView(req, res, secret);
       },
     ),
   );
