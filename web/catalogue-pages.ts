@@ -55,11 +55,12 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string }): R
       const principal = who(req);
       const bureau = principal.bureauCode ?? (typeof req.query.bureau === 'string' ? req.query.bureau : 'weihai');
       const entries = await deps.prisma.catalogueEntry.findMany({ where: { bureauCode: bureau, retiredAt: null }, include: { department: true }, orderBy: { code: 'asc' } });
+      const bureauName = (await deps.prisma.bureau.findUnique({ where: { code: bureau } }))?.name ?? bureau;
       render(req, res, {
         title: '提醒目录',
         current: '/catalogue',
         body: html`<table>
-  <caption>${bureau} 共 ${entries.length} 项</caption>
+  <caption>${bureauName} 共 ${entries.length} 项</caption>
   <thead><tr><th scope="col">编码</th><th scope="col">审批事项</th><th scope="col">证照名称</th><th scope="col">有效期</th><th scope="col">科室</th><th scope="col">办事指南</th></tr></thead>
   <tbody>${entries.map((entry) => {
     const missing = missingGuidance(entry);
