@@ -118,6 +118,11 @@ export function accessControl(options: AccessOptions): AccessControl {
     if (MUTATIONS.has(req.method)) {
       res.on('finish', () => {
         const principal = req.principal;
+        if (res.statusCode === 401 || res.statusCode === 403) {
+          // Refused attempts change nothing, so they are no audit entries; the log keeps them for security review.
+          options.logger.warn({ actor: principal?.name ?? 'anonymous', method: req.method, path: req.path, status: res.statusCode }, 'mutation refused');
+          return;
+        }
         if (!principal || res.statusCode >= 400) return;
         options.prisma.auditEntry
           .create({

@@ -94,6 +94,8 @@ const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$9JcXL/KsK2N1nYxRIdjsiA$tBIAix
 /** Opens a session for a person; the token goes in the cookie, only its digest is stored. */
 export async function openSession(prisma: PrismaClient, userId: string): Promise<string> {
   const token = newSecret();
+  // Each login sweeps the person's expired sessions, so that the table does not grow without end.
+  await prisma.userSession.deleteMany({ where: { userId, expiresAt: { lt: new Date() } } });
   await prisma.userSession.create({
     data: { id: digestSecret(token), userId, expiresAt: new Date(Date.now() + SESSION_HOURS * 3_600_000) },
   });
