@@ -6,8 +6,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { createMetricsRegistry } from '../services/metrics';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
+import { accessControl } from './access';
+import { accessRoutes } from './access-routes';
+import { assistanceRoutes } from './assistance-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
+import { dashboardRoutes } from './dashboard-routes';
 import { ApiError, errorHandler } from './errors';
 import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
@@ -16,6 +20,7 @@ import { ledgerRoutes } from './ledger-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { metricsRoutes } from './metrics-routes';
 import { taskRoutes } from './task-routes';
+import { webErrorPages, webPages } from '../web';
 
 /** What the API needs from the process that hosts it. */
 export interface ApiDependencies {
@@ -29,6 +34,10 @@ export interface ApiDependencies {
   codec?: CodecDependencies;
   /** Where this process's Temporal worker serves its Prometheus metrics, appended to /metrics. */
   workerMetricsUrl?: string;
+  /** Marks the session and CSRF cookies Secure (pages served over HTTPS). */
+  secureCookies?: boolean;
+  /** Signs CSRF tokens; random per process when unset. */
+  csrfSecret?: string;
 }
 
 /**
@@ -42,6 +51,7 @@ export function createApp(deps: ApiDependencies): Express {
   // The simulators stand for outside systems: they parse their own bodies.
   if (deps.simulators) app.use('/simulators', deps.simulators.router());
   app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -53,15 +63,24 @@ export function createApp(deps: ApiDependencies): Express {
     next();
   });
 
+  // Who is calling, CSRF for cookie sessions, and the audit trail: in front of every router below.
+  // Routes then declare their roles (see api/access.ts).
+  const access = accessControl({ prisma: deps.prisma, logger: deps.logger, secureCookies: deps.secureCookies, csrfSecret: deps.csrfSecret });
+  app.use(access.cookies, access.authenticate, access.csrfProtection, access.auditMutations);
+
   app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal }));
   app.use(licenceRoutes(registry, deps));
   app.use(lifecycleRoutes(registry, deps));
   app.use(taskRoutes(registry, deps));
+  app.use(assistanceRoutes(registry, deps));
   app.use(ledgerRoutes(registry, deps));
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
   if (deps.codec) app.use(codecRoutes(registry, deps.codec));
   app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger }));
+  app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
+  app.use(dashboardRoutes(registry, deps));
+  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access }));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
@@ -82,6 +101,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use((req) => {
     throw new ApiError(404, 'not_found', `No route ${req.method} ${req.path}; see /openapi.json`);
   });
+  app.use(webErrorPages(deps.logger, access));
   app.use(errorHandler(deps.logger));
   return app;
 }

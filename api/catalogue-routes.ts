@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DEFAULT_LADDER, missingGuidance, type LadderStep } from '../domain';
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -16,7 +17,8 @@ export interface CatalogueRoutesDependencies {
   taskQueue: string;
 }
 
-const Guidance = {
+/** The renewal guidance fields of an entry (精准提醒), also edited on the catalogue page. */
+export const Guidance = {
   renewalDeadline: text(100).nullable().optional().openapi({ description: '申请换证时限', example: '届满前30个工作日' }),
   officeAddress: text(200).nullable().optional().openapi({ description: '办理地点' }),
   servicePhone: PhoneSchema.nullable().optional().openapi({ description: '服务电话' }),
@@ -146,10 +148,12 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/catalogue',
       summary: "A bureau's catalogue of licences reminded before expiry",
       tags: ['catalogue'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       query: z.strictObject({ bureau: text(64), includeRetired: z.enum(['true', 'false']).default('false') }),
       responses: { 200: json(z.object({ entries: z.array(CatalogueEntryView) }), 'The entries'), 400: json(ErrorBody, 'Bad query') },
     },
-    async ({ query }) => {
+    async ({ query, principal }) => {
+      assertBureau(principal, query.bureau);
       const entries = await deps.prisma.catalogueEntry.findMany({
         where: { bureauCode: query.bureau, ...(query.includeRetired === 'true' ? {} : { retiredAt: null }) },
         include: { department: true },
@@ -167,6 +171,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/catalogue/{id}',
       summary: 'One catalogue entry with its audit trail',
       tags: ['catalogue'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       params: EntryIdParams,
       responses: {
         200: json(
@@ -178,8 +183,9 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
         404: json(ErrorBody, 'No such entry'),
       },
     },
-    async ({ params }) => {
+    async ({ params, principal }) => {
       const entry = await entryOf(params.id);
+      assertBureau(principal, entry.bureauCode);
       const changes = await deps.prisma.catalogueChange.findMany({ where: { catalogueEntryId: entry.id }, orderBy: { version: 'asc' } });
       return {
         status: 200,
@@ -206,6 +212,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/catalogue',
       summary: 'Add an entry to a bureau catalogue',
       tags: ['catalogue'],
+      access: ['admin'],
       body: NewCatalogueEntry,
       responses: { 201: json(CatalogueEntryView, 'Created'), 400: json(ErrorBody, 'Invalid entry'), 404: json(ErrorBody, 'No such bureau'), 409: json(ErrorBody, 'The code exists') },
     },
@@ -224,6 +231,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/catalogue/{id}',
       summary: 'Change an entry; a new lead time re-plans every running licence of the entry',
       tags: ['catalogue'],
+      access: ['supervisor', 'admin'],
       params: EntryIdParams,
       body: CatalogueEntryChange,
       responses: {
@@ -233,7 +241,8 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
         409: json(ErrorBody, 'Retired, or changed by someone else meanwhile'),
       },
     },
-    async ({ params, body }) => {
+    async ({ params, body, principal }) => {
+      assertBureau(principal, (await entryOf(params.id)).bureauCode);
       const { changedBy: who, ...changes } = body;
       const { replanJobId } = await updateCatalogueEntry(deps, params.id, changes, who);
       const job = replanJobId ? await deps.prisma.replanJob.findUniqueOrThrow({ where: { id: replanJobId } }) : null;
@@ -249,6 +258,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/catalogue/{id}/retire',
       summary: 'Retire an entry: no new registrations; registered licences live on',
       tags: ['catalogue'],
+      access: ['admin'],
       params: EntryIdParams,
       body: Retirement,
       responses: { 200: json(CatalogueEntryView, 'Retired'), 404: json(ErrorBody, 'No such entry'), 409: json(ErrorBody, 'Already retired') },
@@ -267,11 +277,13 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/catalogue/replans/{jobId}',
       summary: 'Progress of a re-plan job',
       tags: ['catalogue'],
+      access: ['supervisor', 'admin'],
       params: z.object({ jobId: z.uuid() }),
       responses: { 200: json(ReplanJobView, 'The job'), 404: json(ErrorBody, 'No such job') },
     },
-    async ({ params }) => {
-      const job = await deps.prisma.replanJob.findUnique({ where: { id: params.jobId } });
+    async ({ params, principal }) => {
+      const job = await deps.prisma.replanJob.findUnique({ where: { id: params.jobId }, include: { catalogueEntry: true } });
+      if (job) assertBureau(principal, job.catalogueEntry.bureauCode);
       if (!job) throw ApiError.notFound(`Re-plan job ${params.jobId}`);
       return { status: 200, body: job };
     },
@@ -285,10 +297,12 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/departments',
       summary: "A bureau's departments (审批科室 / 审批组) and the escalation ladder each uses",
       tags: ['catalogue'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       query: z.strictObject({ bureau: text(64) }),
       responses: { 200: json(z.object({ departments: z.array(DepartmentView) }), 'The departments'), 400: json(ErrorBody, 'Bad query') },
     },
-    async ({ query }) => {
+    async ({ query, principal }) => {
+      assertBureau(principal, query.bureau);
       const departments = await deps.prisma.department.findMany({ where: { bureauCode: query.bureau }, orderBy: { name: 'asc' } });
       return {
         status: 200,
@@ -313,6 +327,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       path: '/api/v1/departments/{id}',
       summary: "Set a department's escalation ladder (the seeds let each department pick its methods); its running licences are re-planned",
       tags: ['catalogue'],
+      access: ['admin'],
       params: z.object({ id: text(120).openapi({ example: 'weihai:市场准入二科' }) }),
       body: z.strictObject({ ladder: LadderSchema, changedBy }).openapi('DepartmentLadderChange'),
       responses: {

@@ -49,6 +49,8 @@ export function codecRoutes(registry: OpenAPIRegistry, deps: CodecDependencies):
         path: `/codec/${direction}`,
         summary: direction === 'decode' ? 'Decrypts Temporal payloads for the Web UI and CLI' : 'Encrypts Temporal payloads (the CLI sends signal and query arguments through it)',
         tags: ['operations'],
+        // Operators prove themselves with the codec's own token (or by being on this machine).
+        access: 'public',
         body: PayloadsBody,
         responses: {
           200: { description: 'The payloads, same order', content: { 'application/json': { schema: PayloadsBody } } },

@@ -23,6 +23,7 @@ export function healthRoutes(registry: OpenAPIRegistry, deps: HealthDependencies
       path: '/healthz',
       summary: 'Whether the API, the database and Temporal are reachable',
       tags: ['operations'],
+      access: 'public',
       responses: {
         200: { description: 'All reachable', content: { 'application/json': { schema: HealthBody } } },
         503: { description: 'Something is unreachable', content: { 'application/json': { schema: HealthBody } } },

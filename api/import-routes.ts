@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { openImportJob, runImportJob } from '../services/import/run-import';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -60,10 +61,12 @@ export function importRoutes(registry: OpenAPIRegistry, deps: ImportRoutesDepend
       description:
         'Answers 202 with the job at once; every good row is registered as POST /api/v1/licences would, every bad row is reported with its line, field and reason. The same file again resumes an unfinished job or, once finished, registers nothing new.',
       tags: ['imports'],
+      access: ['system', 'admin'],
       query: ImportQuery,
       responses: { 202: json(ImportJobView, 'The import started'), 400: json(ErrorBody, 'No file, or a bad query'), 404: json(ErrorBody, 'No such bureau') },
     },
-    async ({ query, raw }) => {
+    async ({ query, raw, principal }) => {
+      assertBureau(principal, query.bureau);
       if (!Buffer.isBuffer(raw.body) || raw.body.length === 0) {
         throw ApiError.invalid([{ path: 'body', message: `send the file as the body, with content-type ${UPLOAD_TYPES.slice(0, 2).join(' or ')}` }]);
       }
@@ -94,12 +97,14 @@ export function importRoutes(registry: OpenAPIRegistry, deps: ImportRoutesDepend
       path: '/api/v1/imports/{id}',
       summary: "An import's progress and its report of bad rows",
       tags: ['imports'],
+      access: ['system', 'admin'],
       params: z.object({ id: z.uuid() }),
       responses: { 200: json(ImportJobView, 'The job'), 404: json(ErrorBody, 'No such import') },
     },
-    async ({ params }) => {
+    async ({ params, principal }) => {
       const job = await deps.prisma.importJob.findUnique({ where: { id: params.id } });
       if (!job) throw ApiError.notFound(`Import ${params.id}`);
+      assertBureau(principal, job.bureauCode);
       return { status: 200, body: viewOf(job) };
     },
   );

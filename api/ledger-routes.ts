@@ -6,6 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { aliyunBatchSms, ledgerCsv, ledgerWorkbook, tencentBatchSms } from '../services/ledger-export';
 import { ledgerPage, ledgerRows } from '../services/ledger-query';
 import { calendarDateOf } from '../services/licence-registration';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -101,6 +102,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       description:
         'format=json pages the rows; xlsx is the published template (title, 科室 line, header, 序号), one sheet per department; csv is UTF-8 with a BOM; sms-aliyun and sms-tencent are request bodies for the providers\u2019 batch sending.',
       tags: ['ledger'],
+      access: ['system', 'supervisor'],
       query: LedgerQuery,
       responses: {
         200: {
@@ -115,7 +117,10 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
         404: json(ErrorBody, 'No such bureau'),
       },
     },
-    async ({ query }) => {
+    async ({ query, principal }) => {
+      if (query.bureau) assertBureau(principal, query.bureau);
+      // A bureau's staff and systems see their own bureau's ledger.
+      query.bureau ??= principal.bureauCode ?? undefined;
       const filter = {
         bureau: query.bureau,
         department: query.department,
@@ -167,10 +172,12 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       path: '/api/v1/ledger/window-open',
       summary: "Licences whose reminder window is open, per department, with contact and reminder status (the notice's step 三(二))",
       tags: ['ledger'],
+      access: ['system', 'supervisor'],
       query: WindowOpenQuery,
       responses: { 200: json(z.object({ licences: z.array(WindowOpenLicence) }), 'The licences'), 400: json(ErrorBody, 'Bad filter') },
     },
-    async ({ query }) => {
+    async ({ query, principal }) => {
+      assertBureau(principal, query.bureau);
       const licences = await deps.prisma.licence.findMany({
         where: {
           bureauCode: query.bureau,

@@ -5,6 +5,9 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { localDateOf, type LicenceStage } from '../domain';
 import { calendarDateOf, registerLicence } from '../services/licence-registration';
 import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
+import { contactFor } from '../services/access/masking';
+import { inBureau } from '../services/access/principal';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -31,6 +34,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
       description:
         'Idempotent on (bureau, licenceNumber): the same licence again answers 200 with the same body and starts nothing.',
       tags: ['licences'],
+      access: ['system', 'admin'],
       body: RegisterLicenceBody,
       responses: {
         201: json(RegistrationResult, 'Registered; its workflow is running'),
@@ -41,7 +45,9 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         422: json(ErrorBody, 'The licence type has no expiry'),
       },
     },
-    async ({ body }) => {
+    async ({ body, principal }) => {
+      // An unknown bureau is a bad field (400, from registration); a known one of another bureau is refused.
+      if (!inBureau(principal, body.bureau) && (await deps.prisma.bureau.findUnique({ where: { code: body.bureau } }))) assertBureau(principal, body.bureau);
       const outcome = await registerLicence(deps, body);
       return { status: outcome.created ? 201 : 200, body: outcome.result };
     },
@@ -55,6 +61,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
       path: '/api/v1/licences/{id}',
       summary: "A licence with its workflow's live stage",
       tags: ['licences'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       params: LicenceIdParams,
       responses: {
         200: json(LicenceView, 'The licence'),
@@ -62,7 +69,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         404: json(ErrorBody, 'No such licence'),
       },
     },
-    async ({ params }) => {
+    async ({ params, principal }) => {
       const row = await deps.prisma.licence.findUnique({
         where: { id: params.id },
         include: {
@@ -72,6 +79,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         },
       });
       if (!row) throw ApiError.notFound(`Licence ${params.id}`);
+      assertBureau(principal, row.bureauCode);
       const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
       const view: LicenceView = {
         id: row.id,
@@ -84,7 +92,11 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
           department: row.catalogueEntry.department.name,
         },
         holder: { name: row.holderName, idNumber: row.holderIdNumber },
-        contact: { name: row.contactName, phone: row.contactPhone, address: row.contactAddress },
+        contact: contactFor(principal, { bureauCode: row.bureauCode, departmentId: row.catalogueEntry.departmentId }, {
+          name: row.contactName,
+          phone: row.contactPhone,
+          address: row.contactAddress,
+        }),
         issuedOn: calendarDateOf(row.issuedOn),
         expiresOn: calendarDateOf(row.expiresOn),
         reminderWindowOpensOn: localDateOf(status.reminderWindowOpensAt, row.bureau.timeZone),

@@ -13,6 +13,8 @@ import {
   renewalDecisionUpdate,
   revocationUpdate,
 } from '../workflows/licence-definitions';
+import type { Principal } from '../services/access/principal';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -41,9 +43,10 @@ const conflictResponses = {
 /** Renewal, revocation, corrections and history of a registered licence. */
 export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutesDependencies): Router {
   const router = Router();
-  const licenceOf = async (id: string) => {
+  const licenceOf = async (id: string, principal: Principal) => {
     const licence = await deps.prisma.licence.findUnique({ where: { id }, include: { bureau: true, catalogueEntry: true } });
     if (!licence) throw ApiError.notFound(`Licence ${id}`);
+    assertBureau(principal, licence.bureauCode);
     return licence;
   };
 
@@ -55,12 +58,13 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
       path: '/api/v1/licences/{id}/renewal-application',
       summary: 'A renewal application (换证 / 延续) was received: reminders pause',
       tags: ['lifecycle'],
+      access: ['system', 'admin'],
       params: LicenceIdParams,
       body: RenewalApplicationBody,
       responses: { 200: json(StageAnswer, 'The application is pending'), ...conflictResponses },
     },
-    async ({ params, body }) => {
-      const licence = await licenceOf(params.id);
+    async ({ params, body, principal }) => {
+      const licence = await licenceOf(params.id, principal);
       const answer = await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) =>
         handle.executeUpdate(renewalApplicationUpdate, { args: [body] }),
       );
@@ -78,12 +82,13 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
       description:
         'approved (with the new licence) pushes the decision to every regulator, starts the new licence and closes this one; rejected or withdrawn resumes the reminders.',
       tags: ['lifecycle'],
+      access: ['system', 'admin'],
       params: LicenceIdParams,
       body: RenewalDecisionBody,
       responses: { 200: json(StageAnswer, 'The decision was taken'), ...conflictResponses },
     },
-    async ({ params, body }) => {
-      const licence = await licenceOf(params.id);
+    async ({ params, body, principal }) => {
+      const licence = await licenceOf(params.id, principal);
       const answer = await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) =>
         handle.executeUpdate(renewalDecisionUpdate, { args: [body] }),
       );
@@ -99,12 +104,13 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
       path: '/api/v1/licences/{id}/revocation',
       summary: 'The licence was cancelled or revoked (注销、吊销): reminders end',
       tags: ['lifecycle'],
+      access: ['system', 'admin'],
       params: LicenceIdParams,
       body: RevocationBody,
       responses: { 200: json(StageAnswer, 'Revoked'), ...conflictResponses },
     },
-    async ({ params, body }) => {
-      const licence = await licenceOf(params.id);
+    async ({ params, body, principal }) => {
+      const licence = await licenceOf(params.id, principal);
       const answer = await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) =>
         handle.executeUpdate(revocationUpdate, { args: [body] }),
       );
@@ -121,6 +127,7 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
       summary: 'Correct the expiry date or the contact',
       description: 'A corrected expiry moves every timer of the licence; a new contact is used by every later reminder.',
       tags: ['lifecycle'],
+      access: ['system', 'admin'],
       params: LicenceIdParams,
       body: LicenceCorrectionBody,
       responses: {
@@ -128,8 +135,8 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
         ...conflictResponses,
       },
     },
-    async ({ params, body }) => {
-      const licence = await licenceOf(params.id);
+    async ({ params, body, principal }) => {
+      const licence = await licenceOf(params.id, principal);
       if (body.expiresOn !== undefined && body.expiresOn <= calendarDateOf(licence.issuedOn)) {
         throw ApiError.invalid([{ path: 'expiresOn', message: `must be after the licence's issue date (${calendarDateOf(licence.issuedOn)})` }]);
       }
@@ -173,11 +180,12 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
       path: '/api/v1/licences/{id}/history',
       summary: "The licence's steps, read from its workflow history, in domain words",
       tags: ['lifecycle'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       params: LicenceIdParams,
       responses: { 200: json(HistoryBody, 'The history'), 404: json(ErrorBody, 'No such licence') },
     },
-    async ({ params }) => {
-      const licence = await licenceOf(params.id);
+    async ({ params, principal }) => {
+      const licence = await licenceOf(params.id, principal);
       return { status: 200, body: { workflowId: licence.workflowId, events: await licenceHistory(deps.temporal, licence.workflowId) } };
     },
   );

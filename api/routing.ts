@@ -1,6 +1,8 @@
 import { OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
 import { z, type ZodType } from 'zod';
+import { ROLES, type Principal } from '../services/access/principal';
+import { authorize, type Access } from './access';
 import { ApiError, fieldProblems, type FieldProblem } from './errors';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -17,6 +19,8 @@ export interface RouteSpec<
   summary: string;
   description?: string;
   tags: string[];
+  /** Who may call it (see api/access.ts); checked before anything else, answering 401 or 403. */
+  access: Access;
   params?: TParams;
   query?: TQuery;
   body?: TBody;
@@ -28,6 +32,8 @@ export interface ValidRequest<TParams, TQuery, TBody> {
   params: TParams;
   query: TQuery;
   body: TBody;
+  /** The caller; reading it on a public route without a caller answers 401. */
+  principal: Principal;
   raw: Request;
 }
 
@@ -61,17 +67,27 @@ export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBo
     method: spec.method,
     path: spec.path,
     summary: spec.summary,
-    description: spec.description,
     tags: spec.tags,
     request: {
       ...(spec.params ? { params: spec.params as never } : {}),
       ...(spec.query ? { query: spec.query as never } : {}),
       ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
     },
-    responses: spec.responses,
+    ...(spec.access === 'public' ? {} : { security: [{ apiKey: [] }, { session: [] }] }),
+    description: [spec.description, spec.access === 'public' ? undefined : `Roles: ${spec.access.join(', ')}.`].filter(Boolean).join('\n\n') || undefined,
+    responses: {
+      ...spec.responses,
+      ...(spec.access === 'public'
+        ? {}
+        : {
+            401: { description: 'No valid API key or session' },
+            403: { description: "Outside the caller's role, bureau or department; nothing changed" },
+          }),
+    },
   });
   const expressPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
   router[spec.method](expressPath, async (req: Request, res: Response) => {
+    authorize(spec.access, req);
     if (spec.body && !req.is('application/json')) {
       throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON.', [
         { path: 'content-type', message: 'must be application/json' },
@@ -85,7 +101,14 @@ export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBo
     };
     if (problems.length > 0) throw ApiError.invalid(problems);
     const valid = parsed as { params: z.output<TParams>; query: z.output<TQuery>; body: z.output<TBody> };
-    const reply = await handler({ ...valid, raw: req });
+    const reply = await handler({
+      ...valid,
+      get principal() {
+        const principal = authorize(spec.access === 'public' ? ROLES : spec.access, req);
+        return principal!;
+      },
+      raw: req,
+    });
     if ('file' in reply) res.status(reply.status).type(reply.contentType).attachment(reply.fileName).send(reply.file);
     else res.status(reply.status).json(reply.body);
   });

@@ -213,6 +213,8 @@ export const TaskQuery = z.strictObject({
   bureau: text(64).optional(),
   department: text(100).optional(),
   status: z.enum(TASK_STATUSES).optional(),
+  claimedBy: z.literal('me').optional().openapi({ description: 'Only the tasks the caller has claimed' }),
+  overdue: z.enum(['true', 'false']).optional().openapi({ description: 'Only open or claimed tasks past their due time' }),
 });
 
 export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') });
@@ -220,8 +222,9 @@ export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') 
 export const TaskView = z
   .object({
     id: z.string(),
-    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance']).openapi({
-      description: 'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written',
+    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance', 'assisted_handling', 'appointment']).openapi({
+      description:
+        'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written; assisted_handling (帮办代办) and appointment: requests from the holder',
     }),
     status: z.enum(TASK_STATUSES),
     attempt: z.number().int(),
@@ -229,19 +232,20 @@ export const TaskView = z
     licence: z.object({ id: z.string(), licenceNumber: z.string(), licenceName: z.string(), holderName: z.string(), expiresOn: CalendarDateSchema }),
     department: z.string(),
     contact: z.object({ name: z.string(), phone: z.string() }),
+    note: z.string().nullable().openapi({ description: "The holder's request, or the specialist's note once completed" }),
     claimedBy: z.string().nullable(),
+    overdue: z.boolean(),
     outcome: z.string().nullable(),
     letter: z.string().nullable().openapi({ description: 'The letter to send, for a send_letter task' }),
   })
   .openapi('Task');
 
-export const ClaimBody = z.strictObject({ specialist: text(100).openapi({ example: '王芳' }) }).openapi('TaskClaim');
+export const AssignBody = z.strictObject({ username: text(100).openapi({ example: 'wangfang' }) }).openapi('TaskAssignment');
 
 export const CompleteBody = z
   .strictObject({
-    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent', 'completed']),
+    outcome: z.enum(['reached', 'refused', 'no_answer', 'wrong_number', 'already_renewed', 'sent', 'completed', 'handled', 'booked', 'declined', 'unreachable']),
     note: text(1000).optional(),
-    specialist: text(100).optional(),
   })
   .openapi('TaskCompletion');
 

@@ -2,15 +2,16 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, LETTER_OUTCOMES, missingGuidance } from '../domain';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { calendarDateOf } from '../services/licence-registration';
-import { updateLicenceWorkflow } from '../services/licence-updates';
-import { taskCompletedSignal } from '../workflows/licence-definitions';
+import { contactFor } from '../services/access/masking';
+import type { Principal } from '../services/access/principal';
+import { assignTask, claimTask, completeTask, releaseTask, taskFor } from '../services/task-work';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ClaimBody, CompleteBody, ErrorBody, TaskIdParams, TaskQuery, TaskView } from './schemas';
+import { AssignBody, CompleteBody, ErrorBody, TaskIdParams, TaskQuery, TaskView } from './schemas';
 
 export interface TaskRoutesDependencies {
   prisma: PrismaClient;
@@ -20,17 +21,19 @@ export interface TaskRoutesDependencies {
 const taskInclude = { licence: { include: { catalogueEntry: true } }, department: true } as const;
 type TaskRow = Prisma.HumanTaskGetPayload<{ include: typeof taskInclude }>;
 
-const OUTCOMES_BY_KIND: Record<string, readonly string[]> = { phone_call: CALL_OUTCOMES, send_letter: LETTER_OUTCOMES, complete_guidance: GUIDANCE_OUTCOMES };
-
-/** The reminder specialists' queue: list, claim and complete human tasks. */
+/**
+ * The reminder specialists' queue: list, claim, release and complete human tasks; supervisors
+ * assign them. A specialist works only the tasks of their own department.
+ */
 export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependencies): Router {
   const router = Router();
 
-  const view = async (task: TaskRow): Promise<z.infer<typeof TaskView>> => {
+  const view = async (task: TaskRow, principal: Principal): Promise<z.infer<typeof TaskView>> => {
     const letter = task.letterId ? await deps.prisma.letter.findUnique({ where: { id: task.letterId } }) : null;
     return {
       id: task.id,
-      kind: task.kind as 'phone_call' | 'send_letter' | 'complete_guidance',
+      kind: task.kind as z.infer<typeof TaskView>['kind'],
+      note: task.note,
       status: task.status as z.infer<typeof TaskView>['status'],
       attempt: task.attempt,
       dueAt: task.dueAt.toISOString(),
@@ -42,18 +45,15 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         expiresOn: calendarDateOf(task.licence.expiresOn),
       },
       department: task.department.name,
-      contact: { name: task.licence.contactName, phone: task.licence.contactPhone },
+      contact: contactFor(principal, { bureauCode: task.department.bureauCode, departmentId: task.departmentId }, { name: task.licence.contactName, phone: task.licence.contactPhone }),
       claimedBy: task.claimedBy,
+      overdue: (task.status === 'open' || task.status === 'claimed') && task.dueAt.getTime() < Date.now(),
       outcome: task.outcome,
       letter: letter?.body ?? null,
     };
   };
 
-  const taskOf = async (id: string) => {
-    const task = await deps.prisma.humanTask.findUnique({ where: { id }, include: taskInclude });
-    if (!task) throw ApiError.notFound(`Task ${id}`);
-    return task;
-  };
+  const answer = async (principal: Principal, id: string) => ({ status: 200, body: await view(await taskFor(deps.prisma, principal, id), principal) });
 
   defineRoute(
     router,
@@ -62,16 +62,26 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       method: 'get',
       path: '/api/v1/tasks',
       summary: "A department's human tasks (calls, letters), oldest due first",
+      description: "A specialist sees their own department's tasks; a supervisor the whole bureau's.",
       tags: ['tasks'],
+      access: ['specialist', 'supervisor', 'admin'],
       query: TaskQuery,
       responses: { 200: json(z.object({ tasks: z.array(TaskView) }), 'The tasks'), 400: json(ErrorBody, 'Bad filter') },
     },
-    async ({ query }) => {
+    async ({ query, principal }) => {
+      if (query.bureau) assertBureau(principal, query.bureau);
+      if (principal.role === 'specialist' && query.department && query.department !== principal.departmentName) {
+        throw new ApiError(403, 'forbidden', `A specialist sees only the tasks of ${principal.departmentName}.`);
+      }
+      const open = ['open', 'claimed'];
       const tasks = await deps.prisma.humanTask.findMany({
         where: {
           ...(query.status ? { status: query.status } : {}),
+          ...(query.claimedBy === 'me' ? { claimedBy: principal.name } : {}),
+          ...(query.overdue === 'true' ? { status: query.status && open.includes(query.status) ? query.status : { in: open }, dueAt: { lt: new Date() } } : {}),
+          ...(principal.role === 'specialist' ? { departmentId: principal.departmentId! } : {}),
           department: {
-            ...(query.bureau ? { bureauCode: query.bureau } : {}),
+            ...(query.bureau ? { bureauCode: query.bureau } : principal.bureauCode ? { bureauCode: principal.bureauCode } : {}),
             ...(query.department ? { name: query.department } : {}),
           },
         },
@@ -79,7 +89,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         orderBy: { dueAt: 'asc' },
         take: 500,
       });
-      return { status: 200, body: { tasks: await Promise.all(tasks.map(view)) } };
+      return { status: 200, body: { tasks: await Promise.all(tasks.map((task) => view(task, principal))) } };
     },
   );
 
@@ -89,26 +99,61 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
     {
       method: 'post',
       path: '/api/v1/tasks/{id}/claim',
-      summary: 'A specialist takes a task',
+      summary: 'A specialist takes a task of their department',
       tags: ['tasks'],
+      access: ['specialist'],
       params: TaskIdParams,
-      body: ClaimBody,
       responses: {
         200: json(TaskView, 'Claimed'),
         404: json(ErrorBody, 'No such task'),
         409: json(ErrorBody, 'Already claimed by someone else, completed or cancelled'),
       },
     },
-    async ({ params, body }) => {
-      const claimed = await deps.prisma.humanTask.updateMany({
-        where: { id: params.id, OR: [{ status: 'open' }, { status: 'claimed', claimedBy: body.specialist }] },
-        data: { status: 'claimed', claimedBy: body.specialist, claimedAt: new Date() },
-      });
-      const task = await taskOf(params.id);
-      if (claimed.count === 0) {
-        throw new ApiError(409, 'task_not_claimable', `The task is ${task.status}${task.claimedBy ? ` by ${task.claimedBy}` : ''}.`);
-      }
-      return { status: 200, body: await view(task) };
+    async ({ params, principal }) => {
+      await claimTask(deps.prisma, principal, params.id);
+      return answer(principal, params.id);
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/api/v1/tasks/{id}/release',
+      summary: 'The specialist holding a task gives it back to the queue',
+      tags: ['tasks'],
+      access: ['specialist'],
+      params: TaskIdParams,
+      responses: { 200: json(TaskView, 'Released'), 404: json(ErrorBody, 'No such task'), 409: json(ErrorBody, 'Not held by the caller') },
+    },
+    async ({ params, principal }) => {
+      await releaseTask(deps.prisma, principal, params.id);
+      return answer(principal, params.id);
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'post',
+      path: '/api/v1/tasks/{id}/assign',
+      summary: 'A supervisor gives a task to a specialist of its department',
+      tags: ['tasks'],
+      access: ['supervisor'],
+      params: TaskIdParams,
+      body: AssignBody,
+      responses: {
+        200: json(TaskView, 'Assigned'),
+        400: json(ErrorBody, 'Not a specialist of the task’s department'),
+        404: json(ErrorBody, 'No such task'),
+        409: json(ErrorBody, 'Completed or cancelled'),
+      },
+    },
+    async ({ params, body, principal }) => {
+      await assignTask(deps.prisma, principal, params.id, body.username);
+      return answer(principal, params.id);
     },
   );
 
@@ -120,6 +165,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       path: '/api/v1/tasks/{id}/complete',
       summary: "Record a task's outcome; the licence's workflow moves on at once",
       tags: ['tasks'],
+      access: ['specialist'],
       params: TaskIdParams,
       body: CompleteBody,
       responses: {
@@ -129,38 +175,9 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         409: json(ErrorBody, 'Completed or cancelled already, or claimed by someone else'),
       },
     },
-    async ({ params, body }) => {
-      const task = await taskOf(params.id);
-      if (task.status === 'completed' || task.status === 'cancelled') {
-        throw new ApiError(409, 'task_closed', `The task is already ${task.status}.`);
-      }
-      if (task.status === 'claimed' && body.specialist && body.specialist !== task.claimedBy) {
-        throw new ApiError(409, 'task_claimed_by_other', `The task is claimed by ${task.claimedBy}.`);
-      }
-      const allowed = OUTCOMES_BY_KIND[task.kind] ?? [];
-      if (!allowed.includes(body.outcome)) {
-        throw ApiError.invalid([{ path: 'outcome', message: `a ${task.kind} task ends with one of: ${allowed.join(', ')}` }]);
-      }
-      if (task.kind === 'complete_guidance') {
-        const missing = missingGuidance(task.licence.catalogueEntry);
-        if (missing.length > 0) {
-          throw new ApiError(
-            409,
-            'guidance_incomplete',
-            `Catalogue entry ${task.licence.catalogueEntry.id} still lacks ${missing.join(', ')}: set them with PATCH /api/v1/catalogue/${task.licence.catalogueEntry.id} first.`,
-          );
-        }
-      }
-      const completedBy = body.specialist ?? task.claimedBy ?? 'specialist';
-      // The workflow is told first: if Temporal is unreachable nothing changes here either.
-      await updateLicenceWorkflow(deps.temporal, task.workflowId, (handle) =>
-        handle.signal(taskCompletedSignal, { taskId: task.id, outcome: body.outcome, note: body.note, completedBy }),
-      );
-      await deps.prisma.humanTask.updateMany({
-        where: { id: task.id, status: { in: ['open', 'claimed'] } },
-        data: { status: 'completed', outcome: body.outcome, note: body.note ?? null, completedBy, completedAt: new Date() },
-      });
-      return { status: 200, body: await view(await taskOf(task.id)) };
+    async ({ params, body, principal }) => {
+      await completeTask(deps, principal, params.id, body);
+      return answer(principal, params.id);
     },
   );
 

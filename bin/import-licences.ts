@@ -1,5 +1,5 @@
 /**
- * `npm run import -- --bureau weihai [--api http://127.0.0.1:3000] [--rate 100] <file.csv|file.xlsx>`
+ * `API_KEY=<key> npm run import -- --bureau weihai [--api http://127.0.0.1:3000] [--key <key>] [--rate 100] <file.csv|file.xlsx>`
  *
  * Uploads an e-licence database export to a running engine's import API and follows the job
  * with a progress bar; prints every bad row at the end. Run the same file again to resume an
@@ -34,12 +34,16 @@ async function main(): Promise<number> {
       bureau: { type: 'string' },
       api: { type: 'string', default: `http://127.0.0.1:${process.env.PORT ?? 3000}` },
       rate: { type: 'string' },
+      key: { type: 'string', default: process.env.API_KEY },
     },
   });
   const file = positionals[0];
   const contentType = file ? CONTENT_TYPES[path.extname(file).toLowerCase()] : undefined;
-  if (!file || !values.bureau || !contentType) {
-    process.stderr.write('usage: npm run import -- --bureau <code> [--api <url>] [--rate <starts per second>] <file.csv|file.xlsx>\n');
+  if (!file || !values.bureau || !contentType || !values.key) {
+    process.stderr.write(
+      'usage: npm run import -- --bureau <code> [--api <url>] [--key <API key>] [--rate <starts per second>] <file.csv|file.xlsx>\n' +
+        '       (the API key of an approval system of the bureau, or in API_KEY)\n',
+    );
     return 2;
   }
   if (!fs.existsSync(file)) {
@@ -51,7 +55,7 @@ async function main(): Promise<number> {
   try {
     response = await fetch(`${values.api}/api/v1/imports?${query}`, {
       method: 'POST',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, authorization: `Bearer ${values.key}` },
       body: fs.readFileSync(file),
     });
   } catch (error) {
@@ -73,7 +77,7 @@ async function main(): Promise<number> {
   const startedAt = job.processedRows;
   while (job.status === 'running') {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    job = (await (await fetch(`${values.api}/api/v1/imports/${job.id}`)).json()) as ImportJobView;
+    job = (await (await fetch(`${values.api}/api/v1/imports/${job.id}`, { headers: { authorization: `Bearer ${values.key}` } })).json()) as ImportJobView;
     const seconds = (Date.now() - started) / 1000;
     bar.update(job.processedRows, {
       speed: seconds > 0 ? ((job.processedRows - startedAt) / seconds).toFixed(0) : '0',

@@ -5,7 +5,7 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
-import { startSystem } from '../runtime/system';
+import { startSystem, type RunningSystem } from '../runtime/system';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,10 +27,14 @@ async function main(): Promise<void> {
     [
       '',
       ...(system.apiUrl
-        ? [`  API            ${system.apiUrl}   (OpenAPI: ${system.apiUrl}/openapi.json, health: ${system.apiUrl}/healthz)`]
+        ? [
+            `  Web pages      ${system.apiUrl}/   (log in as a specialist, supervisor or administrator)`,
+            `  API            ${system.apiUrl}   (OpenAPI: ${system.apiUrl}/openapi.json, health: ${system.apiUrl}/healthz)`,
+          ]
         : ['  API            not in this process (ROLE=worker)']),
       `  Temporal       ${system.temporalAddress}`,
       ...(system.temporalUiUrl ? [`  Temporal UI    ${system.temporalUiUrl}`] : []),
+      ...bootstrapLines(system.bootstrap),
       '  Stop with Ctrl-C.',
       '',
     ].join('\n') + '\n',
@@ -52,6 +56,24 @@ async function main(): Promise<void> {
     await system.stop();
     process.exit(1);
   });
+}
+
+/** What a fresh install made; generated secrets are printed this once and never stored in clear. */
+function bootstrapLines(bootstrap: RunningSystem['bootstrap']): string[] {
+  const lines: string[] = [];
+  if (bootstrap.admin) {
+    lines.push(
+      `  Administrator  user "${bootstrap.admin.username}"` +
+        (bootstrap.admin.generated ? `, password ${bootstrap.admin.password}   (generated: shown once, note it now)` : ', password from BOOTSTRAP_ADMIN_PASSWORD'),
+    );
+  }
+  if (bootstrap.apiKey) {
+    lines.push(
+      `  API key        for bureau ${bootstrap.apiKey.bureauCode}: ` +
+        (bootstrap.apiKey.generated ? `${bootstrap.apiKey.secret}   (generated: shown once, note it now)` : 'from BOOTSTRAP_API_KEY'),
+    );
+  }
+  return lines;
 }
 
 main().catch((error: unknown) => {

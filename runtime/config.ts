@@ -65,6 +65,16 @@ const environmentSchema = z.object({
     .default('127.0.0.1:9464'),
   /** Browser origins of the Temporal Web UI, which calls /codec from the page. */
   CODEC_ALLOWED_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** The first approval system's API key on a fresh install; generated and printed once when unset. */
+  BOOTSTRAP_API_KEY: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** The administrator's (user `admin`) password on a fresh install; generated and printed once when unset. */
+  BOOTSTRAP_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
+  /** The bureau the first API key serves. */
+  BOOTSTRAP_BUREAU: z.string().min(1).default('weihai'),
+  /** `on` marks the session cookies Secure: set it when the pages are served over HTTPS. */
+  SECURE_COOKIES: z.enum(['on', 'off']).default('off'),
+  /** Signs the forms' CSRF tokens; random per process when unset (open forms need a reload after a restart). */
+  CSRF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../api/app';
 import { seedCatalogues } from '../catalogue/seed';
+import { bootstrapAccess, type BootstrapResult } from '../services/access/bootstrap';
 import { IntegrationSimulators } from '../simulators/integration-simulators';
 import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { connectWorker, createLicenceWorker } from '../worker/worker';
@@ -29,6 +30,8 @@ export interface RunningSystem {
   payloadCodec: PayloadCodec;
   /** The local SMS provider, portal and regulators, when SIMULATORS=on and this process serves the API. */
   simulators?: IntegrationSimulators;
+  /** The first API key and administrator made on a fresh install (empty once they exist). */
+  bootstrap: BootstrapResult;
   /** Stops the API, lets the worker finish in-flight work, then closes everything it opened. */
   stop(): Promise<void>;
   /** Settles when the worker stops on its own (a fatal error) or through `stop()`; never without a worker. */
@@ -78,6 +81,15 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
     const database = await openDatabase(target);
     cleanups.push(() => database.close());
     await seedCatalogues(database.prisma);
+    // The API's process makes the first key and administrator, so that a separate worker never races it.
+    const bootstrap =
+      config.ROLE === 'worker'
+        ? {}
+        : await bootstrapAccess(database.prisma, {
+            apiKey: config.BOOTSTRAP_API_KEY,
+            adminPassword: config.BOOTSTRAP_ADMIN_PASSWORD,
+            bureauCode: config.BOOTSTRAP_BUREAU,
+          });
 
     const payloadCodec = payloadCodecFor(config);
     const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, payloadCodec);
@@ -123,6 +135,8 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
           authToken: config.CODEC_AUTH_TOKEN,
           allowedOrigins: config.CODEC_ALLOWED_ORIGINS.split(',').filter(Boolean),
         },
+        secureCookies: config.SECURE_COOKIES === 'on',
+        csrfSecret: config.CSRF_SECRET,
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));
@@ -135,6 +149,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
       database,
       payloadCodec,
       simulators,
+      bootstrap,
       stop: runCleanups,
       workerDone,
     };

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
-#   scripts/setup.sh --test   also Temporal's Java test server and PostgreSQL (npm test calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL and Chromium (npm test calls this)
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -88,6 +88,26 @@ ensure_postgres() {
   missing "PostgreSQL server binaries (initdb, pg_ctl). Install them (Debian: apt-get install postgresql)."
 }
 
+# Debian's Chromium, which the browser tests drive through playwright-core (Playwright's own
+# browser download needs a host these machines may not reach).
+ensure_chromium() {
+  if [ -n "${CHROMIUM_PATH:-}" ]; then
+    [ -x "$CHROMIUM_PATH" ] || missing "CHROMIUM_PATH=$CHROMIUM_PATH is not an executable file."
+    return
+  fi
+  local want=()
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || want+=(chromium)
+  # The pages are Chinese: without a CJK font the screenshots show empty boxes.
+  [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || want+=(fonts-wqy-microhei)
+  [ ${#want[@]} -eq 0 ] && return
+  if can_apt; then
+    say "installing ${want[*]} from Debian's packages (for the browser tests)…"
+    apt_install "${want[@]}"
+    return
+  fi
+  missing "Chromium and a Chinese font for the browser tests. Install them (Debian: apt-get install chromium fonts-wqy-microhei) or set CHROMIUM_PATH to a Chromium or Chrome binary."
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -95,6 +115,7 @@ case "$mode" in
   --test)
     ensure_test_server
     ensure_postgres
+    ensure_chromium
     ;;
   *) missing "unknown option '$mode': use --run or --test." ;;
 esac

@@ -3,10 +3,13 @@
 # call and its answer: registration, the first reminder, a renewal application, the approved
 # decision, the regulator's receipt and the new licence's own workflow.
 #
-#   bash scripts/walkthrough.sh [API base URL, default http://127.0.0.1:3000]
+#   API_KEY=<an approval system's key> bash scripts/walkthrough.sh [API base URL, default http://127.0.0.1:3000]
+#
+# The key is the one `npm start` printed on the first start (or BOOTSTRAP_API_KEY), for bureau weihai.
 set -euo pipefail
 
 API="${1:-http://127.0.0.1:3000}"
+: "${API_KEY:?set API_KEY to an approval system key of bureau weihai (npm start prints the first one)}"
 for tool in curl jq; do
   command -v "$tool" >/dev/null || { echo "walkthrough: needs $tool (apt-get install $tool)" >&2; exit 1; }
 done
@@ -27,10 +30,10 @@ call() {
   local method="$1" path="$2" body="${3:-}" filter="${4:-.}"
   if [[ -n "$body" ]]; then
     printf '\n$ curl -s -X %s %s%s -H "content-type: application/json" -d '\''%s'\''\n' "$method" "$API" "$path" "$body"
-    ANSWER="$(curl -s -X "$method" "$API$path" -H 'content-type: application/json' -d "$body")"
+    ANSWER="$(curl -s -X "$method" "$API$path" -H "authorization: Bearer $API_KEY" -H 'content-type: application/json' -d "$body")"
   else
     printf '\n$ curl -s %s%s\n' "$API" "$path"
-    ANSWER="$(curl -s -X "$method" "$API$path")"
+    ANSWER="$(curl -s -X "$method" "$API$path" -H "authorization: Bearer $API_KEY")"
   fi
   jq "$filter" <<<"$ANSWER"
 }

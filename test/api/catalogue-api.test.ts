@@ -6,11 +6,13 @@ import { revocationUpdate } from '../../workflows/licence-definitions';
 quietTemporalLogs();
 
 const suite = apiSuite();
+/** The catalogue is the administrator's to manage (and reads span both bureaus). */
+const asAdmin = async (method: string, path: string, body?: unknown) => (await suite.api.as('admin')).call(method, path, body);
 
 
 it('lists both seed catalogues with their structured validity rules', async () => {
-  const weihai = await suite.api.call('GET', '/api/v1/catalogue?bureau=weihai');
-  const luliang = await suite.api.call('GET', '/api/v1/catalogue?bureau=luliang');
+  const weihai = await asAdmin('GET', '/api/v1/catalogue?bureau=weihai');
+  const luliang = await asAdmin('GET', '/api/v1/catalogue?bureau=luliang');
   expect(weihai.body.entries).toHaveLength(25);
   expect(luliang.body.entries).toHaveLength(24);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries as the API answered them
@@ -29,12 +31,12 @@ it('re-plans every running licence of an entry when its lead time changes, and n
   await eventually(async () => expect((await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: closed.id } })).stage).toBe('revoked'));
   const otherType = await suite.h.register('REPLAN-4', '2027-05-31', { licenceType: 'WH02' });
 
-  const changed = await suite.api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`, { reminderLeadMonths: 1, changedBy: '李强' });
+  const changed = await asAdmin('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`, { reminderLeadMonths: 1, changedBy: '李强' });
   expect(changed.status).toBe(200);
   expect(changed.body).toMatchObject({ version: 2, reminderLeadMonths: 1, replanJob: { status: 'running', total: 2, done: 0 } });
 
   const job = await eventually(async () => {
-    const progress = await suite.api.call('GET', `/api/v1/catalogue/replans/${changed.body.replanJob.id}`);
+    const progress = await asAdmin('GET', `/api/v1/catalogue/replans/${changed.body.replanJob.id}`);
     expect(progress.body).toMatchObject({ status: 'finished', total: 2, done: 2, failed: 0 });
     return progress.body;
   });
@@ -56,16 +58,16 @@ it('re-plans every running licence of an entry when its lead time changes, and n
 });
 
 it('keeps an audit trail of every version: who, when, the fields before and after', async () => {
-  const { body } = await suite.api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
+  const { body } = await asAdmin('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
   expect(body.changes).toHaveLength(1);
   expect(body.changes[0]).toMatchObject({ version: 2, changedBy: '李强', action: 'update', before: { reminderLeadMonths: 3 }, after: { reminderLeadMonths: 1 } });
 });
 
 it('refuses a validity text no rule fits, naming the field, and changes nothing', async () => {
-  const refused = await suite.api.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`, { validityText: '视情况而定', changedBy: '李强' });
+  const refused = await asAdmin('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`, { validityText: '视情况而定', changedBy: '李强' });
   expect(refused.status).toBe(400);
   expect(refused.body.error.fields).toEqual([{ path: 'validityText', message: expect.stringMatching(/fits no rule/) }]);
-  expect((await suite.api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`)).body).toMatchObject({ version: 1, changes: [] });
+  expect((await asAdmin('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH02')}`)).body).toMatchObject({ version: 1, changes: [] });
 });
 
 it('adds an entry, refuses its code twice, and retires it so that it takes no new licences', async () => {
@@ -79,14 +81,14 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
     renewalDeadline: '届满前30日',
     changedBy: '李强',
   };
-  const created = await suite.api.call('POST', '/api/v1/catalogue', entry);
+  const created = await asAdmin('POST', '/api/v1/catalogue', entry);
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ id: 'weihai:WH26', version: 1, validityRule: { kind: 'years', minYears: 3, maxYears: 3 }, guidance: { renewalDeadline: '届满前30日' } });
-  expect((await suite.api.call('POST', '/api/v1/catalogue', entry)).status).toBe(409);
+  expect((await asAdmin('POST', '/api/v1/catalogue', entry)).status).toBe(409);
 
-  const retired = await suite.api.call('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { changedBy: '李强', reason: '事项取消' });
+  const retired = await asAdmin('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { changedBy: '李强', reason: '事项取消' });
   expect(retired.body).toMatchObject({ version: 2, retiredAt: expect.any(String) });
-  const registration = await suite.api.call('POST', '/api/v1/licences', {
+  const registration = await asAdmin('POST', '/api/v1/licences', {
     bureau: 'weihai',
     licenceNumber: 'SC-2026-001',
     licenceType: 'WH26',
@@ -97,22 +99,22 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
   });
   expect(registration.status).toBe(400);
   expect(registration.body.error.fields[0].path).toBe('licenceType');
-  const listed = await suite.api.call('GET', '/api/v1/catalogue?bureau=weihai');
+  const listed = await asAdmin('GET', '/api/v1/catalogue?bureau=weihai');
   expect(listed.body.entries.map((e: { code: string }) => e.code)).not.toContain('WH26');
 });
 
 it("sets a department's ladder: its running licences climb the new one", async () => {
   const department = encodeURIComponent('weihai:经管二科');
-  const before = await suite.api.call('GET', '/api/v1/departments?bureau=weihai');
+  const before = await asAdmin('GET', '/api/v1/departments?bureau=weihai');
   expect(before.body.departments.find((d: { id: string }) => d.id === 'weihai:经管二科')).toMatchObject({ customLadder: false, ladder: [{ channel: 'auto_prompt' }, { channel: 'sms' }, { channel: 'phone_call' }, { channel: 'letter' }] });
   const licence = await suite.h.register('LADDER-SMS-1', '2027-08-31', { licenceType: 'WH04', issuedOn: '2023-08-31' });
 
-  const invalid = await suite.api.call('PATCH', `/api/v1/departments/${department}`, { ladder: [{ channel: 'sms', waitDays: -1 }], changedBy: '李强' });
+  const invalid = await asAdmin('PATCH', `/api/v1/departments/${department}`, { ladder: [{ channel: 'sms', waitDays: -1 }], changedBy: '李强' });
   expect(invalid.status).toBe(400);
   expect(invalid.body.error.fields[0].path).toBe('ladder.0.waitDays');
 
   // This department texts first, then calls; no portal prompt, no letter.
-  const changed = await suite.api.call('PATCH', `/api/v1/departments/${department}`, {
+  const changed = await asAdmin('PATCH', `/api/v1/departments/${department}`, {
     ladder: [
       { channel: 'sms', waitDays: 10 },
       { channel: 'phone_call', maxAttempts: 2, retryAfterDays: 3, dueWorkingDays: 2 },
@@ -121,8 +123,8 @@ it("sets a department's ladder: its running licences climb the new one", async (
   });
   expect(changed.status).toBe(200);
   const jobId = changed.body.replanJobs['weihai:WH04'];
-  await eventually(async () => expect((await suite.api.call('GET', `/api/v1/catalogue/replans/${jobId}`)).body).toMatchObject({ status: 'finished', done: 1 }));
-  const entry = await suite.api.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH04')}`);
+  await eventually(async () => expect((await asAdmin('GET', `/api/v1/catalogue/replans/${jobId}`)).body).toMatchObject({ status: 'finished', done: 1 }));
+  const entry = await asAdmin('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH04')}`);
   expect(entry.body.changes.at(-1)).toMatchObject({ changedBy: '李强', action: 'department ladder', after: { ladder: [{ channel: 'sms' }, { channel: 'phone_call' }] } });
 
   // Window: 2027-05-31 Shanghai; the SMS at once, the call ten days later.

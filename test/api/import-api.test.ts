@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { fileDigest } from '../../services/import/run-import';
 import { apiSuite } from '../support/api-server';
+import { TEST_API_KEY } from '../support/accounts';
 import { eventually } from '../support/lifecycle';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
@@ -38,7 +39,7 @@ function writeCsv(name: string, rows: string[][]): string {
 async function upload(file: string) {
   const response = await fetch(`${suite.api.url}/api/v1/imports?bureau=weihai&fileName=${encodeURIComponent(path.basename(file))}`, {
     method: 'POST',
-    headers: { 'content-type': 'text/csv' },
+    headers: { 'content-type': 'text/csv', authorization: `Bearer ${TEST_API_KEY}` },
     body: fs.readFileSync(file),
   });
   expect(response.status).toBe(202);
@@ -112,16 +113,19 @@ it('resumes a crashed import after its last checkpoint', async () => {
 });
 
 it('answers 400 without a file and 404 for an unknown bureau', async () => {
-  const empty = await fetch(`${suite.api.url}/api/v1/imports?bureau=weihai&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' } });
+  const headers = { 'content-type': 'text/csv', authorization: `Bearer ${TEST_API_KEY}` };
+  const empty = await fetch(`${suite.api.url}/api/v1/imports?bureau=weihai&fileName=x.csv`, { method: 'POST', headers });
   expect(empty.status).toBe(400);
-  const unknown = await fetch(`${suite.api.url}/api/v1/imports?bureau=nowhere&fileName=x.csv`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' });
+  // An API key serves its own bureau; the administrator meets the unknown bureau.
+  const admin = await suite.api.as('admin');
+  const unknown = await admin.call('POST', '/api/v1/imports?bureau=nowhere&fileName=x.csv', 'a,b\n1,2\n', { 'content-type': 'text/csv' });
   expect(unknown.status).toBe(404);
 });
 
 it('the import command uploads a file, follows the job and prints the report', async () => {
   const file = writeCsv('命令行导入.csv', [good('CLI-001'), ['CLI-002', '药品经营许可证', '威海药房', '张敏', '12345', '2023-01-10', '2028-01-09']]);
   // Asynchronously: the API answering the command runs in this process.
-  const run = await importCommand(['--api', suite.api.url, '--bureau', 'weihai', file]);
+  const run = await importCommand(['--api', suite.api.url, '--key', TEST_API_KEY, '--bureau', 'weihai', file]);
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/finished; 1 new, 0 already registered, 1 bad rows/);
   expect(run.stdout).toContain('line 3: contact.phone: must be a mainland mobile number');

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { apiSuite } from '../support/api-server';
+import { TEST_API_KEY } from '../support/accounts';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 
 async function download(path: string): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
-  const response = await fetch(`${suite.api.url}${path}`);
+  const response = await fetch(`${suite.api.url}${path}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
   return {
     status: response.status,
     type: response.headers.get('content-type'),

@@ -11,6 +11,8 @@ const suite = apiSuite();
 
 
 const call = (method: string, path: string, body?: unknown) => suite.api.call(method, path, body);
+/** The phone tasks are worked by the specialists of 市场准入二科. */
+const asSpecialist = async (who: 'specialistA' | 'specialistA2', method: string, path: string, body?: unknown) => (await suite.api.as(who)).call(method, path, body);
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const CALL_DUE = '2027-03-20T16:00:00.000Z';
@@ -46,7 +48,7 @@ it('answers 404 for an unknown licence or task, naming it', async () => {
     ['GET', `/api/v1/licences/${UNKNOWN}/history`, undefined],
     ['POST', `/api/v1/tasks/${UNKNOWN}/complete`, { outcome: 'reached' }],
   ] as const) {
-    const answer = await call(method, path, body);
+    const answer = path.startsWith('/api/v1/tasks') ? await asSpecialist('specialistA', method, path, body) : await call(method, path, body);
     expect({ path, status: answer.status }).toEqual({ path, status: 404 });
     expect(answer.body.error.message).toContain(UNKNOWN);
   }
@@ -73,7 +75,7 @@ it('corrects the contact; the phone task carries the new one', async () => {
   expect(status).toBe(200);
   await suite.h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
   await suite.h.openTask(licenceId, 'phone_call');
-  const { body } = await call('GET', '/api/v1/tasks?bureau=weihai&status=open');
+  const { body } = await asSpecialist('specialistA', 'GET', '/api/v1/tasks?bureau=weihai&status=open');
   expect(body.tasks).toHaveLength(1);
   expect(body.tasks[0]).toMatchObject({
     kind: 'phone_call',
@@ -104,18 +106,20 @@ it('counts registrations, reminders by channel and outcome, and the task backlog
 });
 
 it('lets one specialist claim a task and complete it with an outcome that fits the task', async () => {
-  const [task] = (await call('GET', '/api/v1/tasks?department=市场准入二科&status=open')).body.tasks;
-  expect((await call('POST', `/api/v1/tasks/${task.id}/claim`, { specialist: '王芳' })).body).toMatchObject({ status: 'claimed', claimedBy: '王芳' });
-  const taken = await call('POST', `/api/v1/tasks/${task.id}/claim`, { specialist: '李强' });
+  const [task] = (await asSpecialist('specialistA', 'GET', '/api/v1/tasks?department=市场准入二科&status=open')).body.tasks;
+  expect((await asSpecialist('specialistA', 'POST', `/api/v1/tasks/${task.id}/claim`)).body).toMatchObject({ status: 'claimed', claimedBy: 'wangfang' });
+  const taken = await asSpecialist('specialistA2', 'POST', `/api/v1/tasks/${task.id}/claim`);
   expect(taken.status).toBe(409);
-  expect(taken.body.error.message).toContain('王芳');
-  const wrongKind = await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'sent' });
+  expect(taken.body.error.message).toContain('wangfang');
+  const byOther = await asSpecialist('specialistA2', 'POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'reached' });
+  expect(byOther.status).toBe(409);
+  const wrongKind = await asSpecialist('specialistA', 'POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'sent' });
   expect(wrongKind.status).toBe(400);
   expect(wrongKind.body.error.fields[0].path).toBe('outcome');
-  const done = await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'no_answer', note: '无人接听' });
+  const done = await asSpecialist('specialistA', 'POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'no_answer', note: '无人接听' });
   expect(done.status).toBe(200);
   expect(done.body).toMatchObject({ status: 'completed', outcome: 'no_answer' });
-  expect((await call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'reached' })).status).toBe(409);
+  expect((await asSpecialist('specialistA', 'POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'reached' })).status).toBe(409);
   await eventually(async () => expect((await suite.h.status({ workflowId: 'licence/weihai/鲁威药经2023009' })).nextAction).toMatchObject({ kind: 'phone_call' }));
 });
 
@@ -199,6 +203,18 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/tasks',
       '/api/v1/tasks/{id}/claim',
       '/api/v1/tasks/{id}/complete',
+      '/api/v1/tasks/{id}/release',
+      '/api/v1/licences/{id}/assistance-requests',
+      '/api/v1/tasks/{id}/assign',
+      '/api/v1/session',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/api-keys',
+      '/api/v1/api-keys/{id}/rotate',
+      '/api/v1/api-keys/{id}/revoke',
+      '/api/v1/audit',
+      '/api/v1/dashboard',
+      '/api/v1/inspection-report',
       '/api/v1/ledger',
       '/api/v1/ledger/window-open',
       '/api/v1/catalogue',

@@ -22,7 +22,7 @@ afterEach(async () => {
 });
 
 it('keeps every licence and its sleeping workflow across a restart on the embedded defaults', async () => {
-  system = await startTestSystem();
+  system = await startTestSystem({ bureau: 'luliang' });
   const { dataDir } = system;
   const registered = await system.request('POST', '/api/v1/licences', FOOD_LICENCE);
   expect(registered.status).toBe(201);

@@ -7,12 +7,13 @@ import { startSystem, type RunningSystem } from '../../runtime/system';
 import { TEMPORAL_CLI } from './paths';
 import { sendJson } from './http';
 import { freePort } from './ports';
+import { TEST_API_KEY, TEST_PASSWORD } from './accounts';
 
 /** The whole engine as `npm start` runs it, on free ports and a throwaway data folder. */
 export interface TestSystem extends RunningSystem {
   dataDir: string;
   env: Record<string, string>;
-  /** Sends a JSON request to the API; the body is whatever JSON came back. */
+  /** Sends a JSON request to the API with the bootstrap API key; the body is whatever JSON came back. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
 }
@@ -21,7 +22,9 @@ export interface TestSystem extends RunningSystem {
  * Starts the engine with its embedded Temporal dev server. `databaseUrl` picks the database
  * (default: embedded PGlite in the data folder).
  */
-export async function startTestSystem(options: { databaseUrl?: string; dataDir?: string; temporalAddress?: string } = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: { databaseUrl?: string; dataDir?: string; temporalAddress?: string; /** The bureau of the bootstrap API key (default weihai). */ bureau?: string } = {},
+): Promise<TestSystem> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'licence-system-'));
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
@@ -30,6 +33,9 @@ export async function startTestSystem(options: { databaseUrl?: string; dataDir?:
     TEMPORAL_UI_PORT: String(await freePort()),
     TEMPORAL_CLI,
     TEMPORAL_TASK_QUEUE: 'licence-reminders-test',
+    BOOTSTRAP_API_KEY: TEST_API_KEY,
+    BOOTSTRAP_ADMIN_PASSWORD: TEST_PASSWORD,
+    ...(options.bureau ? { BOOTSTRAP_BUREAU: options.bureau } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.temporalAddress ? { TEMPORAL_ADDRESS: options.temporalAddress } : {}),
   };
@@ -38,6 +44,7 @@ export async function startTestSystem(options: { databaseUrl?: string; dataDir?:
     ...system,
     dataDir,
     env,
-    request: (method, requestPath, body, headers) => sendJson(`${system.apiUrl}${requestPath}`, method, body, headers),
+    request: (method, requestPath, body, headers) =>
+      sendJson(`${system.apiUrl}${requestPath}`, method, body, { authorization: `Bearer ${TEST_API_KEY}`, ...headers }),
   };
 }

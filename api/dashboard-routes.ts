@@ -1,0 +1,88 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import type { PrismaClient } from '../generated/prisma/client';
+import { bureauDashboard, inspectionReport, inspectionWorkbook } from '../services/dashboard';
+import type { Principal } from '../services/access/principal';
+import { assertBureau } from './access';
+import { ApiError } from './errors';
+import { json } from './openapi-helpers';
+import { defineRoute } from './routing';
+import { ErrorBody } from './schemas';
+
+export interface DashboardRoutesDependencies {
+  prisma: PrismaClient;
+}
+
+const BureauQuery = z.strictObject({ bureau: z.string().trim().min(1).max(64).optional().openapi({ description: "Default: the caller's bureau" }) });
+
+/** The bureau a supervisor asks about: their own unless they name it (and only theirs). */
+async function bureauFor(prisma: PrismaClient, principal: Principal, asked: string | undefined) {
+  const code = asked ?? principal.bureauCode;
+  if (!code) throw ApiError.invalid([{ path: 'query.bureau', message: 'is required for an account of no bureau' }]);
+  assertBureau(principal, code);
+  const bureau = await prisma.bureau.findUnique({ where: { code } });
+  if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
+  return bureau;
+}
+
+/** The supervisors' dashboard and inspection report (督促检查). */
+export function dashboardRoutes(registry: OpenAPIRegistry, deps: DashboardRoutesDependencies): Router {
+  const router = Router();
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/dashboard',
+      summary: 'Licences by stage and department, licences expiring in 30/60/90 days, overdue tasks',
+      tags: ['supervision'],
+      access: ['supervisor', 'admin'],
+      query: BureauQuery,
+      responses: { 200: json(z.object({ bureau: z.string() }).passthrough(), 'The dashboard'), 404: json(ErrorBody, 'No such bureau') },
+    },
+    async ({ query, principal }) => {
+      const bureau = await bureauFor(deps.prisma, principal, query.bureau);
+      return { status: 200, body: await bureauDashboard(deps.prisma, bureau.code) };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/inspection-report',
+      summary: 'The inspection report (督促检查) per department: unreminded licences in their window, overdue tasks, incomplete ledger rows',
+      tags: ['supervision'],
+      access: ['supervisor', 'admin'],
+      query: BureauQuery.extend({ format: z.enum(['json', 'xlsx']).default('json') }),
+      responses: {
+        200: {
+          description: 'The report, as JSON or as an Excel workbook',
+          content: {
+            'application/json': { schema: z.object({ bureau: z.string(), departments: z.array(z.unknown()) }) as never },
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
+        404: json(ErrorBody, 'No such bureau'),
+      },
+    },
+    async ({ query, principal }) => {
+      const bureau = await bureauFor(deps.prisma, principal, query.bureau);
+      const report = await inspectionReport(deps.prisma, bureau.code);
+      if (query.format === 'xlsx') {
+        return {
+          status: 200,
+          file: await inspectionWorkbook(report, bureau.name),
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          fileName: `${bureau.name}督促检查.xlsx`,
+        };
+      }
+      return { status: 200, body: { bureau: bureau.code, departments: report } };
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { addWorkingDays } from '../domain';
+import type { PrismaClient } from '../generated/prisma/client';
+
+/** What a holder can ask the bureau for, besides being reminded. */
+export const ASSISTANCE_KINDS = ['assisted_handling', 'appointment'] as const;
+export type AssistanceKind = (typeof ASSISTANCE_KINDS)[number];
+
+/** How a specialist closes an assistance task. */
+export const ASSISTANCE_OUTCOMES: Record<AssistanceKind, readonly string[]> = {
+  assisted_handling: ['handled', 'declined', 'unreachable'],
+  appointment: ['booked', 'declined', 'unreachable'],
+};
+
+/** Working days the department has to answer a holder's request. */
+export const ASSISTANCE_DUE_WORKING_DAYS = 2;
+
+export interface AssistanceRequest {
+  kind: AssistanceKind;
+  /** The requesting system's own id for the request: the same id again opens no second task. */
+  requestId: string;
+  note?: string;
+  /** When the holder would like to come (appointments), as they asked for it. */
+  preferredTime?: string;
+}
+
+/**
+ * Puts a holder's request for assisted handling (帮办代办) or an appointment in the licence's
+ * department queue, due in {@link ASSISTANCE_DUE_WORKING_DAYS} working days on the bureau's calendar.
+ * Idempotent on (licence, requestId).
+ * @returns the task's id and whether this call created it.
+ */
+export async function openAssistanceTask(prisma: PrismaClient, licenceId: string, request: AssistanceRequest, now = new Date()) {
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: licenceId }, include: { bureau: true, catalogueEntry: true } });
+  const idempotencyKey = `assistance/${licence.id}/${request.requestId}`;
+  const existing = await prisma.humanTask.findUnique({ where: { idempotencyKey } });
+  if (existing) return { id: existing.id, created: false };
+  const dueAt = addWorkingDays(DateTime.fromJSDate(now), ASSISTANCE_DUE_WORKING_DAYS, licence.bureau.timeZone).toJSDate();
+  const note = [request.preferredTime ? `希望时间：${request.preferredTime}` : undefined, request.note].filter(Boolean).join('；');
+  const task = await prisma.humanTask.upsert({
+    where: { idempotencyKey },
+    create: {
+      id: randomUUID(),
+      idempotencyKey,
+      licenceId: licence.id,
+      departmentId: licence.catalogueEntry.departmentId,
+      workflowId: licence.workflowId,
+      kind: request.kind,
+      dueAt,
+      note: note || null,
+    },
+    update: {},
+  });
+  return { id: task.id, created: true };
+}

@@ -1,0 +1,127 @@
+import type { Client } from '@temporalio/client';
+import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, LETTER_OUTCOMES, missingGuidance } from '../domain';
+import type { PrismaClient } from '../generated/prisma/client';
+import { ApiError } from '../api/errors';
+import { assertDepartment } from '../api/access';
+import type { Principal } from './access/principal';
+import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES } from './assistance';
+import { updateLicenceWorkflow } from './licence-updates';
+import { taskCompletedSignal } from '../workflows/licence-definitions';
+
+export interface TaskWorkDependencies {
+  prisma: PrismaClient;
+  temporal: Client;
+}
+
+/** The outcomes each kind of task can end with. */
+export const OUTCOMES_BY_KIND: Record<string, readonly string[]> = {
+  phone_call: CALL_OUTCOMES,
+  send_letter: LETTER_OUTCOMES,
+  complete_guidance: GUIDANCE_OUTCOMES,
+  ...ASSISTANCE_OUTCOMES,
+};
+
+// Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.
+const HOLDER_REQUESTS: readonly string[] = ASSISTANCE_KINDS;
+
+const taskInclude = { licence: { include: { catalogueEntry: true } }, department: true } as const;
+
+/** A task with its licence and department, once the principal is allowed to see it (403 otherwise). */
+export async function taskFor(prisma: PrismaClient, principal: Principal, id: string) {
+  const task = await prisma.humanTask.findUnique({ where: { id }, include: taskInclude });
+  if (!task) throw ApiError.notFound(`Task ${id}`);
+  assertDepartment(principal, task.department);
+  return task;
+}
+
+/**
+ * A specialist takes an open task of their department (taking one's own again is fine).
+ * @throws ApiError 409 naming who holds it when it is not open.
+ */
+export async function claimTask(prisma: PrismaClient, principal: Principal, id: string): Promise<void> {
+  await taskFor(prisma, principal, id);
+  const claimed = await prisma.humanTask.updateMany({
+    where: { id, OR: [{ status: 'open' }, { status: 'claimed', claimedBy: principal.name }] },
+    data: { status: 'claimed', claimedBy: principal.name, claimedAt: new Date() },
+  });
+  if (claimed.count === 0) {
+    const now = await prisma.humanTask.findUniqueOrThrow({ where: { id } });
+    throw new ApiError(409, 'task_not_claimable', `The task is ${now.status}${now.claimedBy ? ` by ${now.claimedBy}` : ''}.`);
+  }
+}
+
+/**
+ * The specialist holding a task gives it back to the department's queue.
+ * @throws ApiError 409 when the caller does not hold it.
+ */
+export async function releaseTask(prisma: PrismaClient, principal: Principal, id: string): Promise<void> {
+  await taskFor(prisma, principal, id);
+  const released = await prisma.humanTask.updateMany({
+    where: { id, status: 'claimed', claimedBy: principal.name },
+    data: { status: 'open', claimedBy: null, claimedAt: null },
+  });
+  if (released.count === 0) throw new ApiError(409, 'task_not_held', 'Only the specialist who claimed the task can release it.');
+}
+
+/**
+ * A supervisor gives an open or claimed task to a specialist of the task's department.
+ * @throws ApiError 400 naming `username` when that person is not such a specialist; 409 when the task is closed.
+ */
+export async function assignTask(prisma: PrismaClient, principal: Principal, id: string, username: string): Promise<void> {
+  const task = await taskFor(prisma, principal, id);
+  const specialist = await prisma.user.findUnique({ where: { username } });
+  if (!specialist || specialist.role !== 'specialist' || specialist.departmentId !== task.departmentId || specialist.disabledAt) {
+    throw ApiError.invalid([{ path: 'username', message: `must be an active specialist of ${task.department.name}` }]);
+  }
+  const assigned = await prisma.humanTask.updateMany({
+    where: { id, status: { in: ['open', 'claimed'] } },
+    data: { status: 'claimed', claimedBy: specialist.username, claimedAt: new Date() },
+  });
+  if (assigned.count === 0) throw new ApiError(409, 'task_closed', `The task is already ${task.status}.`);
+}
+
+/**
+ * Records a task's outcome. The workflow is told first, so that its ladder moves on at once; if
+ * Temporal is unreachable nothing changes here either.
+ * @throws ApiError 400 naming `outcome` when it does not fit the task, 409 when the task is closed
+ * or held by someone else, or its catalogue entry still lacks guidance.
+ */
+export async function completeTask(
+  deps: TaskWorkDependencies,
+  principal: Principal,
+  id: string,
+  completion: { outcome: string; note?: string },
+): Promise<void> {
+  const task = await taskFor(deps.prisma, principal, id);
+  if (task.status === 'completed' || task.status === 'cancelled') {
+    throw new ApiError(409, 'task_closed', `The task is already ${task.status}.`);
+  }
+  if (task.status === 'claimed' && task.claimedBy !== principal.name) {
+    throw new ApiError(409, 'task_claimed_by_other', `The task is claimed by ${task.claimedBy}.`);
+  }
+  const allowed = OUTCOMES_BY_KIND[task.kind] ?? [];
+  if (!allowed.includes(completion.outcome)) {
+    throw ApiError.invalid([{ path: 'outcome', message: `a ${task.kind} task ends with one of: ${allowed.join(', ')}` }]);
+  }
+  if (task.kind === 'complete_guidance') {
+    const missing = missingGuidance(task.licence.catalogueEntry);
+    if (missing.length > 0) {
+      throw new ApiError(
+        409,
+        'guidance_incomplete',
+        `Catalogue entry ${task.licence.catalogueEntry.id} still lacks ${missing.join(', ')}: set them with PATCH /api/v1/catalogue/${task.licence.catalogueEntry.id} first.`,
+      );
+    }
+  }
+  // The ledger's 提醒人 is the person's name; claims match on the login name.
+  const completedBy = 'displayName' in principal ? principal.displayName : principal.name;
+  if (!HOLDER_REQUESTS.includes(task.kind)) {
+    await updateLicenceWorkflow(deps.temporal, task.workflowId, (handle) =>
+      handle.signal(taskCompletedSignal, { taskId: task.id, outcome: completion.outcome, note: completion.note, completedBy }),
+    );
+  }
+  await deps.prisma.humanTask.updateMany({
+    where: { id: task.id, status: { in: ['open', 'claimed'] } },
+    data: { status: 'completed', outcome: completion.outcome, note: completion.note ?? task.note, completedBy, completedAt: new Date() },
+  });
+}

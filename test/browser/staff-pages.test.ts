@@ -1,0 +1,194 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
+import type { Browser, Page } from 'playwright-core';
+import { apiSuite } from '../support/api-server';
+import { launchBrowser, logInAs, screenshot } from '../support/browser';
+import { eventually } from '../support/lifecycle';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
+
+// The staff pages in a real browser (Debian's Chromium through playwright-core), over the real API,
+// database and Temporal time-skipping server.
+const suite = apiSuite();
+let browser: Browser;
+let licenceId: string;
+let taskId: string;
+const LICENCE_NUMBER = '鲁威药经2023501';
+const CALL_DUE = '2027-03-20T16:00:00.000Z';
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  const registered = await suite.api.call('POST', '/api/v1/licences', {
+    bureau: 'weihai',
+    licenceNumber: LICENCE_NUMBER,
+    licenceType: 'WH01',
+    holder: { name: '威海康宁大药房有限公司' },
+    contact: { name: '张敏', phone: '13800138000' },
+    issuedOn: '2022-05-31',
+    expiresOn: '2027-05-31',
+  });
+  expect(registered.status).toBe(201);
+  licenceId = registered.body.id;
+  // The prompt and the SMS go unanswered, so the ladder reaches the phone call.
+  await suite.h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
+  taskId = (await suite.h.openTask(licenceId, 'phone_call')).id;
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const closeContext = (page: Page) => page.context().close();
+
+it('denies a specialist of another department the task, in the pages and through the API; nothing changes', async () => {
+  const page = await logInAs(browser, suite.api.url, 'specialistB');
+  expect(new URL(page.url()).pathname).toBe('/inbox');
+  await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('社会民生科');
+  expect(await page.getByText(LICENCE_NUMBER).count()).toBe(0);
+
+  const opened = await page.goto(`/tasks/${taskId}`);
+  expect(opened!.status()).toBe(403);
+  await expect(page.getByRole('alert').textContent()).resolves.toContain('无权');
+  await screenshot(page, '10-forbidden-task');
+
+  // A claim posted with this person's own valid session and CSRF token is refused all the same.
+  await page.goto('/inbox');
+  const token = await page.locator('input[name=_csrf]').first().inputValue();
+  const claim = await page.request.post(`/tasks/${taskId}/claim`, { form: { _csrf: token }, maxRedirects: 0 });
+  expect(claim.status()).toBe(403);
+  const task = await suite.h.database.prisma.humanTask.findUniqueOrThrow({ where: { id: taskId } });
+  expect(task).toMatchObject({ status: 'open', claimedBy: null });
+  await closeContext(page);
+});
+
+it('lets a specialist log in, claim and complete the phone task, and see the licence move on', async () => {
+  const login = await browser.newPage({ baseURL: suite.api.url, locale: 'zh-CN' });
+  await login.goto('/login');
+  await screenshot(login, '01-login');
+  await login.close();
+
+  const page = await logInAs(browser, suite.api.url, 'specialistA');
+  expect(new URL(page.url()).pathname).toBe('/inbox');
+  const row = page.getByRole('row', { name: new RegExp(LICENCE_NUMBER) });
+  await expect(row.getByRole('cell').nth(3).textContent()).resolves.toContain('13800138000');
+  await screenshot(page, '02-inbox');
+
+  // Before: the workflow waits for this call.
+  await page.goto(`/licences/${licenceId}`);
+  await expect(page.locator('#next-action').textContent()).resolves.toContain('等待专员完成任务');
+
+  await page.goto('/inbox');
+  await row.getByRole('button', { name: /领取/ }).click();
+  await page.waitForURL(`**/tasks/${taskId}**`);
+  await expect(page.getByRole('status').textContent()).resolves.toContain('已领取');
+  await expect(page.locator('#task-status').textContent()).resolves.toContain('wangfang');
+  await page.getByLabel('办理结果').selectOption({ label: '已接通并告知' });
+  await page.getByLabel('备注').fill('负责人已知晓，下周提交换证申请');
+  await screenshot(page, '03-task');
+  await page.getByRole('button', { name: '提交结果' }).click();
+
+  await page.waitForURL(`**/licences/${licenceId}**`);
+  await expect(page.getByRole('status').textContent()).resolves.toContain('办理结果已登记');
+  // After: the holder was reached, so the ladder is done and the next step is the expiry check.
+  await eventually(async () => {
+    await page.reload();
+    expect(await page.locator('#next-action').textContent()).toContain('记录到期未换证');
+  });
+  await expect(page.locator('#stage').textContent()).resolves.toBe('提醒中');
+  const timeline = await page.locator('ol.timeline li').allTextContents();
+  expect(timeline.some((entry) => entry.includes('已电话提醒') && entry.includes('已接通并告知') && entry.includes('王芳'))).toBe(true);
+  await screenshot(page, '04-licence');
+  expect(await suite.h.ledger(licenceId)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']);
+  await closeContext(page);
+});
+
+it('lets a supervisor open a licence timeline, read the inspection report and download the ledger', async () => {
+  // A row carried over from a paper ledger without its contact person: the report must name it.
+  await suite.h.database.prisma.ledgerEntry.create({
+    data: {
+      idempotencyKey: 'paper-ledger/1',
+      licenceId,
+      bureauCode: 'weihai',
+      departmentName: '市场准入二科',
+      holderName: '威海康宁大药房有限公司',
+      licenceName: '药品经营许可证',
+      licenceNumber: LICENCE_NUMBER,
+      expiresOn: new Date('2027-05-31T00:00:00Z'),
+      contactName: '',
+      contactPhone: '13800138000',
+      remindedAt: new Date('2027-03-02T02:00:00Z'),
+      remindedOn: new Date('2027-03-02T00:00:00Z'),
+      remindedBy: '王芳',
+      channel: 'phone_call',
+      outcome: 'reached',
+    },
+  });
+  const page = await logInAs(browser, suite.api.url, 'supervisor');
+  expect(new URL(page.url()).pathname).toBe('/dashboard');
+  const stages = page.getByRole('table', { name: '各科室证照阶段' });
+  await expect(stages.getByRole('row', { name: /市场准入二科/ }).textContent()).resolves.toMatch(/市场准入二科/);
+  await screenshot(page, '05-dashboard');
+
+  await page.getByLabel('按证照编号查看办理时间线').fill(LICENCE_NUMBER);
+  await page.getByRole('button', { name: '查看' }).click();
+  await page.waitForURL(`**/licences/${licenceId}`);
+  const timeline = page.getByRole('list', { name: '办理时间线' });
+  const entries = await timeline.getByRole('listitem').allTextContents();
+  for (const words of ['证照登记，开始跟踪', '提醒期开启', '业务系统提示已送达', '提醒短信已发送', '生成电话提醒任务', '已电话提醒']) {
+    expect(entries.some((entry) => entry.includes(words))).toBe(true);
+  }
+  // The supervisor sees the holder's contact in full.
+  await expect(page.getByText('13800138000').count()).resolves.toBeGreaterThan(0);
+  await screenshot(page, '06-supervisor-licence');
+
+  await page.getByRole('link', { name: '督促检查' }).click();
+  await page.waitForURL('**/inspection');
+  const section = page.getByRole('row', { name: /市场准入二科/ });
+  await expect(section.textContent()).resolves.toContain('缺少：联系人');
+  await screenshot(page, '07-inspection');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载提醒台账（Excel）' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/台账.*\.xlsx$/);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-')), download.suggestedFilename());
+  await download.saveAs(file);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(file);
+  const cells = workbook.worksheets.flatMap((sheet) => sheet.getSheetValues().flat().map(String));
+  expect(cells.filter((value) => value === LICENCE_NUMBER).length).toBeGreaterThanOrEqual(3);
+
+  const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出督促检查报告（Excel）' }).click()]);
+  expect(report.suggestedFilename()).toMatch(/督促检查\.xlsx$/);
+
+  await page.getByRole('link', { name: '提醒目录' }).click();
+  await screenshot(page, '08-catalogue');
+  await page.getByRole('link', { name: 'WH01' }).click();
+  await page.getByLabel('办理地点').fill('威海市行政审批服务局二楼 12 号窗口');
+  await page.getByRole('button', { name: '保存办事指南' }).click();
+  await expect(page.getByRole('status').textContent()).resolves.toContain('已保存');
+  await expect(page.getByLabel('办理地点').inputValue()).resolves.toBe('威海市行政审批服务局二楼 12 号窗口');
+  await screenshot(page, '09-catalogue-entry');
+  await closeContext(page);
+});
+
+it('lets the administrator create an account and issue an API key that works at once', async () => {
+  const page = await logInAs(browser, suite.api.url, 'admin');
+  await page.goto('/admin');
+  await page.getByLabel('用户名').fill('sunli');
+  await page.getByLabel('姓名').fill('孙丽');
+  await page.getByLabel('初始密码').fill('a-long-enough-password');
+  await page.getByLabel('角色').selectOption('specialist');
+  await page.getByLabel('科室（提醒服务专员必填）').selectOption('weihai:经管一科');
+  await page.getByRole('button', { name: '创建用户' }).click();
+  await expect(page.getByRole('status').textContent()).resolves.toContain('sunli');
+  await page.getByLabel('系统名称').fill('电子证照库');
+  await page.getByLabel('审批局', { exact: true }).selectOption('weihai');
+  await page.getByRole('button', { name: '签发密钥' }).click();
+  const secret = (await page.getByRole('status').locator('code').textContent())!;
+  await screenshot(page, '11-admin');
+  const session = await fetch(`${suite.api.url}/api/v1/session`, { headers: { authorization: `Bearer ${secret}` } });
+  expect(await session.json()).toMatchObject({ principal: { role: 'system', bureau: 'weihai' } });
+  await closeContext(page);
+});

@@ -1,0 +1,31 @@
+import { Router } from 'express';
+import { adminPage } from './admin-page';
+import { authPages } from './auth-pages';
+import { cataloguePages } from './catalogue-pages';
+import type { WebDependencies } from './context';
+import { inboxPages } from './inbox-pages';
+import { STYLESHEET } from './layout';
+import { licencePage } from './licence-page';
+import { supervisionPages } from './supervision-pages';
+
+export { webErrorPages } from './errors';
+export type { WebDependencies } from './context';
+
+/**
+ * The staff pages, server-rendered in Chinese by the API process: login, the specialists' inbox,
+ * the licence page with its timeline, the supervisors' dashboard and inspection report, the
+ * catalogue, and the administrator's accounts and keys. Forms post back here with a CSRF token.
+ */
+export function webPages(deps: WebDependencies & { taskQueue: string }): Router {
+  const router = Router();
+  router.get('/assets/app.css', (_req, res) => {
+    res.type('css').set('cache-control', 'public, max-age=86400').send(STYLESHEET);
+  });
+  router.use(authPages(deps));
+  router.use(inboxPages(deps));
+  router.use(licencePage(deps));
+  router.use(supervisionPages(deps));
+  router.use(cataloguePages(deps));
+  router.use(adminPage(deps));
+  return router;
+}

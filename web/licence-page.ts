@@ -1,0 +1,124 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { assertBureau } from '../api/access';
+import { ApiError } from '../api/errors';
+import { contactFor } from '../services/access/masking';
+import { licenceHistory, type HistoryEntry } from '../services/licence-history';
+import { calendarDateOf } from '../services/licence-registration';
+import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
+import { handle, pageAccess, render, who, type WebDependencies } from './context';
+import { html } from './html';
+import { historyDetail, historyWords, NEXT_ACTION_WORDS, OUTCOME_WORDS, shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS, TASK_STATUS_WORDS } from './words';
+
+const LicenceId = z.uuid();
+
+/**
+ * The licence page: details, current stage, the next action with when it is due, and the
+ * timeline read from the workflow's history (the supervisors' "inspect workflow history").
+ */
+export function licencePage(deps: WebDependencies): Router {
+  const router = Router();
+
+  // Find a licence by its number in the caller's bureau (the dashboard's search box).
+  router.get(
+    '/licences',
+    pageAccess(deps, ['specialist', 'supervisor', 'admin']),
+    handle(async (req, res) => {
+      const number = typeof req.query.number === 'string' ? req.query.number.trim() : '';
+      const principal = who(req);
+      const licence = number
+        ? await deps.prisma.licence.findFirst({ where: { licenceNumber: number, ...(principal.bureauCode ? { bureauCode: principal.bureauCode } : {}) } })
+        : null;
+      if (!licence) throw ApiError.notFound(`Licence ${number}`);
+      res.redirect(303, `/licences/${licence.id}`);
+    }),
+  );
+
+  router.get(
+    '/licences/:id',
+    pageAccess(deps, ['specialist', 'supervisor', 'admin']),
+    handle(async (req, res) => {
+      const principal = who(req);
+      const id = LicenceId.safeParse(req.params.id);
+      if (!id.success) throw ApiError.notFound(`Licence ${req.params.id}`);
+      const licence = await deps.prisma.licence.findUnique({
+        where: { id: id.data },
+        include: {
+          bureau: true,
+          catalogueEntry: { include: { department: true } },
+          tasks: { orderBy: { createdAt: 'asc' } },
+          deliveries: { include: { regulator: true }, orderBy: { createdAt: 'asc' } },
+        },
+      });
+      if (!licence) throw ApiError.notFound(`Licence ${id.data}`);
+      assertBureau(principal, licence.bureauCode);
+      const zone = licence.bureau.timeZone;
+      // The workflow is the truth for the stage; when Temporal does not answer, the read model's word stands in.
+      let status: LicenceStatus | undefined;
+      let timeline: HistoryEntry[] = [];
+      let unreachable = false;
+      try {
+        [status, timeline] = await Promise.all([
+          deps.temporal.workflow.getHandle(licence.workflowId).query(licenceStatusQuery),
+          licenceHistory(deps.temporal, licence.workflowId),
+        ]);
+      } catch {
+        unreachable = true;
+      }
+      const contact = contactFor(principal, { bureauCode: licence.bureauCode, departmentId: licence.catalogueEntry.departmentId }, {
+        name: licence.contactName,
+        phone: licence.contactPhone,
+        address: licence.contactAddress,
+      });
+      const stage = status?.stage ?? licence.stage;
+      const next = status?.nextAction;
+      render(req, res, {
+        title: `${licence.catalogueEntry.licenceName} ${licence.licenceNumber}`,
+        body: html`
+${unreachable ? html`<p class="problem" role="alert">流程服务暂不可用：阶段取自数据库，时间线暂无法显示。</p>` : ''}
+<dl class="facts">
+  <dt>持证主体</dt><dd>${licence.holderName}</dd>
+  <dt>审批科室</dt><dd>${licence.catalogueEntry.department.name}</dd>
+  <dt>联系人</dt><dd>${contact.name}</dd>
+  <dt>联系电话</dt><dd>${contact.phone}</dd>
+  <dt>发证日期</dt><dd>${calendarDateOf(licence.issuedOn)}</dd>
+  <dt>到期日期</dt><dd>${calendarDateOf(licence.expiresOn)}</dd>
+  <dt>提醒期开始</dt><dd>${shanghaiTime(licence.reminderWindowOpensAt, zone)}</dd>
+  <dt>当前阶段</dt><dd id="stage">${STAGE_WORDS[stage] ?? stage}</dd>
+  <dt>下一步</dt><dd id="next-action">${
+    next
+      ? html`${NEXT_ACTION_WORDS[next.kind] ?? next.kind}${next.dueAt ? html`，<time datetime="${next.dueAt}">${shanghaiTime(next.dueAt, zone)}</time> 前` : ''}`
+      : '无（已办结）'
+  }</dd>
+  ${licence.closedReason ? html`<dt>办结原因</dt><dd>${licence.closedReason}</dd>` : ''}
+</dl>
+<h2 id="tasks-heading">人工任务</h2>
+${
+  licence.tasks.length === 0
+    ? html`<p>暂无。</p>`
+    : html`<table aria-labelledby="tasks-heading">
+  <thead><tr><th scope="col">任务</th><th scope="col">办理期限</th><th scope="col">状态</th><th scope="col">结果</th></tr></thead>
+  <tbody>${licence.tasks.map(
+    (task) => html`<tr><td>${TASK_KIND_WORDS[task.kind] ?? task.kind}（第 ${task.attempt} 次）</td><td>${shanghaiTime(task.dueAt, zone)}</td><td>${TASK_STATUS_WORDS[task.status] ?? task.status}${task.claimedBy ? `：${task.claimedBy}` : ''}</td><td>${task.outcome ? (OUTCOME_WORDS[task.outcome] ?? task.outcome) : ''}${task.note ? `（${task.note}）` : ''}</td></tr>`,
+  )}</tbody>
+</table>`
+}
+${
+  licence.deliveries.length > 0
+    ? html`<h2>审管协同推送</h2><ul>${licence.deliveries.map(
+        (delivery) => html`<li>${delivery.regulator.name}：${delivery.deliveredAt ? `已送达 ${shanghaiTime(delivery.deliveredAt, zone)}（回执 ${delivery.receipt ?? '—'}）` : `未送达（已尝试 ${delivery.attempts} 次）`}</li>`,
+      )}</ul>`
+    : ''
+}
+<h2 id="timeline-heading">办理时间线</h2>
+<ol class="timeline" aria-labelledby="timeline-heading">
+  ${timeline.map(
+    (entry) => html`<li><time datetime="${entry.at}">${shanghaiTime(entry.at, zone)}</time>${historyWords(entry.what)}${entry.detail ? html`：${historyDetail(entry.detail)}` : ''}</li>`,
+  )}
+</ol>`,
+      });
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,105 @@
+import { Router, type Request } from 'express';
+import { ApiError } from '../api/errors';
+import { LICENCE_STAGES } from '../domain';
+import { bureauDashboard, inspectionReport } from '../services/dashboard';
+import { assertBureau } from '../api/access';
+import { handle, pageAccess, render, who, type WebDependencies } from './context';
+import { html } from './html';
+import { shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS } from './words';
+
+/** The supervisors' dashboard and the inspection report (督促检查), with the ledger and report downloads. */
+export function supervisionPages(deps: WebDependencies): Router {
+  const router = Router();
+  const supervisors = pageAccess(deps, ['supervisor', 'admin']);
+
+  // A supervisor sees their bureau; an administrator picks one (default: the first).
+  const bureauOf = async (req: Request) => {
+    const principal = who(req);
+    const asked = typeof req.query.bureau === 'string' ? req.query.bureau : undefined;
+    const code = asked ?? principal.bureauCode ?? (await deps.prisma.bureau.findFirst({ orderBy: { code: 'asc' } }))?.code;
+    if (!code) throw ApiError.notFound('Bureau');
+    assertBureau(principal, code);
+    const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
+    if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
+    return bureau;
+  };
+
+  router.get(
+    '/dashboard',
+    supervisors,
+    handle(async (req, res) => {
+      const bureau = await bureauOf(req);
+      const dashboard = await bureauDashboard(deps.prisma, bureau.code);
+      const q = `bureau=${encodeURIComponent(bureau.code)}`;
+      render(req, res, {
+        title: `督查总览 · ${bureau.name}`,
+        current: '/dashboard',
+        body: html`
+<form method="get" action="/licences" role="search">
+  <label for="number">按证照编号查看办理时间线</label>
+  <input type="text" id="number" name="number" required>
+  <button type="submit">查看</button>
+</form>
+<h2>即将到期（未办结）</h2>
+<div class="cards">
+  <p class="card">30 天内<strong>${dashboard.expiring.within30}</strong></p>
+  <p class="card">60 天内<strong>${dashboard.expiring.within60}</strong></p>
+  <p class="card">90 天内<strong>${dashboard.expiring.within90}</strong></p>
+  <p class="card">逾期任务<strong>${dashboard.overdueTasks.length}</strong></p>
+</div>
+<h2 id="stages">各科室证照阶段</h2>
+<table aria-labelledby="stages">
+  <thead><tr><th scope="col">科室</th>${LICENCE_STAGES.map((stage) => html`<th scope="col">${STAGE_WORDS[stage]}</th>`)}<th scope="col">合计</th></tr></thead>
+  <tbody>${dashboard.byStage.map(
+    (row) => html`<tr><th scope="row">${row.department}</th>${LICENCE_STAGES.map((stage) => html`<td class="num">${row.counts[stage]}</td>`)}<td class="num">${row.total}</td></tr>`,
+  )}</tbody>
+</table>
+<h2 id="overdue">逾期任务（已上报督查）</h2>
+${
+  dashboard.overdueTasks.length === 0
+    ? html`<p>没有逾期任务。</p>`
+    : html`<table aria-labelledby="overdue">
+  <thead><tr><th scope="col">科室</th><th scope="col">任务</th><th scope="col">证照编号</th><th scope="col">持证主体</th><th scope="col">办理期限</th><th scope="col">领取人</th></tr></thead>
+  <tbody>${dashboard.overdueTasks.map(
+    (task) => html`<tr><td>${task.department}</td><td>${TASK_KIND_WORDS[task.kind] ?? task.kind}</td><td><a href="/licences/${task.licenceId}">${task.licenceNumber}</a></td><td>${task.holderName}</td><td class="overdue">${shanghaiTime(task.dueAt, bureau.timeZone)}</td><td>${task.claimedBy ?? '未领取'}</td></tr>`,
+  )}</tbody>
+</table>`
+}
+<h2>导出</h2>
+<p><a class="button" href="/api/v1/ledger?${q}&amp;format=xlsx" download>下载提醒台账（Excel）</a>
+<a class="button" href="/inspection?${q}">查看督促检查报告</a></p>`,
+      });
+    }),
+  );
+
+  router.get(
+    '/inspection',
+    supervisors,
+    handle(async (req, res) => {
+      const bureau = await bureauOf(req);
+      const report = await inspectionReport(deps.prisma, bureau.code);
+      const q = `bureau=${encodeURIComponent(bureau.code)}`;
+      render(req, res, {
+        title: `督促检查 · ${bureau.name}`,
+        current: '/inspection',
+        body: html`
+<p><a class="button" href="/api/v1/inspection-report?${q}&amp;format=xlsx" download>导出督促检查报告（Excel）</a>
+<a class="button" href="/api/v1/ledger?${q}&amp;format=xlsx" download>下载提醒台账（Excel）</a></p>
+<table>
+  <caption>各科室检查结果</caption>
+  <thead><tr><th scope="col">科室</th><th scope="col">提醒期内未提醒的证照</th><th scope="col">逾期任务</th><th scope="col">台账缺项</th></tr></thead>
+  <tbody>${report.map(
+    (section) => html`<tr>
+  <th scope="row">${section.department}</th>
+  <td>${section.unremindedLicences.length === 0 ? '无' : html`<ul>${section.unremindedLicences.map((licence) => html`<li><a href="/licences/${licence.id}">${licence.licenceNumber}</a> ${licence.holderName}（${licence.expiresOn} 到期）</li>`)}</ul>`}</td>
+  <td class="num">${section.overdueTasks}</td>
+  <td>${section.incompleteLedgerRows.length === 0 ? '无' : html`<ul>${section.incompleteLedgerRows.map((row) => html`<li>${row.licenceNumber}（${row.remindedOn}）缺少：${row.missing.join('、')}</li>`)}</ul>`}</td>
+</tr>`,
+  )}</tbody>
+</table>`,
+      });
+    }),
+  );
+
+  return router;
+}
