@@ -14,7 +14,8 @@ const TITLES: Record<number, string> = { 401: '请先登录', 403: '无权访问
  */
 export function webErrorPages(logger: Logger, access: AccessControl): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
-    if (req.path.startsWith('/api/') || req.path.startsWith('/simulators') || !req.accepts('html')) return next(error);
+    // Pages for browsers, which ask for HTML; machine callers (no Accept, or JSON first) get the JSON error.
+    if (req.path.startsWith('/api/') || req.path.startsWith('/simulators') || req.accepts(['json', 'html']) !== 'html') return next(error);
     const apiError = error instanceof ApiError ? error : undefined;
     if (!apiError) logger.error({ err: error, method: req.method, path: req.path }, 'page failed');
     const status = apiError?.status ?? 500;
