@@ -4,6 +4,7 @@ import { cancelOpenTasks, missingLetterGuidance, openHumanTask, recordTaskOutcom
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
 import { endDependants, moveDependants } from './dependants';
+import { nextSendInstant, workingDaysDeadline, workingDaysLater, type CalendarQuestion } from './working-calendar';
 import { finishReplan, replanBatch, type ReplanBatchInput } from './replans';
 import { pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type PushDecisionInput } from './renewals';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
@@ -34,6 +35,9 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     replanBatch: (input: ReplanBatchInput) => replanBatch(deps, input),
     finishReplan: (input: { jobId: string }) => finishReplan(deps, input),
     moveDependants: (input: { licenceId: string; newLicence: NewLicenceDetails }) => moveDependants(deps, input),
+    nextSendInstant: (input: CalendarQuestion) => nextSendInstant(prisma, input),
+    workingDaysDeadline: (input: CalendarQuestion & { days: number }) => workingDaysDeadline(prisma, input),
+    workingDaysLater: (input: CalendarQuestion & { days: number }) => workingDaysLater(prisma, input),
     endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
   };
 }

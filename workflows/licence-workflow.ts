@@ -18,6 +18,7 @@ import {
   reminderWindowOpensAt,
   FINAL_STAGES,
   type CallOutcome,
+  type DayCount,
   type LadderStep,
   type LicenceStage,
 } from '../domain';
@@ -50,6 +51,12 @@ export const LETTER_GUIDANCE_PATCH = 'letter-guidance';
 
 /** Executions that renewed or were revoked before dependent licences existed told no dependants. */
 export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
+
+/**
+ * Executions from before the Chinese working-day calendar counted weekends only, sent SMS and
+ * opened phone tasks at any hour, and counted every ladder wait in calendar days.
+ */
+export const WORKING_CALENDAR_PATCH = 'working-calendar';
 
 const DAY = 86_400_000;
 
@@ -244,6 +251,22 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     Date.now() < windowOpensAt() ||
     Date.now() >= lapsesAt();
 
+  /** The end of the `days`-th working day after an instant: a human task's due time. */
+  const deadlineAfter = async (from: number, days: number): Promise<string> => {
+    if (patched(WORKING_CALENDAR_PATCH)) {
+      return activities.workingDaysDeadline({ licenceId: input.licenceId, from: iso(from), days });
+    }
+    return iso(addWorkingDays(DateTime.fromMillis(from), days, input.timeZone).toMillis());
+  };
+
+  /** The instant a ladder wait of `days` from `from` ends, counted as the step says. */
+  const waitEnds = async (from: number, days: number, countIn: DayCount | undefined): Promise<number> => {
+    if (countIn === 'working_days' && patched(WORKING_CALENDAR_PATCH)) {
+      return Date.parse(await activities.workingDaysLater({ licenceId: input.licenceId, from: iso(from), days }));
+    }
+    return from + days * DAY;
+  };
+
   /** Runs one ladder step that fell due at `due`; waits after it count from that instant. */
   const runStep = async (step: LadderStep, index: number, due: number) => {
     const stepKey = `cycle-${ladder.cycle}/step-${index}`;
@@ -251,13 +274,13 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       case 'auto_prompt': {
         await activities.deliverAutoPrompt({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/auto-prompt`) });
         note('auto_prompt_delivered');
-        advance(due + step.waitDays * DAY);
+        advance(await waitEnds(due, step.waitDays, step.countIn));
         return;
       }
       case 'sms': {
         const sent = await activities.sendReminderSms({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/sms`) });
         note('sms_sent', sent.outcome);
-        advance(due + step.waitDays * DAY);
+        advance(await waitEnds(due, step.waitDays, step.countIn));
         return;
       }
       case 'phone_call': {
@@ -267,7 +290,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
           idempotencyKey: key(`${stepKey}/call-${attempt}`),
           kind: 'phone_call',
           attempt,
-          dueAt: iso(addWorkingDays(DateTime.fromMillis(due), step.dueWorkingDays, input.timeZone).toMillis()),
+          dueAt: await deadlineAfter(due, step.dueWorkingDays),
         });
         note('call_task_created', `attempt ${attempt}`);
         const completion = await awaitTask(taskId);
@@ -287,7 +310,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         if (verdict === 'ladder_done') ladder.done = true;
         else if (verdict === 'call_again') {
           ladder.callAttempt = attempt;
-          ladder.notBefore = Date.now() + step.retryAfterDays * DAY;
+          ladder.notBefore = await waitEnds(Date.now(), step.retryAfterDays, step.countIn);
         } else advance(Date.now());
         return;
       }
@@ -303,7 +326,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
               idempotencyKey: key(`${stepKey}/guidance-${request}`),
               kind: 'complete_guidance',
               attempt: request,
-              dueAt: iso(addWorkingDays(DateTime.fromMillis(Date.now()), step.dueWorkingDays, input.timeZone).toMillis()),
+              dueAt: await deadlineAfter(Date.now(), step.dueWorkingDays),
             });
             note('guidance_requested', missing.join(', '));
             if (!(await awaitTask(guidanceTask))) return interrupted();
@@ -315,7 +338,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
           idempotencyKey: key(`${stepKey}/letter-task`),
           kind: 'send_letter',
           attempt: 1,
-          dueAt: iso(addWorkingDays(DateTime.fromMillis(due), step.dueWorkingDays, input.timeZone).toMillis()),
+          dueAt: await deadlineAfter(due, step.dueWorkingDays),
           letterId,
         });
         note('letter_task_created');
@@ -483,6 +506,15 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
         await waitUntil(Math.min(ladder.notBefore, lapsesAt()), turn);
         continue;
+      }
+      if ((step.channel === 'sms' || step.channel === 'phone_call') && patched(WORKING_CALENDAR_PATCH)) {
+        // Texts and calls reach people only in the bureau's hours on a working day: something due
+        // at night or on a holiday moves to the next opening, and the waits after it count from there.
+        const sendAt = Date.parse(await activities.nextSendInstant({ licenceId: input.licenceId, from: iso(Date.now()) }));
+        if (sendAt > Date.now()) {
+          ladder.notBefore = sendAt;
+          continue;
+        }
       }
       nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
       await runStep(step, ladder.index, ladder.notBefore);
