@@ -10,14 +10,18 @@ export interface CalendarQuestion {
   from: string;
 }
 
+// Bureau years already reported without holidays: one warning per worker process is enough.
+const warned = new Set<string>();
+
 async function calendarOf(prisma: PrismaClient, input: CalendarQuestion) {
   const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, select: { bureauCode: true } });
   const from = DateTime.fromISO(input.from, { setZone: true });
   if (!from.isValid) throw new Error(`from "${input.from}" is not an ISO-8601 instant`);
   const found = await bureauCalendar(prisma, licence.bureauCode);
   const year = from.setZone(found.calendar.zone).year;
-  if (!(await yearCovered(prisma, licence.bureauCode, year))) {
+  if (!warned.has(`${licence.bureauCode}/${year}`) && !(await yearCovered(prisma, licence.bureauCode, year))) {
     // Counting weekends only is better than stopping reminders; the operator must add the year.
+    warned.add(`${licence.bureauCode}/${year}`);
     log.warn(`the working-day calendar has no holidays for ${year} in bureau ${licence.bureauCode}: add them to its calendar overrides`);
   }
   return { ...found, from };

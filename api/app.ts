@@ -5,6 +5,7 @@ import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
+import { calendarRoutes } from './calendar-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { ApiError, errorHandler } from './errors';
 import { importRoutes } from './import-routes';
@@ -53,6 +54,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(ledgerRoutes(registry, deps));
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
+  app.use(calendarRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -22,12 +22,14 @@ export interface SendWindow {
 export const DEFAULT_SEND_WINDOW: SendWindow = { opens: '09:00', closes: '18:00' };
 
 const CLOCK_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+// A window may run to the end of the day.
+const CLOSING_TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
 
 /** Checks a send window. @returns a list of problems, empty when valid. */
 export function sendWindowProblems(window: SendWindow): string[] {
   const problems: string[] = [];
   if (!CLOCK_TIME.test(window.opens)) problems.push(`opens "${window.opens}" must be a time written HH:mm, e.g. 09:00`);
-  if (!CLOCK_TIME.test(window.closes)) problems.push(`closes "${window.closes}" must be a time written HH:mm, e.g. 18:00`);
+  if (!CLOSING_TIME.test(window.closes)) problems.push(`closes "${window.closes}" must be a time written HH:mm (up to 24:00), e.g. 18:00`);
   if (problems.length === 0 && window.opens >= window.closes) problems.push(`opens ${window.opens} must be before closes ${window.closes}`);
   return problems;
 }

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
-#   scripts/setup.sh --test   also Temporal's Java test server and PostgreSQL (npm test calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL and libfaketime (npm test calls this)
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -88,6 +88,18 @@ ensure_postgres() {
   missing "PostgreSQL server binaries (initdb, pg_ctl). Install them (Debian: apt-get install postgresql)."
 }
 
+# libfaketime from Debian's packages: tests that must start the time-skipping server's clock on a
+# past date (the 2026 National Day holiday) run it under libfaketime.
+ensure_faketime() {
+  if compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || [ -f /usr/lib/faketime/libfaketime.so.1 ]; then return; fi
+  if can_apt; then
+    say "installing libfaketime from Debian's packages…"
+    apt_install faketime
+    return
+  fi
+  missing "libfaketime, for tests that start the test server's clock on a past date. Install it (Debian: apt-get install faketime)."
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -95,6 +107,7 @@ case "$mode" in
   --test)
     ensure_test_server
     ensure_postgres
+    ensure_faketime
     ;;
   *) missing "unknown option '$mode': use --run or --test." ;;
 esac

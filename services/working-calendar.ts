@@ -36,6 +36,40 @@ export function mergeCalendar(overrides: ReadonlyArray<{ date: string; kind: str
   };
 }
 
+/** One day of a calendar year that is not an ordinary weekday or weekend, and where it comes from. */
+export interface SpecialDay {
+  date: string;
+  kind: CalendarOverrideKind;
+  name: string;
+  source: 'statutory' | 'bureau';
+}
+
+/** The Chinese name the package gives a day: its entries read `National Day,国庆节,3`. */
+function statutoryName(entry: string): string {
+  return entry.split(',')[1] ?? entry;
+}
+
+/**
+ * A bureau's special days in one year: the package's holidays and make-up working days, with the
+ * bureau's overrides in their place. Sorted by date.
+ */
+export async function calendarYear(prisma: PrismaClient, bureauCode: string, year: number): Promise<{ covered: boolean; statutory: boolean; days: SpecialDay[] }> {
+  const overrides = await prisma.calendarOverride.findMany({ where: { bureauCode, date: { startsWith: `${year}-` } } });
+  const overridden = new Set(overrides.map((override) => override.date));
+  const inYear = (date: string) => date.startsWith(`${year}-`) && !overridden.has(date);
+  const days: SpecialDay[] = [
+    ...Object.entries(statutory.holidays as Record<string, string>)
+      .filter(([date]) => inYear(date))
+      .map(([date, entry]) => ({ date, kind: 'day_off' as const, name: statutoryName(entry), source: 'statutory' as const })),
+    ...Object.entries(statutory.workdays as Record<string, string>)
+      .filter(([date]) => inYear(date))
+      .map(([date, entry]) => ({ date, kind: 'working_day' as const, name: `${statutoryName(entry)}调休`, source: 'statutory' as const })),
+    ...overrides.map((override) => ({ date: override.date, kind: override.kind as CalendarOverrideKind, name: override.name, source: 'bureau' as const })),
+  ];
+  days.sort((a, b) => a.date.localeCompare(b.date));
+  return { covered: STATUTORY_YEARS.has(year) || overrides.length > 0, statutory: STATUTORY_YEARS.has(year), days };
+}
+
 /** A bureau's working-day calendar and send window, read from the package and its override table. */
 export async function bureauCalendar(prisma: PrismaClient, bureauCode: string): Promise<{ calendar: WorkingCalendar; sendWindow: SendWindow }> {
   const bureau = await prisma.bureau.findUniqueOrThrow({ where: { code: bureauCode }, include: { calendarOverrides: true } });

@@ -61,13 +61,17 @@ export class LifecycleHarness {
   /**
    * Starts a fresh Temporal server and, unless told not to, a worker on it: the time-skipping
    * test server (clock at the real now), or with `server: 'dev'` the real dev server, whose clock
-   * is the wall clock.
+   * is the wall clock. `startAt` (an ISO instant) starts the time-skipping server's clock there
+   * instead of now, to reach dates already past.
    */
-  async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev' } = {}): Promise<void> {
+  async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev'; startAt?: string } = {}): Promise<void> {
+    if (options.startAt && options.server === 'dev') throw new Error('startAt needs the time-skipping server; the dev server runs on the wall clock');
+    // The wrapper starts the server's clock at startAt through libfaketime.
+    const extraArgs = options.startAt ? [`--start-at=${new Date(options.startAt).toISOString().replace('T', ' ').slice(0, 19)}`] : [];
     this.currentEnv =
       options.server === 'dev'
         ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } } })
-        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } } });
+        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER }, extraArgs } });
     await registerSearchAttributes(this.currentEnv.connection, 'default');
     if (options.worker !== false) await this.startWorker();
   }

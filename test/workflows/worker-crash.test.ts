@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import { DEFAULT_LADDER, type LadderStep } from '../../domain';
+import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../../domain';
 import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
@@ -41,6 +41,12 @@ beforeAll(async () => {
     where: { id: 'weihai:市场准入二科' },
     data: { ladder: NO_WAIT_LADDER as unknown as object[] },
   });
+  // The crash, not the bureau's hours, is under test: texts and calls may go out at any hour today and tomorrow.
+  await h.database.prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
+  for (const offset of [0, DAY]) {
+    const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
+    await h.database.prisma.calendarOverride.create({ data: { bureauCode: 'weihai', date, kind: 'working_day', name: '测试' } });
+  }
 });
 
 afterAll(async () => {
