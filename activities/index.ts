@@ -1,5 +1,6 @@
 import type { ActivityDependencies } from './dependencies';
-import { deliverAutoPrompt, prepareLetter, sendReminderSms } from './channels';
+import { deliverAutoPrompt, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
+import { createSmsProvider } from './sms';
 import { cancelOpenTasks, missingLetterGuidance, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
@@ -15,6 +16,8 @@ import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput }
  */
 export function createLicenceActivities(deps: ActivityDependencies) {
   const { prisma, endpoints } = deps;
+  // One provider per worker: its QPS limit holds across every SMS activity this worker runs.
+  const sms = { provider: createSmsProvider(endpoints.sms), settings: endpoints.sms };
   return {
     recordLicenceStep: (input: RecordLicenceStepInput) => recordLicenceStep(prisma, input),
     recordClosure: (input: { licenceId: string; reason: string }) => recordClosure(prisma, input),
@@ -22,7 +25,8 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     loadReminderPlan: (input: { licenceId: string }) => loadReminderPlan(prisma, input),
     listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
-    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, endpoints, input),
+    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, sms, input),
+    recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
     prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
     missingLetterGuidance: (input: { licenceId: string }) => missingLetterGuidance(prisma, input),

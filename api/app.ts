@@ -13,6 +13,7 @@ import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
 import { ledgerRoutes } from './ledger-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
+import { smsReceiptRoutes } from './sms-receipt-routes';
 import { taskRoutes } from './task-routes';
 
 /** What the API needs from the process that hosts it. */
@@ -23,6 +24,8 @@ export interface ApiDependencies {
   logger: Logger;
   /** Mounted under /simulators when given. */
   simulators?: IntegrationSimulators;
+  /** The shared secret of the SMS provider's receipt callbacks; unset refuses them. */
+  smsReceiptSecret?: string;
 }
 
 /**
@@ -55,6 +58,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
   app.use(calendarRoutes(registry, deps));
+  app.use(smsReceiptRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

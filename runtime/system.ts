@@ -99,8 +99,17 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
       });
     }
 
-    const simulators = config.SIMULATORS === 'on' ? new IntegrationSimulators(config.endpoints.regulatorSigningSecret) : undefined;
     let apiUrl: string | undefined;
+    const sms = config.endpoints.sms;
+    const simulators =
+      config.SIMULATORS === 'on'
+        ? new IntegrationSimulators(config.endpoints.regulatorSigningSecret, Date.now, {
+            accessKeyId: sms.accessKeyId,
+            accessKeySecret: sms.accessKeySecret,
+            // The API's port is known once it listens; receipts come after that.
+            receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(sms.receiptSecret)}`,
+          })
+        : undefined;
     if (config.ROLE !== 'worker') {
       const app = createApp({
         prisma: database.prisma,
@@ -108,6 +117,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         logger,
         simulators,
+        smsReceiptSecret: sms.receiptSecret,
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));

@@ -31,6 +31,7 @@ import {
   renewalDecisionUpdate,
   replanSignal,
   revocationUpdate,
+  smsReceiptSignal,
   taskCompletedSignal,
   type LicenceStatus,
   type LicenceStep,
@@ -39,6 +40,7 @@ import {
   type RenewalApplicationInput,
   type RenewalDecisionInput,
   type RevocationInput,
+  type SmsReceipt,
   type TaskCompletion,
 } from './licence-definitions';
 import { LICENCE_EXPIRES_ON, LICENCE_STAGE } from './search-attributes';
@@ -57,6 +59,12 @@ export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
  * opened phone tasks at any hour, and counted every ladder wait in calendar days.
  */
 export const WORKING_CALENDAR_PATCH = 'working-calendar';
+
+/**
+ * Executions from before delivery receipts went on after an SMS whatever became of it; now the
+ * receipt decides: delivered waits as before, undeliverable flags the contact and goes straight on.
+ */
+export const SMS_RECEIPTS_PATCH = 'sms-receipts';
 
 const DAY = 86_400_000;
 
@@ -187,6 +195,11 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     plan = undefined;
     news++;
   });
+  const smsReceipts = new Map<string, SmsReceipt>();
+  setHandler(smsReceiptSignal, (receipt) => {
+    // Only the first receipt of a message counts; the API does not pass on later ones either.
+    if (!smsReceipts.has(receipt.outId)) smsReceipts.set(receipt.outId, receipt);
+  });
   setHandler(taskCompletedSignal, (completion) => {
     completions.set(completion.taskId, completion);
     news++;
@@ -278,8 +291,24 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         return;
       }
       case 'sms': {
-        const sent = await activities.sendReminderSms({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/sms`) });
+        const outId = key(`${stepKey}/sms`);
+        const sent = await activities.sendReminderSms({ licenceId: input.licenceId, idempotencyKey: outId });
         note('sms_sent', sent.outcome);
+        if (patched(SMS_RECEIPTS_PATCH)) {
+          let delivery: 'delivered' | 'undeliverable' | 'unknown' | undefined;
+          if (sent.messageId) {
+            await condition(() => smsReceipts.has(outId), sent.receiptTimeoutMs);
+            const receipt = smsReceipts.get(outId);
+            delivery = receipt?.status ?? 'unknown';
+            await activities.recordSmsDelivery({ licenceId: input.licenceId, outId, status: delivery });
+            note('sms_receipt', receipt ? `${receipt.status} (${receipt.reportCode})` : 'unknown: no receipt in time');
+          }
+          if (delivery === 'undeliverable' || sent.outcome === 'invalid_number') {
+            // The holder was not reached by text: a specialist calls without waiting.
+            advance(Date.now());
+            return;
+          }
+        }
         advance(await waitEnds(due, step.waitDays, step.countIn));
         return;
       }

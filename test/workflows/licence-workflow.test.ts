@@ -137,8 +137,11 @@ it('wrong_number goes straight to the letter and flags the contact; the letter w
   const guidanceTask = await h.openTask(licence.id, 'complete_guidance');
   expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
   expect(await h.database.prisma.letter.count({ where: { licenceId: licence.id } })).toBe(0);
-  expect((await h.status(licence)).steps.find((step) => step.kind === 'guidance_requested')?.detail).toBe(
-    'renewalDeadline, officeAddress, servicePhone, materials',
+  // The task row is written by the activity; the workflow notes the step once it has the task's id.
+  await eventually(async () =>
+    expect((await h.status(licence)).steps.find((step) => step.kind === 'guidance_requested')?.detail).toBe(
+      'renewalDeadline, officeAddress, servicePhone, materials',
+    ),
   );
   await updateCatalogueEntry(
     { prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue },

@@ -14,7 +14,7 @@ let smsRequests = 0;
 let firstSmsArrived: () => void;
 const firstSmsHeld = new Promise<void>((resolve) => (firstSmsArrived = resolve));
 const holdFirstSmsAnswer: RequestHandler = (req, res, next) => {
-  if (req.method === 'POST' && req.path === '/sms/send') {
+  if (req.method === 'POST' && req.path === '/sms/aliyun') {
     smsRequests += 1;
     if (smsRequests === 1) {
       res.json = () => {
