@@ -1,5 +1,3 @@
-import Bottleneck from 'bottleneck';
-
 export const SMS_PROVIDERS = ['aliyun', 'tencent'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
 
@@ -97,11 +95,42 @@ export class SmsRefusedError extends Error {
 }
 
 /**
- * Wraps a provider so that this process never sends more than `qps` messages per second:
- * sends are spaced at least 1000/qps ms apart, however many activities run at once.
+ * Wraps a provider so that this process never starts more than `qps` sends in any one-second
+ * window, however many activities run at once. Sends are paced 1000/qps ms apart; the window
+ * check counts real start instants over 1.05 s, so that timer drift and network jitter on the
+ * way to the provider do not put qps + 1 sends into one of its seconds.
  */
 export function rateLimited(provider: SmsProvider, qps: number): SmsProvider {
   if (!(qps > 0)) throw new Error(`SMS_QPS must be above 0, got ${qps}`);
-  const limiter = new Bottleneck({ minTime: Math.ceil(1000 / qps) });
-  return { name: provider.name, send: (request) => limiter.schedule(() => provider.send(request)) };
+  const spacing = 1000 / qps;
+  const windowMs = 1050;
+  const perWindow = Math.max(1, Math.floor(qps));
+  const starts: number[] = [];
+  // Pacing follows the planned instants, so that a late timer is made up by the next one.
+  let planned = 0;
+  const nextSlot = async (): Promise<void> => {
+    for (;;) {
+      const now = Date.now();
+      const oldest = starts.length >= perWindow ? starts[starts.length - perWindow]! : -Infinity;
+      const target = Math.max(planned + spacing, oldest + windowMs);
+      if (target <= now) {
+        // Behind by more than a slot (idle, or a long stall): pace from now rather than burst.
+        planned = now - target > spacing ? now : target;
+        starts.push(now);
+        if (starts.length > perWindow) starts.shift();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, target - now));
+    }
+  };
+  // Slots are handed out one at a time, in order; the sends themselves run concurrently.
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    name: provider.name,
+    send: (request) => {
+      const slot = queue.then(nextSlot);
+      queue = slot;
+      return slot.then(() => provider.send(request));
+    },
+  };
 }
