@@ -197,6 +197,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/bureaus/{bureau}/calendar',
       '/api/v1/bureaus/{bureau}/calendar/overrides/{date}',
       '/api/v1/bureaus/{bureau}/send-window',
+      '/api/v1/sms-receipts/{provider}',
       '/healthz',
     ].sort(),
   );
