@@ -6,6 +6,7 @@ import { smsProblems, SmsRefusedError, type ReminderParams, type SmsProvider, ty
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
+import { renderLetterPdf } from '../services/letter-pdf';
 
 interface ChannelInput {
   licenceId: string;
@@ -162,7 +163,8 @@ export async function recordSmsDelivery(
 const IDEOGRAPHIC_SPACE = '\u3000';
 
 /**
- * 点对点函告: writes the reminder letter for a specialist to send. Idempotent by key.
+ * 点对点函告: writes the reminder letter for a specialist to send, as text and as a PDF with the
+ * bureau's letterhead. Idempotent by key.
  * @returns the letter's id.
  */
 export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): Promise<string> {
@@ -183,9 +185,10 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
     `${licence.bureau.name}${IDEOGRAPHIC_SPACE}${licence.catalogueEntry.department.name}`,
     today,
   ].join('\n');
+  const pdf = await renderLetterPdf({ bureauName: licence.bureau.name, body });
   const letter = await prisma.letter.upsert({
     where: { idempotencyKey: input.idempotencyKey },
-    create: { idempotencyKey: input.idempotencyKey, licenceId: licence.id, body },
+    create: { idempotencyKey: input.idempotencyKey, licenceId: licence.id, body, pdf: new Uint8Array(pdf) },
     update: {},
   });
   return letter.id;

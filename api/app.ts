@@ -12,6 +12,7 @@ import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
 import { ledgerRoutes } from './ledger-routes';
+import { letterRoutes } from './letter-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { smsReceiptRoutes } from './sms-receipt-routes';
 import { taskRoutes } from './task-routes';
@@ -59,6 +60,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(importRoutes(registry, deps));
   app.use(calendarRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));
+  app.use(letterRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

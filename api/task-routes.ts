@@ -8,6 +8,7 @@ import { calendarDateOf } from '../services/licence-registration';
 import { updateLicenceWorkflow } from '../services/licence-updates';
 import { taskCompletedSignal } from '../workflows/licence-definitions';
 import { ApiError } from './errors';
+import { letterPdfPath } from './letter-routes';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
 import { ClaimBody, CompleteBody, ErrorBody, TaskIdParams, TaskQuery, TaskView } from './schemas';
@@ -46,6 +47,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       claimedBy: task.claimedBy,
       outcome: task.outcome,
       letter: letter?.body ?? null,
+      letterPdf: letter?.pdf ? letterPdfPath(letter.id) : null,
     };
   };
 

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
-#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL and libfaketime (npm test calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, libfaketime and poppler-utils (npm test calls this)
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -100,6 +100,17 @@ ensure_faketime() {
   missing "libfaketime, for tests that start the test server's clock on a past date. Install it (Debian: apt-get install faketime)."
 }
 
+# poppler-utils from Debian's packages: the letter tests read the generated PDFs back with pdftotext.
+ensure_poppler() {
+  if command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then return; fi
+  if can_apt; then
+    say "installing poppler-utils from Debian's packages…"
+    apt_install poppler-utils
+    return
+  fi
+  missing "pdftotext and pdftoppm, to read generated letters back. Install them (Debian: apt-get install poppler-utils)."
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -108,6 +119,7 @@ case "$mode" in
     ensure_test_server
     ensure_postgres
     ensure_faketime
+    ensure_poppler
     ;;
   *) missing "unknown option '$mode': use --run or --test." ;;
 esac

@@ -198,6 +198,8 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/bureaus/{bureau}/calendar/overrides/{date}',
       '/api/v1/bureaus/{bureau}/send-window',
       '/api/v1/sms-receipts/{provider}',
+      '/api/v1/letters/{id}',
+      '/api/v1/letters/{id}/pdf',
       '/healthz',
     ].sort(),
   );
