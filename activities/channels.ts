@@ -7,6 +7,7 @@ import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
 import { renderLetterPdf } from '../services/letter-pdf';
+import { signDelivery } from './renewals';
 
 interface ChannelInput {
   licenceId: string;
@@ -25,29 +26,50 @@ async function alreadyReminded(prisma: PrismaClient, idempotencyKey: string): Pr
 }
 
 /**
- * 业务系统自动提示: delivers a prompt to the approval system / service portal. The idempotency key
- * travels in a header so that the receiver can drop a retried delivery; the ledger row is written
- * once, after the receiver accepted it.
+ * 业务系统自动提示: delivers a prompt to the approval system / service portal, signed with
+ * HMAC-SHA256 over `<timestamp>.<body>` (`X-Timestamp`, `X-Signature: sha256=<hex>`), the
+ * idempotency key in a header so that the receiver can drop a retried delivery. Every attempt is
+ * counted; a failure throws so that Temporal retries it with backoff; the receiver's receipt and
+ * the ledger row are written once, when it accepted the prompt.
  */
 export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: IntegrationEndpoints, input: ChannelInput): Promise<{ outcome: string }> {
   const done = await alreadyReminded(prisma, input.idempotencyKey);
   if (done) return { outcome: done };
   const licence = await licenceForReminder(prisma, input.licenceId);
-  await postJson(
-    endpoints.autoPromptUrl,
-    {
-      bureau: licence.bureauCode,
-      department: licence.catalogueEntry.department.name,
-      licenceNumber: licence.licenceNumber,
-      licenceName: licence.catalogueEntry.licenceName,
-      holderName: licence.holderName,
-      expiresOn: calendarDateOf(licence.expiresOn),
-    },
-    idempotencyKeyHeader(input.idempotencyKey),
-  );
-  await prisma.$transaction((tx) =>
-    writeLedgerEntry(tx, { ...input, channel: 'auto_prompt', outcome: 'delivered', remindedBy: 'system', remindedAt: activityNow() }),
-  );
+  await prisma.promptDelivery.upsert({
+    where: { idempotencyKey: input.idempotencyKey },
+    create: { idempotencyKey: input.idempotencyKey, licenceId: licence.id, attempts: 1 },
+    update: { attempts: { increment: 1 } },
+  });
+  const body = JSON.stringify({
+    bureau: licence.bureauCode,
+    department: licence.catalogueEntry.department.name,
+    licenceNumber: licence.licenceNumber,
+    licenceName: licence.catalogueEntry.licenceName,
+    holderName: licence.holderName,
+    expiresOn: calendarDateOf(licence.expiresOn),
+  });
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  let answer: unknown;
+  try {
+    ({ json: answer } = await postJson(endpoints.autoPromptUrl, body, {
+      ...idempotencyKeyHeader(input.idempotencyKey),
+      'x-timestamp': timestamp,
+      'x-signature': `sha256=${signDelivery(endpoints.autoPromptSigningSecret, timestamp, body)}`,
+    }));
+  } catch (error) {
+    await prisma.promptDelivery.update({ where: { idempotencyKey: input.idempotencyKey }, data: { lastError: String(error).slice(0, 500) } });
+    throw error;
+  }
+  const receipt = (answer as { receiptId?: unknown } | undefined)?.receiptId;
+  const now = activityNow();
+  await prisma.$transaction(async (tx) => {
+    await tx.promptDelivery.update({
+      where: { idempotencyKey: input.idempotencyKey },
+      data: { deliveredAt: now, receipt: typeof receipt === 'string' ? receipt : null, lastError: null },
+    });
+    await writeLedgerEntry(tx, { ...input, channel: 'auto_prompt', outcome: 'delivered', remindedBy: 'system', remindedAt: now });
+  });
   return { outcome: 'delivered' };
 }
 

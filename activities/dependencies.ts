@@ -6,6 +6,8 @@ import type { SmsSettings } from './sms/provider';
 export interface IntegrationEndpoints {
   /** The approval system / service portal webhook that receives auto prompts. */
   autoPromptUrl: string;
+  /** HMAC key the prompts are signed with. */
+  autoPromptSigningSecret: string;
   /** The SMS provider, its account and limits. */
   sms: SmsSettings;
   /** Regulators without a webhook of their own get `<base>/<regulator id>/decisions`. */

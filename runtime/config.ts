@@ -30,6 +30,8 @@ const environmentSchema = z.object({
   /** `all` runs the API and the worker in one process; production may run them apart. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   AUTO_PROMPT_URL: z.url().optional(),
+  /** HMAC key of the prompts; the regulators' key when unset. */
+  AUTO_PROMPT_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** The SMS provider's API: its send endpoint, credentials, approved signature and template. */
   SMS_PROVIDER: z.enum(SMS_PROVIDERS).default('aliyun'),
   SMS_API_URL: z.url().optional(),
@@ -110,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
     endpoints: {
       autoPromptUrl: settings.AUTO_PROMPT_URL ?? `${simulators}/portal/prompts`,
+      autoPromptSigningSecret: settings.AUTO_PROMPT_SIGNING_SECRET ?? settings.REGULATOR_SIGNING_SECRET,
       sms: {
         provider: settings.SMS_PROVIDER,
         url: settings.SMS_API_URL ?? `${simulators}/sms/${settings.SMS_PROVIDER}`,

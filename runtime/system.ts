@@ -108,7 +108,7 @@ export async function startSystem(config: AppConfig, logger: Logger): Promise<Ru
             accessKeySecret: sms.accessKeySecret,
             // The API's port is known once it listens; receipts come after that.
             receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(sms.receiptSecret)}`,
-          })
+          }, config.endpoints.autoPromptSigningSecret)
         : undefined;
     if (config.ROLE !== 'worker') {
       const app = createApp({

@@ -27,7 +27,7 @@ export interface RegulatorOutage {
 export class IntegrationSimulators {
   /** The SMS provider, speaking Aliyun's and Tencent's APIs under `/sms/aliyun` and `/sms/tencent`. */
   readonly smsProvider: SmsProviderSimulator;
-  readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string }> = [];
+  readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   readonly deliveries: SimulatedDelivery[] = [];
   /** Attempts each regulator saw, delivered or not. */
   readonly regulatorAttempts = new Map<string, number>();
@@ -37,11 +37,13 @@ export class IntegrationSimulators {
    * @param signingSecret the key regulators check decision signatures with.
    * @param clock the time to stamp on what arrives; tests pass the test server's clock.
    * @param sms the provider's credentials and the engine's receipt endpoint.
+   * @param promptSigningSecret the key the portal checks prompt signatures with.
    */
   constructor(
     private readonly signingSecret: string,
     private readonly clock: () => number | Promise<number>,
     sms: SmsSimulatorOptions,
+    private readonly promptSigningSecret: string = signingSecret,
   ) {
     this.smsProvider = new SmsProviderSimulator(sms, () => this.stamp());
   }
@@ -68,13 +70,20 @@ export class IntegrationSimulators {
     router.use('/sms', this.smsProvider.router());
     router.use(express.json({ limit: '1mb' }));
 
-    router.post('/portal/prompts', async (req, res) => {
+    router.post('/portal/prompts', express.text({ type: '*/*' }), async (req, res) => {
+      const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      if (!this.signatureValid(req.header('x-timestamp'), raw, req.header('x-signature'), this.promptSigningSecret)) {
+        res.status(401).json({ error: 'bad signature' });
+        return;
+      }
       const idempotencyKey = req.header('idempotency-key') ?? '';
       const at = await this.stamp();
-      if (!this.prompts.some((prompt) => prompt.idempotencyKey === idempotencyKey)) {
-        this.prompts.push({ idempotencyKey, body: req.body, at });
+      let prompt = this.prompts.find((candidate) => candidate.idempotencyKey === idempotencyKey);
+      if (!prompt) {
+        prompt = { idempotencyKey, body: JSON.parse(raw), at, receiptId: randomUUID() };
+        this.prompts.push(prompt);
       }
-      res.json({ received: true });
+      res.json({ received: true, receiptId: prompt.receiptId });
     });
 
     router.post('/regulators/:regulatorId/decisions', express.text({ type: '*/*' }), async (req, res) => {
@@ -106,9 +115,9 @@ export class IntegrationSimulators {
     return router;
   }
 
-  private signatureValid(timestamp: string | undefined, body: string, signature: string | undefined): boolean {
+  private signatureValid(timestamp: string | undefined, body: string, signature: string | undefined, secret = this.signingSecret): boolean {
     if (!timestamp || !signature?.startsWith('sha256=')) return false;
-    const expected = createHmac('sha256', this.signingSecret).update(`${timestamp}.${body}`).digest();
+    const expected = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest();
     const given = Buffer.from(signature.slice('sha256='.length), 'hex');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

@@ -72,6 +72,9 @@ it('answers 400 naming every bad field, and 409 for a decision with no applicati
 it('corrects the contact; the phone task carries the new one', async () => {
   const { status } = await call('PATCH', `/api/v1/licences/${licenceId}`, { contact: { name: '李娜', phone: '13900139000' } });
   expect(status).toBe(200);
+  // The SMS goes out at 09:00 on Monday 8 March; its delivery receipt comes back at once.
+  await suite.h.skipTo('2027-03-08T01:01:00.000Z');
+  await eventually(async () => expect((await suite.h.database.prisma.smsMessage.findFirstOrThrow({ where: { licenceId } })).status).toBe('delivered'));
   await suite.h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
   await suite.h.openTask(licenceId, 'phone_call');
   const { body } = await call('GET', '/api/v1/tasks?bureau=weihai&status=open');
@@ -146,6 +149,7 @@ it('tells the history in domain words, from registration to the regulator receip
     'reminder window opened',
     'business-system prompt delivered',
     'SMS reminder sent',
+    'SMS delivery receipt (delivered, DELIVERED)',
     'phone-call task opened (attempt 1, due 2027-03-25T15:59:59.999Z)',
     'specialist reported a task done (no_answer, by 王芳)',
     'phone call made (no_answer, by 王芳)',

@@ -127,12 +127,14 @@ export class LifecycleHarness {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       AUTO_PROMPT_URL: endpoints.autoPromptUrl,
+      AUTO_PROMPT_SIGNING_SECRET: endpoints.autoPromptSigningSecret,
       SMS_PROVIDER: endpoints.sms.provider,
       SMS_API_URL: endpoints.sms.url,
       SMS_ACCESS_KEY_ID: endpoints.sms.accessKeyId,
       SMS_ACCESS_KEY_SECRET: endpoints.sms.accessKeySecret,
       SMS_QPS: String(endpoints.sms.qps),
       SMS_RECEIPT_SECRET: endpoints.sms.receiptSecret,
+      SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
       REGULATOR_WEBHOOK_BASE_URL: endpoints.regulatorWebhookBaseUrl,
       REGULATOR_SIGNING_SECRET: endpoints.regulatorSigningSecret,
     };
@@ -146,6 +148,7 @@ export class LifecycleHarness {
       taskQueue: this.taskQueue,
       endpoints: {
         autoPromptUrl: `${this.simulatorsUrl}/portal/prompts`,
+        autoPromptSigningSecret: SIGNING_SECRET,
         sms: {
           provider: this.smsOptions.provider,
           url: `${this.simulatorsUrl}/sms/${this.smsOptions.provider}`,

@@ -35,7 +35,10 @@ const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   // Two worker processes share one database: PostgreSQL, as in production.
-  h = await LifecycleHarness.start({ database: 'postgres', intercept: holdFirstSmsAnswer });
+  // The held send's receipt reaches the engine before it knows the message, and the provider drops
+  // the retried send as a repeat: no receipt ever matches, so the step records `unknown` after a
+  // short timeout (about 7 s here) and the ladder goes on.
+  h = await LifecycleHarness.start({ database: 'postgres', intercept: holdFirstSmsAnswer, sms: { receiptTimeoutHours: 0.002 } });
   await h.beginTest({ server: 'dev', worker: false });
   await h.database.prisma.department.update({
     where: { id: 'weihai:市场准入二科' },
