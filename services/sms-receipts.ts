@@ -76,7 +76,12 @@ export async function receiveSmsReceipts(deps: { prisma: PrismaClient; temporal:
       continue;
     }
     try {
-      await deps.temporal.workflow.getHandle(message.workflowId).signal(smsReceiptSignal, { outId: message.outId, status: report.status, reportCode: report.reportCode });
+      await deps.temporal.workflow.getHandle(message.workflowId).signal(smsReceiptSignal, {
+        messageId: message.messageId,
+        outId: message.outId,
+        status: report.status,
+        reportCode: report.reportCode,
+      });
     } catch (error) {
       // The licence's lifecycle has ended (renewed, revoked): the receipt is kept for the record.
       if (!(error instanceof WorkflowNotFoundError)) throw error;

@@ -120,6 +120,8 @@ export const taskCompletedSignal = defineSignal<[TaskCompletion]>('taskCompleted
 export type SmsDeliveryStatus = 'delivered' | 'undeliverable';
 
 export interface SmsReceipt {
+  /** The provider's id of the message (Aliyun BizId, Tencent SerialNo). */
+  messageId: string;
   /** The ladder step's key, sent to the provider as OutId / SessionContext. */
   outId: string;
   status: SmsDeliveryStatus;

@@ -198,7 +198,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
   const smsReceipts = new Map<string, SmsReceipt>();
   setHandler(smsReceiptSignal, (receipt) => {
     // Only the first receipt of a message counts; the API does not pass on later ones either.
-    if (!smsReceipts.has(receipt.outId)) smsReceipts.set(receipt.outId, receipt);
+    if (!smsReceipts.has(receipt.messageId)) smsReceipts.set(receipt.messageId, receipt);
   });
   setHandler(taskCompletedSignal, (completion) => {
     completions.set(completion.taskId, completion);
@@ -297,8 +297,10 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         if (patched(SMS_RECEIPTS_PATCH)) {
           let delivery: 'delivered' | 'undeliverable' | 'unknown' | undefined;
           if (sent.messageId) {
-            await condition(() => smsReceipts.has(outId), sent.receiptTimeoutMs);
-            const receipt = smsReceipts.get(outId);
+            // Matched by the provider's message id, which the history holds, not by the step key.
+            const messageId = sent.messageId;
+            await condition(() => smsReceipts.has(messageId), sent.receiptTimeoutMs);
+            const receipt = smsReceipts.get(messageId);
             delivery = receipt?.status ?? 'unknown';
             await activities.recordSmsDelivery({ licenceId: input.licenceId, outId, status: delivery });
             note('sms_receipt', receipt ? `${receipt.status} (${receipt.reportCode})` : 'unknown: no receipt in time');
