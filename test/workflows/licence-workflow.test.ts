@@ -63,7 +63,8 @@ it('sleeps until the window, then climbs the ladder at the exact instants: promp
   expect(sms).toHaveLength(1);
   expect(sms[0]!.phone).toBe('13800138000');
   expect(sms[0]!.text).toContain('2027-05-31');
-  expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue });
+  // The wait starts once the SMS's delivery receipt is in.
+  await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue }));
 
   await h.skipTo(after(t.callDue, 60_000));
   const task = await h.openTask(licence.id, 'phone_call');
