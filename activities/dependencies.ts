@@ -1,12 +1,15 @@
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { SmsSettings } from './sms/provider';
 
 /** Where the reminder channels and regulators are reached. */
 export interface IntegrationEndpoints {
   /** The approval system / service portal webhook that receives auto prompts. */
   autoPromptUrl: string;
-  /** The SMS provider's send endpoint. */
-  smsUrl: string;
+  /** HMAC key the prompts are signed with. */
+  autoPromptSigningSecret: string;
+  /** The SMS provider, its account and limits. */
+  sms: SmsSettings;
   /** Regulators without a webhook of their own get `<base>/<regulator id>/decisions`. */
   regulatorWebhookBaseUrl: string;
   /** HMAC key for regulators without a secret of their own. */

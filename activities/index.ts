@@ -1,9 +1,11 @@
 import type { ActivityDependencies } from './dependencies';
-import { deliverAutoPrompt, prepareLetter, sendReminderSms } from './channels';
+import { deliverAutoPrompt, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
+import { createSmsProvider } from './sms';
 import { cancelOpenTasks, missingLetterGuidance, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
 import { endDependants, moveDependants } from './dependants';
+import { nextSendInstant, workingDaysDeadline, workingDaysLater, type CalendarQuestion } from './working-calendar';
 import { finishReplan, replanBatch, type ReplanBatchInput } from './replans';
 import { pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type PushDecisionInput } from './renewals';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
@@ -14,6 +16,8 @@ import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput }
  */
 export function createLicenceActivities(deps: ActivityDependencies) {
   const { prisma, endpoints } = deps;
+  // One provider per worker: its QPS limit holds across every SMS activity this worker runs.
+  const sms = { provider: createSmsProvider(endpoints.sms), settings: endpoints.sms };
   return {
     recordLicenceStep: (input: RecordLicenceStepInput) => recordLicenceStep(prisma, input),
     recordClosure: (input: { licenceId: string; reason: string }) => recordClosure(prisma, input),
@@ -21,7 +25,8 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     loadReminderPlan: (input: { licenceId: string }) => loadReminderPlan(prisma, input),
     listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
-    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, endpoints, input),
+    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, sms, input),
+    recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
     prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
     missingLetterGuidance: (input: { licenceId: string }) => missingLetterGuidance(prisma, input),
@@ -34,6 +39,9 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     replanBatch: (input: ReplanBatchInput) => replanBatch(deps, input),
     finishReplan: (input: { jobId: string }) => finishReplan(deps, input),
     moveDependants: (input: { licenceId: string; newLicence: NewLicenceDetails }) => moveDependants(deps, input),
+    nextSendInstant: (input: CalendarQuestion) => nextSendInstant(prisma, input),
+    workingDaysDeadline: (input: CalendarQuestion & { days: number }) => workingDaysDeadline(prisma, input),
+    workingDaysLater: (input: CalendarQuestion & { days: number }) => workingDaysLater(prisma, input),
     endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
   };
 }

@@ -9,6 +9,7 @@ import type { IntegrationSimulators } from '../simulators/integration-simulators
 import { accessControl } from './access';
 import { accessRoutes } from './access-routes';
 import { assistanceRoutes } from './assistance-routes';
+import { calendarRoutes } from './calendar-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { dashboardRoutes } from './dashboard-routes';
@@ -17,8 +18,10 @@ import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
 import { ledgerRoutes } from './ledger-routes';
+import { letterRoutes } from './letter-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { metricsRoutes } from './metrics-routes';
+import { smsReceiptRoutes } from './sms-receipt-routes';
 import { taskRoutes } from './task-routes';
 import { webErrorPages, webPages } from '../web';
 
@@ -38,6 +41,8 @@ export interface ApiDependencies {
   secureCookies?: boolean;
   /** Signs CSRF tokens; random per process when unset. */
   csrfSecret?: string;
+  /** The shared secret of the SMS provider's receipt callbacks; unset refuses them. */
+  smsReceiptSecret?: string;
 }
 
 /**
@@ -81,6 +86,9 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
   app.use(dashboardRoutes(registry, deps));
   app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access }));
+  app.use(calendarRoutes(registry, deps));
+  app.use(smsReceiptRoutes(registry, deps));
+  app.use(letterRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

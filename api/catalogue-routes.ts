@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import { z } from 'zod';
-import { DEFAULT_LADDER, missingGuidance, type LadderStep } from '../domain';
+import { DAY_COUNTS, DEFAULT_LADDER, missingGuidance, type LadderStep } from '../domain';
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
 import { assertBureau } from './access';
@@ -84,12 +84,16 @@ const ReplanJobView = z
   .openapi('ReplanJob');
 
 const days = (max: number) => z.number().int().min(0).max(max);
+const countIn = z
+  .enum(DAY_COUNTS)
+  .optional()
+  .describe('how waitDays / retryAfterDays are counted: calendar_days (default) or working_days on the bureau calendar');
 const LadderSchema = z
   .array(
     z.discriminatedUnion('channel', [
-      z.strictObject({ channel: z.literal('auto_prompt'), waitDays: days(90) }),
-      z.strictObject({ channel: z.literal('sms'), waitDays: days(90) }),
-      z.strictObject({ channel: z.literal('phone_call'), maxAttempts: z.number().int().min(1).max(10), retryAfterDays: days(30), dueWorkingDays: days(30) }),
+      z.strictObject({ channel: z.literal('auto_prompt'), waitDays: days(90), countIn }),
+      z.strictObject({ channel: z.literal('sms'), waitDays: days(90), countIn }),
+      z.strictObject({ channel: z.literal('phone_call'), maxAttempts: z.number().int().min(1).max(10), retryAfterDays: days(30), dueWorkingDays: days(30), countIn }),
       z.strictObject({ channel: z.literal('letter'), dueWorkingDays: days(30) }),
     ]),
   )

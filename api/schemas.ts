@@ -237,6 +237,7 @@ export const TaskView = z
     overdue: z.boolean(),
     outcome: z.string().nullable(),
     letter: z.string().nullable().openapi({ description: 'The letter to send, for a send_letter task' }),
+    letterPdf: z.string().nullable().openapi({ description: "Where to download the letter's PDF, for a send_letter task" }),
   })
   .openapi('Task');
 

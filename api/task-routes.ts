@@ -9,6 +9,7 @@ import type { Principal } from '../services/access/principal';
 import { assignTask, claimTask, completeTask, releaseTask, taskFor } from '../services/task-work';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
+import { letterPdfPath } from './letter-routes';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
 import { AssignBody, CompleteBody, ErrorBody, TaskIdParams, TaskQuery, TaskView } from './schemas';
@@ -50,6 +51,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       overdue: (task.status === 'open' || task.status === 'claimed') && task.dueAt.getTime() < Date.now(),
       outcome: task.outcome,
       letter: letter?.body ?? null,
+      letterPdf: letter?.pdf ? letterPdfPath(letter.id) : null,
     };
   };
 

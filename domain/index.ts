@@ -7,3 +7,4 @@ export * from './personal-data';
 export * from './ladder';
 export * from './working-days';
 export * from './validity-rule';
+export * from './working-calendar';

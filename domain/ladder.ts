@@ -7,17 +7,25 @@
 export const REMINDER_CHANNELS = ['auto_prompt', 'sms', 'phone_call', 'letter'] as const;
 export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
 
+/** How a step's waits are counted: every day, or only the bureau's working days. */
+export const DAY_COUNTS = ['calendar_days', 'working_days'] as const;
+export type DayCount = (typeof DAY_COUNTS)[number];
+
 /** 业务系统自动提示: a prompt delivered to the approval system / service portal. */
 export interface AutoPromptStep {
   channel: 'auto_prompt';
   /** Days to wait after the prompt before the next step. */
   waitDays: number;
+  /** How `waitDays` is counted; calendar days when unset. */
+  countIn?: DayCount;
 }
 
 /** 短信提醒 */
 export interface SmsStep {
   channel: 'sms';
   waitDays: number;
+  /** How `waitDays` is counted; calendar days when unset. */
+  countIn?: DayCount;
 }
 
 /** 人工电话通知: a task for the department's reminder specialists. */
@@ -29,6 +37,8 @@ export interface PhoneCallStep {
   retryAfterDays: number;
   /** Working days a specialist has to make the call. */
   dueWorkingDays: number;
+  /** How `retryAfterDays` is counted; calendar days when unset. */
+  countIn?: DayCount;
 }
 
 /** 点对点函告: a letter produced by the engine and sent by a specialist. */
@@ -86,6 +96,9 @@ export function ladderProblems(ladder: readonly LadderStep[]): string[] {
     const where = `step ${index + 1} (${step.channel})`;
     if ('waitDays' in step && !(Number.isInteger(step.waitDays) && step.waitDays >= 0 && step.waitDays <= 90)) {
       problems.push(`${where}: waitDays must be a whole number from 0 to 90`);
+    }
+    if ('countIn' in step && step.countIn !== undefined && !DAY_COUNTS.includes(step.countIn)) {
+      problems.push(`${where}: countIn must be one of ${DAY_COUNTS.join(', ')}`);
     }
     if (step.channel === 'phone_call' && !(Number.isInteger(step.maxAttempts) && step.maxAttempts >= 1 && step.maxAttempts <= 10)) {
       problems.push(`${where}: maxAttempts must be from 1 to 10`);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
 import type { IntegrationEndpoints } from '../activities/dependencies';
+import { SMS_PROVIDERS } from '../activities/sms/provider';
 
 /** The embedded database folder used when DATABASE_URL is not set. */
 export function defaultDatabaseUrl(dataDir = '.data'): string {
@@ -37,7 +38,24 @@ const environmentSchema = z.object({
   /** `all` runs the API and the worker in one process; production may run them apart. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   AUTO_PROMPT_URL: z.url().optional(),
+  /** HMAC key of the prompts; the regulators' key when unset. */
+  AUTO_PROMPT_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The SMS provider's API: its send endpoint, credentials, approved signature and template. */
+  SMS_PROVIDER: z.enum(SMS_PROVIDERS).default('aliyun'),
   SMS_API_URL: z.url().optional(),
+  SMS_ACCESS_KEY_ID: z.string().min(1).default('local-sms-access-key'),
+  SMS_ACCESS_KEY_SECRET: z.string().min(1).default('local-sms-access-secret'),
+  SMS_SIGN_NAME: z.string().min(2).max(12).default('政务服务提醒'),
+  SMS_TEMPLATE_ID: z.string().min(1).default('SMS_LICENCE_EXPIRY'),
+  SMS_SDK_APP_ID: z.string().min(1).default('1400000000'),
+  SMS_REGION: z.string().min(1).default('cn-hangzhou'),
+  /** Sends per second across this worker; the provider account's limit. */
+  SMS_QPS: z.coerce.number().positive().max(1000).default(10),
+  SMS_MAX_PARAM_LENGTH: z.coerce.number().int().min(1).max(500).default(35),
+  SMS_MAX_TEXT_LENGTH: z.coerce.number().int().min(10).max(1000).default(500),
+  SMS_RECEIPT_TIMEOUT_HOURS: z.coerce.number().positive().max(720).default(24),
+  /** The shared secret the provider's receipt callbacks carry as `?token=`. */
+  SMS_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-sms-receipt-secret'),
   REGULATOR_WEBHOOK_BASE_URL: z.url().optional(),
   REGULATOR_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-development-signing-key'),
   /** The local SMS provider, portal and regulator stand-ins, served by the API under /simulators. */
@@ -118,11 +136,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid environment:\n  PAYLOAD_ENCRYPTION_KEYS: is required when ROLE=${settings.ROLE}: the API and the worker must share the key, e.g. PAYLOAD_ENCRYPTION_KEYS=${generatePayloadKeySetting('k1')}`,
     );
   }
+  const missingSecrets: string[] = [];
   if (settings.SIMULATORS === 'off') {
     const missing = (['AUTO_PROMPT_URL', 'SMS_API_URL', 'REGULATOR_WEBHOOK_BASE_URL'] as const).filter((name) => !settings[name]);
-    if (missing.length > 0) {
+    // The simulator's credentials are public: a real provider needs the account's own.
+    for (const name of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_RECEIPT_SECRET'] as const) {
+      if (!env[name]) missingSecrets.push(name);
+    }
+    if (missing.length + missingSecrets.length > 0) {
       throw new ConfigError(
-        `Invalid environment:\n${missing.map((name) => `  ${name}: is required when SIMULATORS=off (the real endpoint to call)`).join('\n')}`,
+        `Invalid environment:\n${[
+          ...missing.map((name) => `  ${name}: is required when SIMULATORS=off (the real endpoint to call)`),
+          ...missingSecrets.map((name) => `  ${name}: is required when SIMULATORS=off (the provider account's own value)`),
+        ].join('\n')}`,
       );
     }
   }
@@ -132,7 +158,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
     endpoints: {
       autoPromptUrl: settings.AUTO_PROMPT_URL ?? `${simulators}/portal/prompts`,
-      smsUrl: settings.SMS_API_URL ?? `${simulators}/sms/send`,
+      autoPromptSigningSecret: settings.AUTO_PROMPT_SIGNING_SECRET ?? settings.REGULATOR_SIGNING_SECRET,
+      sms: {
+        provider: settings.SMS_PROVIDER,
+        url: settings.SMS_API_URL ?? `${simulators}/sms/${settings.SMS_PROVIDER}`,
+        accessKeyId: settings.SMS_ACCESS_KEY_ID,
+        accessKeySecret: settings.SMS_ACCESS_KEY_SECRET,
+        signName: settings.SMS_SIGN_NAME,
+        templateId: settings.SMS_TEMPLATE_ID,
+        sdkAppId: settings.SMS_SDK_APP_ID,
+        region: settings.SMS_REGION,
+        qps: settings.SMS_QPS,
+        maxParamLength: settings.SMS_MAX_PARAM_LENGTH,
+        maxTextLength: settings.SMS_MAX_TEXT_LENGTH,
+        receiptTimeoutHours: settings.SMS_RECEIPT_TIMEOUT_HOURS,
+        receiptSecret: settings.SMS_RECEIPT_SECRET,
+      },
       regulatorWebhookBaseUrl: settings.REGULATOR_WEBHOOK_BASE_URL ?? `${simulators}/regulators`,
       regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,
     },

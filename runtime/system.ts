@@ -119,8 +119,17 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
       });
     }
 
-    const simulators = config.SIMULATORS === 'on' ? new IntegrationSimulators(config.endpoints.regulatorSigningSecret) : undefined;
     let apiUrl: string | undefined;
+    const sms = config.endpoints.sms;
+    const simulators =
+      config.SIMULATORS === 'on'
+        ? new IntegrationSimulators(config.endpoints.regulatorSigningSecret, Date.now, {
+            accessKeyId: sms.accessKeyId,
+            accessKeySecret: sms.accessKeySecret,
+            // The API's port is known once it listens; receipts come after that.
+            receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(sms.receiptSecret)}`,
+          }, config.endpoints.autoPromptSigningSecret)
+        : undefined;
     if (config.ROLE !== 'worker') {
       const app = createApp({
         prisma: database.prisma,
@@ -137,6 +146,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         },
         secureCookies: config.SECURE_COOKIES === 'on',
         csrfSecret: config.CSRF_SECRET,
+        smsReceiptSecret: sms.receiptSecret,
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));

@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
-#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL and Chromium (npm test calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, Chromium, libfaketime and poppler-utils (npm test calls this)
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -108,6 +108,29 @@ ensure_chromium() {
   missing "Chromium and a Chinese font for the browser tests. Install them (Debian: apt-get install chromium fonts-wqy-microhei) or set CHROMIUM_PATH to a Chromium or Chrome binary."
 }
 
+# libfaketime from Debian's packages: tests that must start the time-skipping server's clock on a
+# past date (the 2026 National Day holiday) run it under libfaketime.
+ensure_faketime() {
+  if compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || [ -f /usr/lib/faketime/libfaketime.so.1 ]; then return; fi
+  if can_apt; then
+    say "installing libfaketime from Debian's packages…"
+    apt_install faketime
+    return
+  fi
+  missing "libfaketime, for tests that start the test server's clock on a past date. Install it (Debian: apt-get install faketime)."
+}
+
+# poppler-utils from Debian's packages: the letter tests read the generated PDFs back with pdftotext.
+ensure_poppler() {
+  if command -v pdftotext >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; then return; fi
+  if can_apt; then
+    say "installing poppler-utils from Debian's packages…"
+    apt_install poppler-utils
+    return
+  fi
+  missing "pdftotext and pdftoppm, to read generated letters back. Install them (Debian: apt-get install poppler-utils)."
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -116,6 +139,8 @@ case "$mode" in
     ensure_test_server
     ensure_postgres
     ensure_chromium
+    ensure_faketime
+    ensure_poppler
     ;;
   *) missing "unknown option '$mode': use --run or --test." ;;
 esac

@@ -98,6 +98,9 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
       else if (attributes.signalName === 'taskCompleted') {
         const completion = await firstArgument(temporal, attributes.input);
         entries.push({ at, what: 'specialist reported a task done', detail: `${completion.outcome}, by ${completion.completedBy}` });
+      } else if (attributes.signalName === 'smsReceipt') {
+        const receipt = await firstArgument(temporal, attributes.input);
+        entries.push({ at, what: 'SMS delivery receipt', detail: `${receipt.status}, ${receipt.reportCode}` });
       } else entries.push({ at, what: attributes.signalName ?? 'signal' });
     } else if (event.workflowExecutionCompletedEventAttributes) entries.push({ at, what: 'lifecycle finished' });
     else if (event.workflowExecutionTerminatedEventAttributes) {

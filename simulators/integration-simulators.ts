@@ -1,14 +1,8 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
+import { SmsProviderSimulator, type SimulatedSms, type SmsSimulatorOptions } from './sms-provider-simulator';
 
-/** A text message the simulated provider accepted. */
-export interface SimulatedSms {
-  messageId: string;
-  phone: string;
-  text: string;
-  clientToken: string;
-  at: string;
-}
+export type { SimulatedSms, SmsSimulatorOptions } from './sms-provider-simulator';
 
 /** A decision a simulated regulator received, once per idempotency key. */
 export interface SimulatedDelivery {
@@ -31,8 +25,9 @@ export interface RegulatorOutage {
  * the tests; production points the engine at the real endpoints.
  */
 export class IntegrationSimulators {
-  readonly sms: SimulatedSms[] = [];
-  readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string }> = [];
+  /** The SMS provider, speaking Aliyun's and Tencent's APIs under `/sms/aliyun` and `/sms/tencent`. */
+  readonly smsProvider: SmsProviderSimulator;
+  readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   readonly deliveries: SimulatedDelivery[] = [];
   /** Attempts each regulator saw, delivered or not. */
   readonly regulatorAttempts = new Map<string, number>();
@@ -41,11 +36,22 @@ export class IntegrationSimulators {
   /**
    * @param signingSecret the key regulators check decision signatures with.
    * @param clock the time to stamp on what arrives; tests pass the test server's clock.
+   * @param sms the provider's credentials and the engine's receipt endpoint.
+   * @param promptSigningSecret the key the portal checks prompt signatures with.
    */
   constructor(
     private readonly signingSecret: string,
-    private readonly clock: () => number | Promise<number> = Date.now,
-  ) {}
+    private readonly clock: () => number | Promise<number>,
+    sms: SmsSimulatorOptions,
+    private readonly promptSigningSecret: string = signingSecret,
+  ) {
+    this.smsProvider = new SmsProviderSimulator(sms, () => this.stamp());
+  }
+
+  /** Every SMS the provider accepted. */
+  get sms(): SimulatedSms[] {
+    return this.smsProvider.sms;
+  }
 
   private async stamp(): Promise<string> {
     return new Date(await this.clock()).toISOString();
@@ -60,33 +66,24 @@ export class IntegrationSimulators {
   /** The routes, to be mounted under a prefix such as `/simulators`. */
   router(): Router {
     const router = Router();
+    // The SMS provider parses its own bodies: form-encoded (Aliyun) or signed raw JSON (Tencent).
+    router.use('/sms', this.smsProvider.router());
     router.use(express.json({ limit: '1mb' }));
 
-    router.post('/sms/send', async (req, res) => {
-      const { phone, text, clientToken } = req.body as { phone?: string; text?: string; clientToken?: string };
-      if (!phone || !text || !clientToken) {
-        res.status(400).json({ code: 'isv.INVALID_PARAMETERS', message: 'phone, text and clientToken are required' });
+    router.post('/portal/prompts', express.text({ type: '*/*' }), async (req, res) => {
+      const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      if (!this.signatureValid(req.header('x-timestamp'), raw, req.header('x-signature'), this.promptSigningSecret)) {
+        res.status(401).json({ error: 'bad signature' });
         return;
       }
-      const at = await this.stamp();
-      // Providers keep a client token for a while and drop a repeated send.
-      const earlier = this.sms.find((message) => message.clientToken === clientToken);
-      if (earlier) {
-        res.json({ messageId: earlier.messageId, duplicate: true });
-        return;
-      }
-      const message = { messageId: randomUUID(), phone, text, clientToken, at };
-      this.sms.push(message);
-      res.json({ messageId: message.messageId });
-    });
-
-    router.post('/portal/prompts', async (req, res) => {
       const idempotencyKey = req.header('idempotency-key') ?? '';
       const at = await this.stamp();
-      if (!this.prompts.some((prompt) => prompt.idempotencyKey === idempotencyKey)) {
-        this.prompts.push({ idempotencyKey, body: req.body, at });
+      let prompt = this.prompts.find((candidate) => candidate.idempotencyKey === idempotencyKey);
+      if (!prompt) {
+        prompt = { idempotencyKey, body: JSON.parse(raw), at, receiptId: randomUUID() };
+        this.prompts.push(prompt);
       }
-      res.json({ received: true });
+      res.json({ received: true, receiptId: prompt.receiptId });
     });
 
     router.post('/regulators/:regulatorId/decisions', express.text({ type: '*/*' }), async (req, res) => {
@@ -118,9 +115,9 @@ export class IntegrationSimulators {
     return router;
   }
 
-  private signatureValid(timestamp: string | undefined, body: string, signature: string | undefined): boolean {
+  private signatureValid(timestamp: string | undefined, body: string, signature: string | undefined, secret = this.signingSecret): boolean {
     if (!timestamp || !signature?.startsWith('sha256=')) return false;
-    const expected = createHmac('sha256', this.signingSecret).update(`${timestamp}.${body}`).digest();
+    const expected = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest();
     const given = Buffer.from(signature.slice('sha256='.length), 'hex');
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

@@ -45,19 +45,23 @@ describe('loadConfig', () => {
 
   it('points the channels at the local simulators by default, and demands real endpoints without them', () => {
     expect(loadConfig({ PORT: '3100' }).endpoints).toMatchObject({
-      smsUrl: 'http://127.0.0.1:3100/simulators/sms/send',
+      sms: expect.objectContaining({ provider: 'aliyun', url: 'http://127.0.0.1:3100/simulators/sms/aliyun' }),
       autoPromptUrl: 'http://127.0.0.1:3100/simulators/portal/prompts',
       regulatorWebhookBaseUrl: 'http://127.0.0.1:3100/simulators/regulators',
     });
+    expect(loadConfig({ SMS_PROVIDER: 'tencent' }).endpoints.sms.url).toBe('http://127.0.0.1:3000/simulators/sms/tencent');
     expect(() => loadConfig({ SIMULATORS: 'off', SMS_API_URL: 'https://sms.example.cn/send' })).toThrow(
       /AUTO_PROMPT_URL: is required when SIMULATORS=off[\s\S]*REGULATOR_WEBHOOK_BASE_URL: is required/,
     );
-    const production = loadConfig({
+    const endpoints = {
       SIMULATORS: 'off',
       AUTO_PROMPT_URL: 'https://portal.example.cn/prompts',
-      SMS_API_URL: 'https://sms.example.cn/send',
+      SMS_API_URL: 'https://dysmsapi.aliyuncs.com/',
       REGULATOR_WEBHOOK_BASE_URL: 'https://regulators.example.cn/hooks',
-    });
-    expect(production.endpoints.smsUrl).toBe('https://sms.example.cn/send');
+    };
+    expect(() => loadConfig(endpoints)).toThrow(/SMS_ACCESS_KEY_ID: is required when SIMULATORS=off[\s\S]*SMS_RECEIPT_SECRET: is required/);
+    const production = loadConfig({ ...endpoints, SMS_ACCESS_KEY_ID: 'LTAI-real', SMS_ACCESS_KEY_SECRET: 'real-secret', SMS_RECEIPT_SECRET: 'a-receipt-secret-of-the-bureau' });
+    expect(production.endpoints.sms).toMatchObject({ provider: 'aliyun', url: 'https://dysmsapi.aliyuncs.com/', accessKeyId: 'LTAI-real', qps: 10, receiptTimeoutHours: 24 });
+    expect(() => loadConfig({ SMS_PROVIDER: 'huawei' })).toThrow(/SMS_PROVIDER/);
   });
 });

@@ -23,6 +23,7 @@ export type LicenceStepKind =
   | 'reminder_window_opened'
   | 'auto_prompt_delivered'
   | 'sms_sent'
+  | 'sms_receipt'
   | 'call_task_created'
   | 'call_completed'
   | 'letter_task_created'
@@ -114,6 +115,22 @@ export const correctExpiryUpdate = defineUpdate<{ reminderWindowOpensOn: Calenda
 export const contactChangedSignal = defineSignal('contactChanged');
 /** A specialist completed a human task. */
 export const taskCompletedSignal = defineSignal<[TaskCompletion]>('taskCompleted');
+
+/** What the carrier reported for an SMS, through the provider's delivery receipt. */
+export type SmsDeliveryStatus = 'delivered' | 'undeliverable';
+
+export interface SmsReceipt {
+  /** The provider's id of the message (Aliyun BizId, Tencent SerialNo). */
+  messageId: string;
+  /** The ladder step's key, sent to the provider as OutId / SessionContext. */
+  outId: string;
+  status: SmsDeliveryStatus;
+  /** The provider's report code (DELIVERED, DELIVRD, or the failure code). */
+  reportCode: string;
+}
+
+/** A delivery receipt for one of the licence's SMS arrived; receipts after the first are not sent. */
+export const smsReceiptSignal = defineSignal<[SmsReceipt]>('smsReceipt');
 
 /** The catalogue entry's reminder plan changed (lead time, ladder): re-plan from now on. */
 export interface ReplanInput {

@@ -18,6 +18,7 @@ import {
   reminderWindowOpensAt,
   FINAL_STAGES,
   type CallOutcome,
+  type DayCount,
   type LadderStep,
   type LicenceStage,
 } from '../domain';
@@ -30,6 +31,7 @@ import {
   renewalDecisionUpdate,
   replanSignal,
   revocationUpdate,
+  smsReceiptSignal,
   taskCompletedSignal,
   type LicenceStatus,
   type LicenceStep,
@@ -38,6 +40,7 @@ import {
   type RenewalApplicationInput,
   type RenewalDecisionInput,
   type RevocationInput,
+  type SmsReceipt,
   type TaskCompletion,
 } from './licence-definitions';
 import { LICENCE_EXPIRES_ON, LICENCE_STAGE } from './search-attributes';
@@ -50,6 +53,18 @@ export const LETTER_GUIDANCE_PATCH = 'letter-guidance';
 
 /** Executions that renewed or were revoked before dependent licences existed told no dependants. */
 export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
+
+/**
+ * Executions from before the Chinese working-day calendar counted weekends only, sent SMS and
+ * opened phone tasks at any hour, and counted every ladder wait in calendar days.
+ */
+export const WORKING_CALENDAR_PATCH = 'working-calendar';
+
+/**
+ * Executions from before delivery receipts went on after an SMS whatever became of it; now the
+ * receipt decides: delivered waits as before, undeliverable flags the contact and goes straight on.
+ */
+export const SMS_RECEIPTS_PATCH = 'sms-receipts';
 
 const DAY = 86_400_000;
 
@@ -180,6 +195,11 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     plan = undefined;
     news++;
   });
+  const smsReceipts = new Map<string, SmsReceipt>();
+  setHandler(smsReceiptSignal, (receipt) => {
+    // Only the first receipt of a message counts; the API does not pass on later ones either.
+    if (!smsReceipts.has(receipt.messageId)) smsReceipts.set(receipt.messageId, receipt);
+  });
   setHandler(taskCompletedSignal, (completion) => {
     completions.set(completion.taskId, completion);
     news++;
@@ -244,6 +264,22 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     Date.now() < windowOpensAt() ||
     Date.now() >= lapsesAt();
 
+  /** The end of the `days`-th working day after an instant: a human task's due time. */
+  const deadlineAfter = async (from: number, days: number): Promise<string> => {
+    if (patched(WORKING_CALENDAR_PATCH)) {
+      return activities.workingDaysDeadline({ licenceId: input.licenceId, from: iso(from), days });
+    }
+    return iso(addWorkingDays(DateTime.fromMillis(from), days, input.timeZone).toMillis());
+  };
+
+  /** The instant a ladder wait of `days` from `from` ends, counted as the step says. */
+  const waitEnds = async (from: number, days: number, countIn: DayCount | undefined): Promise<number> => {
+    if (countIn === 'working_days' && patched(WORKING_CALENDAR_PATCH)) {
+      return Date.parse(await activities.workingDaysLater({ licenceId: input.licenceId, from: iso(from), days }));
+    }
+    return from + days * DAY;
+  };
+
   /** Runs one ladder step that fell due at `due`; waits after it count from that instant. */
   const runStep = async (step: LadderStep, index: number, due: number) => {
     const stepKey = `cycle-${ladder.cycle}/step-${index}`;
@@ -251,13 +287,31 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       case 'auto_prompt': {
         await activities.deliverAutoPrompt({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/auto-prompt`) });
         note('auto_prompt_delivered');
-        advance(due + step.waitDays * DAY);
+        advance(await waitEnds(due, step.waitDays, step.countIn));
         return;
       }
       case 'sms': {
-        const sent = await activities.sendReminderSms({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/sms`) });
+        const outId = key(`${stepKey}/sms`);
+        const sent = await activities.sendReminderSms({ licenceId: input.licenceId, idempotencyKey: outId });
         note('sms_sent', sent.outcome);
-        advance(due + step.waitDays * DAY);
+        if (patched(SMS_RECEIPTS_PATCH)) {
+          let delivery: 'delivered' | 'undeliverable' | 'unknown' | undefined;
+          if (sent.messageId) {
+            // Matched by the provider's message id, which the history holds, not by the step key.
+            const messageId = sent.messageId;
+            await condition(() => smsReceipts.has(messageId), sent.receiptTimeoutMs);
+            const receipt = smsReceipts.get(messageId);
+            delivery = receipt?.status ?? 'unknown';
+            await activities.recordSmsDelivery({ licenceId: input.licenceId, outId, status: delivery });
+            note('sms_receipt', receipt ? `${receipt.status} (${receipt.reportCode})` : 'unknown: no receipt in time');
+          }
+          if (delivery === 'undeliverable' || sent.outcome === 'invalid_number') {
+            // The holder was not reached by text: a specialist calls without waiting.
+            advance(Date.now());
+            return;
+          }
+        }
+        advance(await waitEnds(due, step.waitDays, step.countIn));
         return;
       }
       case 'phone_call': {
@@ -267,7 +321,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
           idempotencyKey: key(`${stepKey}/call-${attempt}`),
           kind: 'phone_call',
           attempt,
-          dueAt: iso(addWorkingDays(DateTime.fromMillis(due), step.dueWorkingDays, input.timeZone).toMillis()),
+          dueAt: await deadlineAfter(due, step.dueWorkingDays),
         });
         note('call_task_created', `attempt ${attempt}`);
         const completion = await awaitTask(taskId);
@@ -287,7 +341,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         if (verdict === 'ladder_done') ladder.done = true;
         else if (verdict === 'call_again') {
           ladder.callAttempt = attempt;
-          ladder.notBefore = Date.now() + step.retryAfterDays * DAY;
+          ladder.notBefore = await waitEnds(Date.now(), step.retryAfterDays, step.countIn);
         } else advance(Date.now());
         return;
       }
@@ -303,7 +357,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
               idempotencyKey: key(`${stepKey}/guidance-${request}`),
               kind: 'complete_guidance',
               attempt: request,
-              dueAt: iso(addWorkingDays(DateTime.fromMillis(Date.now()), step.dueWorkingDays, input.timeZone).toMillis()),
+              dueAt: await deadlineAfter(Date.now(), step.dueWorkingDays),
             });
             note('guidance_requested', missing.join(', '));
             if (!(await awaitTask(guidanceTask))) return interrupted();
@@ -315,7 +369,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
           idempotencyKey: key(`${stepKey}/letter-task`),
           kind: 'send_letter',
           attempt: 1,
-          dueAt: iso(addWorkingDays(DateTime.fromMillis(due), step.dueWorkingDays, input.timeZone).toMillis()),
+          dueAt: await deadlineAfter(due, step.dueWorkingDays),
           letterId,
         });
         note('letter_task_created');
@@ -483,6 +537,15 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
         await waitUntil(Math.min(ladder.notBefore, lapsesAt()), turn);
         continue;
+      }
+      if ((step.channel === 'sms' || step.channel === 'phone_call') && patched(WORKING_CALENDAR_PATCH)) {
+        // Texts and calls reach people only in the bureau's hours on a working day: something due
+        // at night or on a holiday moves to the next opening, and the waits after it count from there.
+        const sendAt = Date.parse(await activities.nextSendInstant({ licenceId: input.licenceId, from: iso(Date.now()) }));
+        if (sendAt > Date.now()) {
+          ladder.notBefore = sendAt;
+          continue;
+        }
       }
       nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
       await runStep(step, ladder.index, ladder.notBefore);

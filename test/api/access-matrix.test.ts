@@ -52,6 +52,16 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => '/openapi.json', expect: [200, 200, 200, 200, 200, 200] },
   // Aggregate counts for Prometheus, no personal data: scraped without credentials.
   { method: 'GET', path: () => '/metrics', expect: [200, 200, 200, 200, 200, 200] },
+  // The SMS provider proves itself with the receipt token, whoever else it carries.
+  { method: 'POST', path: () => '/api/v1/sms-receipts/aliyun?token=wrong', body: () => [{ biz_id: 'x' }], expect: [401, 401, 401, 401, 401, 401] },
+  // The working-day calendar: read by the bureau, set by its supervisors.
+  { method: 'GET', path: () => '/api/v1/bureaus/weihai/calendar?year=2026', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-02-30', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  { method: 'DELETE', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-01-01', expect: [401, 403, 403, 403, 404, 404] },
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/send-window', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  // Letters name the holder: anyone of the bureau but the public; a specialist only of the owning department.
+  { method: 'GET', path: () => `/api/v1/letters/${UNKNOWN}`, expect: [401, 404, 404, 404, 404, 404] },
+  { method: 'GET', path: () => `/api/v1/letters/${UNKNOWN}/pdf`, expect: [401, 404, 404, 404, 404, 404] },
   { method: 'POST', path: () => '/api/v1/session', body: () => ({ username: 'wangfang', password: 'not the password' }), expect: [401, 401, 401, 401, 401, 401] },
   // Licences and their lifecycle: approval systems and the administrator.
   { method: 'POST', path: () => '/api/v1/licences', body: () => newLicence, expect: [401, 201, 403, 403, 403, 200] },
@@ -142,7 +152,7 @@ const ROWS: Cell[] = [
 /** Everything a refused request could have changed: every table of the read model, and the workflow's state. */
 async function snapshot() {
   const prisma = suite.h.database.prisma;
-  const [licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters] = await Promise.all([
+  const [licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, bureaus, calendar, sms] = await Promise.all([
     prisma.licence.findMany({ orderBy: { id: 'asc' } }),
     prisma.humanTask.findMany({ orderBy: { id: 'asc' } }),
     prisma.ledgerEntry.findMany({ orderBy: { id: 'asc' } }),
@@ -156,9 +166,12 @@ async function snapshot() {
     prisma.replanJob.findMany({ orderBy: { id: 'asc' } }),
     prisma.renewalApplication.findMany({ orderBy: { id: 'asc' } }),
     prisma.letter.findMany({ orderBy: { id: 'asc' } }),
+    prisma.bureau.findMany({ orderBy: { code: 'asc' } }),
+    prisma.calendarOverride.findMany({ orderBy: [{ bureauCode: 'asc' }, { date: 'asc' }] }),
+    prisma.smsMessage.findMany({ orderBy: { messageId: 'asc' } }),
   ]);
   const workflow = await suite.h.status({ workflowId: 'licence/weihai/鲁威药经2023666' });
-  return { licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, workflow };
+  return { licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, bureaus, calendar, sms, workflow };
 }
 
 beforeAll(async () => {
@@ -184,7 +197,10 @@ it('covers every documented operation', async () => {
     path
       .split('?')[0]!
       .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '{id}')
-      .replace(/weihai%3A[^/]+/g, '{id}');
+      .replace(/weihai%3A[^/]+/g, '{id}')
+      .replace(/\/bureaus\/[^/]+/, '/bureaus/{bureau}')
+      .replace(/\/overrides\/[^/]+/, '/overrides/{date}')
+      .replace(/\/sms-receipts\/[^/]+/, '/sms-receipts/{provider}');
   licenceId ??= UNKNOWN;
   const covered = new Set(ROWS.map((row) => `${row.method} ${template(row.path())}`.replace('/replans/{id}', '/replans/{jobId}')));
   expect(documented.filter((operation) => !covered.has(operation))).toEqual([]);

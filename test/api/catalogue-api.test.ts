@@ -127,8 +127,9 @@ it("sets a department's ladder: its running licences climb the new one", async (
   const entry = await asAdmin('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH04')}`);
   expect(entry.body.changes.at(-1)).toMatchObject({ changedBy: '李强', action: 'department ladder', after: { ladder: [{ channel: 'sms' }, { channel: 'phone_call' }] } });
 
-  // Window: 2027-05-31 Shanghai; the SMS at once, the call ten days later.
-  await suite.h.skipTo('2027-05-30T16:01:00.000Z');
+  // Window: 2027-05-31 00:00 Shanghai; the SMS in that day's send window at 09:00, the call ten days later.
+  await suite.h.skipTo('2027-05-31T01:01:00.000Z');
   await eventually(async () => expect(await suite.h.ledger(licence.id)).toEqual(['sms:sent']));
-  expect(await suite.h.status(licence)).toMatchObject({ nextAction: { kind: 'phone_call', dueAt: '2027-06-09T16:00:00.000Z' } });
+  // The wait starts once the SMS's delivery receipt is in.
+  await eventually(async () => expect(await suite.h.status(licence)).toMatchObject({ nextAction: { kind: 'phone_call', dueAt: '2027-06-10T01:00:00.000Z' } }));
 });

@@ -18,7 +18,8 @@ beforeAll(async () => {
     contact: { name: '刘洋', phone: '13900139002' },
     issuedOn: '2023-05-31',
   });
-  await suite.h.skipTo('2027-03-06T16:01:00.000Z');
+  // The SMS falls due on Sunday 7 March and goes out at 09:00 on Monday 8 March.
+  await suite.h.skipTo('2027-03-08T01:01:00.000Z');
   for (const licence of [drugs, transport]) {
     await eventually(async () => expect(await suite.h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
   }
@@ -54,7 +55,7 @@ it('pages the ledger rows with their total, in the template order (department, t
     expiresOn: '2027-05-31',
     contactName: '张敏',
     contactPhone: '13800138000',
-    remindedOn: '2027-03-07',
+    remindedOn: '2027-03-08',
     remindedBy: 'system',
     outcome: 'sent',
   });
@@ -84,7 +85,7 @@ it('exports the published template as .xlsx: title, 科室 line, header, numbere
   const header = (sheet.getRow(3).values as unknown[]).slice(1);
   expect(header.slice(0, 8)).toEqual(['序号', '证照持有单位（个人）', '证照名称', '期满日期', '联系人', '联系方式', '提醒日期', '提醒人']);
   const row = (sheet.getRow(5).values as unknown[]).slice(1);
-  expect(row.slice(0, 8)).toEqual([2, '威海顺达危险货物运输有限公司', '道路危险货物运输经营许可证', '2027-05-31', '刘洋', '13900139002', '2027-03-07', '系统']);
+  expect(row.slice(0, 8)).toEqual([2, '威海顺达危险货物运输有限公司', '道路危险货物运输经营许可证', '2027-05-31', '刘洋', '13900139002', '2027-03-08', '系统']);
   expect(sheet.getRow(6).values).toEqual([]);
 });
 
@@ -123,7 +124,7 @@ it("lists a department's licences whose window is open, with contact and reminde
       contact: { name: '张敏', phone: '13800138000', flagged: false },
       stage: 'window_open',
       remindersMade: 2,
-      lastReminder: { remindedOn: '2027-03-07', channel: 'sms', outcome: 'sent', remindedBy: 'system' },
+      lastReminder: { remindedOn: '2027-03-08', channel: 'sms', outcome: 'sent', remindedBy: 'system' },
       openTask: null,
     }),
   ]);

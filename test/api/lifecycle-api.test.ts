@@ -15,7 +15,8 @@ const call = (method: string, path: string, body?: unknown) => suite.api.call(me
 const asSpecialist = async (who: 'specialistA' | 'specialistA2', method: string, path: string, body?: unknown) => (await suite.api.as(who)).call(method, path, body);
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
-const CALL_DUE = '2027-03-20T16:00:00.000Z';
+// 14 days after the SMS, which went out at 09:00 on Monday 8 March 2027.
+const CALL_DUE = '2027-03-22T01:00:00.000Z';
 let licenceId: string;
 
 /** What the database holds for the licence, to prove a refused request changed nothing. */
@@ -73,6 +74,9 @@ it('answers 400 naming every bad field, and 409 for a decision with no applicati
 it('corrects the contact; the phone task carries the new one', async () => {
   const { status } = await call('PATCH', `/api/v1/licences/${licenceId}`, { contact: { name: '李娜', phone: '13900139000' } });
   expect(status).toBe(200);
+  // The SMS goes out at 09:00 on Monday 8 March; its delivery receipt comes back at once.
+  await suite.h.skipTo('2027-03-08T01:01:00.000Z');
+  await eventually(async () => expect((await suite.h.database.prisma.smsMessage.findFirstOrThrow({ where: { licenceId } })).status).toBe('delivered'));
   await suite.h.skipTo(new Date(Date.parse(CALL_DUE) + 60_000).toISOString());
   await suite.h.openTask(licenceId, 'phone_call');
   const { body } = await asSpecialist('specialistA', 'GET', '/api/v1/tasks?bureau=weihai&status=open');
@@ -81,7 +85,7 @@ it('corrects the contact; the phone task carries the new one', async () => {
     kind: 'phone_call',
     attempt: 1,
     status: 'open',
-    dueAt: '2027-03-24T15:59:59.999Z',
+    dueAt: '2027-03-25T15:59:59.999Z',
     licence: { licenceNumber: '鲁威药经2023009', holderName: '威海康宁大药房有限公司', expiresOn: '2027-05-31' },
     contact: { name: '李娜', phone: '13900139000' },
   });
@@ -165,7 +169,8 @@ it('tells the history in domain words, from registration to the regulator receip
     'reminder window opened',
     'business-system prompt delivered',
     'SMS reminder sent',
-    'phone-call task opened (attempt 1, due 2027-03-24T15:59:59.999Z)',
+    'SMS delivery receipt (delivered, DELIVERED)',
+    'phone-call task opened (attempt 1, due 2027-03-25T15:59:59.999Z)',
     'specialist reported a task done (no_answer, by 王芳)',
     'phone call made (no_answer, by 王芳)',
     'renewal application received (SQ-2027-031)',
@@ -179,7 +184,7 @@ it('tells the history in domain words, from registration to the regulator receip
   ]);
   const instants = body.events.map((event: { at: string }) => Date.parse(event.at));
   expect(instants).toEqual([...instants].sort((a, b) => a - b));
-  expect(body.events.find((event: { what: string }) => event.what === 'SMS reminder sent').at.slice(0, 10)).toBe('2027-03-06');
+  expect(body.events.find((event: { what: string }) => event.what === 'SMS reminder sent').at.slice(0, 10)).toBe('2027-03-08');
 });
 
 it('answers 409 for anything on a closed licence', async () => {
@@ -225,6 +230,12 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/departments/{id}',
       '/api/v1/imports',
       '/api/v1/imports/{id}',
+      '/api/v1/bureaus/{bureau}/calendar',
+      '/api/v1/bureaus/{bureau}/calendar/overrides/{date}',
+      '/api/v1/bureaus/{bureau}/send-window',
+      '/api/v1/sms-receipts/{provider}',
+      '/api/v1/letters/{id}',
+      '/api/v1/letters/{id}/pdf',
       '/healthz',
       '/metrics',
     ].sort(),

@@ -31,7 +31,7 @@ describe('docker-compose.yml', () => {
     expect(config.databaseUrl).toMatch(/^postgresql:\/\/.+@app-postgresql:5432\//);
     expect(config.ROLE).toBe(name);
     // Both containers reach the outside systems (or their stand-ins on the API) by service name.
-    expect(config.endpoints.smsUrl).toBe('http://api:3000/simulators/sms/send');
+    expect(config.endpoints.sms.url).toBe('http://api:3000/simulators/sms/aliyun');
     expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(['temporal', 'app-postgresql', 'migrate']));
   });
 

@@ -40,7 +40,8 @@ const apply = async (h: LifecycleHarness, handle: WorkflowHandle, applicationNum
 /** Registers a licence expiring in `expiresInDays` and lets its ladder reach the phone task. */
 async function toPhoneTask(h: LifecycleHarness, licenceNumber: string, expiresInDays = 200) {
   const licence = await h.register(licenceNumber, await dateIn(h, expiresInDays));
-  await days(h, expiresInDays - 90 + 25);
+  // Prompt, SMS a week later, call two weeks after it, each possibly moved to the next send window.
+  await days(h, expiresInDays - 90 + 30);
   return { licence, task: await h.openTask(licence.id, 'phone_call') };
 }
 

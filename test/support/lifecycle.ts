@@ -1,10 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type RequestHandler } from 'express';
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { type RequestHandler, type Router } from 'express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies } from '../../activities';
+import type { SmsProviderName } from '../../activities/sms';
+import { errorHandler } from '../../api/errors';
 import type { RegisterLicenceBody } from '../../api/schemas';
+import { smsReceiptRoutes } from '../../api/sms-receipt-routes';
+import { createLogger } from '../../runtime/logger';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { registerLicence } from '../../services/licence-registration';
 import { IntegrationSimulators } from '../../simulators/integration-simulators';
@@ -18,6 +23,8 @@ const dataConverter = { payloadCodecs: [testPayloadCodec] };
 
 export const DAY = 86_400_000;
 export const SIGNING_SECRET = 'lifecycle-test-signing-key';
+export const SMS_RECEIPT_SECRET = 'lifecycle-test-receipt-secret';
+const SMS_ACCESS_KEY = { id: 'LTAI-lifecycle-test', secret: 'lifecycle-test-sms-secret' };
 
 /**
  * Everything a lifecycle test needs, all real: Temporal's time-skipping server, a migrated
@@ -32,28 +39,46 @@ export class LifecycleHarness {
   private worker?: Worker;
   private workerRun?: Promise<void>;
   private currentEnv?: TestWorkflowEnvironment;
+  /** The engine's SMS receipt endpoint, bound to the current test server's client. */
+  private receiptRouter?: Router;
 
   private constructor(
     readonly database: TestDatabase,
     readonly simulators: IntegrationSimulators,
     private readonly server: Server,
+    private readonly smsOptions: { provider: SmsProviderName; qps: number; receiptTimeoutHours: number },
   ) {}
 
   /**
    * @param options.database which database to migrate and seed (PGlite unless a test needs several processes).
    * @param options.intercept runs before the simulators for every request to them, to delay or observe it.
+   * @param options.sms which SMS provider's API the worker speaks, its QPS and receipt timeout.
    */
-  static async start(options: { database?: 'pglite' | 'postgres'; intercept?: RequestHandler } = {}): Promise<LifecycleHarness> {
+  static async start(
+    options: { database?: 'pglite' | 'postgres'; intercept?: RequestHandler; sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number } } = {},
+  ): Promise<LifecycleHarness> {
     const database = await createTestDatabase(options.database ?? 'pglite');
     const clock = { harness: undefined as LifecycleHarness | undefined };
-    const simulators = new IntegrationSimulators(SIGNING_SECRET, () => clock.harness?.now() ?? Date.now());
+    const simulators = new IntegrationSimulators(SIGNING_SECRET, () => clock.harness?.now() ?? Date.now(), {
+      accessKeyId: SMS_ACCESS_KEY.id,
+      accessKeySecret: SMS_ACCESS_KEY.secret,
+      receiptUrl: (provider) => `${clock.harness!.baseUrl}/api/v1/sms-receipts/${provider}?token=${SMS_RECEIPT_SECRET}`,
+    });
     const app = express();
     if (options.intercept) app.use('/simulators', options.intercept);
     app.use('/simulators', simulators.router());
+    // The engine's receipt endpoint, as the API serves it, for the simulated provider to call.
+    app.use('/api', express.json());
+    app.use((req, res, next) => (clock.harness?.receiptRouter ? clock.harness.receiptRouter(req, res, next) : next()));
+    app.use(errorHandler(createLogger('silent')));
     const server = await new Promise<Server>((resolve) => {
       const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
     });
-    clock.harness = new LifecycleHarness(database, simulators, server);
+    clock.harness = new LifecycleHarness(database, simulators, server, {
+      provider: options.sms?.provider ?? 'aliyun',
+      qps: options.sms?.qps ?? 50,
+      receiptTimeoutHours: options.sms?.receiptTimeoutHours ?? 24,
+    });
     return clock.harness;
   }
 
@@ -65,14 +90,19 @@ export class LifecycleHarness {
   /**
    * Starts a fresh Temporal server and, unless told not to, a worker on it: the time-skipping
    * test server (clock at the real now), or with `server: 'dev'` the real dev server, whose clock
-   * is the wall clock.
+   * is the wall clock. `startAt` (an ISO instant) starts the time-skipping server's clock there
+   * instead of now, to reach dates already past.
    */
-  async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev' } = {}): Promise<void> {
+  async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev'; startAt?: string } = {}): Promise<void> {
+    if (options.startAt && options.server === 'dev') throw new Error('startAt needs the time-skipping server; the dev server runs on the wall clock');
+    // The wrapper starts the server's clock at startAt through libfaketime.
+    const extraArgs = options.startAt ? [`--start-at=${new Date(options.startAt).toISOString().replace('T', ' ').slice(0, 19)}`] : [];
     this.currentEnv =
       options.server === 'dev'
         ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } }, client: { dataConverter } })
-        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER } }, client: { dataConverter } });
+        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER }, extraArgs }, client: { dataConverter } });
     await registerSearchAttributes(this.currentEnv.connection, 'default');
+    this.receiptRouter = smsReceiptRoutes(new OpenAPIRegistry(), { prisma: this.database.prisma, temporal: this.currentEnv.client, smsReceiptSecret: SMS_RECEIPT_SECRET });
     if (options.worker !== false) await this.startWorker();
   }
 
@@ -83,8 +113,12 @@ export class LifecycleHarness {
     this.currentEnv = undefined;
   }
 
+  get baseUrl(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
   get simulatorsUrl(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/simulators`;
+    return `${this.baseUrl}/simulators`;
   }
 
   /** The environment a worker process needs to run this harness's activities (`ROLE=worker`). */
@@ -98,7 +132,14 @@ export class LifecycleHarness {
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       AUTO_PROMPT_URL: endpoints.autoPromptUrl,
-      SMS_API_URL: endpoints.smsUrl,
+      AUTO_PROMPT_SIGNING_SECRET: endpoints.autoPromptSigningSecret,
+      SMS_PROVIDER: endpoints.sms.provider,
+      SMS_API_URL: endpoints.sms.url,
+      SMS_ACCESS_KEY_ID: endpoints.sms.accessKeyId,
+      SMS_ACCESS_KEY_SECRET: endpoints.sms.accessKeySecret,
+      SMS_QPS: String(endpoints.sms.qps),
+      SMS_RECEIPT_SECRET: endpoints.sms.receiptSecret,
+      SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
       REGULATOR_WEBHOOK_BASE_URL: endpoints.regulatorWebhookBaseUrl,
       REGULATOR_SIGNING_SECRET: endpoints.regulatorSigningSecret,
     };
@@ -112,7 +153,22 @@ export class LifecycleHarness {
       taskQueue: this.taskQueue,
       endpoints: {
         autoPromptUrl: `${this.simulatorsUrl}/portal/prompts`,
-        smsUrl: `${this.simulatorsUrl}/sms/send`,
+        autoPromptSigningSecret: SIGNING_SECRET,
+        sms: {
+          provider: this.smsOptions.provider,
+          url: `${this.simulatorsUrl}/sms/${this.smsOptions.provider}`,
+          accessKeyId: SMS_ACCESS_KEY.id,
+          accessKeySecret: SMS_ACCESS_KEY.secret,
+          signName: '威海审批',
+          templateId: this.smsOptions.provider === 'aliyun' ? 'SMS_480000001' : '2000001',
+          sdkAppId: '1400000000',
+          region: this.smsOptions.provider === 'aliyun' ? 'cn-hangzhou' : 'ap-guangzhou',
+          qps: this.smsOptions.qps,
+          maxParamLength: 35,
+          maxTextLength: 500,
+          receiptTimeoutHours: this.smsOptions.receiptTimeoutHours,
+          receiptSecret: SMS_RECEIPT_SECRET,
+        },
         regulatorWebhookBaseUrl: `${this.simulatorsUrl}/regulators`,
         regulatorSigningSecret: SIGNING_SECRET,
       },

@@ -10,13 +10,15 @@ const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOS
 
 // Every test starts on a fresh test server whose clock reads the real now (late 2026) and follows
 // one licence expiring 2027-05-31: its window opens 2027-02-28 00:00 Shanghai; with the default
-// ladder the auto prompt goes then, the SMS 7 days later, the phone task 14 days after that.
+// ladder the auto prompt goes then, the SMS falls due 7 days later (Sunday 7 March, 00:00) and goes
+// out in the next send window (Monday 8 March, 09:00), the phone task 14 days after that.
 const t = {
   year: 2027,
   expiresOn: '2027-05-31',
   windowOpens: '2027-02-27T16:00:00.000Z',
   smsDue: '2027-03-06T16:00:00.000Z',
-  callDue: '2027-03-20T16:00:00.000Z',
+  smsSent: '2027-03-08T01:00:00.000Z',
+  callDue: '2027-03-22T01:00:00.000Z',
   lapses: '2027-05-31T16:00:00.000Z',
 };
 
@@ -53,17 +55,21 @@ it('sleeps until the window, then climbs the ladder at the exact instants: promp
   expect(opened?.occurredAt.toISOString()).toBe(t.windowOpens);
 
   await h.skipTo(after(t.smsDue, 60_000));
+  expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered']);
+  expect((await h.status(licence)).nextAction).toEqual({ kind: 'sms', dueAt: t.smsSent });
+  await h.skipTo(after(t.smsSent, 60_000));
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
   const sms = h.simulators.sms.filter((message) => message.clientToken.includes('LADDER-1'));
   expect(sms).toHaveLength(1);
   expect(sms[0]!.phone).toBe('13800138000');
   expect(sms[0]!.text).toContain('2027-05-31');
-  expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue });
+  // The wait starts once the SMS's delivery receipt is in.
+  await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue }));
 
   await h.skipTo(after(t.callDue, 60_000));
   const task = await h.openTask(licence.id, 'phone_call');
-  // Three working days from Saturday 2027-03-20 (Shanghai 2027-03-21, a Sunday): Wed 24 March, end of day.
-  expect(task.dueAt.toISOString()).toBe('2027-03-24T15:59:59.999Z');
+  // Three working days from Monday 2027-03-22: Thursday 25 March, end of day.
+  expect(task.dueAt.toISOString()).toBe('2027-03-25T15:59:59.999Z');
   await h.complete(task, 'reached');
   await eventually(async () =>
     expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']),
@@ -94,9 +100,9 @@ it('renewed before the window: no reminder at all, decision pushed, new licence 
 
 it('renewed mid-ladder: the SMS went out, no phone task is ever created', async () => {
   const licence = await h.register('MID-1', t.expiresOn);
-  await h.skipTo(after(t.smsDue, 60_000));
+  await h.skipTo(after(t.smsSent, 60_000));
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
-  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-2', appliedOn: `${t.year}-03-07` }] });
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-2', appliedOn: `${t.year}-03-08` }] });
   await h.skipTo(after(t.callDue, DAY));
   expect((await h.status(licence)).stage).toBe('renewal_pending');
   await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('MID-2', t.year)] });
@@ -132,8 +138,11 @@ it('wrong_number goes straight to the letter and flags the contact; the letter w
   const guidanceTask = await h.openTask(licence.id, 'complete_guidance');
   expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
   expect(await h.database.prisma.letter.count({ where: { licenceId: licence.id } })).toBe(0);
-  expect((await h.status(licence)).steps.find((step) => step.kind === 'guidance_requested')?.detail).toBe(
-    'renewalDeadline, officeAddress, servicePhone, materials',
+  // The task row is written by the activity; the workflow notes the step once it has the task's id.
+  await eventually(async () =>
+    expect((await h.status(licence)).steps.find((step) => step.kind === 'guidance_requested')?.detail).toBe(
+      'renewalDeadline, officeAddress, servicePhone, materials',
+    ),
   );
   await updateCatalogueEntry(
     { prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue },
@@ -234,7 +243,7 @@ it('a regulator failing for two simulated days gets the decision exactly once wh
 
 it('a rejected application resumes the ladder where it stood: no second SMS, the phone task when due', async () => {
   const licence = await h.register('REJECT-1', t.expiresOn);
-  await h.skipTo(after(t.smsDue, DAY));
+  await h.skipTo(after(t.smsSent, 60_000));
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
   await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-3', appliedOn: '2027-03-08' }] });
   await eventually(async () => expect((await h.status(licence)).stage).toBe('renewal_pending'));
@@ -263,7 +272,9 @@ it('a five-year licence lives its whole life: sleep, ladder, renewal, regulator 
   const expiresOn = `${Number(today.slice(0, 4)) + 5}${today.slice(4)}`;
   const licence = await h.register('LIFE-1', expiresOn, { issuedOn: today });
   const windowOpens = reminderWindowOpensAt(expiresOn, 3, 'Asia/Shanghai').toMillis();
-  await h.skipTo(after(new Date(windowOpens).toISOString(), 21 * DAY + 60_000));
+  // The prompt at the window, the SMS a week later and the call two weeks after it, each moved
+  // to the next send window when due at night or on a day off: all done within 30 days.
+  await h.skipTo(after(new Date(windowOpens).toISOString(), 30 * DAY));
   await h.complete(await h.openTask(licence.id, 'phone_call'), 'reached');
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']));
   await h.skipTo(after(new Date(windowOpens).toISOString(), 40 * DAY));

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import { DEFAULT_LADDER, type LadderStep } from '../../domain';
+import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../../domain';
 import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
@@ -14,7 +14,7 @@ let smsRequests = 0;
 let firstSmsArrived: () => void;
 const firstSmsHeld = new Promise<void>((resolve) => (firstSmsArrived = resolve));
 const holdFirstSmsAnswer: RequestHandler = (req, res, next) => {
-  if (req.method === 'POST' && req.path === '/sms/send') {
+  if (req.method === 'POST' && req.path === '/sms/aliyun') {
     smsRequests += 1;
     if (smsRequests === 1) {
       res.json = () => {
@@ -35,12 +35,21 @@ const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   // Two worker processes share one database: PostgreSQL, as in production.
-  h = await LifecycleHarness.start({ database: 'postgres', intercept: holdFirstSmsAnswer });
+  // The held send's receipt reaches the engine before it knows the message, and the provider drops
+  // the retried send as a repeat: no receipt ever matches, so the step records `unknown` after a
+  // short timeout (about 7 s here) and the ladder goes on.
+  h = await LifecycleHarness.start({ database: 'postgres', intercept: holdFirstSmsAnswer, sms: { receiptTimeoutHours: 0.002 } });
   await h.beginTest({ server: 'dev', worker: false });
   await h.database.prisma.department.update({
     where: { id: 'weihai:市场准入二科' },
     data: { ladder: NO_WAIT_LADDER as unknown as object[] },
   });
+  // The crash, not the bureau's hours, is under test: texts and calls may go out at any hour today and tomorrow.
+  await h.database.prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
+  for (const offset of [0, DAY]) {
+    const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
+    await h.database.prisma.calendarOverride.create({ data: { bureauCode: 'weihai', date, kind: 'working_day', name: '测试' } });
+  }
 });
 
 afterAll(async () => {

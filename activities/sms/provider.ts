@@ -1,0 +1,136 @@
+export const SMS_PROVIDERS = ['aliyun', 'tencent'] as const;
+export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
+
+/** How the engine reaches its SMS provider; unset values point at the local simulator. */
+export interface SmsSettings {
+  provider: SmsProviderName;
+  /** The provider's API endpoint (Aliyun `https://dysmsapi.aliyuncs.com/`, Tencent `https://sms.tencentcloudapi.com/`). */
+  url: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** The approved signature (签名). */
+  signName: string;
+  /** The approved template: Aliyun `TemplateCode`, Tencent `TemplateId`. */
+  templateId: string;
+  /** Tencent's `SmsSdkAppId`; unused by Aliyun. */
+  sdkAppId: string;
+  region: string;
+  /** Sends per second this process may make; the provider's limit for the account. */
+  qps: number;
+  /** The longest value a template parameter may have (characters). */
+  maxParamLength: number;
+  /** The longest message, signature included (characters). */
+  maxTextLength: number;
+  /** How long the workflow waits for a delivery receipt before it records `unknown`. */
+  receiptTimeoutHours: number;
+  /** The shared secret the provider's receipt calls carry (`?token=`). */
+  receiptSecret: string;
+}
+
+/** The values of the approved reminder template (`REMINDER_TEMPLATE`). */
+export interface ReminderParams {
+  holder: string;
+  licence: string;
+  number: string;
+  expires: string;
+  deadline: string;
+  office: string;
+}
+
+/**
+ * The reminder template as approved at the provider. Every parameter always has a value: an
+ * unset renewal deadline reads 有效期届满前, never a placeholder.
+ */
+export const REMINDER_TEMPLATE = '尊敬的${holder}：您持有的${licence}（编号${number}）将于${expires}到期，请于${deadline}向${office}申请办理延续手续。';
+
+/** The message a template and its parameters make, as the handset shows it (signature first). */
+export function renderTemplate(template: string, params: Record<string, string>, signName: string): string {
+  return `【${signName}】${template.replace(/\$\{(\w+)\}/g, (_match, name: string) => params[name] ?? '')}`;
+}
+
+/** Mainland mobile numbers; landlines and short numbers cannot receive an SMS. */
+export const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
+
+/**
+ * What stops a message before it is sent: a number no SMS reaches, a parameter over the
+ * provider's length, a message over its length. Empty when it may go.
+ */
+export function smsProblems(phone: string, params: ReminderParams, settings: Pick<SmsSettings, 'maxParamLength' | 'maxTextLength' | 'signName'>): string[] {
+  const problems: string[] = [];
+  if (!MAINLAND_MOBILE.test(phone)) problems.push('invalid_number: not a mainland mobile number');
+  for (const [name, value] of Object.entries(params)) {
+    if (value.length === 0) problems.push(`param ${name} is empty`);
+    if (value.length > settings.maxParamLength) problems.push(`param ${name} has ${value.length} characters; the provider allows ${settings.maxParamLength}`);
+  }
+  const text = renderTemplate(REMINDER_TEMPLATE, { ...params }, settings.signName);
+  if (text.length > settings.maxTextLength) problems.push(`the message has ${text.length} characters; the provider allows ${settings.maxTextLength}`);
+  return problems;
+}
+
+export interface SmsSendRequest {
+  phone: string;
+  params: ReminderParams;
+  /** Our key for the message, echoed in its receipt (Aliyun `OutId`, Tencent `SessionContext`). */
+  outId: string;
+}
+
+/** One SMS provider's send API. */
+export interface SmsProvider {
+  readonly name: SmsProviderName;
+  /** @returns the provider's id of the accepted message, which its receipts carry. */
+  send(request: SmsSendRequest): Promise<{ messageId: string }>;
+}
+
+/** Raised when the provider refuses a message: its code says why. */
+export class SmsRefusedError extends Error {
+  override name = 'SmsRefusedError';
+
+  constructor(
+    readonly provider: SmsProviderName,
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${provider} refused the SMS: ${code} ${message}`);
+  }
+}
+
+/**
+ * Wraps a provider so that this process never starts more than `qps` sends in any one-second
+ * window, however many activities run at once. Sends are paced 1000/qps ms apart; the window
+ * check counts real start instants over 1.05 s, so that timer drift and network jitter on the
+ * way to the provider do not put qps + 1 sends into one of its seconds.
+ */
+export function rateLimited(provider: SmsProvider, qps: number): SmsProvider {
+  if (!(qps > 0)) throw new Error(`SMS_QPS must be above 0, got ${qps}`);
+  const spacing = 1000 / qps;
+  const windowMs = 1050;
+  const perWindow = Math.max(1, Math.floor(qps));
+  const starts: number[] = [];
+  // Pacing follows the planned instants, so that a late timer is made up by the next one.
+  let planned = 0;
+  const nextSlot = async (): Promise<void> => {
+    for (;;) {
+      const now = Date.now();
+      const oldest = starts.length >= perWindow ? starts[starts.length - perWindow]! : -Infinity;
+      const target = Math.max(planned + spacing, oldest + windowMs);
+      if (target <= now) {
+        // Behind by more than a slot (idle, or a long stall): pace from now rather than burst.
+        planned = now - target > spacing ? now : target;
+        starts.push(now);
+        if (starts.length > perWindow) starts.shift();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, target - now));
+    }
+  };
+  // Slots are handed out one at a time, in order; the sends themselves run concurrently.
+  let queue: Promise<void> = Promise.resolve();
+  return {
+    name: provider.name,
+    send: (request) => {
+      const slot = queue.then(nextSlot);
+      queue = slot;
+      return slot.then(() => provider.send(request));
+    },
+  };
+}

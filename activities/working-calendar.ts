@@ -1,0 +1,57 @@
+import { log } from '@temporalio/activity';
+import { DateTime } from 'luxon';
+import type { PrismaClient } from '../generated/prisma/client';
+import { bureauCalendar, yearCovered } from '../services/working-calendar';
+
+/** A question about a licence's bureau calendar, from an instant. */
+export interface CalendarQuestion {
+  licenceId: string;
+  /** ISO-8601 instant. */
+  from: string;
+}
+
+// Bureau years already reported without holidays: one warning per worker process is enough.
+const warned = new Set<string>();
+
+async function calendarOf(prisma: PrismaClient, input: CalendarQuestion) {
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, select: { bureauCode: true } });
+  const from = DateTime.fromISO(input.from, { setZone: true });
+  if (!from.isValid) throw new Error(`from "${input.from}" is not an ISO-8601 instant`);
+  const found = await bureauCalendar(prisma, licence.bureauCode);
+  const year = from.setZone(found.calendar.zone).year;
+  if (!warned.has(`${licence.bureauCode}/${year}`) && !(await yearCovered(prisma, licence.bureauCode, year))) {
+    // Counting weekends only is better than stopping reminders; the operator must add the year.
+    warned.add(`${licence.bureauCode}/${year}`);
+    log.warn(`the working-day calendar has no holidays for ${year} in bureau ${licence.bureauCode}: add them to its calendar overrides`);
+  }
+  return { ...found, from };
+}
+
+/**
+ * When an SMS or a phone task due at `from` may go out: `from` itself inside the bureau's send
+ * window on a working day, else the next opening of the window.
+ * @returns an ISO-8601 instant.
+ */
+export async function nextSendInstant(prisma: PrismaClient, input: CalendarQuestion): Promise<string> {
+  const { calendar, sendWindow, from } = await calendarOf(prisma, input);
+  return calendar.nextSendInstant(from, sendWindow).toUTC().toISO()!;
+}
+
+/**
+ * The end of the `days`-th working day after `from` on the bureau's calendar: a human task's due time.
+ * @returns an ISO-8601 instant.
+ */
+export async function workingDaysDeadline(prisma: PrismaClient, input: CalendarQuestion & { days: number }): Promise<string> {
+  const { calendar, from } = await calendarOf(prisma, input);
+  return calendar.addWorkingDays(from, input.days).toUTC().toISO()!;
+}
+
+/**
+ * The instant `days` working days after `from`, at the same local time: a ladder wait counted in
+ * working days.
+ * @returns an ISO-8601 instant.
+ */
+export async function workingDaysLater(prisma: PrismaClient, input: CalendarQuestion & { days: number }): Promise<string> {
+  const { calendar, from } = await calendarOf(prisma, input);
+  return calendar.workingDaysAfter(from, input.days).toUTC().toISO()!;
+}

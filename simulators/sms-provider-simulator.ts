@@ -1,0 +1,159 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import { aliyunRpcSignature, tc3Signature } from '../activities/sms/signatures';
+import { REMINDER_TEMPLATE, renderTemplate, type SmsProviderName } from '../activities/sms/provider';
+
+/** A text message the simulated provider accepted. */
+export interface SimulatedSms {
+  messageId: string;
+  provider: SmsProviderName;
+  phone: string;
+  text: string;
+  /** The sender's OutId / SessionContext. */
+  clientToken: string;
+  at: string;
+}
+
+/** What the simulated carrier reports for a number. */
+export type ReceiptPlan =
+  | { kind: 'delivered'; duplicate?: boolean }
+  | { kind: 'failed'; code: string; duplicate?: boolean }
+  /** No receipt at all; `postReceipt` can send one later (a late receipt). */
+  | { kind: 'none' };
+
+/** What the simulator needs to check signatures and to call the engine back. */
+export interface SmsSimulatorOptions {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** The engine's receipt endpoint for a provider, secret included. */
+  receiptUrl(provider: SmsProviderName): string;
+}
+
+/**
+ * A local SMS provider speaking Aliyun's `SendSms` RPC API and Tencent Cloud's TC3-signed
+ * `SendSms`: it checks the signature, answers with a message id, and posts delivery receipts in
+ * the provider's own report format to the engine, as the carrier would report them.
+ */
+export class SmsProviderSimulator {
+  readonly sms: SimulatedSms[] = [];
+  /** Send requests seen, accepted or not, with the instant each arrived (wall clock, ms). */
+  readonly arrivals: number[] = [];
+  private readonly plans = new Map<string, ReceiptPlan>();
+
+  constructor(
+    private readonly options: SmsSimulatorOptions,
+    private readonly stamp: () => Promise<string>,
+  ) {}
+
+  /** Sets what the carrier reports for a number; unset numbers are delivered. */
+  setReceiptPlan(phone: string, plan: ReceiptPlan | undefined): void {
+    if (plan) this.plans.set(phone, plan);
+    else this.plans.delete(phone);
+  }
+
+  router(): Router {
+    const router = Router();
+    router.post('/aliyun', express.urlencoded({ extended: false }), async (req, res) => {
+      this.arrivals.push(Date.now());
+      const parameters = req.body as Record<string, string>;
+      if (parameters.AccessKeyId !== this.options.accessKeyId || !parameters.Signature) {
+        res.status(404).json({ Code: 'InvalidAccessKeyId.NotFound', Message: 'Specified access key is not found.' });
+        return;
+      }
+      const expected = aliyunRpcSignature('POST', parameters, this.options.accessKeySecret);
+      if (!sameText(expected, parameters.Signature)) {
+        res.status(400).json({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' });
+        return;
+      }
+      if (parameters.Action !== 'SendSms' || !parameters.PhoneNumbers || !parameters.TemplateParam || !parameters.OutId) {
+        res.json({ Code: 'isv.INVALID_PARAMETERS', Message: 'PhoneNumbers, TemplateParam and OutId are required' });
+        return;
+      }
+      if (!/^1[3-9]\d{9}$/.test(parameters.PhoneNumbers)) {
+        res.json({ Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: 'invalid mobile number' });
+        return;
+      }
+      const params = JSON.parse(parameters.TemplateParam) as Record<string, string>;
+      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderTemplate(REMINDER_TEMPLATE, params, parameters.SignName ?? ''), parameters.OutId);
+      res.json({ Code: 'OK', Message: 'OK', BizId: message.messageId, RequestId: randomUUID() });
+    });
+
+    router.post('/tencent', express.text({ type: '*/*' }), async (req, res) => {
+      this.arrivals.push(Date.now());
+      const payload = typeof req.body === 'string' ? req.body : '';
+      const refused = (Code: string, Message: string) => res.json({ Response: { Error: { Code, Message }, RequestId: randomUUID() } });
+      if (!this.tc3Valid(req, payload)) {
+        refused('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
+        return;
+      }
+      const body = JSON.parse(payload) as { PhoneNumberSet?: string[]; TemplateParamSet?: string[]; SignName?: string; SessionContext?: string };
+      const phone = body.PhoneNumberSet?.[0]?.replace(/^\+86/, '') ?? '';
+      if (!/^1[3-9]\d{9}$/.test(phone)) {
+        refused('InvalidParameterValue.IncorrectPhoneNumber', 'incorrect phone number');
+        return;
+      }
+      const [holder = '', licence = '', number = '', expires = '', deadline = '', office = ''] = body.TemplateParamSet ?? [];
+      const text = renderTemplate(REMINDER_TEMPLATE, { holder, licence, number, expires, deadline, office }, body.SignName ?? '');
+      const message = await this.accept('tencent', phone, text, body.SessionContext ?? '');
+      res.json({
+        Response: { SendStatusSet: [{ SerialNo: message.messageId, PhoneNumber: `+86${phone}`, Code: 'Ok', Message: 'send success', SessionContext: message.clientToken }], RequestId: randomUUID() },
+      });
+    });
+    return router;
+  }
+
+  private tc3Valid(req: Request, payload: string): boolean {
+    const authorization = req.header('authorization') ?? '';
+    const match = /^TC3-HMAC-SHA256 Credential=([^/]+)\/\d{4}-\d{2}-\d{2}\/sms\/tc3_request, SignedHeaders=content-type;host, Signature=([0-9a-f]{64})$/.exec(authorization);
+    if (!match || match[1] !== this.options.accessKeyId) return false;
+    const expected = tc3Signature(
+      { host: req.header('host') ?? '', service: 'sms', timestamp: Number(req.header('x-tc-timestamp')), contentType: req.header('content-type') ?? '', payload },
+      this.options.accessKeySecret,
+    );
+    return sameText(expected, match[2]!);
+  }
+
+  /** Records a message (once per client token, as providers drop a repeated send) and reports on it. */
+  private async accept(provider: SmsProviderName, phone: string, text: string, clientToken: string): Promise<SimulatedSms> {
+    const earlier = this.sms.find((message) => message.clientToken === clientToken && message.provider === provider);
+    if (earlier) return earlier;
+    const message: SimulatedSms = { messageId: provider === 'aliyun' ? `${Date.now()}^${randomUUID().slice(0, 8)}` : randomUUID(), provider, phone, text, clientToken, at: await this.stamp() };
+    this.sms.push(message);
+    const plan = this.plans.get(phone) ?? { kind: 'delivered' };
+    if (plan.kind !== 'none') {
+      // The carrier reports after the provider has answered the send.
+      setTimeout(() => {
+        void (async () => {
+          await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
+          if (plan.duplicate) await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
+        })();
+      }, 20);
+    }
+    return message;
+  }
+
+  /**
+   * Posts one delivery receipt for a message in its provider's report format: delivered, or
+   * failed with `failureCode`. Tests call it to send a late receipt.
+   */
+  async postReceipt(message: SimulatedSms, failureCode?: string): Promise<number> {
+    const at = (await this.stamp()).replace('T', ' ').slice(0, 19);
+    const report =
+      message.provider === 'aliyun'
+        ? [{ phone_number: message.phone, send_time: at, report_time: at, success: !failureCode, err_code: failureCode ?? 'DELIVERED', err_msg: failureCode ? '失败' : '用户接收成功', sms_size: '1', biz_id: message.messageId, out_id: message.clientToken }]
+        : [{ user_receive_time: at, nationcode: '86', mobile: message.phone, report_status: failureCode ? 'FAIL' : 'SUCCESS', errmsg: failureCode ?? 'DELIVRD', description: failureCode ? '失败' : '用户短信送达成功', sid: message.messageId }];
+    try {
+      const response = await fetch(this.options.receiptUrl(message.provider), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+      return response.status;
+    } catch {
+      // The engine is down: a real provider retries later; the simulator drops it, like a lost receipt.
+      return 0;
+    }
+  }
+}
+
+function sameText(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

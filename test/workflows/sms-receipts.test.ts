@@ -1,0 +1,131 @@
+import { eventually, LifecycleHarness, SMS_RECEIPT_SECRET } from '../support/lifecycle';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
+
+// The default ladder for a licence expiring 2027-05-31: the SMS falls due on Sunday 7 March 2027
+// and goes out at 09:00 on Monday 8 March; after a delivered one the call is due 14 days later.
+const t = {
+  expiresOn: '2027-05-31',
+  smsSent: '2027-03-08T01:00:00.000Z',
+  callDue: '2027-03-22T01:00:00.000Z',
+};
+const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+const HOUR = 3_600_000;
+
+describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its delivery receipt', (provider) => {
+  let h: LifecycleHarness;
+  let phone = 13800138000;
+
+  beforeAll(async () => {
+    h = await LifecycleHarness.start({ sms: { provider, receiptTimeoutHours: 24 } });
+  });
+  beforeEach(async () => h.beginTest());
+  afterEach(async () => h.endTest());
+  afterAll(async () => {
+    await h?.teardown();
+  });
+
+  /** A licence whose contact has a number of its own, so that each test sets its own carrier plan. */
+  const register = async (licenceNumber: string) => {
+    phone += 1;
+    const licence = await h.register(`${provider}-${licenceNumber}`, t.expiresOn, { contact: { name: '张敏', phone: String(phone) } });
+    return { ...licence, phone: String(phone) };
+  };
+  const messageOf = (licenceId: string) => h.database.prisma.smsMessage.findFirstOrThrow({ where: { licenceId } });
+  const receiptSignals = async (licence: { handle: { fetchHistory(): Promise<{ events?: Array<{ workflowExecutionSignaledEventAttributes?: { signalName?: string | null } | null }> | null }> } }) =>
+    ((await licence.handle.fetchHistory()).events ?? []).filter((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'smsReceipt').length;
+
+  it('delivered: the ladder waits as planned for the phone task', async () => {
+    const licence = await register('DELIVERED');
+    await h.skipTo(after(t.smsSent, 60_000));
+    await eventually(async () => expect((await messageOf(licence.id)).status).toBe('delivered'));
+    expect(await messageOf(licence.id)).toMatchObject({ provider, reportCode: provider === 'aliyun' ? 'DELIVERED' : 'DELIVRD', duplicateReceipts: 0, lateReceipt: false });
+    await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue }));
+    expect((await h.status(licence)).steps.filter((step) => step.kind === 'sms_receipt').map((step) => step.detail)).toEqual([
+      `delivered (${provider === 'aliyun' ? 'DELIVERED' : 'DELIVRD'})`,
+    ]);
+    const sms = h.simulators.sms.filter((message) => message.phone === licence.phone);
+    expect(sms).toHaveLength(1);
+    expect(sms[0]!.text).toMatch(/^【威海审批】尊敬的威海康宁大药房有限公司：您持有的药品经营许可证（编号.+）将于2027-05-31到期/);
+    expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).toBeNull();
+  });
+
+  it('undeliverable: the contact is flagged and the phone task opens at once', async () => {
+    const licence = await register('FAILED');
+    h.simulators.smsProvider.setReceiptPlan(licence.phone, { kind: 'failed', code: 'MK:0012' });
+    await h.skipTo(after(t.smsSent, 60_000));
+    const task = await h.openTask(licence.id, 'phone_call');
+    expect(task.createdAt.getTime()).toBeLessThan(Date.parse(t.callDue));
+    expect(await messageOf(licence.id)).toMatchObject({ status: 'undeliverable', reportCode: 'MK:0012' });
+    expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
+    expect((await h.status(licence)).steps.find((step) => step.kind === 'sms_receipt')?.detail).toBe('undeliverable (MK:0012)');
+  });
+
+  it('missing: after the receipt timeout the message is unknown and the ladder goes on; a late receipt changes nothing', async () => {
+    const licence = await register('MISSING');
+    h.simulators.smsProvider.setReceiptPlan(licence.phone, { kind: 'none' });
+    await h.skipTo(after(t.smsSent, 60_000));
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    await h.skipTo(after(t.smsSent, 23 * HOUR));
+    expect((await messageOf(licence.id)).status).toBe('sent');
+    expect((await h.status(licence)).steps.some((step) => step.kind === 'sms_receipt')).toBe(false);
+
+    await h.skipTo(after(t.smsSent, 24 * HOUR + 60_000));
+    await eventually(async () => expect((await messageOf(licence.id)).status).toBe('unknown'));
+    await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue }));
+    expect((await h.status(licence)).steps.find((step) => step.kind === 'sms_receipt')?.detail).toBe('unknown: no receipt in time');
+
+    const [sent] = h.simulators.sms.filter((message) => message.phone === licence.phone);
+    expect(await h.simulators.smsProvider.postReceipt(sent!)).toBe(200);
+    expect(await messageOf(licence.id)).toMatchObject({ status: 'delivered', lateReceipt: true });
+    expect(await receiptSignals(licence)).toBe(0);
+    expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue });
+    expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).toBeNull();
+  });
+
+  it('duplicated: the second receipt is counted and changes nothing', async () => {
+    const licence = await register('DUPLICATE');
+    h.simulators.smsProvider.setReceiptPlan(licence.phone, { kind: 'failed', code: 'MK:0012', duplicate: true });
+    await h.skipTo(after(t.smsSent, 60_000));
+    await eventually(async () => expect((await messageOf(licence.id)).duplicateReceipts).toBe(1));
+    await h.openTask(licence.id, 'phone_call');
+    // A third copy, delivered this time, does not overturn the first receipt either.
+    const [sent] = h.simulators.sms.filter((message) => message.phone === licence.phone);
+    expect(await h.simulators.smsProvider.postReceipt(sent!)).toBe(200);
+    expect(await messageOf(licence.id)).toMatchObject({ status: 'undeliverable', duplicateReceipts: 2 });
+    expect(await receiptSignals(licence)).toBe(1);
+    expect(await h.tasks(licence.id)).toEqual(['phone_call#1:open']);
+  });
+});
+
+describe('the receipt endpoint', () => {
+  let h: LifecycleHarness;
+  beforeAll(async () => {
+    h = await LifecycleHarness.start();
+    await h.beginTest({ worker: false });
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  const post = (path: string, body: unknown) =>
+    fetch(`${h.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (response) => ({
+      status: response.status,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read arbitrary response JSON
+      body: (await response.json()) as any,
+    }));
+  const report = [{ phone_number: '13800138000', success: true, err_code: 'DELIVERED', biz_id: 'unknown-id', out_id: 'x' }];
+
+  it('refuses a caller without the shared secret', async () => {
+    expect((await post('/api/v1/sms-receipts/aliyun?token=guess', report)).status).toBe(401);
+    expect((await post('/api/v1/sms-receipts/aliyun', report)).status).toBe(400);
+  });
+
+  it("names the field of a body that is not the provider's report, and counts receipts of messages it never sent", async () => {
+    const bad = await post(`/api/v1/sms-receipts/tencent?token=${SMS_RECEIPT_SECRET}`, report);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.fields.map((field: { path: string }) => field.path)).toEqual(expect.arrayContaining(['0.sid', '0.report_status']));
+    const unknown = await post(`/api/v1/sms-receipts/aliyun?token=${SMS_RECEIPT_SECRET}`, report);
+    expect(unknown).toEqual({ status: 200, body: { code: 0, msg: '接收成功', accepted: 0, late: 0, duplicates: 0, unknown: 1 } });
+  });
+});
