@@ -17,7 +17,8 @@ let browser: Browser;
 let licenceId: string;
 let taskId: string;
 const LICENCE_NUMBER = '鲁威药经2023501';
-const CALL_DUE = '2027-03-20T16:00:00.000Z';
+// Prompt at the window (Sunday 2027-02-28), SMS at Monday 09:00 a week on, the call two weeks after it, at 09:00 Shanghai.
+const CALL_DUE = '2027-03-22T01:00:00.000Z';
 
 beforeAll(async () => {
   browser = await launchBrowser();
