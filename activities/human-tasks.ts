@@ -90,3 +90,44 @@ export async function missingLetterGuidance(prisma: PrismaClient, input: { licen
   const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
   return missingGuidance(licence.catalogueEntry);
 }
+
+export interface EscalateOverdueTaskInput {
+  licenceId: string;
+  taskId: string;
+  /** Workflow id + task: the alert is written once whatever the retries. */
+  idempotencyKey: string;
+}
+
+/**
+ * A task passed its due time still open: it is marked escalated and the bureau's supervisors get an
+ * alert (督查), once per task. A task completed or withdrawn in the meantime is left alone.
+ *
+ * @returns `true` when the task was still open and is now escalated.
+ */
+export async function escalateOverdueTask(prisma: PrismaClient, input: EscalateOverdueTaskInput): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const task = await tx.humanTask.findUnique({ where: { id: input.taskId }, include: { department: true, licence: true } });
+    if (!task || !['open', 'claimed'].includes(task.status)) return false;
+    if (!task.escalatedAt) await tx.humanTask.update({ where: { id: task.id }, data: { escalatedAt: activityNow() } });
+    await tx.alert.createMany({
+      data: [
+        {
+          licenceId: input.licenceId,
+          idempotencyKey: input.idempotencyKey,
+          kind: 'task_overdue',
+          message: `${task.department.name}的${TASK_WORDS[task.kind] ?? task.kind}（${task.licence.licenceNumber}）已逾期未办结${task.claimedBy ? `，领取人 ${task.claimedBy}` : '，尚无人领取'}`,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    return true;
+  });
+}
+
+const TASK_WORDS: Record<string, string> = {
+  phone_call: '电话提醒任务',
+  send_letter: '函告任务',
+  complete_guidance: '完善办事指引任务',
+  assistance: '帮办代办任务',
+  appointment: '预约任务',
+};

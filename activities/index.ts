@@ -1,7 +1,7 @@
 import type { ActivityDependencies } from './dependencies';
 import { deliverAutoPrompt, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
 import { createSmsProvider } from './sms';
-import { cancelOpenTasks, missingLetterGuidance, openHumanTask, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
+import { cancelOpenTasks, escalateOverdueTask, missingLetterGuidance, openHumanTask, type EscalateOverdueTaskInput, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
 import { endDependants, moveDependants } from './dependants';
@@ -31,6 +31,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
     missingLetterGuidance: (input: { licenceId: string }) => missingLetterGuidance(prisma, input),
     cancelOpenTasks: (input: { licenceId: string; reason: string }) => cancelOpenTasks(prisma, input),
+    escalateOverdueTask: (input: EscalateOverdueTaskInput) => escalateOverdueTask(prisma, input),
     recordTaskOutcome: (input: RecordTaskOutcomeInput) => recordTaskOutcome(prisma, input),
     recordRenewal: (input: { licenceId: string; application: RenewalApplicationInput; decision?: RenewalDecisionInput }) =>
       recordRenewal(prisma, input),

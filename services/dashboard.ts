@@ -23,6 +23,8 @@ export interface OverdueTask {
   holderName: string;
   dueAt: string;
   claimedBy: string | null;
+  /** When the licence's workflow escalated it at its due time; unset until the workflow has. */
+  escalatedAt: string | null;
 }
 
 const OPEN_TASK = ['open', 'claimed'];
@@ -44,6 +46,7 @@ export async function overdueTasks(prisma: PrismaClient, bureau: string, now = n
     holderName: task.licence.holderName,
     dueAt: task.dueAt.toISOString(),
     claimedBy: task.claimedBy,
+    escalatedAt: task.escalatedAt?.toISOString() ?? null,
   }));
 }
 

@@ -33,6 +33,7 @@ const ACTIVITY_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'> 
   openHumanTask: (input) => ({ what: TASK_WORDS[input.kind] ?? 'task opened', detail: `attempt ${input.attempt}, due ${input.dueAt}` }),
   recordTaskOutcome: (input) => ({ what: OUTCOME_WORDS[input.channel] ?? 'task done', detail: `${input.outcome}, by ${input.completedBy}` }),
   cancelOpenTasks: (input) => ({ what: 'open tasks withdrawn', detail: input.reason }),
+  escalateOverdueTask: () => ({ what: 'task overdue: escalated to the supervisors' }),
   recordExpiry: () => ({ what: 'expired without renewal: ledger row written, supervisor alerted' }),
   pushDecisionToRegulator: (input) => ({ what: 'decision delivered to a regulator', detail: input.regulatorId }),
   registerRenewedLicence: (input) => ({ what: 'new licence registered', detail: input.newLicence?.licenceNumber }),

@@ -59,9 +59,9 @@ ${
   dashboard.overdueTasks.length === 0
     ? html`<p>没有逾期任务。</p>`
     : html`<table aria-labelledby="overdue">
-  <thead><tr><th scope="col">科室</th><th scope="col">任务</th><th scope="col">证照编号</th><th scope="col">持证主体</th><th scope="col">办理期限</th><th scope="col">领取人</th></tr></thead>
+  <thead><tr><th scope="col">科室</th><th scope="col">任务</th><th scope="col">证照编号</th><th scope="col">持证主体</th><th scope="col">办理期限</th><th scope="col">领取人</th><th scope="col">上报时间</th></tr></thead>
   <tbody>${dashboard.overdueTasks.map(
-    (task) => html`<tr><td>${task.department}</td><td>${TASK_KIND_WORDS[task.kind] ?? task.kind}</td><td><a href="/licences/${task.licenceId}">${task.licenceNumber}</a></td><td>${task.holderName}</td><td class="overdue">${shanghaiTime(task.dueAt, bureau.timeZone)}</td><td>${task.claimedBy ?? '未领取'}</td></tr>`,
+    (task) => html`<tr><td>${task.department}</td><td>${TASK_KIND_WORDS[task.kind] ?? task.kind}</td><td><a href="/licences/${task.licenceId}">${task.licenceNumber}</a></td><td>${task.holderName}</td><td class="overdue">${shanghaiTime(task.dueAt, bureau.timeZone)}</td><td>${task.claimedBy ?? '未领取'}</td><td>${task.escalatedAt ? shanghaiTime(task.escalatedAt, bureau.timeZone) : '待上报'}</td></tr>`,
   )}</tbody>
 </table>`
 }

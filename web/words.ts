@@ -78,6 +78,7 @@ const HISTORY_WORDS: Record<string, string> = {
   'SMS delivered': '提醒短信已送达',
   'reminder letter (函告) written': '已生成点对点提醒函',
   'open tasks withdrawn': '撤销未完成任务',
+  'task overdue: escalated to the supervisors': '任务逾期未办结，已上报督查人员',
   'expired without renewal: ledger row written, supervisor alerted': '到期未换证：已记台账并通知督查人员',
   'decision delivered to a regulator': '审批结果已推送监管部门',
   'new licence registered': '新证照已登记',

@@ -40,7 +40,8 @@ export type LicenceStepKind =
   | 'guidance_requested'
   | 'revoked'
   | 'expiry_corrected'
-  | 'contact_changed';
+  | 'contact_changed'
+  | 'task_overdue';
 
 /** A step the workflow has taken. */
 export interface LicenceStep {

@@ -51,6 +51,9 @@ export const REMINDER_LADDER_PATCH = 'reminder-ladder';
 /** Executions that reached the letter step before guidance was checked wrote the letter at once. */
 export const LETTER_GUIDANCE_PATCH = 'letter-guidance';
 
+/** Executions that waited on tasks before overdue escalation existed waited without it. */
+export const OVERDUE_ESCALATION_PATCH = 'overdue-escalation';
+
 /** Executions that renewed or were revoked before dependent licences existed told no dependants. */
 export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
 
@@ -244,17 +247,30 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     await activities.cancelOpenTasks({ licenceId: input.licenceId, reason });
   };
 
-  /** Waits for a human task; `undefined` when news interrupted it or the licence lapsed first. */
-  const awaitTask = async (taskId: string): Promise<TaskCompletion | undefined> => {
+  /**
+   * Waits for a human task; `undefined` when news interrupted it or the licence lapsed first. A task
+   * still open at its due time is escalated to the supervisors, once, and waited for all the same.
+   */
+  const awaitTask = async (taskId: string, dueAt?: string): Promise<TaskCompletion | undefined> => {
     nextAction = { kind: 'await_task', dueAt: null, taskId };
+    const escalates = dueAt !== undefined && patched(OVERDUE_ESCALATION_PATCH);
+    const dueMs = dueAt === undefined ? Infinity : Date.parse(dueAt);
+    let escalated = false;
     for (;;) {
       const completion = completions.get(taskId);
       if (completion) return completion;
       const remaining = lapsesAt() - Date.now();
       if (remaining <= 0 || interruptsLadder()) return undefined;
+      if (escalates && !escalated && Date.now() >= dueMs) {
+        escalated = true;
+        await activities.escalateOverdueTask({ licenceId: input.licenceId, taskId, idempotencyKey: key(`task/${taskId}/overdue`) });
+        note('task_overdue', taskId);
+        continue;
+      }
       // Any news may move the expiry or interrupt the ladder: look again after each.
       const seen = news;
-      await condition(() => news !== seen, remaining);
+      const untilDue = escalates && !escalated ? dueMs - Date.now() : Infinity;
+      await condition(() => news !== seen, Math.min(remaining, untilDue));
     }
   };
 
@@ -316,15 +332,16 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       }
       case 'phone_call': {
         const attempt = ladder.callAttempt + 1;
+        const callDue = await deadlineAfter(due, step.dueWorkingDays);
         const taskId = await activities.openHumanTask({
           licenceId: input.licenceId,
           idempotencyKey: key(`${stepKey}/call-${attempt}`),
           kind: 'phone_call',
           attempt,
-          dueAt: await deadlineAfter(due, step.dueWorkingDays),
+          dueAt: callDue,
         });
         note('call_task_created', `attempt ${attempt}`);
-        const completion = await awaitTask(taskId);
+        const completion = await awaitTask(taskId, callDue);
         if (!completion) return interrupted();
         const outcome = completion.outcome as CallOutcome;
         await activities.recordTaskOutcome({
@@ -352,28 +369,30 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
           for (let request = 1; ; request++) {
             const missing = await activities.missingLetterGuidance({ licenceId: input.licenceId });
             if (missing.length === 0) break;
+            const guidanceDue = await deadlineAfter(Date.now(), step.dueWorkingDays);
             const guidanceTask = await activities.openHumanTask({
               licenceId: input.licenceId,
               idempotencyKey: key(`${stepKey}/guidance-${request}`),
               kind: 'complete_guidance',
               attempt: request,
-              dueAt: await deadlineAfter(Date.now(), step.dueWorkingDays),
+              dueAt: guidanceDue,
             });
             note('guidance_requested', missing.join(', '));
-            if (!(await awaitTask(guidanceTask))) return interrupted();
+            if (!(await awaitTask(guidanceTask, guidanceDue))) return interrupted();
           }
         }
         const letterId = await activities.prepareLetter({ licenceId: input.licenceId, idempotencyKey: key(`${stepKey}/letter`) });
+        const letterDue = await deadlineAfter(due, step.dueWorkingDays);
         const taskId = await activities.openHumanTask({
           licenceId: input.licenceId,
           idempotencyKey: key(`${stepKey}/letter-task`),
           kind: 'send_letter',
           attempt: 1,
-          dueAt: await deadlineAfter(due, step.dueWorkingDays),
+          dueAt: letterDue,
           letterId,
         });
         note('letter_task_created');
-        const completion = await awaitTask(taskId);
+        const completion = await awaitTask(taskId, letterDue);
         if (!completion) return interrupted();
         await activities.recordTaskOutcome({
           licenceId: input.licenceId,

@@ -92,6 +92,17 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'task-overdue-then-reached',
+    async drive(h, number) {
+      const { licence, task } = await toPhoneTask(h, number);
+      // Past the three working days the task is due in: escalated, then done.
+      await days(h, 8);
+      await h.complete(task, 'reached');
+      await days(h, 1);
+      return licence.handle;
+    },
+  },
+  {
     name: 'no-answer-then-reached',
     async drive(h, number) {
       const { licence, task } = await toPhoneTask(h, number);

@@ -77,6 +77,31 @@ it('sleeps until the window, then climbs the ladder at the exact instants: promp
   expect((await h.status(licence)).nextAction).toEqual({ kind: 'record_expiry', dueAt: t.lapses });
 });
 
+it('a phone task still open at its due time is escalated to the supervisors once, and still awaited', async () => {
+  const licence = await h.register('OVERDUE-1', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  const task = await h.openTask(licence.id, 'phone_call');
+  const due = task.dueAt.toISOString();
+  const alerts = () => h.database.prisma.alert.findMany({ where: { licenceId: licence.id, kind: 'task_overdue' } });
+
+  await h.skipTo(after(due, -60_000));
+  expect(await alerts()).toEqual([]);
+  await h.skipTo(after(due, 60_000));
+  await eventually(async () => expect(await alerts()).toHaveLength(1));
+  const [alert] = await alerts();
+  expect(alert!.message).toContain('市场准入二科的电话提醒任务（OVERDUE-1）已逾期未办结');
+  const escalated = await h.database.prisma.humanTask.findUniqueOrThrow({ where: { id: task.id } });
+  expect(escalated.escalatedAt?.getTime()).toBeGreaterThanOrEqual(Date.parse(due));
+  expect(escalated.status).toBe('open');
+  expect((await h.status(licence)).steps.filter((step) => step.kind === 'task_overdue')).toHaveLength(1);
+
+  // Days later the alert is still the only one, and completing the task moves the ladder on.
+  await h.skipTo(after(due, 3 * DAY));
+  expect(await alerts()).toHaveLength(1);
+  await h.complete(task, 'reached');
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']));
+});
+
 it('renewed before the window: no reminder at all, decision pushed, new licence started', async () => {
   const licence = await h.register('EARLY-1', t.expiresOn);
   await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);

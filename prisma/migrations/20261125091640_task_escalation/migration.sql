@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "HumanTask" ADD COLUMN     "escalatedAt" TIMESTAMP(3);
