@@ -139,7 +139,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       method: 'post',
       path: '/api/v1/session',
       summary: 'Log in with a username and password; sets the session cookie',
-      description: 'Answers the CSRF token that every later mutation of this session sends as X-CSRF-Token.',
+      description: 'Answers the CSRF token that every later mutation made with the same login sends as X-CSRF-Token.',
       tags: ['access'],
       access: 'public',
       body: z.strictObject({ username: text(100), password: z.string().min(1).max(200) }).openapi('Login'),
