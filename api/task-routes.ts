@@ -29,8 +29,20 @@ type TaskRow = Prisma.HumanTaskGetPayload<{ include: typeof taskInclude }>;
 export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependencies): Router {
   const router = Router();
 
-  const view = async (task: TaskRow, principal: Principal): Promise<z.infer<typeof TaskView>> => {
-    const letter = task.letterId ? await deps.prisma.letter.findUnique({ where: { id: task.letterId } }) : null;
+  /** The letters of these tasks, in two queries whatever their number, without loading the PDFs' bytes. */
+  const lettersOf = async (tasks: TaskRow[]): Promise<Map<string, { body: string; hasPdf: boolean }>> => {
+    const ids = tasks.flatMap((task) => (task.letterId ? [task.letterId] : []));
+    if (ids.length === 0) return new Map();
+    const [letters, withPdf] = await Promise.all([
+      deps.prisma.letter.findMany({ where: { id: { in: ids } }, select: { id: true, body: true } }),
+      deps.prisma.letter.findMany({ where: { id: { in: ids }, pdf: { not: null } }, select: { id: true } }),
+    ]);
+    const printable = new Set(withPdf.map((letter) => letter.id));
+    return new Map(letters.map((letter) => [letter.id, { body: letter.body, hasPdf: printable.has(letter.id) }]));
+  };
+
+  const view = (task: TaskRow, principal: Principal, letters: Map<string, { body: string; hasPdf: boolean }>): z.infer<typeof TaskView> => {
+    const letter = task.letterId ? letters.get(task.letterId) : undefined;
     return {
       id: task.id,
       kind: task.kind as z.infer<typeof TaskView>['kind'],
@@ -51,11 +63,14 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       overdue: (task.status === 'open' || task.status === 'claimed') && task.dueAt.getTime() < Date.now(),
       outcome: task.outcome,
       letter: letter?.body ?? null,
-      letterPdf: letter?.pdf ? letterPdfPath(letter.id) : null,
+      letterPdf: letter?.hasPdf && task.letterId ? letterPdfPath(task.letterId) : null,
     };
   };
 
-  const answer = async (principal: Principal, id: string) => ({ status: 200, body: await view(await taskFor(deps.prisma, principal, id), principal) });
+  const answer = async (principal: Principal, id: string) => {
+    const task = await taskFor(deps.prisma, principal, id);
+    return { status: 200, body: view(task, principal, await lettersOf([task])) };
+  };
 
   defineRoute(
     router,
@@ -91,7 +106,8 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         orderBy: { dueAt: 'asc' },
         take: 500,
       });
-      return { status: 200, body: { tasks: await Promise.all(tasks.map((task) => view(task, principal))) } };
+      const letters = await lettersOf(tasks);
+      return { status: 200, body: { tasks: tasks.map((task) => view(task, principal, letters)) } };
     },
   );
 
