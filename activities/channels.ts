@@ -1,13 +1,13 @@
 import { localDateOf } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { log } from '@temporalio/activity';
-import { idempotencyKeyHeader, postJson, type IntegrationEndpoints } from './dependencies';
-import { smsProblems, SmsRefusedError, type ReminderParams, type SmsProvider, type SmsSettings } from './sms';
+import { postSigned, type IntegrationEndpoints } from './dependencies';
+import { smsProblems, SmsRefusedError, templateParams, type SmsProvider, type SmsSettings } from './sms';
+import { licenceMessage } from '../services/message-templates';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
 import { renderLetterPdf } from '../services/letter-pdf';
-import { signDelivery } from './renewals';
 
 interface ChannelInput {
   licenceId: string;
@@ -41,6 +41,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
     create: { idempotencyKey: input.idempotencyKey, licenceId: licence.id, attempts: 1 },
     update: { attempts: { increment: 1 } },
   });
+  const { message, values } = await licenceMessage(prisma, licence, 'auto_prompt');
   const body = JSON.stringify({
     bureau: licence.bureauCode,
     department: licence.catalogueEntry.department.name,
@@ -48,15 +49,16 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
     licenceName: licence.catalogueEntry.licenceName,
     holderName: licence.holderName,
     expiresOn: calendarDateOf(licence.expiresOn),
+    renewalDeadline: values.deadline,
+    officeAddress: values.office,
+    servicePhone: values.phone,
+    materials: values.materials,
+    booking: values.booking,
+    message,
   });
-  const timestamp = String(Math.floor(Date.now() / 1000));
   let answer: unknown;
   try {
-    ({ json: answer } = await postJson(endpoints.autoPromptUrl, body, {
-      ...idempotencyKeyHeader(input.idempotencyKey),
-      'x-timestamp': timestamp,
-      'x-signature': `sha256=${signDelivery(endpoints.autoPromptSigningSecret, timestamp, body)}`,
-    }));
+    ({ json: answer } = await postSigned(endpoints.autoPromptUrl, body, { secret: endpoints.autoPromptSigningSecret, idempotencyKey: input.idempotencyKey }));
   } catch (error) {
     await prisma.promptDelivery.update({ where: { idempotencyKey: input.idempotencyKey }, data: { lastError: String(error).slice(0, 500) } });
     throw error;
@@ -73,36 +75,9 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
   return { outcome: 'delivered' };
 }
 
-/**
- * The values of the approved SMS template for a licence. Every value is real: a department that
- * has not set its renewal deadline gets 有效期届满前 (before expiry), never a placeholder.
- */
-export function reminderParams(licence: Awaited<ReturnType<typeof licenceForReminder>>): ReminderParams {
-  return {
-    holder: licence.holderName,
-    licence: licence.catalogueEntry.licenceName,
-    number: licence.licenceNumber,
-    expires: calendarDateOf(licence.expiresOn),
-    deadline: licence.catalogueEntry.renewalDeadline ?? '有效期届满前',
-    office: licence.bureau.name,
-  };
-}
-
-/** The guidance lines of a letter (申请时限, 地点, 电话, 材料, 预约): only those the department has set. */
-function guidanceLines(entry: Awaited<ReturnType<typeof licenceForReminder>>['catalogueEntry']): string[] {
-  const indent = IDEOGRAPHIC_SPACE.repeat(2);
-  return [
-    ...(entry.renewalDeadline ? [`${indent}申请换证时限：${entry.renewalDeadline}`] : []),
-    ...(entry.officeAddress ? [`${indent}办理地点：${entry.officeAddress}`] : []),
-    ...(entry.servicePhone ? [`${indent}服务电话：${entry.servicePhone}`] : []),
-    ...(entry.materials.length > 0 ? [`${indent}提交材料：${entry.materials.map((item, index) => `${index + 1}. ${item}`).join('；')}`] : []),
-    ...(entry.bookingUrl ? [`${indent}预约办理：${entry.bookingUrl}`] : []),
-  ];
-}
-
 /** What the SMS step did: the ledger outcome, and the provider's message id when it went out. */
 export interface SmsSendOutcome {
-  outcome: 'sent' | 'skipped_contact_flagged' | 'invalid_number' | 'refused_by_limits' | string;
+  outcome: 'sent' | 'skipped_contact_flagged' | 'invalid_number' | 'refused_by_limits' | 'refused_by_provider' | string;
   messageId?: string;
   /** How long the workflow waits for the delivery receipt. */
   receiptTimeoutMs: number;
@@ -125,19 +100,29 @@ export async function sendReminderSms(prisma: PrismaClient, sms: { provider: Sms
   let outcome: SmsSendOutcome['outcome'] = 'skipped_contact_flagged';
   let messageId: string | undefined;
   if (!licence.contactFlaggedAt) {
-    const params = reminderParams(licence);
-    const problems = smsProblems(licence.contactPhone, params, sms.settings);
+    const wording = await licenceMessage(prisma, licence, 'sms');
+    const problems = smsProblems(licence.contactPhone, wording.text, wording.values, sms.settings);
     if (problems.some((problem) => problem.startsWith('invalid_number'))) outcome = 'invalid_number';
     else if (problems.length > 0) {
       log.warn(`SMS for ${maskedKey(input.idempotencyKey)} not sent: ${problems.join('; ')}`);
       outcome = 'refused_by_limits';
     } else {
       try {
-        ({ messageId } = await sms.provider.send({ phone: licence.contactPhone, params, outId: input.idempotencyKey }));
+        ({ messageId } = await sms.provider.send({
+          phone: licence.contactPhone,
+          templateId: wording.providerTemplateId ?? sms.settings.templateId,
+          params: templateParams(wording.text, wording.values),
+          outId: input.idempotencyKey,
+        }));
         outcome = 'sent';
       } catch (error) {
-        if (!(error instanceof SmsRefusedError && INVALID_NUMBER_CODES.has(error.code))) throw error;
-        outcome = 'invalid_number';
+        if (!(error instanceof SmsRefusedError)) throw error;
+        if (INVALID_NUMBER_CODES.has(error.code)) outcome = 'invalid_number';
+        else if (TEMPLATE_REFUSAL_CODES.has(error.code)) {
+          // Retrying cannot help: the wording is not what the provider approved. The ladder goes on.
+          log.warn(`SMS for ${maskedKey(input.idempotencyKey)} refused: ${error.message}; fix the bureau's SMS template or its provider template id`);
+          outcome = 'refused_by_provider';
+        } else throw error;
       }
     }
   }
@@ -158,6 +143,13 @@ export async function sendReminderSms(prisma: PrismaClient, sms: { provider: Sms
 
 // The providers' answers to a number that cannot receive an SMS.
 const INVALID_NUMBER_CODES = new Set(['isv.MOBILE_NUMBER_ILLEGAL', 'InvalidParameterValue.IncorrectPhoneNumber']);
+// The providers' answers to a template they did not approve, or parameters that do not fit it.
+const TEMPLATE_REFUSAL_CODES = new Set([
+  'isv.SMS_TEMPLATE_ILLEGAL',
+  'isv.INVALID_PARAMETERS',
+  'FailedOperation.TemplateIncorrectOrUnapproved',
+  'InvalidParameterValue.TemplateParameterFormatError',
+]);
 
 // Step keys hold licence numbers only, but logs keep to the step's position.
 function maskedKey(key: string): string {
@@ -193,15 +185,12 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
   const existing = await prisma.letter.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing) return existing.id;
   const licence = await licenceForReminder(prisma, input.licenceId);
-  const expires = calendarDateOf(licence.expiresOn);
   const today = localDateOf(activityNow(), licence.bureau.timeZone);
+  const { message } = await licenceMessage(prisma, licence, 'letter');
   const body = [
     '证照到期提醒函',
     '',
-    `${licence.holderName}：`,
-    `${IDEOGRAPHIC_SPACE.repeat(2)}你单位（你）持有的《${licence.catalogueEntry.licenceName}》（证照编号：${licence.licenceNumber}）将于${expires}有效期届满。` +
-      '为避免证照过期影响正常经营，请在有效期届满前及时申请办理换证（延续）手续。',
-    ...guidanceLines(licence.catalogueEntry),
+    message,
     `${IDEOGRAPHIC_SPACE.repeat(2)}联系人：${licence.contactName}`,
     '',
     `${licence.bureau.name}${IDEOGRAPHIC_SPACE}${licence.catalogueEntry.department.name}`,

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SmsSettings } from './sms/provider';
@@ -6,8 +7,10 @@ import type { SmsSettings } from './sms/provider';
 export interface IntegrationEndpoints {
   /** The approval system / service portal webhook that receives auto prompts. */
   autoPromptUrl: string;
-  /** HMAC key the prompts are signed with. */
+  /** HMAC key the prompts and batch notices are signed with. */
   autoPromptSigningSecret: string;
+  /** The portal / WeChat official account webhook that publishes batch notices (集中提醒). */
+  batchNoticeUrl: string;
   /** The SMS provider, its account and limits. */
   sms: SmsSettings;
   /** Regulators without a webhook of their own get `<base>/<regulator id>/decisions`. */
@@ -31,6 +34,29 @@ export interface ActivityDependencies {
  */
 export function idempotencyKeyHeader(key: string): { 'idempotency-key': string } {
   return { 'idempotency-key': encodeURIComponent(key) };
+}
+
+/** The signature the portal and the regulators check: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
+export function signDelivery(secret: string, timestamp: string, body: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+}
+
+/**
+ * Posts a JSON body signed as every outside system here checks it: `Idempotency-Key`,
+ * `X-Timestamp`, `X-Signature: sha256=<hex HMAC-SHA256 of "timestamp.body">`.
+ * @param timestamp epoch seconds by default (the portal); the regulators take an ISO instant.
+ */
+export function postSigned(
+  url: string,
+  body: string,
+  signing: { secret: string; idempotencyKey: string; timestamp?: string },
+): Promise<{ status: number; json: unknown }> {
+  const timestamp = signing.timestamp ?? String(Math.floor(Date.now() / 1000));
+  return postJson(url, body, {
+    ...idempotencyKeyHeader(signing.idempotencyKey),
+    'x-timestamp': timestamp,
+    'x-signature': `sha256=${signDelivery(signing.secret, timestamp, body)}`,
+  });
 }
 
 /** Posts JSON with a timeout; throws on a network error or a non-2xx answer, naming the endpoint. */

@@ -1,6 +1,7 @@
 import type { ActivityDependencies } from './dependencies';
 import { deliverAutoPrompt, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
 import { createSmsProvider } from './sms';
+import { compileBatchNotice, publishBatchNotice } from './batch-notices';
 import { cancelOpenTasks, escalateOverdueTask, missingLetterGuidance, openHumanTask, type EscalateOverdueTaskInput, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
 import { recordClosure, recordExpiry, recordLicenceStep, type RecordLicenceStepInput } from './licence-steps';
 import { listRegulators, loadReminderPlan } from './reminder-plan';
@@ -43,6 +44,8 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     nextSendInstant: (input: CalendarQuestion) => nextSendInstant(prisma, input),
     workingDaysDeadline: (input: CalendarQuestion & { days: number }) => workingDaysDeadline(prisma, input),
     workingDaysLater: (input: CalendarQuestion & { days: number }) => workingDaysLater(prisma, input),
+    compileBatchNotice: (input: { bureauCode: string; issuedAt: number }) => compileBatchNotice(prisma, input),
+    publishBatchNotice: (input: { noticeId: string }) => publishBatchNotice(prisma, endpoints, input),
     endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
   };
 }

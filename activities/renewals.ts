@@ -1,8 +1,7 @@
-import { createHmac } from 'node:crypto';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { dateColumn, registerLicence } from '../services/licence-registration';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
-import { HttpStatusError, idempotencyKeyHeader, postJson, type ActivityDependencies } from './dependencies';
+import { HttpStatusError, postSigned, type ActivityDependencies } from './dependencies';
 import { activityNow } from './clock';
 
 /** Mirrors an application and, when given, its decision. Idempotent on (licence, application number). */
@@ -37,11 +36,6 @@ export interface PushDecisionInput {
   decision: RenewalDecisionInput;
 }
 
-/** The signature a regulator checks: HMAC-SHA256 over `<timestamp>.<body>`, hex. */
-export function signDelivery(secret: string, timestamp: string, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-}
-
 /**
  * 审管协同: delivers a renewal decision to one regulator. Every attempt is logged; a failure throws
  * so that Temporal retries it with backoff; once delivered, retries return the stored receipt.
@@ -70,11 +64,7 @@ export async function pushDecisionToRegulator(deps: ActivityDependencies, input:
   const timestamp = new Date().toISOString();
   const url = regulator.webhookUrl ?? `${endpoints.regulatorWebhookBaseUrl}/${regulator.id}/decisions`;
   try {
-    const { status, json } = await postJson(url, body, {
-      ...idempotencyKeyHeader(input.idempotencyKey),
-      'x-timestamp': timestamp,
-      'x-signature': `sha256=${signDelivery(regulator.secret ?? endpoints.regulatorSigningSecret, timestamp, body)}`,
-    });
+    const { status, json } = await postSigned(url, body, { secret: regulator.secret ?? endpoints.regulatorSigningSecret, idempotencyKey: input.idempotencyKey, timestamp });
     const receipt = (json as { receiptId?: string } | undefined)?.receiptId ?? `http-${status}`;
     await prisma.$transaction([
       prisma.regulatorDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt: attempts, at: activityNow(), httpStatus: status } }),

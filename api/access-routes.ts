@@ -21,14 +21,13 @@ import { SESSION_COOKIE, type AccessControl } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ErrorBody } from './schemas';
+import { ErrorBody, identifier, nameText, text } from './schemas';
 
 export interface AccessRoutesDependencies {
   prisma: PrismaClient;
   access: AccessControl;
 }
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const Password = z.string().min(10, 'must be at least 10 characters').max(200);
 
 const PrincipalView = z
@@ -211,7 +210,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       body: z
         .strictObject({
           username: z.string().regex(/^[a-z0-9._-]{2,40}$/, 'must be 2–40 lower-case letters, digits, dots, dashes or underscores'),
-          displayName: text(100),
+          displayName: nameText(100),
           password: Password,
           role: z.enum(PERSON_ROLES),
           bureauCode: text(64).optional(),
@@ -237,7 +236,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       responses: { 200: json(UserView, 'Changed'), 404: json(ErrorBody, 'No such account') },
     },
     async ({ params, body }) => {
-      if (!(await deps.prisma.user.findUnique({ where: { id: params.id } }))) throw ApiError.notFound(`User ${params.id}`);
+      if (!(await deps.prisma.user.findUnique({ where: { id: params.id } }))) throw ApiError.notFound(`User ${params.id}`, 'params.id');
       if (body.password) await setPassword(deps.prisma, params.id, body.password);
       if (body.disabled !== undefined) await setUserDisabled(deps.prisma, params.id, body.disabled);
       return { status: 200, body: userView(await deps.prisma.user.findUniqueOrThrow({ where: { id: params.id } })) };
@@ -267,7 +266,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       summary: 'Issue an API key for an approval system of one bureau',
       tags: ['access'],
       access: ['admin'],
-      body: z.strictObject({ name: text(100), bureauCode: text(64) }).openapi('NewApiKey'),
+      body: z.strictObject({ name: nameText(100), bureauCode: identifier(64) }).openapi('NewApiKey'),
       responses: { 201: json(IssuedKey, 'Issued; the secret is shown this once'), 400: json(ErrorBody, 'A bad field or an unknown bureau') },
     },
     async ({ body }) => {
@@ -290,7 +289,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
     },
     async ({ params }) => {
       const rotated = await rotateApiKey(deps.prisma, params.id);
-      if (!rotated) throw ApiError.notFound(`Live API key ${params.id}`);
+      if (!rotated) throw ApiError.notFound(`Live API key ${params.id}`, 'params.id');
       return { status: 200, body: { ...keyView(rotated.key), secret: rotated.secret } };
     },
   );
@@ -308,7 +307,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       responses: { 200: json(ApiKeyView, 'Revoked'), 404: json(ErrorBody, 'No such key') },
     },
     async ({ params }) => {
-      if (!(await revokeApiKey(deps.prisma, params.id))) throw ApiError.notFound(`API key ${params.id}`);
+      if (!(await revokeApiKey(deps.prisma, params.id))) throw ApiError.notFound(`API key ${params.id}`, 'params.id');
       return { status: 200, body: keyView(await deps.prisma.apiKey.findUniqueOrThrow({ where: { id: params.id } })) };
     },
   );

@@ -9,7 +9,9 @@ import type { IntegrationSimulators } from '../simulators/integration-simulators
 import { accessControl } from './access';
 import { accessRoutes } from './access-routes';
 import { assistanceRoutes } from './assistance-routes';
+import { batchNoticeRoutes } from './batch-notice-routes';
 import { calendarRoutes } from './calendar-routes';
+import { messageTemplateRoutes } from './message-template-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { dashboardRoutes } from './dashboard-routes';
@@ -89,6 +91,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(calendarRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));
   app.use(letterRoutes(registry, deps));
+  app.use(messageTemplateRoutes(registry, deps));
+  app.use(batchNoticeRoutes(registry, deps));
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -48,7 +48,7 @@ export function assistanceRoutes(registry: OpenAPIRegistry, deps: AssistanceRout
     },
     async ({ params, body, principal }) => {
       const licence = await deps.prisma.licence.findUnique({ where: { id: params.id } });
-      if (!licence) throw ApiError.notFound(`Licence ${params.id}`);
+      if (!licence) throw ApiError.notFound(`Licence ${params.id}`, 'params.id');
       assertBureau(principal, licence.bureauCode);
       const { id, created } = await openAssistanceTask(deps.prisma, licence.id, body);
       const task = await deps.prisma.humanTask.findUniqueOrThrow({ where: { id } });

@@ -8,7 +8,7 @@ import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { assertBureau } from './access';
 import { defineRoute } from './routing';
-import { CalendarDateSchema, ErrorBody, text } from './schemas';
+import { CalendarDateSchema, ErrorBody, nameText } from './schemas';
 
 export interface CalendarRoutesDependencies {
   prisma: PrismaClient;
@@ -20,7 +20,7 @@ const OverrideParams = BureauParams.extend({ date: CalendarDateSchema });
 const OverrideBody = z
   .strictObject({
     kind: z.enum(CALENDAR_OVERRIDE_KINDS).describe('day_off: a holiday, even on a weekday; working_day: a make-up working day (调休), even on a weekend'),
-    name: text(50).openapi({ example: '国庆节' }),
+    name: nameText(50).openapi({ example: '国庆节' }),
   })
   .openapi('CalendarOverride');
 const SendWindowSchema = z
@@ -57,7 +57,7 @@ export function calendarRoutes(registry: OpenAPIRegistry, deps: CalendarRoutesDe
 
   const bureauOf = async (code: string) => {
     const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
-    if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
+    if (!bureau) throw ApiError.notFound(`Bureau ${code}`, 'params.bureau');
     return bureau;
   };
 
@@ -133,7 +133,7 @@ export function calendarRoutes(registry: OpenAPIRegistry, deps: CalendarRoutesDe
       assertBureau(principal, params.bureau);
       await bureauOf(params.bureau);
       const removed = await deps.prisma.calendarOverride.deleteMany({ where: { bureauCode: params.bureau, date: params.date } });
-      if (removed.count === 0) throw ApiError.notFound(`Calendar override ${params.date} of bureau ${params.bureau}`);
+      if (removed.count === 0) throw ApiError.notFound(`Calendar override ${params.date} of bureau ${params.bureau}`, 'params.date');
       return { status: 200, body: await yearView(params.bureau, Number(params.date.slice(0, 4))) };
     },
   );

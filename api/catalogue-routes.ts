@@ -9,7 +9,7 @@ import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ErrorBody, PhoneSchema, text } from './schemas';
+import { ErrorBody, identifier, nameText, PhoneSchema, text, WebUrlSchema } from './schemas';
 
 export interface CatalogueRoutesDependencies {
   prisma: PrismaClient;
@@ -23,30 +23,30 @@ export const Guidance = {
   officeAddress: text(200).nullable().optional().openapi({ description: '办理地点' }),
   servicePhone: PhoneSchema.nullable().optional().openapi({ description: '服务电话' }),
   materials: z.array(text(200)).max(50).optional().openapi({ description: '提交材料清单' }),
-  bookingUrl: z.url().nullable().optional().openapi({ description: '预约链接' }),
+  bookingUrl: WebUrlSchema.nullable().optional().openapi({ description: '预约链接' }),
 };
 
 const Editable = {
-  departmentName: text(100).optional(),
-  approvalItem: text(200).optional(),
-  licenceName: text(200).optional(),
+  departmentName: nameText(100).optional(),
+  approvalItem: nameText(200).optional(),
+  licenceName: nameText(200).optional(),
   validityText: text(200).optional().openapi({ description: '有效期 as published: 5年, 3至5年, 2至5年,1年(C类), 无, 随公司许可时间而定 …' }),
   reminderLeadMonths: z.number().int().min(1).max(12).optional().openapi({ description: 'Months before expiry that reminders start; a change re-plans running licences' }),
   graceDays: z.number().int().min(0).max(365).optional(),
   ...Guidance,
 };
 
-const changedBy = text(100).openapi({ description: 'Who makes the change, for the audit trail', example: '李强' });
+const changedBy = nameText(100).openapi({ description: 'Who makes the change, for the audit trail', example: '李强' });
 
 const CatalogueEntryChange = z.strictObject({ ...Editable, changedBy }).openapi('CatalogueEntryChange');
 const NewCatalogueEntry = z
   .strictObject({
     ...Editable,
-    bureau: text(64),
+    bureau: identifier(64),
     code: text(32).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only'),
-    departmentName: text(100),
-    approvalItem: text(200),
-    licenceName: text(200),
+    departmentName: nameText(100),
+    approvalItem: nameText(200),
+    licenceName: nameText(200),
     validityText: text(200),
     changedBy,
   })
@@ -140,7 +140,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
   const router = Router();
   const entryOf = async (id: string) => {
     const entry = await deps.prisma.catalogueEntry.findUnique({ where: { id }, include: { department: true } });
-    if (!entry) throw ApiError.notFound(`Catalogue entry ${id}`);
+    if (!entry) throw ApiError.notFound(`Catalogue entry ${id}`, 'params.id');
     return entry;
   };
 
@@ -288,7 +288,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
     async ({ params, principal }) => {
       const job = await deps.prisma.replanJob.findUnique({ where: { id: params.jobId }, include: { catalogueEntry: true } });
       if (job) assertBureau(principal, job.catalogueEntry.bureauCode);
-      if (!job) throw ApiError.notFound(`Re-plan job ${params.jobId}`);
+      if (!job) throw ApiError.notFound(`Re-plan job ${params.jobId}`, 'params.jobId');
       return { status: 200, body: job };
     },
   );

@@ -22,7 +22,7 @@ async function bureauFor(prisma: PrismaClient, principal: Principal, asked: stri
   if (!code) throw ApiError.invalid([{ path: 'query.bureau', message: 'is required for an account of no bureau' }]);
   assertBureau(principal, code);
   const bureau = await prisma.bureau.findUnique({ where: { code } });
-  if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
+  if (!bureau) throw ApiError.notFound(`Bureau ${code}`, 'query.bureau');
   return bureau;
 }
 

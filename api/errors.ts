@@ -29,8 +29,9 @@ export class ApiError extends Error {
     return new ApiError(400, 'invalid_request', `Invalid request: ${fields.map((f) => f.path).join(', ')}`, fields);
   }
 
-  static notFound(what: string): ApiError {
-    return new ApiError(404, 'not_found', `${what} was not found`);
+  /** 404 for a reference to nothing; `path` names the field that held the reference. */
+  static notFound(what: string, path?: string): ApiError {
+    return new ApiError(404, 'not_found', `${what} was not found`, path ? [{ path, message: `names nothing that exists: ${what} was not found` }] : []);
   }
 }
 

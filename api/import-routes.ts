@@ -70,7 +70,7 @@ export function importRoutes(registry: OpenAPIRegistry, deps: ImportRoutesDepend
       if (!Buffer.isBuffer(raw.body) || raw.body.length === 0) {
         throw ApiError.invalid([{ path: 'body', message: `send the file as the body, with content-type ${UPLOAD_TYPES.slice(0, 2).join(' or ')}` }]);
       }
-      if (!(await deps.prisma.bureau.findUnique({ where: { code: query.bureau } }))) throw ApiError.notFound(`Bureau ${query.bureau}`);
+      if (!(await deps.prisma.bureau.findUnique({ where: { code: query.bureau } }))) throw ApiError.notFound(`Bureau ${query.bureau}`, 'query.bureau');
       fs.mkdirSync(uploads, { recursive: true });
       const staged = path.join(uploads, `${Date.now()}-${process.pid}${path.extname(query.fileName).toLowerCase()}`);
       fs.writeFileSync(staged, raw.body);
@@ -103,7 +103,7 @@ export function importRoutes(registry: OpenAPIRegistry, deps: ImportRoutesDepend
     },
     async ({ params, principal }) => {
       const job = await deps.prisma.importJob.findUnique({ where: { id: params.id } });
-      if (!job) throw ApiError.notFound(`Import ${params.id}`);
+      if (!job) throw ApiError.notFound(`Import ${params.id}`, 'params.id');
       assertBureau(principal, job.bureauCode);
       return { status: 200, body: viewOf(job) };
     },

@@ -141,7 +141,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
         throw new ApiError(400, 'export_too_large', error instanceof Error ? error.message : String(error));
       }
       const bureau = query.bureau ? await deps.prisma.bureau.findUnique({ where: { code: query.bureau } }) : null;
-      if (query.bureau && !bureau) throw ApiError.notFound(`Bureau ${query.bureau}`);
+      if (query.bureau && !bureau) throw ApiError.notFound(`Bureau ${query.bureau}`, 'query.bureau');
       const stem = `${bureau?.name ?? '行政审批服务局'}证照到期提醒台账${query.department ? `-${query.department}` : ''}`;
       switch (query.format) {
         case 'xlsx':

@@ -34,7 +34,7 @@ export function letterRoutes(registry: OpenAPIRegistry, deps: LetterRoutesDepend
 
   const letterOf = async (id: string) => {
     const letter = await deps.prisma.letter.findUnique({ where: { id }, include: { licence: { include: { catalogueEntry: { include: { department: true } } } } } });
-    if (!letter) throw ApiError.notFound(`Letter ${id}`);
+    if (!letter) throw ApiError.notFound(`Letter ${id}`, 'params.id');
     return letter;
   };
 
@@ -89,7 +89,7 @@ export function letterRoutes(registry: OpenAPIRegistry, deps: LetterRoutesDepend
     async ({ params, principal }) => {
       const letter = await letterOf(params.id);
       assertDepartment(principal, letter.licence.catalogueEntry.department);
-      if (!letter.pdf) throw ApiError.notFound(`The PDF of letter ${params.id}`);
+      if (!letter.pdf) throw ApiError.notFound(`The PDF of letter ${params.id}`, 'params.id');
       return { status: 200, file: Buffer.from(letter.pdf), contentType: 'application/pdf', fileName: `证照到期提醒函-${letter.licence.licenceNumber}.pdf` };
     },
   );

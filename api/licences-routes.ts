@@ -78,7 +78,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
           deliveries: { include: { regulator: true }, orderBy: { createdAt: 'asc' } },
         },
       });
-      if (!row) throw ApiError.notFound(`Licence ${params.id}`);
+      if (!row) throw ApiError.notFound(`Licence ${params.id}`, 'params.id');
       assertBureau(principal, row.bureauCode);
       const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
       const view: LicenceView = {

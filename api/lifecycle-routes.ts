@@ -45,7 +45,7 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
   const router = Router();
   const licenceOf = async (id: string, principal: Principal) => {
     const licence = await deps.prisma.licence.findUnique({ where: { id }, include: { bureau: true, catalogueEntry: true } });
-    if (!licence) throw ApiError.notFound(`Licence ${id}`);
+    if (!licence) throw ApiError.notFound(`Licence ${id}`, 'params.id');
     assertBureau(principal, licence.bureauCode);
     return licence;
   };

@@ -43,12 +43,12 @@ export interface JsonReply {
   body: unknown;
 }
 
-/** … or a file to download (ledger exports). */
+/** … or a document in another format: a file to download (ledger exports) when it has a name, else shown inline (a feed). */
 export interface FileReply {
   status: number;
   file: Buffer | string;
   contentType: string;
-  fileName: string;
+  fileName?: string;
 }
 
 export type Reply = JsonReply | FileReply;
@@ -109,8 +109,11 @@ export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBo
       },
       raw: req,
     });
-    if ('file' in reply) res.status(reply.status).type(reply.contentType).attachment(reply.fileName).send(reply.file);
-    else res.status(reply.status).json(reply.body);
+    if ('file' in reply) {
+      res.status(reply.status).type(reply.contentType);
+      if (reply.fileName) res.attachment(reply.fileName);
+      res.send(reply.file);
+    } else res.status(reply.status).json(reply.body);
   });
 }
 

@@ -5,17 +5,34 @@ import { isCalendarDate, LICENCE_STAGES } from '../domain';
 extendZodWithOpenApi(z);
 
 // Control characters have no place in names, numbers or addresses, and would garble the
-// ledger exports and SMS templates.
+// ledger exports and SMS templates; markup and template syntax have no place in a licence record.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const MARKUP_CHARACTERS = /[<>{}`\\]/;
+// Names of holders, people and departments also never hold statement syntax (; = ").
+const STATEMENT_CHARACTERS = /[;="]/;
+// 证照编号, 申请编号 and codes: letters and digits of any script, and the separators numbers use.
+const IDENTIFIER = /^[\p{L}\p{N}][\p{L}\p{N} \-_./:#()（）〔〕【】]*$/u;
 
+/** Free text (an address, a note, a reason): trimmed, non-empty, at most `max` characters. */
 export const text = (max: number) =>
   z
     .string()
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters');
+    .refine((value) => !CONTROL_CHARACTERS.test(value), 'must not contain control characters')
+    .refine((value) => !MARKUP_CHARACTERS.test(value), 'must not contain < > { } ` or \\ (markup or template syntax)');
+
+/** A name (a holder, a person, a department, a licence type): free text without ; = or ". */
+export const nameText = (max: number) => text(max).refine((value) => !STATEMENT_CHARACTERS.test(value), 'must not contain ; = or " (a name never does)');
+
+/** A number or code (证照编号, 申请编号, a bureau code): letters, digits, spaces and - _ . / : # ( ) （ ） 〔 〕 【 】. */
+export const identifier = (max: number) =>
+  text(max).refine((value) => value === '' || IDENTIFIER.test(value), 'must be letters and digits, with only - _ . / : # ( ) （ ） 〔 〕 【 】 or spaces between them');
+
+/** A web address a holder may open: http or https only (never javascript:, data: or file:). */
+export const WebUrlSchema = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://zwfw.example.gov.cn/book' });
 
 export const CalendarDateSchema = z
   .string()
@@ -46,24 +63,24 @@ export const StageSchema = z.enum(LICENCE_STAGES).openapi('LicenceStage');
 
 export const RegisterLicenceBody = z
   .strictObject({
-    bureau: text(64).openapi({ description: 'Bureau code', example: 'weihai' }),
-    licenceNumber: text(64).openapi({ description: '证照编号, unique within the bureau', example: '鲁威药经2023001' }),
+    bureau: identifier(64).openapi({ description: 'Bureau code', example: 'weihai' }),
+    licenceNumber: identifier(64).openapi({ description: '证照编号, unique within the bureau', example: '鲁威药经2023001' }),
     licenceType: text(100).openapi({
       description: "The catalogue's licence name (证照名称) or its code",
       example: '药品经营许可证',
     }),
     holder: z.strictObject({
-      name: text(200).openapi({ description: '证照持有单位（个人）', example: '威海康宁大药房有限公司' }),
+      name: nameText(200).openapi({ description: '证照持有单位（个人）', example: '威海康宁大药房有限公司' }),
       idNumber: HolderIdSchema.optional(),
     }),
     contact: z.strictObject({
-      name: text(100).openapi({ description: '联系人', example: '张敏' }),
+      name: nameText(100).openapi({ description: '联系人', example: '张敏' }),
       phone: PhoneSchema,
       address: text(500).optional(),
     }),
     issuedOn: CalendarDateSchema.openapi({ description: 'Issue date on the bureau calendar' }),
     expiresOn: CalendarDateSchema.openapi({ description: '期满日期: the last valid day' }),
-    parentLicenceNumber: text(64)
+    parentLicenceNumber: identifier(64)
       .optional()
       .openapi({
         description:
@@ -151,14 +168,14 @@ export const HealthBody = z
 
 export const RenewalApplicationBody = z
   .strictObject({
-    applicationNumber: text(64).openapi({ example: 'SQ2027-000123' }),
+    applicationNumber: identifier(64).openapi({ example: 'SQ2027-000123' }),
     appliedOn: CalendarDateSchema,
   })
   .openapi('RenewalApplication');
 
 export const NewLicenceSchema = z
   .strictObject({
-    licenceNumber: text(64),
+    licenceNumber: identifier(64),
     issuedOn: CalendarDateSchema,
     expiresOn: CalendarDateSchema,
   })
@@ -187,7 +204,7 @@ export const LicenceCorrectionBody = z
     expiresOn: CalendarDateSchema.optional(),
     contact: z
       .strictObject({
-        name: text(100),
+        name: nameText(100),
         phone: PhoneSchema,
         address: text(500).optional(),
       })
@@ -241,7 +258,7 @@ export const TaskView = z
   })
   .openapi('Task');
 
-export const AssignBody = z.strictObject({ username: text(100).openapi({ example: 'wangfang' }) }).openapi('TaskAssignment');
+export const AssignBody = z.strictObject({ username: identifier(100).openapi({ example: 'wangfang' }) }).openapi('TaskAssignment');
 
 export const CompleteBody = z
   .strictObject({

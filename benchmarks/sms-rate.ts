@@ -13,7 +13,8 @@ import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { rateLimited, SMS_PROVIDERS, type SmsProviderName, type SmsSettings } from '../activities/sms';
+import { rateLimited, SMS_PROVIDERS, templateParams, type SmsProviderName, type SmsSettings } from '../activities/sms';
+import { DEFAULT_TEMPLATES, messageValues } from '../domain';
 import { AliyunSmsProvider } from '../activities/sms/aliyun';
 import { TencentSmsProvider } from '../activities/sms/tencent';
 import { IntegrationSimulators } from '../simulators/integration-simulators';
@@ -40,7 +41,11 @@ const credentials = { accessKeyId: 'LTAI-benchmark', accessKeySecret: 'benchmark
 
 /** The provider's side: the simulator alone, printing its port. Receipts go nowhere here. */
 async function serveSimulator(): Promise<void> {
-  const simulators = new IntegrationSimulators('benchmark-signing-key', Date.now, { ...credentials, receiptUrl: () => 'http://127.0.0.1:9/unused' });
+  const simulators = new IntegrationSimulators('benchmark-signing-key', Date.now, {
+    ...credentials,
+    receiptUrl: () => 'http://127.0.0.1:9/unused',
+    approvedTemplate: async () => DEFAULT_TEMPLATES.sms,
+  });
   for (let i = 0; i < MESSAGES; i++) simulators.smsProvider.setReceiptPlan(`139${String(i).padStart(8, '0')}`, { kind: 'none' });
   const app = express();
   app.use('/simulators', simulators.router());
@@ -79,11 +84,28 @@ async function main(): Promise<void> {
   const inner = PROVIDER === 'aliyun' ? new AliyunSmsProvider(settings) : new TencentSmsProvider(settings);
   const starts: number[] = [];
   const provider = rateLimited({ name: inner.name, send: (request) => (starts.push(Date.now()), inner.send(request)) }, QPS);
-  const params = { holder: '威海康宁大药房有限公司', licence: '药品经营许可证', number: '鲁威药经2023001', expires: '2027-05-31', deadline: '有效期届满前', office: '威海市行政审批服务局' };
+  const params = templateParams(
+    DEFAULT_TEMPLATES.sms,
+    messageValues({
+      holderName: '威海康宁大药房有限公司',
+      licenceName: '药品经营许可证',
+      licenceNumber: '鲁威药经2023001',
+      expiresOn: '2027-05-31',
+      renewalDeadline: null,
+      officeAddress: null,
+      servicePhone: null,
+      materials: [],
+      bookingUrl: null,
+      bureauName: '威海市行政审批服务局',
+      bureauOfficeAddress: '威海市政务服务中心',
+      bureauServicePhone: null,
+      bureauPortalUrl: null,
+    }),
+  );
 
   const started = Date.now();
   await Promise.all(
-    Array.from({ length: MESSAGES }, (_, i) => provider.send({ phone: `139${String(i).padStart(8, '0')}`, params, outId: `benchmark/${i}` })),
+    Array.from({ length: MESSAGES }, (_, i) => provider.send({ phone: `139${String(i).padStart(8, '0')}`, templateId: settings.templateId, params, outId: `benchmark/${i}` })),
   );
   const finished = Date.now();
   const seen = (await (await fetch(`${base}/arrivals`)).json()) as { arrivals: number[]; accepted: number };

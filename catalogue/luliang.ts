@@ -6,6 +6,7 @@ export const LULIANG: SeedBureau = {
   name: '吕梁市行政审批服务管理局',
   city: '吕梁市',
   timeZone: 'Asia/Shanghai',
+  officeAddress: '吕梁市政务服务中心',
   catalogue: [
     { code: 'LL01', department: '审批四组', approvalItem: '企业登记注册', licenceName: '营业执照', validityText: '经营范围涉及前置许可项目的依据许可证项目的，按申请人申请置许可项目的时间确定' },
     { code: 'LL02', department: '审批五组', approvalItem: '药品零售企业许可', licenceName: '药品经营许可证', validityText: '5年' },

@@ -19,5 +19,7 @@ export interface SeedBureau {
   /** The city's name, which prefixes its departments' names (威海市 …). */
   city: string;
   timeZone: string;
+  /** Where holders renew (办理地点) when a licence type names no office of its own. */
+  officeAddress: string;
   catalogue: SeedCatalogueEntry[];
 }

@@ -21,7 +21,8 @@ export async function seedCatalogues(prisma: PrismaClient, bureaus: readonly See
     await prisma.$transaction(async (tx) => {
       await tx.bureau.upsert({
         where: { code: bureau.code },
-        create: { code: bureau.code, name: bureau.name, timeZone: bureau.timeZone },
+        // The office address is the bureau's to change later; a re-seed keeps its change.
+        create: { code: bureau.code, name: bureau.name, timeZone: bureau.timeZone, officeAddress: bureau.officeAddress },
         update: { name: bureau.name, timeZone: bureau.timeZone },
       });
       for (const name of new Set(bureau.catalogue.map((entry) => entry.department))) {

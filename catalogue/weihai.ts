@@ -6,6 +6,7 @@ export const WEIHAI: SeedBureau = {
   name: '威海市行政审批服务局',
   city: '威海市',
   timeZone: 'Asia/Shanghai',
+  officeAddress: '威海市政务服务中心',
   catalogue: [
     { code: 'WH01', department: '市场准入二科', approvalItem: '药品经营(零售)许可', licenceName: '药品经营许可证', validityText: '5年' },
     { code: 'WH02', department: '市场准入二科', approvalItem: '食品生产许可', licenceName: '食品生产许可证', validityText: '5年' },

@@ -8,3 +8,4 @@ export * from './ladder';
 export * from './working-days';
 export * from './validity-rule';
 export * from './working-calendar';
+export * from './message-templates';

@@ -22,3 +22,28 @@ export function maskPersonalData<T>(value: T): T {
   }
   return value;
 }
+
+// Personal names: two to four Han characters, a minority name joined by ·, or a name in Latin letters.
+const HAN_PERSONAL_NAME = /^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]+(?:[·•][\u4e00-\u9fff]+)+$/u;
+const LATIN_PERSONAL_NAME = /^[A-Za-z]+(?:[ .'-]+[A-Za-z]+)*$/;
+const LATIN_ORGANISATION = /\b(?:ltd|limited|co|company|corp|corporation|inc|llc|gmbh|group|hospital|clinic|association)\b/i;
+
+/**
+ * A holder's name as a public list may show it (集中提醒): an organisation's name whole, any phone
+ * or ID number in it masked; a person's name reduced to its first character (张**, J*** S****).
+ * A short name that might be either is treated as a person's.
+ */
+export function maskHolderName(name: string): string {
+  const trimmed = name.trim();
+  if (HAN_PERSONAL_NAME.test(trimmed)) {
+    const characters = [...trimmed.replace(/[·•]/g, '')];
+    return `${characters[0]}${'*'.repeat(Math.min(characters.length - 1, 3))}`;
+  }
+  if (LATIN_PERSONAL_NAME.test(trimmed) && !LATIN_ORGANISATION.test(trimmed)) {
+    return trimmed
+      .split(/[ .'-]+/)
+      .map((word) => `${word[0]}${'*'.repeat(word.length - 1)}`)
+      .join(' ');
+  }
+  return maskPersonalText(trimmed);
+}

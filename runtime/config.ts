@@ -38,6 +38,8 @@ const environmentSchema = z.object({
   /** `all` runs the API and the worker in one process; production may run them apart. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   AUTO_PROMPT_URL: z.url().optional(),
+  /** The portal / WeChat official account webhook that publishes batch notices (集中提醒), signed like the prompts. */
+  BATCH_NOTICE_URL: z.url().optional(),
   /** HMAC key of the prompts; the regulators' key when unset. */
   AUTO_PROMPT_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   /** The SMS provider's API: its send endpoint, credentials, approved signature and template. */
@@ -138,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const missingSecrets: string[] = [];
   if (settings.SIMULATORS === 'off') {
-    const missing = (['AUTO_PROMPT_URL', 'SMS_API_URL', 'REGULATOR_WEBHOOK_BASE_URL'] as const).filter((name) => !settings[name]);
+    const missing = (['AUTO_PROMPT_URL', 'BATCH_NOTICE_URL', 'SMS_API_URL', 'REGULATOR_WEBHOOK_BASE_URL'] as const).filter((name) => !settings[name]);
     // The simulator's credentials are public: a real provider needs the account's own.
     for (const name of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_RECEIPT_SECRET'] as const) {
       if (!env[name]) missingSecrets.push(name);
@@ -159,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     endpoints: {
       autoPromptUrl: settings.AUTO_PROMPT_URL ?? `${simulators}/portal/prompts`,
       autoPromptSigningSecret: settings.AUTO_PROMPT_SIGNING_SECRET ?? settings.REGULATOR_SIGNING_SECRET,
+      batchNoticeUrl: settings.BATCH_NOTICE_URL ?? `${simulators}/portal/batch-notices`,
       sms: {
         provider: settings.SMS_PROVIDER,
         url: settings.SMS_API_URL ?? `${simulators}/sms/${settings.SMS_PROVIDER}`,

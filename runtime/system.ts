@@ -1,3 +1,5 @@
+import { approvedSmsTemplate } from '../services/message-templates';
+import { ensureBatchNoticeSchedules } from '../services/batch-notice-schedules';
 import type { Server } from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
 import type { AddressInfo } from 'node:net';
@@ -98,6 +100,10 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
       const added = await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
       if (added.length > 0) logger.info({ added }, 'search attributes registered');
     }
+    if (config.ROLE !== 'worker') {
+      const scheduled = await ensureBatchNoticeSchedules({ prisma: database.prisma, temporal: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      if (scheduled.length > 0) logger.info({ bureaus: scheduled }, 'batch notice schedules created or updated');
+    }
     let workerDone: Promise<void> = new Promise(() => {});
     if (config.ROLE !== 'api') {
       const workerConnection = await connectWorker(temporalAddress);
@@ -128,6 +134,8 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
             accessKeySecret: sms.accessKeySecret,
             // The API's port is known once it listens; receipts come after that.
             receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(sms.receiptSecret)}`,
+            // The simulated account approves every wording a bureau saves; a real one approves each at the provider.
+            approvedTemplate: (templateId) => approvedSmsTemplate(database.prisma, sms.templateId, templateId),
           }, config.endpoints.autoPromptSigningSecret)
         : undefined;
     if (config.ROLE !== 'worker') {

@@ -71,7 +71,7 @@ async function departmentIdFor(tx: Prisma.TransactionClient, bureau: string, nam
 /** Adds an entry to a bureau's catalogue (version 1), audited. */
 export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatalogueEntry, changedBy: string): Promise<CatalogueEntry> {
   const bureau = await prisma.bureau.findUnique({ where: { code: entry.bureau } });
-  if (!bureau) throw ApiError.notFound(`Bureau ${entry.bureau}`);
+  if (!bureau) throw ApiError.notFound(`Bureau ${entry.bureau}`, 'bureau');
   const validityRule = validityOf(entry.validityText);
   const id = `${entry.bureau}:${entry.code}`;
   if (await prisma.catalogueEntry.findUnique({ where: { id } })) {
@@ -109,7 +109,7 @@ export async function updateCatalogueEntry(
 ): Promise<{ entry: CatalogueEntry; replanJobId?: string }> {
   const { prisma } = deps;
   const before = await prisma.catalogueEntry.findUnique({ where: { id } });
-  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`);
+  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`, 'params.id');
   if (before.retiredAt) throw new ApiError(409, 'catalogue_entry_retired', `Catalogue entry ${id} was retired; create a new entry instead`);
   const validityRule = changes.validityText !== undefined ? validityOf(changes.validityText) : undefined;
   const leadTimeChanged = changes.reminderLeadMonths !== undefined && changes.reminderLeadMonths !== before.reminderLeadMonths;
@@ -198,7 +198,7 @@ async function startReplanJob(deps: CatalogueDependencies, jobId: string, entry:
 /** Retires an entry: no new registrations; licences already registered live on. Audited. */
 export async function retireCatalogueEntry(prisma: PrismaClient, id: string, changedBy: string, reason: string): Promise<CatalogueEntry> {
   const before = await prisma.catalogueEntry.findUnique({ where: { id } });
-  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`);
+  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`, 'params.id');
   if (before.retiredAt) throw new ApiError(409, 'catalogue_entry_retired', `Catalogue entry ${id} is already retired`);
   return prisma.$transaction(async (tx) => {
     const retired = await tx.catalogueEntry.update({ where: { id }, data: { retiredAt: new Date(), version: { increment: 1 } } });
@@ -231,7 +231,7 @@ export async function updateDepartmentLadder(
 ): Promise<Record<string, string>> {
   const { prisma } = deps;
   const department = await prisma.department.findUnique({ where: { id: departmentId }, include: { catalogue: { where: { retiredAt: null } } } });
-  if (!department) throw ApiError.notFound(`Department ${departmentId}`);
+  if (!department) throw ApiError.notFound(`Department ${departmentId}`, 'params.id');
   const problems = ladderProblems(ladder);
   if (problems.length > 0) throw ApiError.invalid(problems.map((message) => ({ path: 'ladder', message })));
   const jobs: Record<string, string> = {};

@@ -29,7 +29,7 @@ const taskInclude = { licence: { include: { catalogueEntry: true } }, department
 /** A task with its licence and department, once the principal is allowed to see it (403 otherwise). */
 export async function taskFor(prisma: PrismaClient, principal: Principal, id: string) {
   const task = await prisma.humanTask.findUnique({ where: { id }, include: taskInclude });
-  if (!task) throw ApiError.notFound(`Task ${id}`);
+  if (!task) throw ApiError.notFound(`Task ${id}`, 'params.id');
   assertDepartment(principal, task.department);
   return task;
 }

@@ -29,6 +29,8 @@ export class IntegrationSimulators {
   readonly smsProvider: SmsProviderSimulator;
   readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   readonly deliveries: SimulatedDelivery[] = [];
+  /** Batch notices the portal published, once per idempotency key. */
+  readonly batchNotices: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   /** Attempts each regulator saw, delivered or not. */
   readonly regulatorAttempts = new Map<string, number>();
   private readonly outages = new Map<string, RegulatorOutage>();
@@ -68,6 +70,22 @@ export class IntegrationSimulators {
     const router = Router();
     // The SMS provider parses its own bodies: form-encoded (Aliyun) or signed raw JSON (Tencent).
     router.use('/sms', this.smsProvider.router());
+    // Notices are signed over their raw bytes and can be large: read before the JSON parser.
+    router.post('/portal/batch-notices', express.text({ type: '*/*', limit: '20mb' }), async (req, res) => {
+      const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      if (!this.signatureValid(req.header('x-timestamp'), raw, req.header('x-signature'), this.promptSigningSecret)) {
+        res.status(401).json({ error: 'bad signature' });
+        return;
+      }
+      const idempotencyKey = req.header('idempotency-key') ?? '';
+      let notice = this.batchNotices.find((candidate) => candidate.idempotencyKey === idempotencyKey);
+      if (!notice) {
+        notice = { idempotencyKey, body: JSON.parse(raw), at: await this.stamp(), receiptId: randomUUID() };
+        this.batchNotices.push(notice);
+      }
+      res.json({ published: true, receiptId: notice.receiptId });
+    });
+
     router.use(express.json({ limit: '1mb' }));
 
     router.post('/portal/prompts', express.text({ type: '*/*' }), async (req, res) => {
@@ -110,7 +128,7 @@ export class IntegrationSimulators {
     });
 
     router.get('/state', (_req, res) => {
-      res.json({ sms: this.sms, prompts: this.prompts, deliveries: this.deliveries });
+      res.json({ sms: this.sms, prompts: this.prompts, deliveries: this.deliveries, batchNotices: this.batchNotices });
     });
     return router;
   }

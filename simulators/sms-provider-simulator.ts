@@ -1,7 +1,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { Router, type Request } from 'express';
 import { aliyunRpcSignature, tc3Signature } from '../activities/sms/signatures';
-import { REMINDER_TEMPLATE, renderTemplate, type SmsProviderName } from '../activities/sms/provider';
+import { renderSms, type SmsProviderName } from '../activities/sms/provider';
+import { templateValueNames } from '../domain/message-templates';
 
 /** A text message the simulated provider accepted. */
 export interface SimulatedSms {
@@ -27,6 +28,8 @@ export interface SmsSimulatorOptions {
   accessKeySecret: string;
   /** The engine's receipt endpoint for a provider, secret included. */
   receiptUrl(provider: SmsProviderName): string;
+  /** The account's approved templates: the wording approved under an id, if any. */
+  approvedTemplate(templateId: string): Promise<string | undefined>;
 }
 
 /**
@@ -73,8 +76,18 @@ export class SmsProviderSimulator {
         res.json({ Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: 'invalid mobile number' });
         return;
       }
+      const template = await this.options.approvedTemplate(parameters.TemplateCode ?? '');
+      if (!template) {
+        res.json({ Code: 'isv.SMS_TEMPLATE_ILLEGAL', Message: `template ${parameters.TemplateCode ?? ''} is not approved for this account` });
+        return;
+      }
       const params = JSON.parse(parameters.TemplateParam) as Record<string, string>;
-      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderTemplate(REMINDER_TEMPLATE, params, parameters.SignName ?? ''), parameters.OutId);
+      const missing = templateValueNames(template).filter((name) => !params[name]);
+      if (missing.length > 0) {
+        res.json({ Code: 'isv.INVALID_PARAMETERS', Message: `TemplateParam lacks ${missing.join(', ')}` });
+        return;
+      }
+      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId);
       res.json({ Code: 'OK', Message: 'OK', BizId: message.messageId, RequestId: randomUUID() });
     });
 
@@ -86,14 +99,24 @@ export class SmsProviderSimulator {
         refused('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
         return;
       }
-      const body = JSON.parse(payload) as { PhoneNumberSet?: string[]; TemplateParamSet?: string[]; SignName?: string; SessionContext?: string };
+      const body = JSON.parse(payload) as { PhoneNumberSet?: string[]; TemplateId?: string; TemplateParamSet?: string[]; SignName?: string; SessionContext?: string };
       const phone = body.PhoneNumberSet?.[0]?.replace(/^\+86/, '') ?? '';
       if (!/^1[3-9]\d{9}$/.test(phone)) {
         refused('InvalidParameterValue.IncorrectPhoneNumber', 'incorrect phone number');
         return;
       }
-      const [holder = '', licence = '', number = '', expires = '', deadline = '', office = ''] = body.TemplateParamSet ?? [];
-      const text = renderTemplate(REMINDER_TEMPLATE, { holder, licence, number, expires, deadline, office }, body.SignName ?? '');
+      const template = await this.options.approvedTemplate(body.TemplateId ?? '');
+      if (!template) {
+        refused('FailedOperation.TemplateIncorrectOrUnapproved', `template ${body.TemplateId ?? ''} is not approved`);
+        return;
+      }
+      const names = templateValueNames(template);
+      const values = body.TemplateParamSet ?? [];
+      if (values.length !== names.length) {
+        refused('InvalidParameterValue.TemplateParameterFormatError', `the template takes ${names.length} parameters, got ${values.length}`);
+        return;
+      }
+      const text = renderSms(template, Object.fromEntries(names.map((name, index) => [name, values[index]!])), body.SignName ?? '');
       const message = await this.accept('tencent', phone, text, body.SessionContext ?? '');
       res.json({
         Response: { SendStatusSet: [{ SerialNo: message.messageId, PhoneNumber: `+86${phone}`, Code: 'Ok', Message: 'send success', SessionContext: message.clientToken }], RequestId: randomUUID() },

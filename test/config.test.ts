@@ -47,15 +47,17 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '3100' }).endpoints).toMatchObject({
       sms: expect.objectContaining({ provider: 'aliyun', url: 'http://127.0.0.1:3100/simulators/sms/aliyun' }),
       autoPromptUrl: 'http://127.0.0.1:3100/simulators/portal/prompts',
+      batchNoticeUrl: 'http://127.0.0.1:3100/simulators/portal/batch-notices',
       regulatorWebhookBaseUrl: 'http://127.0.0.1:3100/simulators/regulators',
     });
     expect(loadConfig({ SMS_PROVIDER: 'tencent' }).endpoints.sms.url).toBe('http://127.0.0.1:3000/simulators/sms/tencent');
     expect(() => loadConfig({ SIMULATORS: 'off', SMS_API_URL: 'https://sms.example.cn/send' })).toThrow(
-      /AUTO_PROMPT_URL: is required when SIMULATORS=off[\s\S]*REGULATOR_WEBHOOK_BASE_URL: is required/,
+      /AUTO_PROMPT_URL: is required when SIMULATORS=off[\s\S]*BATCH_NOTICE_URL: is required when SIMULATORS=off[\s\S]*REGULATOR_WEBHOOK_BASE_URL: is required/,
     );
     const endpoints = {
       SIMULATORS: 'off',
       AUTO_PROMPT_URL: 'https://portal.example.cn/prompts',
+      BATCH_NOTICE_URL: 'https://portal.example.cn/batch-notices',
       SMS_API_URL: 'https://dysmsapi.aliyuncs.com/',
       REGULATOR_WEBHOOK_BASE_URL: 'https://regulators.example.cn/hooks',
     };

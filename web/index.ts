@@ -6,6 +6,7 @@ import type { WebDependencies } from './context';
 import { inboxPages } from './inbox-pages';
 import { STYLESHEET } from './layout';
 import { licencePage } from './licence-page';
+import { noticePage } from './notice-page';
 import { supervisionPages } from './supervision-pages';
 
 export { webErrorPages } from './errors';
@@ -27,5 +28,6 @@ export function webPages(deps: WebDependencies & { taskQueue: string }): Router 
   router.use(supervisionPages(deps));
   router.use(cataloguePages(deps));
   router.use(adminPage(deps));
+  router.use(noticePage(deps));
   return router;
 }

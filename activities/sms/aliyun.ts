@@ -26,8 +26,8 @@ export class AliyunSmsProvider implements SmsProvider {
       SignatureMethod: 'HMAC-SHA1',
       SignatureNonce: randomUUID(),
       SignatureVersion: '1.0',
-      TemplateCode: this.settings.templateId,
-      TemplateParam: JSON.stringify(request.params),
+      TemplateCode: request.templateId,
+      TemplateParam: JSON.stringify(Object.fromEntries(request.params)),
       Timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       Version: '2017-05-25',
     };

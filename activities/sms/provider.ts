@@ -1,3 +1,5 @@
+import { renderMessage, templateValueNames, type MessageValues } from '../../domain/message-templates';
+
 export const SMS_PROVIDERS = ['aliyun', 'tencent'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
 
@@ -10,7 +12,7 @@ export interface SmsSettings {
   accessKeySecret: string;
   /** The approved signature (签名). */
   signName: string;
-  /** The approved template: Aliyun `TemplateCode`, Tencent `TemplateId`. */
+  /** The template approved with the engine's default wording: Aliyun `TemplateCode`, Tencent `TemplateId`. */
   templateId: string;
   /** Tencent's `SmsSdkAppId`; unused by Aliyun. */
   sdkAppId: string;
@@ -27,49 +29,48 @@ export interface SmsSettings {
   receiptSecret: string;
 }
 
-/** The values of the approved reminder template (`REMINDER_TEMPLATE`). */
-export interface ReminderParams {
-  holder: string;
-  licence: string;
-  number: string;
-  expires: string;
-  deadline: string;
-  office: string;
-}
-
-/**
- * The reminder template as approved at the provider. Every parameter always has a value: an
- * unset renewal deadline reads 有效期届满前, never a placeholder.
- */
-export const REMINDER_TEMPLATE = '尊敬的${holder}：您持有的${licence}（编号${number}）将于${expires}到期，请于${deadline}向${office}申请办理延续手续。';
-
-/** The message a template and its parameters make, as the handset shows it (signature first). */
-export function renderTemplate(template: string, params: Record<string, string>, signName: string): string {
-  return `【${signName}】${template.replace(/\$\{(\w+)\}/g, (_match, name: string) => params[name] ?? '')}`;
+/** The message a template and its values make, as the handset shows it (signature first). */
+export function renderSms(template: string, values: Record<string, string>, signName: string): string {
+  return `【${signName}】${renderMessage(template, values as MessageValues)}`;
 }
 
 /** Mainland mobile numbers; landlines and short numbers cannot receive an SMS. */
 export const MAINLAND_MOBILE = /^1[3-9]\d{9}$/;
 
 /**
- * What stops a message before it is sent: a number no SMS reaches, a parameter over the
- * provider's length, a message over its length. Empty when it may go.
+ * What stops a message before it is sent: a number no SMS reaches, a value over the provider's
+ * parameter length, a message over its length. Empty when it may go.
  */
-export function smsProblems(phone: string, params: ReminderParams, settings: Pick<SmsSettings, 'maxParamLength' | 'maxTextLength' | 'signName'>): string[] {
+export function smsProblems(
+  phone: string,
+  template: string,
+  values: MessageValues,
+  settings: Pick<SmsSettings, 'maxParamLength' | 'maxTextLength' | 'signName'>,
+): string[] {
   const problems: string[] = [];
   if (!MAINLAND_MOBILE.test(phone)) problems.push('invalid_number: not a mainland mobile number');
-  for (const [name, value] of Object.entries(params)) {
-    if (value.length === 0) problems.push(`param ${name} is empty`);
+  for (const [name, value] of templateParams(template, values)) {
     if (value.length > settings.maxParamLength) problems.push(`param ${name} has ${value.length} characters; the provider allows ${settings.maxParamLength}`);
   }
-  const text = renderTemplate(REMINDER_TEMPLATE, { ...params }, settings.signName);
+  const text = renderSms(template, values, settings.signName);
   if (text.length > settings.maxTextLength) problems.push(`the message has ${text.length} characters; the provider allows ${settings.maxTextLength}`);
   return problems;
 }
 
+/**
+ * The parameters an approved template takes, in the order it first uses them: Aliyun receives
+ * them by name, Tencent by position ({1}, {2} …).
+ */
+export function templateParams(template: string, values: MessageValues): Array<[name: string, value: string]> {
+  return templateValueNames(template).map((name) => [name, (values as Record<string, string>)[name] ?? '']);
+}
+
 export interface SmsSendRequest {
   phone: string;
-  params: ReminderParams;
+  /** The provider's id of the approved template. */
+  templateId: string;
+  /** The template's parameters in the order it uses them. */
+  params: Array<[name: string, value: string]>;
   /** Our key for the message, echoed in its receipt (Aliyun `OutId`, Tencent `SessionContext`). */
   outId: string;
 }

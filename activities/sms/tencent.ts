@@ -26,9 +26,9 @@ export class TencentSmsProvider implements SmsProvider {
       PhoneNumberSet: [`+86${request.phone}`],
       SmsSdkAppId: this.settings.sdkAppId,
       SignName: this.settings.signName,
-      TemplateId: this.settings.templateId,
-      // Tencent templates number their parameters {1}…{6}; the order is the template's.
-      TemplateParamSet: [request.params.holder, request.params.licence, request.params.number, request.params.expires, request.params.deadline, request.params.office],
+      TemplateId: request.templateId,
+      // Tencent templates number their parameters {1}, {2} …; the order is the template's.
+      TemplateParamSet: request.params.map(([, value]) => value),
       SessionContext: request.outId,
     });
     const timestamp = Math.floor(Date.now() / 1000);

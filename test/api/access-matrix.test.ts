@@ -31,7 +31,7 @@ interface Cell {
   headers?: Record<string, string>;
   expect: Statuses;
   /** Runs after the row, to learn ids the next rows need. */
-  after?: (answers: Map<CallerName, { status: number; body: unknown }>) => void;
+  after?: (answers: Map<CallerName, { status: number; body: unknown }>) => unknown;
 }
 
 // A weihai licence that the system registers in the first row (and the administrator again, idempotently).
@@ -59,6 +59,23 @@ const ROWS: Cell[] = [
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-02-30', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
   { method: 'DELETE', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-01-01', expect: [401, 403, 403, 403, 404, 404] },
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/send-window', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  // Reminder wording: read by the bureau, set by its supervisors.
+  { method: 'GET', path: () => '/api/v1/bureaus/weihai/message-templates', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/message-templates/sms', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  { method: 'DELETE', path: () => '/api/v1/bureaus/weihai/message-templates/letter?licenceType=WH01', expect: [401, 403, 403, 403, 404, 404] },
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/guidance', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  // Batch notices (集中提醒) are public, with people masked; supervisors publish and schedule them.
+  { method: 'GET', path: () => '/api/v1/bureaus/weihai/batch-notices', expect: [200, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: () => '/api/v1/bureaus/weihai/batch-notices/feed.xml', expect: [200, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: () => '/notices/weihai', expect: [200, 200, 200, 200, 200, 200] },
+  {
+    method: 'POST',
+    path: () => '/api/v1/bureaus/weihai/batch-notices',
+    expect: [401, 403, 403, 403, 202, 202],
+    // Publishing runs on after the answer: the rows below see it finished.
+    after: () => eventually(async () => expect(await suite.h.database.prisma.batchNotice.count({ where: { deliveredAt: { not: null } } })).toBe(1)),
+  },
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/batch-notices/schedule', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
   // Letters name the holder: anyone of the bureau but the public; a specialist only of the owning department.
   { method: 'GET', path: () => `/api/v1/letters/${UNKNOWN}`, expect: [401, 404, 404, 404, 404, 404] },
   { method: 'GET', path: () => `/api/v1/letters/${UNKNOWN}/pdf`, expect: [401, 404, 404, 404, 404, 404] },
@@ -152,7 +169,7 @@ const ROWS: Cell[] = [
 /** Everything a refused request could have changed: every table of the read model, and the workflow's state. */
 async function snapshot() {
   const prisma = suite.h.database.prisma;
-  const [licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, bureaus, calendar, sms] = await Promise.all([
+  const [licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, bureaus, calendar, sms, templates, notices] = await Promise.all([
     prisma.licence.findMany({ orderBy: { id: 'asc' } }),
     prisma.humanTask.findMany({ orderBy: { id: 'asc' } }),
     prisma.ledgerEntry.findMany({ orderBy: { id: 'asc' } }),
@@ -169,9 +186,11 @@ async function snapshot() {
     prisma.bureau.findMany({ orderBy: { code: 'asc' } }),
     prisma.calendarOverride.findMany({ orderBy: [{ bureauCode: 'asc' }, { date: 'asc' }] }),
     prisma.smsMessage.findMany({ orderBy: { messageId: 'asc' } }),
+    prisma.messageTemplate.findMany({ orderBy: { id: 'asc' } }),
+    prisma.batchNotice.findMany({ orderBy: { id: 'asc' } }),
   ]);
   const workflow = await suite.h.status({ workflowId: 'licence/weihai/鲁威药经2023666' });
-  return { licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, bureaus, calendar, sms, workflow };
+  return { licences, tasks, ledger, catalogue, changes, departments, users, keys, imports, replans, renewals, letters, bureaus, calendar, sms, templates, notices, workflow };
 }
 
 beforeAll(async () => {
@@ -200,6 +219,7 @@ it('covers every documented operation', async () => {
       .replace(/weihai%3A[^/]+/g, '{id}')
       .replace(/\/bureaus\/[^/]+/, '/bureaus/{bureau}')
       .replace(/\/overrides\/[^/]+/, '/overrides/{date}')
+      .replace(/\/message-templates\/[^/]+/, '/message-templates/{channel}')
       .replace(/\/sms-receipts\/[^/]+/, '/sms-receipts/{provider}');
   licenceId ??= UNKNOWN;
   const covered = new Set(ROWS.map((row) => `${row.method} ${template(row.path())}`.replace('/replans/{id}', '/replans/{jobId}')));
@@ -219,7 +239,7 @@ it.each(ROWS.map((row) => [`${row.method} ${row.path.toString().replace(/^\(\) =
     if (before) expect({ who, after: await snapshot() }).toEqual({ who, after: before });
   }
   expect(Object.fromEntries(CALLERS.map((who, index) => [who, statuses[index]]))).toEqual(Object.fromEntries(CALLERS.map((who, index) => [who, row.expect[index]])));
-  row.after?.(answers);
+  await row.after?.(answers);
 });
 
 it('writes an audit entry with its actor for each mutation that went through, and none for refused ones', async () => {

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { maskPersonalData, maskPersonalText } from '../../domain';
+import { maskHolderName, maskPersonalData, maskPersonalText } from '../../domain';
 import { createLogger } from '../../runtime/logger';
 
 describe('maskPersonalText', () => {
@@ -43,5 +43,19 @@ describe('createLogger', () => {
     expect(event.contact).toEqual({ phone: '138****8000' });
     expect(event.level).toBe('info');
     expect(lines[0]).not.toMatch(/13800138000|13912345678/);
+  });
+});
+
+describe('holder names in a public notice', () => {
+  it.each([
+    ['李娜', '李*'],
+    ['欧阳明华', '欧***'],
+    ['买买提·艾力', '买***'],
+    ['John Smith', 'J*** S****'],
+    ['威海康宁大药房有限公司', '威海康宁大药房有限公司'],
+    ['Weihai Ocean Trading Co., Ltd.', 'Weihai Ocean Trading Co., Ltd.'],
+    ['张三诊所（联系电话13812345678）', '张三诊所（联系电话138****5678）'],
+  ])('%s is shown as %s', (name, shown) => {
+    expect(maskHolderName(name)).toBe(shown);
   });
 });

@@ -9,6 +9,7 @@ import type { SmsProviderName } from '../../activities/sms';
 import { errorHandler } from '../../api/errors';
 import type { RegisterLicenceBody } from '../../api/schemas';
 import { smsReceiptRoutes } from '../../api/sms-receipt-routes';
+import { DEFAULT_TEMPLATES } from '../../domain';
 import { createLogger } from '../../runtime/logger';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { registerLicence } from '../../services/licence-registration';
@@ -41,6 +42,8 @@ export class LifecycleHarness {
   private currentEnv?: TestWorkflowEnvironment;
   /** The engine's SMS receipt endpoint, bound to the current test server's client. */
   private receiptRouter?: Router;
+  /** Wordings the simulated provider approved beyond its default, by template id. */
+  readonly approvedSmsTemplates = new Map<string, string>();
 
   private constructor(
     readonly database: TestDatabase,
@@ -63,6 +66,9 @@ export class LifecycleHarness {
       accessKeyId: SMS_ACCESS_KEY.id,
       accessKeySecret: SMS_ACCESS_KEY.secret,
       receiptUrl: (provider) => `${clock.harness!.baseUrl}/api/v1/sms-receipts/${provider}?token=${SMS_RECEIPT_SECRET}`,
+      // The provider's template store: the default wording, and what a test approves.
+      approvedTemplate: async (templateId) =>
+        templateId === defaultSmsTemplateId(options.sms?.provider ?? 'aliyun') ? DEFAULT_TEMPLATES.sms : clock.harness?.approvedSmsTemplates.get(templateId),
     });
     const app = express();
     if (options.intercept) app.use('/simulators', options.intercept);
@@ -133,10 +139,15 @@ export class LifecycleHarness {
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       AUTO_PROMPT_URL: endpoints.autoPromptUrl,
       AUTO_PROMPT_SIGNING_SECRET: endpoints.autoPromptSigningSecret,
+      BATCH_NOTICE_URL: endpoints.batchNoticeUrl,
       SMS_PROVIDER: endpoints.sms.provider,
       SMS_API_URL: endpoints.sms.url,
       SMS_ACCESS_KEY_ID: endpoints.sms.accessKeyId,
       SMS_ACCESS_KEY_SECRET: endpoints.sms.accessKeySecret,
+      SMS_SIGN_NAME: endpoints.sms.signName,
+      SMS_TEMPLATE_ID: endpoints.sms.templateId,
+      SMS_SDK_APP_ID: endpoints.sms.sdkAppId,
+      SMS_REGION: endpoints.sms.region,
       SMS_QPS: String(endpoints.sms.qps),
       SMS_RECEIPT_SECRET: endpoints.sms.receiptSecret,
       SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
@@ -154,13 +165,14 @@ export class LifecycleHarness {
       endpoints: {
         autoPromptUrl: `${this.simulatorsUrl}/portal/prompts`,
         autoPromptSigningSecret: SIGNING_SECRET,
+        batchNoticeUrl: `${this.simulatorsUrl}/portal/batch-notices`,
         sms: {
           provider: this.smsOptions.provider,
           url: `${this.simulatorsUrl}/sms/${this.smsOptions.provider}`,
           accessKeyId: SMS_ACCESS_KEY.id,
           accessKeySecret: SMS_ACCESS_KEY.secret,
           signName: '威海审批',
-          templateId: this.smsOptions.provider === 'aliyun' ? 'SMS_480000001' : '2000001',
+          templateId: defaultSmsTemplateId(this.smsOptions.provider),
           sdkAppId: '1400000000',
           region: this.smsOptions.provider === 'aliyun' ? 'cn-hangzhou' : 'ap-guangzhou',
           qps: this.smsOptions.qps,
@@ -267,4 +279,9 @@ export async function eventually<T>(probe: () => Promise<T>, timeoutMs = 15_000)
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/** The id the test account's provider approved the default wording under. */
+function defaultSmsTemplateId(provider: SmsProviderName): string {
+  return provider === 'aliyun' ? 'SMS_480000001' : '2000001';
 }

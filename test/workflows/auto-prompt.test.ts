@@ -1,22 +1,15 @@
-import type { RequestHandler } from 'express';
 import { eventually, LifecycleHarness } from '../support/lifecycle';
+import { downAtFirst } from '../support/outages';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
 // The portal is down for the first two deliveries of a prompt: it answers 503.
-let promptRequests = 0;
-const portalDownTwice: RequestHandler = (req, res, next) => {
-  if (req.method === 'POST' && req.path === '/portal/prompts' && ++promptRequests <= 2) {
-    res.status(503).json({ error: 'portal unavailable' });
-    return;
-  }
-  next();
-};
+const portal = downAtFirst('/portal/prompts', 2);
 
 let h: LifecycleHarness;
 beforeAll(async () => {
-  h = await LifecycleHarness.start({ intercept: portalDownTwice });
+  h = await LifecycleHarness.start({ intercept: portal.intercept });
   await h.beginTest();
 });
 afterAll(async () => {
@@ -27,7 +20,7 @@ it('signs the prompt, retries it while the portal is down, and records the recei
   const licence = await h.register('PROMPT-1', '2027-05-31');
   await h.skipTo('2027-02-27T16:01:00.000Z');
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered']), 30_000);
-  expect(promptRequests).toBe(3);
+  expect(portal.requests()).toBe(3);
   expect(h.simulators.prompts).toHaveLength(1);
   const delivery = await h.database.prisma.promptDelivery.findFirstOrThrow({ where: { licenceId: licence.id } });
   expect(delivery).toMatchObject({ attempts: 3, receipt: h.simulators.prompts[0]!.receiptId, lastError: null });

@@ -47,7 +47,7 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
     ]);
     const sms = h.simulators.sms.filter((message) => message.phone === licence.phone);
     expect(sms).toHaveLength(1);
-    expect(sms[0]!.text).toMatch(/^【威海审批】尊敬的威海康宁大药房有限公司：您持有的药品经营许可证（编号.+）将于2027-05-31到期/);
+    expect(sms[0]!.text).toMatch(/^【威海审批】尊敬的威海康宁大药房有限公司：您的药品经营许可证（编号.+）将于2027-05-31到期/);
     expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).toBeNull();
   });
 
