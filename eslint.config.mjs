@@ -69,6 +69,6 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['bin/**/*.ts', 'benchmarks/**/*.ts', 'prisma/migrate.ts', 'test/replay/record-histories.ts'], rules: { 'no-console': 'off' } },
+  { files: ['bin/**/*.ts', 'bench/**/*.ts', 'drills/**/*.ts', 'prisma/migrate.ts', 'test/replay/record-histories.ts'], rules: { 'no-console': 'off' } },
   { files: ['eslint.config.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -67,6 +67,7 @@ export interface AccessControl {
 
 /** Builds the access-control middleware; see the module comment for how routes use it. */
 export function accessControl(options: AccessOptions): AccessControl {
+  const keyUseWrittenAt = new Map<string, number>();
   const secureCookies = options.secureCookies ?? false;
   const csrfSecret = options.csrfSecret ?? newSecret();
   const csrf = doubleCsrf({
@@ -92,7 +93,12 @@ export function accessControl(options: AccessOptions): AccessControl {
         if (!principal) throw new ApiError(401, 'api_key_invalid', 'The API key is unknown or revoked: ask the administrator for a valid one.');
         req.principal = principal;
         req.authenticatedBy = 'api-key';
-        void options.prisma.apiKey.update({ where: { id: principal.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
+        // Last use to the minute: one write a minute per key, not one per request.
+        const now = Date.now();
+        if (now - (keyUseWrittenAt.get(principal.id) ?? 0) >= 60_000) {
+          keyUseWrittenAt.set(principal.id, now);
+          void options.prisma.apiKey.update({ where: { id: principal.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+        }
       } else {
         const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
         const principal = token ? await principalOfSession(options.prisma, token) : null;

@@ -2,6 +2,7 @@
 # A private PostgreSQL server for the tests, on loopback, with its data in a temporary folder.
 #
 #   scripts/test-postgres.sh start   start it (or reuse the running one); prints its URL
+#   scripts/test-postgres.sh restart stop and start it again, keeping its data (fault drills)
 #   scripts/test-postgres.sh stop    stop it and delete its data
 #
 # PostgreSQL refuses to run as root, so as root the server runs as the 'postgres' user.
@@ -28,12 +29,15 @@ case "${1:-}" in
     fi
     echo "postgresql://postgres@127.0.0.1:$port/postgres"
     ;;
+  restart)
+    as_owner "$bin/pg_ctl" -D "$data" -w -m fast restart >/dev/null
+    ;;
   stop)
     as_owner "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
     rm -rf "$data"
     ;;
   *)
-    echo "usage: $0 start|stop" >&2
+    echo "usage: $0 start|restart|stop" >&2
     exit 2
     ;;
 esac

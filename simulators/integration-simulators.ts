@@ -13,10 +13,11 @@ export interface SimulatedDelivery {
   at: string;
 }
 
-/** How a simulated regulator misbehaves: answers `status` while `failing()` says so. */
+/** How a simulated regulator misbehaves: answers `status` while `failing()` says so, after `hangMs` if set (a timeout to the caller). */
 export interface RegulatorOutage {
   status: number;
   failing(): boolean | Promise<boolean>;
+  hangMs?: number;
 }
 
 /**
@@ -29,6 +30,8 @@ export class IntegrationSimulators {
   readonly smsProvider: SmsProviderSimulator;
   readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   readonly deliveries: SimulatedDelivery[] = [];
+  /** Decisions each regulator accepted, by idempotency key: a count above 1 is a repeat it had to drop. */
+  readonly acceptedDecisions = new Map<string, number>();
   /** Batch notices the portal published, once per idempotency key. */
   readonly batchNotices: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   /** Attempts each regulator saw, delivered or not. */
@@ -109,6 +112,7 @@ export class IntegrationSimulators {
       this.regulatorAttempts.set(regulatorId, (this.regulatorAttempts.get(regulatorId) ?? 0) + 1);
       const outage = this.outages.get(regulatorId);
       if (outage && (await outage.failing())) {
+        if (outage.hangMs) await new Promise((resolve) => setTimeout(resolve, outage.hangMs));
         res.status(outage.status).json({ error: 'regulator unavailable' });
         return;
       }
@@ -119,6 +123,7 @@ export class IntegrationSimulators {
       }
       const idempotencyKey = req.header('idempotency-key') ?? '';
       const at = await this.stamp();
+      this.acceptedDecisions.set(idempotencyKey, (this.acceptedDecisions.get(idempotencyKey) ?? 0) + 1);
       let delivery = this.deliveries.find((d) => d.idempotencyKey === idempotencyKey);
       if (!delivery) {
         delivery = { receiptId: randomUUID(), regulatorId, idempotencyKey, body: JSON.parse(raw), at };

@@ -17,6 +17,7 @@ import { createLogger } from '../runtime/logger';
 import { startSystem } from '../runtime/system';
 import { WEIHAI } from '../catalogue/weihai';
 import { parseValidityText } from '../domain';
+import { machineLine } from './machine';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rate: { type: 'string', default: '300' }, postgres: { type: 'string' } } });
 const ROWS = Number(positionals[0] ?? 100_000);
@@ -73,6 +74,7 @@ async function runImport(apiUrl: string, file: string): Promise<{ job: Job; seco
 }
 
 async function main(): Promise<void> {
+  console.log(machineLine());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-'));
   const file = path.join(dir, 'licences.csv');
   writeExport(file, ROWS);

@@ -18,6 +18,7 @@ import { DEFAULT_TEMPLATES, messageValues } from '../domain';
 import { AliyunSmsProvider } from '../activities/sms/aliyun';
 import { TencentSmsProvider } from '../activities/sms/tencent';
 import { IntegrationSimulators } from '../simulators/integration-simulators';
+import { machineLine } from './machine';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { qps: { type: 'string', default: '20' }, provider: { type: 'string', default: 'aliyun' }, serve: { type: 'boolean', default: false } } });
 const MESSAGES = Number(positionals[0] ?? 300);
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
   const meanRate = (arrivals.length - 1) / spanSeconds;
   const busiest = busiestWindow(arrivals, 1000);
   const busiestStarts = busiestWindow(starts, 1000);
+  console.log(machineLine());
   console.log(`provider            ${PROVIDER}`);
   console.log(`messages            ${MESSAGES} sent, ${accepted} accepted by the simulator`);
   console.log(`configured QPS      ${QPS}`);

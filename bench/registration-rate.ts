@@ -1,0 +1,96 @@
+/**
+ * Registration rate: how many licences per second the API registers, against how many workflows
+ * per second a bare `client.workflow.start` starts on the same Temporal dev server, in one run.
+ *
+ *   npm run bench:registration -- [licences per side, default 2000] [--concurrency 32]
+ *
+ * Production topology on loopback (bench/topology.ts): PostgreSQL, the API and the dev server in
+ * this process. The bare starts go to a task queue no worker polls, so they cost the server only.
+ * The API is measured twice: with its worker on another machine (no worker on this one: the
+ * workflows wait in the queue), and with a worker process sharing this machine's cores, started
+ * once that queue has drained. Prints the rates and the ratios to the bare starts.
+ */
+import { parseArgs } from 'node:util';
+import { connectTemporalClient } from '../runtime/temporal';
+import { licenceWorkflow } from '../workflows/licence-workflow';
+import { machineLine } from './machine';
+import { BENCH_API_KEY, startTopology } from './topology';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: 'string', default: '32' } } });
+const LICENCES = Number(positionals[0] ?? 2000);
+const CONCURRENCY = Number(values.concurrency);
+if (!(LICENCES > 0 && CONCURRENCY > 0)) throw new Error('licences and --concurrency must be positive numbers');
+
+/** Runs `task(0..count-1)` with at most `concurrency` in flight; returns the seconds it took. */
+async function timed(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+function licence(side: string, index: number) {
+  // Expiring in 2029: the workflow sleeps until its window, as most registered licences do.
+  return {
+    bureau: 'weihai',
+    licenceNumber: `鲁威药经${side}${String(index).padStart(7, '0')}`,
+    licenceType: 'WH01',
+    holder: { name: `威海市第${index}号药店` },
+    contact: { name: '张敏', phone: `139${String(index).padStart(8, '0')}` },
+    issuedOn: '2024-06-01',
+    expiresOn: '2029-05-31',
+  };
+}
+
+async function postLicence(apiUrl: string, body: unknown): Promise<void> {
+  const response = await fetch(`${apiUrl}/api/v1/licences`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  const topology = await startTopology('registration', { PORT: '3398', TEMPORAL_DEV_PORT: '7398', TEMPORAL_UI_PORT: '8398' });
+  const { system } = topology;
+  const temporal = await connectTemporalClient(system.temporalAddress, 'default');
+  const apiUrl = system.apiUrl!;
+  try {
+    // Warm both paths (connections, the first queries) before timing them.
+    for (let i = 0; i < 20; i++) {
+      await temporal.client.workflow.start(licenceWorkflow, { workflowId: `bench/warm/${i}`, taskQueue: 'bench-unpolled', args: [{ licenceId: `warm-${i}` } as never] });
+      await postLicence(apiUrl, licence('W', i));
+    }
+    const raw = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) =>
+      temporal.client.workflow.start(licenceWorkflow, { workflowId: `bench/raw/${index}`, taskQueue: 'bench-unpolled', args: [{ licenceId: `raw-${index}` } as never] }).then(() => undefined),
+    ));
+    const apiAlone = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) => postLicence(apiUrl, licence('A', index))));
+    // The worker works off the queued workflows first, then the API is measured beside it.
+    await topology.startWorker();
+    const sleeping = () => temporal.client.workflow.count(`WorkflowType = 'licenceWorkflow' AND LicenceStage = 'awaiting_window'`);
+    const drainBy = Date.now() + 10 * 60_000;
+    while ((await sleeping()).count < LICENCES + 20 && Date.now() < drainBy) await new Promise((resolve) => setTimeout(resolve, 2000));
+    const apiBesideWorker = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) => postLicence(apiUrl, licence('B', index))));
+    console.log(`PostgreSQL, ${LICENCES} per measurement, ${CONCURRENCY} in flight`);
+    console.log(`client.workflow.start                 ${raw.toFixed(1)} workflows/s`);
+    console.log(`POST /api/v1/licences, worker apart   ${apiAlone.toFixed(1)} licences/s (ratio ${(apiAlone / raw).toFixed(2)})`);
+    console.log(`POST /api/v1/licences, worker beside  ${apiBesideWorker.toFixed(1)} licences/s (ratio ${(apiBesideWorker / raw).toFixed(2)})`);
+  } finally {
+    await temporal.close();
+    await topology.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,133 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { generatePayloadKeySetting } from '../runtime/payload-codec';
+import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { startSystem, type RunningSystem } from '../runtime/system';
+import { startDevServer } from '../runtime/temporal-dev-server';
+
+const ROOT = path.resolve(__dirname, '..');
+
+/** The first API key of the benchmark's fresh database, made by the engine's bootstrap. */
+export const BENCH_API_KEY = 'lre_benchmark-key-of-the-weihai-system';
+
+/** The production topology on loopback: PostgreSQL, the API with the dev server here, workers apart. */
+export interface Topology {
+  system: RunningSystem;
+  /** Restarts PostgreSQL, keeping its data: every connection drops. */
+  restartDatabase(): Promise<void>;
+  /** Stops the Temporal dev server and starts it again on the same state file (only with `separateTemporal`). */
+  restartTemporal(): Promise<void>;
+  /** Starts a worker process (`ROLE=worker`) and waits until it polls. */
+  startWorker(env?: Record<string, string>): Promise<ChildProcess>;
+  /** Stops the workers and the API, and drops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the project's private PostgreSQL (scripts/test-postgres.sh), a database of the
+ * benchmark's own on it, and the API (with the Temporal dev server) in this process.
+ * @param env settings for both the API and the workers (ports, SMS limits …).
+ */
+export async function startTopology(name: string, env: Record<string, string>, options: { separateTemporal?: boolean } = {}): Promise<Topology> {
+  const postgresScript = path.join(ROOT, 'scripts', 'test-postgres.sh');
+  const serverUrl = execFileSync('bash', [postgresScript, 'start'], { encoding: 'utf8' }).trim();
+  const database = `bench_${name}_${Date.now()}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
+  const shared = {
+    DATABASE_URL: serverUrl.replace(/\/[^/]*$/, `/${database}`),
+    PAYLOAD_ENCRYPTION_KEYS: generatePayloadKeySetting('bench'),
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    TEMPORAL_METRICS_ADDRESS: 'off',
+    ...env,
+  };
+  // The dev server in a process of this benchmark's own, so that a drill can restart it.
+  const devServerOptions = {
+    dbFile: path.join(dir, 'temporal.sqlite'),
+    host: '127.0.0.1',
+    port: Number(env.TEMPORAL_DEV_PORT ?? 7233),
+    uiPort: Number(env.TEMPORAL_UI_PORT ?? 8233),
+    namespace: 'default',
+    searchAttributes: LICENCE_SEARCH_ATTRIBUTES,
+    logFile: path.join(dir, 'temporal.log'),
+  };
+  let devServer = options.separateTemporal ? await startDevServer(devServerOptions) : undefined;
+  if (devServer) Object.assign(shared, { TEMPORAL_ADDRESS: devServer.address });
+  const system = await startSystem(loadConfig({ ...process.env, ...shared, ROLE: 'api', BOOTSTRAP_API_KEY: BENCH_API_KEY }), createLogger('warn'));
+  const workers: ChildProcess[] = [];
+  return {
+    system,
+    async restartDatabase() {
+      execFileSync('bash', [postgresScript, 'restart']);
+    },
+    async restartTemporal() {
+      if (!devServer) throw new Error('restartTemporal needs startTopology(…, { separateTemporal: true })');
+      await devServer.stop();
+      devServer = await startDevServer(devServerOptions);
+    },
+    async startWorker(extra = {}) {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', 'start.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, ...shared, ...extra, ROLE: 'worker', TEMPORAL_ADDRESS: system.temporalAddress },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      workers.push(child);
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Stop with Ctrl-C')) resolve();
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
+      });
+      return child;
+    },
+    async stop() {
+      for (const worker of workers) worker.kill('SIGKILL');
+      await system.stop();
+      await devServer?.stop();
+      // A fresh connection: a drill may have restarted the server since.
+      const dropper = new Client({ connectionString: serverUrl });
+      await dropper.connect();
+      await dropper.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await dropper.end();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Registers licences [from, to) through the API, `concurrency` at a time; returns their ids in order. */
+export async function registerThroughApi(apiUrl: string, from: number, to: number, concurrency: number, licence: (index: number) => unknown): Promise<string[]> {
+  const ids: string[] = new Array(to - from);
+  let next = from;
+  let done = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < to) {
+        const index = next++;
+        const response = await fetch(`${apiUrl}/api/v1/licences`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` },
+          body: JSON.stringify(licence(index)),
+        });
+        if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
+        ids[index - from] = ((await response.json()) as { id: string }).id;
+        if (++done % 1000 === 0) process.stderr.write(`\r  ${from + done}/${to} registered (${(done / ((Date.now() - started) / 1000)).toFixed(0)}/s)`);
+      }
+    }),
+  );
+  process.stderr.write('\n');
+  return ids;
+}

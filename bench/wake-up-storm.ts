@@ -1,0 +1,98 @@
+/**
+ * Wake-up storm: 10,000 licences whose reminder windows open on the same day, all due at once
+ * when the worker starts. Reports the time until every auto prompt is delivered, and the SMS
+ * send rate against the provider QPS the worker is configured with.
+ *
+ *   npm run bench:storm -- [licences, default 10000] [--qps 50] [--concurrency 32]
+ *
+ * Production topology on loopback (see bench/topology.ts). The licences are registered while no
+ * worker runs, with windows that opened today; their department prompts and texts without waiting
+ * between the two steps, at any hour of a working day, so that the SMS step follows the prompt.
+ * The SMS provider is the local simulator, which answers and posts receipts as a provider would.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
+import { machineLine } from './machine';
+import { registerThroughApi, startTopology } from './topology';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { qps: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '32' } } });
+const LICENCES = Number(positionals[0] ?? 10_000);
+const QPS = Number(values.qps);
+const CONCURRENCY = Number(values.concurrency);
+if (!(LICENCES > 0 && QPS > 0 && CONCURRENCY > 0)) throw new Error('licences, --qps and --concurrency must be positive numbers');
+
+const DAY = 86_400_000;
+// Prompt, then text at once; the rest of the default ladder after.
+const STORM_LADDER: LadderStep[] = DEFAULT_LADDER.map((step) => (step.channel === 'auto_prompt' ? { ...step, waitDays: 0 } : step));
+
+/** The most instants within any window of `windowMs` (instants sorted ascending). */
+function busiestWindow(instants: number[], windowMs: number): number {
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < instants.length; end++) {
+    while (instants[end]! - instants[start]! >= windowMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  const topology = await startTopology('storm', { PORT: '3396', TEMPORAL_DEV_PORT: '7396', TEMPORAL_UI_PORT: '8396', SMS_QPS: String(QPS) });
+  const { system } = topology;
+  const prisma = system.database.prisma;
+  try {
+    await prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: STORM_LADDER as unknown as object[] } });
+    await prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
+    for (const offset of [0, DAY]) {
+      const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
+      await prisma.calendarOverride.upsert({ where: { bureauCode_date: { bureauCode: 'weihai', date } }, create: { bureauCode: 'weihai', date, kind: 'working_day', name: '压测' }, update: {} });
+    }
+    // Expiring in 80 days: every window opened on the same day, today.
+    const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
+    const started = Date.now();
+    await registerThroughApi(system.apiUrl!, 0, LICENCES, CONCURRENCY, (index) => ({
+      bureau: 'weihai',
+      licenceNumber: `鲁威药经T${String(index).padStart(7, '0')}`,
+      licenceType: 'WH01',
+      holder: { name: `威海市第${index}号药店` },
+      contact: { name: '张敏', phone: `139${String(index).padStart(8, '0')}` },
+      issuedOn: '2022-06-01',
+      expiresOn,
+    }));
+    console.log(`registered ${LICENCES} with no worker running in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    const t0 = Date.now();
+    await topology.startWorker();
+    let promptsDoneAt: number | undefined;
+    let smsDoneAt: number | undefined;
+    const deadline = t0 + Math.max(1800, (LICENCES / QPS) * 3) * 1000;
+    while ((!promptsDoneAt || !smsDoneAt) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const [prompts, texts] = await Promise.all([prisma.promptDelivery.count({ where: { deliveredAt: { not: null } } }), prisma.smsMessage.count()]);
+      process.stderr.write(`\r  ${((Date.now() - t0) / 1000).toFixed(0)} s: ${prompts} prompts delivered, ${texts} SMS sent`);
+      if (!promptsDoneAt && prompts >= LICENCES) promptsDoneAt = Date.now();
+      if (!smsDoneAt && texts >= LICENCES) smsDoneAt = Date.now();
+    }
+    process.stderr.write('\n');
+    const sent = (await prisma.smsMessage.findMany({ select: { sentAt: true } })).map((row) => row.sentAt.getTime()).sort((a, b) => a - b);
+    const arrivals = [...(system.simulators?.smsProvider.arrivals ?? [])].sort((a, b) => a - b);
+    const span = (sent.at(-1)! - sent[0]!) / 1000;
+    console.log(`licences            ${LICENCES}, windows open today, worker started at t0`);
+    console.log(`auto prompts        ${promptsDoneAt ? `all delivered ${((promptsDoneAt - t0) / 1000).toFixed(0)} s after t0` : 'not all delivered before the deadline'}`);
+    console.log(`SMS                 ${sent.length} sent, ${smsDoneAt ? `the last ${((smsDoneAt - t0) / 1000).toFixed(0)} s after t0` : 'not all before the deadline'}`);
+    console.log(`configured QPS      ${QPS}`);
+    console.log(`mean SMS rate       ${((sent.length - 1) / span).toFixed(2)}/s over ${span.toFixed(0)} s (${((sent.length - 1) / span / QPS * 100).toFixed(1)}% of the limit)`);
+    console.log(`busiest second      ${busiestWindow(arrivals, 1000)} sends arriving at the provider`);
+  } finally {
+    await topology.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
