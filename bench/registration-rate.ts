@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflow } from '../workflows/licence-workflow';
 import { machineLine } from './machine';
-import { BENCH_API_KEY, startTopology } from './topology';
+import { BENCH_API_KEY, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: 'string', default: '32' } } });
 const LICENCES = Number(positionals[0] ?? 2000);
@@ -87,10 +87,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

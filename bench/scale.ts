@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { machineLine } from './machine';
-import { BENCH_API_KEY, registerThroughApi, startTopology } from './topology';
+import { BENCH_API_KEY, registerThroughApi, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -105,10 +105,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -9,6 +9,7 @@ import { generatePayloadKeySetting } from '../runtime/payload-codec';
 import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { startSystem, type RunningSystem } from '../runtime/system';
 import { startDevServer } from '../runtime/temporal-dev-server';
+import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -130,4 +131,29 @@ export async function registerThroughApi(apiUrl: string, from: number, to: numbe
   );
   process.stderr.write('\n');
   return ids;
+}
+
+/**
+ * Makes weihai's 市场准入二科 remind at any hour today and tomorrow, the SMS straight after the
+ * prompt: so that a ladder runs in real time on the dev server's wall clock.
+ */
+export async function remindAtOnce(prisma: RunningSystem['database']['prisma']): Promise<void> {
+  const ladder: LadderStep[] = DEFAULT_LADDER.map((step) => (step.channel === 'auto_prompt' ? { ...step, waitDays: 0 } : step));
+  await prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: ladder as unknown as object[] } });
+  await prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
+  for (const offset of [0, 86_400_000]) {
+    const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
+    await prisma.calendarOverride.upsert({ where: { bureauCode_date: { bureauCode: 'weihai', date } }, create: { bureauCode: 'weihai', date, kind: 'working_day', name: '压测' }, update: {} });
+  }
+}
+
+/** Runs a script's main and exits with its outcome: 1 on an error or a failed check (`process.exitCode`). */
+export function runScript(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

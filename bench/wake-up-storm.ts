@@ -11,9 +11,8 @@
  * The SMS provider is the local simulator, which answers and posts receipts as a provider would.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
 import { machineLine } from './machine';
-import { registerThroughApi, startTopology } from './topology';
+import { registerThroughApi, remindAtOnce, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { qps: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '32' } } });
 const LICENCES = Number(positionals[0] ?? 10_000);
@@ -22,8 +21,6 @@ const CONCURRENCY = Number(values.concurrency);
 if (!(LICENCES > 0 && QPS > 0 && CONCURRENCY > 0)) throw new Error('licences, --qps and --concurrency must be positive numbers');
 
 const DAY = 86_400_000;
-// Prompt, then text at once; the rest of the default ladder after.
-const STORM_LADDER: LadderStep[] = DEFAULT_LADDER.map((step) => (step.channel === 'auto_prompt' ? { ...step, waitDays: 0 } : step));
 
 /** The most instants within any window of `windowMs` (instants sorted ascending). */
 function busiestWindow(instants: number[], windowMs: number): number {
@@ -42,12 +39,7 @@ async function main(): Promise<void> {
   const { system } = topology;
   const prisma = system.database.prisma;
   try {
-    await prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: STORM_LADDER as unknown as object[] } });
-    await prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
-    for (const offset of [0, DAY]) {
-      const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
-      await prisma.calendarOverride.upsert({ where: { bureauCode_date: { bureauCode: 'weihai', date } }, create: { bureauCode: 'weihai', date, kind: 'working_day', name: '压测' }, update: {} });
-    }
+    await remindAtOnce(prisma);
     // Expiring in 80 days: every window opened on the same day, today.
     const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
     const started = Date.now();
@@ -89,10 +81,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

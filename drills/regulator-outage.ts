@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { machineLine } from '../bench/machine';
-import { BENCH_API_KEY, registerThroughApi, startTopology } from '../bench/topology';
+import { BENCH_API_KEY, registerThroughApi, runScript, startTopology } from '../bench/topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { minutes: { type: 'string', default: '10' } } });
 const LICENCES = Number(positionals[0] ?? 100);
@@ -85,10 +85,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

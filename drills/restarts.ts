@@ -11,13 +11,11 @@
  * and data folder. Do not run it while the test suite uses the same PostgreSQL server.
  */
 import { machineLine } from '../bench/machine';
-import { BENCH_API_KEY, startTopology } from '../bench/topology';
-import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
+import { BENCH_API_KEY, remindAtOnce, runScript, startTopology } from '../bench/topology';
 
 const LICENCES = Number(process.argv[2] ?? 500);
 const DAY = 86_400_000;
 const LIMIT_MS = 20 * 60_000;
-const NO_WAIT_LADDER: LadderStep[] = DEFAULT_LADDER.map((step) => (step.channel === 'auto_prompt' ? { ...step, waitDays: 0 } : step));
 
 async function main(): Promise<void> {
   console.log(machineLine());
@@ -27,12 +25,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   try {
-    await prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: NO_WAIT_LADDER as unknown as object[] } });
-    await prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
-    for (const offset of [0, DAY]) {
-      const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
-      await prisma.calendarOverride.upsert({ where: { bureauCode_date: { bureauCode: 'weihai', date } }, create: { bureauCode: 'weihai', date, kind: 'working_day', name: '演练' }, update: {} });
-    }
+    await remindAtOnce(prisma);
     await topology.startWorker();
     const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
 
@@ -108,10 +101,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

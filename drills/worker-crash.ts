@@ -10,17 +10,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
 import { machineLine } from '../bench/machine';
-import { registerThroughApi, startTopology } from '../bench/topology';
+import { registerThroughApi, remindAtOnce, runScript, startTopology } from '../bench/topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { kills: { type: 'string', default: '8' }, qps: { type: 'string', default: '50' } } });
 const LICENCES = Number(positionals[0] ?? 1000);
 const KILLS = Number(values.kills);
 const DAY = 86_400_000;
 const LIMIT_MS = 20 * 60_000;
-// Prompt, then text at once; the receipt then starts the 14-day wait before the call.
-const NO_WAIT_LADDER: LadderStep[] = DEFAULT_LADDER.map((step) => (step.channel === 'auto_prompt' ? { ...step, waitDays: 0 } : step));
 
 async function main(): Promise<void> {
   console.log(machineLine());
@@ -30,12 +27,7 @@ async function main(): Promise<void> {
   const simulators = system.simulators!;
   const started = Date.now();
   try {
-    await prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: NO_WAIT_LADDER as unknown as object[] } });
-    await prisma.bureau.update({ where: { code: 'weihai' }, data: { sendWindowOpens: '00:00', sendWindowCloses: '24:00' } });
-    for (const offset of [0, DAY]) {
-      const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
-      await prisma.calendarOverride.upsert({ where: { bureauCode_date: { bureauCode: 'weihai', date } }, create: { bureauCode: 'weihai', date, kind: 'working_day', name: '演练' }, update: {} });
-    }
+    await remindAtOnce(prisma);
     const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
     const ids = await registerThroughApi(system.apiUrl!, 0, LICENCES, 32, (index) => ({
       bureau: 'weihai',
@@ -89,10 +81,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);
