@@ -4,6 +4,8 @@ import { log } from '@temporalio/activity';
 import { postSigned, type IntegrationEndpoints } from './dependencies';
 import { smsProblems, SmsRefusedError, templateParams, type SmsProvider, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
+import { applyPendingReceipt } from '../services/sms-receipts';
+import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
@@ -89,7 +91,12 @@ export interface SmsSendOutcome {
  * over the provider's limits is not sent. The step's key travels as the provider's OutId so that
  * its receipt finds the licence again, and one ledger row and one message row are written per key.
  */
-export async function sendReminderSms(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, input: ChannelInput): Promise<SmsSendOutcome> {
+export async function sendReminderSms(
+  prisma: PrismaClient,
+  sms: { provider: SmsProvider; settings: SmsSettings },
+  input: ChannelInput,
+  temporal: Client,
+): Promise<SmsSendOutcome> {
   const receiptTimeoutMs = sms.settings.receiptTimeoutHours * 3_600_000;
   const done = await alreadyReminded(prisma, input.idempotencyKey);
   if (done) {
@@ -138,6 +145,8 @@ export async function sendReminderSms(prisma: PrismaClient, sms: { provider: Sms
     }
     await writeLedgerEntry(tx, { ...input, channel: 'sms', outcome, remindedBy: 'system', remindedAt: now });
   });
+  // The carrier may have reported before this row existed: its receipt waits to be applied.
+  if (messageId) await applyPendingReceipt({ prisma, temporal }, messageId);
   return { outcome, ...(messageId ? { messageId } : {}), receiptTimeoutMs };
 }
 

@@ -26,7 +26,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     loadReminderPlan: (input: { licenceId: string }) => loadReminderPlan(prisma, input),
     listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
-    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, sms, input),
+    sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, sms, input, deps.temporal),
     recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
     prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
