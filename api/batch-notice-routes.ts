@@ -6,6 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { ensureBatchNoticeSchedules, publishBatchNoticeNow } from '../services/batch-notice-schedules';
 import { noticeFeed, publishedNotices } from '../services/batch-notices';
 import { assertBureau } from './access';
+import { bureauOr404 } from './bureaus';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -53,11 +54,7 @@ const ScheduleBody = z
 export function batchNoticeRoutes(registry: OpenAPIRegistry, deps: BatchNoticeRoutesDependencies): Router {
   const router = Router();
 
-  const bureauOf = async (code: string) => {
-    const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
-    if (!bureau) throw ApiError.notFound(`Bureau ${code}`, 'params.bureau');
-    return bureau;
-  };
+  const bureauOf = (code: string) => bureauOr404(deps.prisma, code, 'params.bureau');
 
   defineRoute(
     router,

@@ -7,6 +7,7 @@ import { calendarYear, CALENDAR_OVERRIDE_KINDS } from '../services/working-calen
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { assertBureau } from './access';
+import { bureauOr404 } from './bureaus';
 import { defineRoute } from './routing';
 import { CalendarDateSchema, ErrorBody, nameText } from './schemas';
 
@@ -55,11 +56,7 @@ const CalendarView = z
 export function calendarRoutes(registry: OpenAPIRegistry, deps: CalendarRoutesDependencies): Router {
   const router = Router();
 
-  const bureauOf = async (code: string) => {
-    const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
-    if (!bureau) throw ApiError.notFound(`Bureau ${code}`, 'params.bureau');
-    return bureau;
-  };
+  const bureauOf = (code: string) => bureauOr404(deps.prisma, code, 'params.bureau');
 
   const yearView = async (code: string, year: number): Promise<z.infer<typeof CalendarView>> => {
     const bureau = await bureauOf(code);

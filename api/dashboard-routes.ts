@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { bureauDashboard, inspectionReport, inspectionWorkbook } from '../services/dashboard';
 import type { Principal } from '../services/access/principal';
 import { assertBureau } from './access';
+import { bureauOr404 } from './bureaus';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -21,9 +22,7 @@ async function bureauFor(prisma: PrismaClient, principal: Principal, asked: stri
   const code = asked ?? principal.bureauCode;
   if (!code) throw ApiError.invalid([{ path: 'query.bureau', message: 'is required for an account of no bureau' }]);
   assertBureau(principal, code);
-  const bureau = await prisma.bureau.findUnique({ where: { code } });
-  if (!bureau) throw ApiError.notFound(`Bureau ${code}`, 'query.bureau');
-  return bureau;
+  return bureauOr404(prisma, code, 'query.bureau');
 }
 
 /** The supervisors' dashboard and inspection report (督促检查). */

@@ -9,6 +9,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { openImportJob, runImportJob } from '../services/import/run-import';
 import { assertBureau } from './access';
+import { bureauOr404 } from './bureaus';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -70,7 +71,7 @@ export function importRoutes(registry: OpenAPIRegistry, deps: ImportRoutesDepend
       if (!Buffer.isBuffer(raw.body) || raw.body.length === 0) {
         throw ApiError.invalid([{ path: 'body', message: `send the file as the body, with content-type ${UPLOAD_TYPES.slice(0, 2).join(' or ')}` }]);
       }
-      if (!(await deps.prisma.bureau.findUnique({ where: { code: query.bureau } }))) throw ApiError.notFound(`Bureau ${query.bureau}`, 'query.bureau');
+      await bureauOr404(deps.prisma, query.bureau, 'query.bureau');
       fs.mkdirSync(uploads, { recursive: true });
       const staged = path.join(uploads, `${Date.now()}-${process.pid}${path.extname(query.fileName).toLowerCase()}`);
       fs.writeFileSync(staged, raw.body);

@@ -5,6 +5,7 @@ import { DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MESSAGE_VALUES, REQUIRED_VALUES, t
 import type { PrismaClient } from '../generated/prisma/client';
 import { BUREAU_WIDE, effectiveTemplate, templatesOf } from '../services/message-templates';
 import { assertBureau } from './access';
+import { bureauOr404 } from './bureaus';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -81,7 +82,7 @@ export function messageTemplateRoutes(registry: OpenAPIRegistry, deps: MessageTe
   const router = Router();
 
   const catalogueCodeOf = async (bureau: string, licenceType: string | undefined, licenceTypeField = 'query.licenceType'): Promise<string> => {
-    if (!(await deps.prisma.bureau.findUnique({ where: { code: bureau } }))) throw ApiError.notFound(`Bureau ${bureau}`, 'params.bureau');
+    await bureauOr404(deps.prisma, bureau, 'params.bureau');
     if (licenceType === undefined) return BUREAU_WIDE;
     const entry = await deps.prisma.catalogueEntry.findUnique({ where: { bureauCode_code: { bureauCode: bureau, code: licenceType } } });
     if (!entry) throw ApiError.notFound(`Licence type ${licenceType} of bureau ${bureau}`, licenceTypeField);
@@ -188,7 +189,7 @@ export function messageTemplateRoutes(registry: OpenAPIRegistry, deps: MessageTe
     },
     async ({ params, body, principal }) => {
       assertBureau(principal, params.bureau);
-      await catalogueCodeOf(params.bureau, undefined);
+      await bureauOr404(deps.prisma, params.bureau, 'params.bureau');
       const bureau = await deps.prisma.bureau.update({ where: { code: params.bureau }, data: body });
       return { status: 200, body: { officeAddress: bureau.officeAddress, servicePhone: bureau.servicePhone, portalUrl: bureau.portalUrl } };
     },

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ApiError } from '../api/errors';
+import { bureauOr404 } from '../api/bureaus';
 import { noticeFeedPath, publishedNotices } from '../services/batch-notices';
 import { handle, pageAccess, render, type WebDependencies } from './context';
 import { html } from './html';
@@ -15,8 +15,7 @@ export function noticePage(deps: WebDependencies): Router {
     pageAccess(deps, 'anyone'),
     handle(async (req, res) => {
       const code = String(req.params.bureau);
-      const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
-      if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
+      const bureau = await bureauOr404(deps.prisma, code, 'params.bureau');
       const notices = await publishedNotices(deps.prisma, bureau.code, 4);
       res.set('link', `<${noticeFeedPath(bureau.code)}>; rel="alternate"; type="application/rss+xml"`);
       render(req, res, {
