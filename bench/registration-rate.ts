@@ -14,12 +14,19 @@ import { parseArgs } from 'node:util';
 import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflow } from '../workflows/licence-workflow';
 import { machineLine } from './machine';
-import { BENCH_API_KEY, runScript, startTopology } from './topology';
+import { registerThroughApi, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: 'string', default: '32' } } });
 const LICENCES = Number(positionals[0] ?? 2000);
 const CONCURRENCY = Number(values.concurrency);
 if (!(LICENCES > 0 && CONCURRENCY > 0)) throw new Error('licences and --concurrency must be positive numbers');
+
+/** How long `work` takes, in seconds. */
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
 
 /** Runs `task(0..count-1)` with at most `concurrency` in flight; returns the seconds it took. */
 async function timed(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<number> {
@@ -46,15 +53,6 @@ function licence(side: string, index: number) {
   };
 }
 
-async function postLicence(apiUrl: string, body: unknown): Promise<void> {
-  const response = await fetch(`${apiUrl}/api/v1/licences`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_API_KEY}` },
-    body: JSON.stringify(body),
-  });
-  if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${await response.text()}`);
-}
-
 async function main(): Promise<void> {
   console.log(machineLine());
   const topology = await startTopology('registration', { PORT: '3398', TEMPORAL_DEV_PORT: '7398', TEMPORAL_UI_PORT: '8398' });
@@ -65,18 +63,18 @@ async function main(): Promise<void> {
     // Warm both paths (connections, the first queries) before timing them.
     for (let i = 0; i < 20; i++) {
       await temporal.client.workflow.start(licenceWorkflow, { workflowId: `bench/warm/${i}`, taskQueue: 'bench-unpolled', args: [{ licenceId: `warm-${i}` } as never] });
-      await postLicence(apiUrl, licence('W', i));
     }
+    await registerThroughApi(apiUrl, 0, 20, 1, (index) => licence('W', index));
     const raw = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) =>
       temporal.client.workflow.start(licenceWorkflow, { workflowId: `bench/raw/${index}`, taskQueue: 'bench-unpolled', args: [{ licenceId: `raw-${index}` } as never] }).then(() => undefined),
     ));
-    const apiAlone = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) => postLicence(apiUrl, licence('A', index))));
+    const apiAlone = LICENCES / (await seconds(() => registerThroughApi(apiUrl, 0, LICENCES, CONCURRENCY, (index) => licence('A', index))));
     // The worker works off the queued workflows first, then the API is measured beside it.
     await topology.startWorker();
     const sleeping = () => temporal.client.workflow.count(`WorkflowType = 'licenceWorkflow' AND LicenceStage = 'awaiting_window'`);
     const drainBy = Date.now() + 10 * 60_000;
     while ((await sleeping()).count < LICENCES + 20 && Date.now() < drainBy) await new Promise((resolve) => setTimeout(resolve, 2000));
-    const apiBesideWorker = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) => postLicence(apiUrl, licence('B', index))));
+    const apiBesideWorker = LICENCES / (await seconds(() => registerThroughApi(apiUrl, 0, LICENCES, CONCURRENCY, (index) => licence('B', index))));
     console.log(`PostgreSQL, ${LICENCES} per measurement, ${CONCURRENCY} in flight`);
     console.log(`client.workflow.start                 ${raw.toFixed(1)} workflows/s`);
     console.log(`POST /api/v1/licences, worker apart   ${apiAlone.toFixed(1)} licences/s (ratio ${(apiAlone / raw).toFixed(2)})`);
