@@ -11,7 +11,7 @@ import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ErrorBody, LicenceIdParams, LicenceView, RegisterLicenceBody, RegistrationResult } from './schemas';
+import { ErrorBody, LicenceIdParams, LicenceLiveStatus, LicenceView, RegisterLicenceBody, RegistrationResult } from './schemas';
 
 export interface LicenceRoutesDependencies {
   prisma: PrismaClient;
@@ -20,7 +20,7 @@ export interface LicenceRoutesDependencies {
 }
 
 
-/** `POST /api/v1/licences` and `GET /api/v1/licences/{id}`. */
+/** `POST /api/v1/licences`, `GET /api/v1/licences/{id}` and `GET /api/v1/licences/{id}/status`. */
 export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDependencies): Router {
   const router = Router();
 
@@ -59,7 +59,9 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
     {
       method: 'get',
       path: '/api/v1/licences/{id}',
-      summary: "A licence with its workflow's live stage",
+      summary: 'A licence as the read model holds it',
+      description:
+        'Answered from the database alone, so that approval systems can poll it at any rate; the workflow itself is asked by GET /api/v1/licences/{id}/status.',
       tags: ['licences'],
       access: ['system', 'specialist', 'supervisor', 'admin'],
       params: LicenceIdParams,
@@ -80,7 +82,6 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
       });
       if (!row) throw ApiError.notFound(`Licence ${params.id}`, 'params.id');
       assertBureau(principal, row.bureauCode);
-      const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
       const view: LicenceView = {
         id: row.id,
         workflowId: row.workflowId,
@@ -99,10 +100,8 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         }),
         issuedOn: calendarDateOf(row.issuedOn),
         expiresOn: calendarDateOf(row.expiresOn),
-        reminderWindowOpensOn: localDateOf(status.reminderWindowOpensAt, row.bureau.timeZone),
-        stage: status.stage satisfies LicenceStage,
-        nextAction: status.nextAction,
-        steps: status.steps,
+        reminderWindowOpensOn: localDateOf(row.reminderWindowOpensAt, row.bureau.timeZone),
+        stage: row.stage as LicenceStage,
         closedReason: row.closedReason,
         regulatorDeliveries: row.deliveries.map((delivery) => ({
           regulator: delivery.regulator.name,
@@ -114,6 +113,41 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         })),
       };
       return { status: 200, body: view };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/licences/{id}/status',
+      summary: "The licence's live state, asked of its workflow: stage, next action and steps",
+      description:
+        'A Temporal query: a workflow that is not in the worker\'s cache replays its history to answer, so this costs far more than GET /api/v1/licences/{id}.',
+      tags: ['licences'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
+      params: LicenceIdParams,
+      responses: {
+        200: json(LicenceLiveStatus, "The workflow's answer"),
+        400: json(ErrorBody, 'The id is not a licence id'),
+        404: json(ErrorBody, 'No such licence'),
+      },
+    },
+    async ({ params, principal }) => {
+      const row = await deps.prisma.licence.findUnique({ where: { id: params.id }, include: { bureau: true } });
+      if (!row) throw ApiError.notFound(`Licence ${params.id}`, 'params.id');
+      assertBureau(principal, row.bureauCode);
+      const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
+      const body: LicenceLiveStatus = {
+        id: row.id,
+        workflowId: row.workflowId,
+        stage: status.stage,
+        reminderWindowOpensOn: localDateOf(status.reminderWindowOpensAt, row.bureau.timeZone),
+        nextAction: status.nextAction,
+        steps: status.steps,
+      };
+      return { status: 200, body };
     },
   );
 

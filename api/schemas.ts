@@ -129,9 +129,9 @@ export const LicenceView = z
     issuedOn: CalendarDateSchema,
     expiresOn: CalendarDateSchema,
     reminderWindowOpensOn: CalendarDateSchema,
-    stage: StageSchema.openapi({ description: "The workflow's live stage (from a query)" }),
-    nextAction: z.object({ kind: z.string(), dueAt: z.iso.datetime().nullable(), taskId: z.string().optional() }).nullable(),
-    steps: z.array(StepSchema),
+    stage: StageSchema.openapi({
+      description: 'The stage the workflow last recorded in the read model; GET /api/v1/licences/{id}/status asks the workflow itself',
+    }),
     closedReason: z.string().nullable().openapi({ description: 'Why the licence was revoked or cancelled, once it was' }),
     regulatorDeliveries: z
       .array(
@@ -148,6 +148,21 @@ export const LicenceView = z
   })
   .openapi('Licence');
 export type LicenceView = z.infer<typeof LicenceView>;
+
+export const LicenceLiveStatus = z
+  .object({
+    id: z.string(),
+    workflowId: z.string(),
+    stage: StageSchema,
+    reminderWindowOpensOn: CalendarDateSchema,
+    nextAction: z
+      .object({ kind: z.string(), dueAt: z.iso.datetime().nullable(), taskId: z.string().optional() })
+      .nullable()
+      .openapi({ description: 'What the workflow does next and when; null once it has ended' }),
+    steps: z.array(StepSchema).openapi({ description: 'Every step so far, oldest first' }),
+  })
+  .openapi('LicenceLiveStatus');
+export type LicenceLiveStatus = z.infer<typeof LicenceLiveStatus>;
 
 export const ErrorBody = z
   .object({

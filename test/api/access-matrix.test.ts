@@ -84,6 +84,7 @@ const ROWS: Cell[] = [
   { method: 'POST', path: () => '/api/v1/licences', body: () => newLicence, expect: [401, 201, 403, 403, 403, 200] },
   { method: 'GET', path: () => `/api/v1/licences/${licenceId}`, expect: [401, 200, 200, 200, 200, 200] },
   { method: 'GET', path: () => `/api/v1/licences/${licenceId}/history`, expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: () => `/api/v1/licences/${licenceId}/status`, expect: [401, 200, 200, 200, 200, 200] },
   { method: 'POST', path: () => `/api/v1/licences/${licenceId}/renewal-application`, body: () => ({}), expect: [401, 400, 403, 403, 403, 400] },
   { method: 'POST', path: () => `/api/v1/licences/${licenceId}/renewal-decision`, body: () => ({}), expect: [401, 400, 403, 403, 403, 400] },
   { method: 'POST', path: () => `/api/v1/licences/${licenceId}/revocation`, body: () => ({}), expect: [401, 400, 403, 403, 403, 400] },

@@ -142,7 +142,8 @@ it('takes a renewal application, refuses a second one, and closes with the appro
   expect(decided).toEqual({ status: 200, body: { stage: 'renewal_approved' } });
   await eventually(async () => expect((await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: licenceId } })).stage).toBe('renewed'));
   const closed = await call('GET', `/api/v1/licences/${licenceId}`);
-  expect(closed.body).toMatchObject({ stage: 'renewed', nextAction: null });
+  expect(closed.body).toMatchObject({ stage: 'renewed' });
+  expect((await call('GET', `/api/v1/licences/${licenceId}/status`)).body).toMatchObject({ stage: 'renewed', nextAction: null });
   expect(closed.body.regulatorDeliveries).toEqual([
     {
       regulator: expect.stringContaining('市场监督管理局'),
@@ -202,6 +203,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/licences',
       '/api/v1/licences/{id}',
       '/api/v1/licences/{id}/history',
+      '/api/v1/licences/{id}/status',
       '/api/v1/licences/{id}/renewal-application',
       '/api/v1/licences/{id}/renewal-decision',
       '/api/v1/licences/{id}/revocation',

@@ -60,8 +60,8 @@ describe('personal data in Temporal history', () => {
     expect(decoded.status).toBe(200);
     expect(JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8'))).toEqual({ reason, revokedOn: '2026-11-20' });
 
-    // The engine's own client reads the same history in the clear.
-    const status = await system.request('GET', `/api/v1/licences/${registered.body.id}`);
+    // The engine's own client reads the same workflow in the clear.
+    const status = await system.request('GET', `/api/v1/licences/${registered.body.id}/status`);
     expect(status.body.stage).toBe('revoked');
   });
 

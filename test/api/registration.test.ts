@@ -197,7 +197,7 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     expect(broken.body.error.code).toBe('invalid_json');
   });
 
-  it("returns a licence with its workflow's live stage", async () => {
+  it('returns a licence from the read model, and its live state from the workflow', async () => {
     const created = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023003'));
     const { status, body } = await system.request('GET', `/api/v1/licences/${created.body.id}`);
     expect(status).toBe(200);
@@ -211,9 +211,19 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
       expiresOn: '2027-05-31',
       reminderWindowOpensOn: '2027-02-28',
       stage: 'awaiting_window',
+    });
+    expect(body).not.toHaveProperty('steps');
+    const live = await system.request('GET', `/api/v1/licences/${created.body.id}/status`);
+    expect(live.status).toBe(200);
+    expect(live.body).toMatchObject({
+      id: created.body.id,
+      stage: 'awaiting_window',
+      reminderWindowOpensOn: '2027-02-28',
       nextAction: { kind: 'open_reminder_window', dueAt: '2027-02-27T16:00:00.000Z' },
     });
-    expect(body.steps.map((step: { kind: string }) => step.kind)).toEqual(['registered']);
+    expect(live.body.steps.map((step: { kind: string }) => step.kind)).toEqual(['registered']);
+    const unknown = await system.request('GET', '/api/v1/licences/00000000-0000-4000-8000-000000000000/status');
+    expect(unknown.status).toBe(404);
   });
 
   it('opens the window at once for a licence registered inside it', async () => {
