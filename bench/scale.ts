@@ -7,13 +7,13 @@
  *
  * Needs PostgreSQL: it starts the project's private server (scripts/test-postgres.sh) and uses a
  * database of its own, dropped at the end. Prints the worker's RSS at both sizes and their ratio,
- * and the latency percentiles of `GET /api/v1/licences/{id}` (read model plus the workflow's live
- * stage by query) measured with autocannon at a fixed request rate.
+ * and the latency percentiles of `GET /api/v1/licences/{id}` (the read model) at a fixed request
+ * rate, measured with vegeta (bench/read-latency.ts).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { machineLine } from './machine';
+import { measureReadLatency } from './read-latency';
 import { BENCH_API_KEY, registerThroughApi, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({
@@ -89,17 +89,17 @@ async function main(): Promise<void> {
     console.log(`worker RSS with ${LICENCES} sleeping licences: ${large.toFixed(0)} MB`);
     console.log(`ratio                ${(large / small).toFixed(2)}`);
 
-    const result = await autocannon({
-      url: `${system.apiUrl}/api/v1/licences/${ids[0]}`,
-      headers: { authorization: `Bearer ${BENCH_API_KEY}` },
-      connections: 20,
-      overallRate: RPS,
-      duration: SECONDS,
-      requests: [{ setupRequest: (request) => ({ ...request, path: `/api/v1/licences/${ids[Math.floor(Math.random() * ids.length)]}` }) }],
-    });
-    const { latency } = result;
-    console.log(`GET /api/v1/licences/{random of ${ids.length}} at ${RPS} req/s for ${SECONDS} s: ${result.requests.total} requests, ${result.non2xx} not 2xx, ${result.errors} errors`);
-    console.log(`latency ms           p50 ${latency.p50}, p90 ${latency.p90}, p99 ${latency.p99}, max ${latency.max}`);
+    // A random order (Fisher–Yates), so that the reads do not follow the order the rows were written in.
+    const paths = ids.map((id) => `/api/v1/licences/${id}`);
+    for (let i = paths.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [paths[i], paths[j]] = [paths[j]!, paths[i]!];
+    }
+    const load = await measureReadLatency(system.apiUrl!, paths, `Bearer ${BENCH_API_KEY}`, RPS, SECONDS);
+    console.log(
+      `GET /api/v1/licences/{${ids.length} licences} at ${RPS} req/s for ${SECONDS} s (vegeta): ${load.requests} requests at ${load.rate.toFixed(1)}/s, ${(load.success * 100).toFixed(1)}% 2xx`,
+    );
+    console.log(`latency ms           p50 ${load.p50}, p90 ${load.p90}, p99 ${load.p99}, max ${load.max}`);
   } finally {
     await topology.stop();
   }

@@ -36,6 +36,8 @@ export interface Topology {
  */
 export async function startTopology(name: string, env: Record<string, string>, options: { separateTemporal?: boolean } = {}): Promise<Topology> {
   const postgresScript = path.join(ROOT, 'scripts', 'test-postgres.sh');
+  // PostgreSQL's binaries and the load generator: made once, then a no-op.
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'setup.sh'), '--bench'], { stdio: ['ignore', 'inherit', 'inherit'] });
   const serverUrl = execFileSync('bash', [postgresScript, 'start'], { encoding: 'utf8' }).trim();
   const database = `bench_${name}_${Date.now()}`;
   const admin = new Client({ connectionString: serverUrl });

@@ -4,6 +4,7 @@
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
 #   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, Chromium, libfaketime and poppler-utils (npm test calls this)
+#   scripts/setup.sh --bench  tools for the benchmarks and drills: PostgreSQL and the vegeta load generator
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -12,6 +13,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 mode="${1:---run}"
 temporal_cli_version="1.5.1"
+vegeta_version="12.13.0"
 mkdir -p "$tools/bin"
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -131,6 +133,20 @@ ensure_poppler() {
   missing "pdftotext and pdftoppm, to read generated letters back. Install them (Debian: apt-get install poppler-utils)."
 }
 
+# vegeta, the constant-rate HTTP load generator behind the read-latency benchmark: open-loop, so a
+# slow answer does not hold back the next request. Built with Go like the Temporal CLI.
+ensure_vegeta() {
+  # go install stamps no version into the binary: a file beside it records which one was built.
+  local cached="$tools/bin/vegeta" stamp="$tools/bin/vegeta.version"
+  if [ -x "$cached" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$vegeta_version" ]; then return; fi
+  command -v go >/dev/null 2>&1 ||
+    missing "the vegeta load generator. Install Go 1.23 or newer (so that 'go install' can build it)."
+  say "building vegeta v$vegeta_version with go install (once)…"
+  GOBIN="$tools/bin" GOFLAGS=-mod=mod go install "github.com/tsenart/vegeta/v12@v$vegeta_version" ||
+    missing "vegeta: 'go install github.com/tsenart/vegeta/v12@v$vegeta_version' failed (see above); is the Go module proxy reachable?"
+  echo "$vegeta_version" >"$stamp"
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -142,5 +158,9 @@ case "$mode" in
     ensure_faketime
     ensure_poppler
     ;;
-  *) missing "unknown option '$mode': use --run or --test." ;;
+  --bench)
+    ensure_postgres
+    ensure_vegeta
+    ;;
+  *) missing "unknown option '$mode': use --run, --test or --bench." ;;
 esac
