@@ -14,7 +14,7 @@ export interface BatchNoticeEntry {
 }
 
 /** The idempotency key of a bureau's notice for one local day. */
-export const batchNoticeKey = (bureauCode: string, issuedOn: string) => `batch-notice/${bureauCode}/${issuedOn}`;
+const batchNoticeKey = (bureauCode: string, issuedOn: string) => `batch-notice/${bureauCode}/${issuedOn}`;
 
 /**
  * 集中提醒: lists a bureau's licences whose reminder window is open and whose type the bureau

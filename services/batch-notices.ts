@@ -33,7 +33,7 @@ export async function publishedNotices(prisma: PrismaClient, bureauCode: string,
 }
 
 /** The plain-text lines of a notice, one licence each, as a feed item or a WeChat article shows them. */
-export function noticeLines(notice: PublishedNotice): string[] {
+function noticeLines(notice: PublishedNotice): string[] {
   return notice.entries.map((entry) => `${entry.holder}：${entry.licence}，${entry.expiresOn}到期，申请换证时限：${entry.deadline}`);
 }
 
