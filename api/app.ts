@@ -15,6 +15,7 @@ import { messageTemplateRoutes } from './message-template-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { dashboardRoutes } from './dashboard-routes';
+import { loginThrottle, type LoginThrottleSettings } from './login-throttle';
 import { ApiError, errorHandler } from './errors';
 import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
@@ -45,6 +46,10 @@ export interface ApiDependencies {
   csrfSecret?: string;
   /** The shared secret of the SMS provider's receipt callbacks; unset refuses them. */
   smsReceiptSecret?: string;
+  /** Express's `trust proxy`: the gateway hops (a number) or addresses whose X-Forwarded-For names the caller. */
+  trustProxy?: number | string;
+  /** Failed logins allowed per username and address; {@link DEFAULT_LOGIN_THROTTLE} when unset. */
+  loginThrottle?: LoginThrottleSettings;
 }
 
 /**
@@ -55,6 +60,8 @@ export function createApp(deps: ApiDependencies): Express {
   const registry = new OpenAPIRegistry();
   const app = express();
   app.disable('x-powered-by');
+  // Behind the bureau's gateway the caller's address (for the login throttle and the logs) is in X-Forwarded-For.
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   // The simulators stand for outside systems: they parse their own bodies.
   if (deps.simulators) app.use('/simulators', deps.simulators.router());
   app.use(express.json({ limit: '1mb' }));
@@ -74,6 +81,8 @@ export function createApp(deps: ApiDependencies): Express {
   // Routes then declare their roles (see api/access.ts).
   const access = accessControl({ prisma: deps.prisma, logger: deps.logger, secureCookies: deps.secureCookies, csrfSecret: deps.csrfSecret });
   app.use(access.cookies, access.authenticate, access.csrfProtection, access.auditMutations);
+  // Password guessing meets a limit on both login routes, the page's and the API's.
+  app.post(['/login', '/api/v1/session'], loginThrottle(deps.loginThrottle));
 
   app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal }));
   app.use(licenceRoutes(registry, deps));

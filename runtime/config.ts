@@ -95,6 +95,18 @@ const environmentSchema = z.object({
   SECURE_COOKIES: z.enum(['on', 'off']).default('off'),
   /** Signs the forms' CSRF tokens; random per process when unset (open forms need a reload after a restart). */
   CSRF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /**
+   * Which proxies in front of the API to believe about the caller's address: a number of hops, or
+   * comma-separated addresses, subnets or Express's names (loopback, uniquelocal). Unset: none.
+   */
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d+|[0-9A-Za-z.:/]+(,[0-9A-Za-z.:/]+)*)$/, 'must be a number of hops or comma-separated addresses/subnets, e.g. 1 or 10.0.0.0/8')
+    .transform((setting) => (/^\d+$/.test(setting) ? Number(setting) : setting))
+    .optional(),
+  /** Failed logins one address may make for one username before that pair waits LOGIN_LOCK_MINUTES. */
+  LOGIN_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(1440).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

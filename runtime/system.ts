@@ -155,6 +155,8 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         secureCookies: config.SECURE_COOKIES === 'on',
         csrfSecret: config.CSRF_SECRET,
         smsReceiptSecret: sms.receiptSecret,
+        trustProxy: config.TRUST_PROXY,
+        loginThrottle: { failures: config.LOGIN_FAILURE_LIMIT, windowMinutes: config.LOGIN_LOCK_MINUTES },
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));

@@ -21,6 +21,7 @@ const PROBLEM_WORDS: Record<string, string> = {
   task_closed: '该任务已完成或已撤销。',
   guidance_incomplete: '该事项的办事指南尚不完整，请先在“提醒目录”中补全。',
   forbidden: '您无权查看或办理此事项。',
+  too_many_failed_logins: '该用户名登录失败次数过多，请稍后再试，或请管理员重置密码。',
   not_found: '未找到该记录。',
   login_failed: '用户名或密码错误。',
   csrf_token_invalid: '页面已过期，请刷新后重试。',

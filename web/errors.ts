@@ -6,7 +6,7 @@ import { html } from './html';
 import { page } from './layout';
 import { problemWords } from './context';
 
-const TITLES: Record<number, string> = { 401: '请先登录', 403: '无权访问', 404: '未找到', 500: '系统出错' };
+const TITLES: Record<number, string> = { 401: '请先登录', 403: '无权访问', 404: '未找到', 429: '请稍后再试', 500: '系统出错' };
 
 /**
  * Errors of the pages (anything outside /api, /simulators and the documents) as an HTML page with
