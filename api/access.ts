@@ -66,6 +66,8 @@ export interface AccessControl {
   sessionCookie: { httpOnly: true; sameSite: 'lax'; secure: boolean; path: '/' };
 }
 
+const OWN_TOKEN_PATHS = ['/codec', '/metrics'];
+
 /** Builds the access-control middleware; see the module comment for how routes use it. */
 export function accessControl(options: AccessOptions): AccessControl {
   const keyUseWrittenAt = new Map<string, number>();
@@ -87,6 +89,11 @@ export function accessControl(options: AccessOptions): AccessControl {
   });
 
   const authenticate: RequestHandler = async (req, _res, next) => {
+    // The codec and the metrics check their own operator tokens, sent as bearer tokens too: not API keys.
+    if (OWN_TOKEN_PATHS.some((prefix) => req.path === prefix || req.path.startsWith(`${prefix}/`))) {
+      next();
+      return;
+    }
     try {
       const header = req.headers.authorization;
       const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (req.headers['x-api-key'] as string | undefined);

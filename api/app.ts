@@ -46,6 +46,8 @@ export interface ApiDependencies {
   csrfSecret?: string;
   /** The shared secret of the SMS provider's receipt callbacks; unset refuses them. */
   smsReceiptSecret?: string;
+  /** The bearer token /metrics asks of scrapers; unset: callers on this machine only. */
+  metricsToken?: string;
   /** Express's `trust proxy`: the gateway hops (a number) or addresses whose X-Forwarded-For names the caller. */
   trustProxy?: number | string;
   /** Failed logins allowed per username and address; {@link DEFAULT_LOGIN_THROTTLE} when unset. */
@@ -93,7 +95,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(catalogueRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
   if (deps.codec) app.use(codecRoutes(registry, deps.codec));
-  app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger }));
+  app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger, authToken: deps.metricsToken }));
   app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
   app.use(dashboardRoutes(registry, deps));
   app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access }));

@@ -2,13 +2,18 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../runtime/logger';
+import { ApiError } from './errors';
 
 export interface MetricsRouteDependencies {
   metrics: Registry;
   /** Where this process's Temporal worker serves its own Prometheus metrics, if it does. */
   workerMetricsUrl?: string;
   logger: Logger;
+  /** The bearer token asked of scrapers; unset: callers on this machine only. */
+  authToken?: string;
 }
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** `GET /metrics`: the engine's figures and, when the worker runs here, Temporal's worker metrics. */
 export function metricsRoutes(registry: OpenAPIRegistry, deps: MetricsRouteDependencies): Router {
@@ -17,10 +22,21 @@ export function metricsRoutes(registry: OpenAPIRegistry, deps: MetricsRouteDepen
     path: '/metrics',
     summary: 'Prometheus metrics: registrations, reminders by channel and outcome, task backlog, regulator pushes, the Temporal worker',
     tags: ['operations'],
-    responses: { 200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } } },
+    description: 'Scrapers send Authorization: Bearer <METRICS_TOKEN>; without that setting, only callers on this machine are answered.',
+    responses: {
+      200: { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+      401: { description: 'No or wrong bearer token, or a caller from elsewhere while METRICS_TOKEN is unset' },
+    },
   });
   const router = Router();
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', async (req, res) => {
+    // The figures name departments and backlogs: not for the open internet.
+    const allowed = deps.authToken ? req.get('authorization') === `Bearer ${deps.authToken}` : LOOPBACK.has(req.socket.remoteAddress ?? '');
+    if (!allowed) {
+      throw new ApiError(401, 'unauthorised', deps.authToken ? 'Send Authorization: Bearer <METRICS_TOKEN>.' : 'Without METRICS_TOKEN the metrics answer this machine only; set the token to scrape from elsewhere.', [
+        { path: 'authorization', message: 'missing or wrong' },
+      ]);
+    }
     const own = await deps.metrics.metrics();
     let worker = '';
     if (deps.workerMetricsUrl) {

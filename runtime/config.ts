@@ -78,6 +78,8 @@ const environmentSchema = z.object({
     .optional(),
   /** Bearer token the codec endpoint (/codec) asks of the Temporal UI and CLI; without it, /codec answers loopback callers only. */
   CODEC_AUTH_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Bearer token /metrics asks of Prometheus; without it, /metrics answers loopback callers only. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where `npm start`'s Temporal worker serves its own Prometheus metrics (appended to the API's /metrics); `off` for none. */
   TEMPORAL_METRICS_ADDRESS: z
     .string()

@@ -156,6 +156,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         csrfSecret: config.CSRF_SECRET,
         smsReceiptSecret: sms.receiptSecret,
         trustProxy: config.TRUST_PROXY,
+        metricsToken: config.METRICS_TOKEN,
         loginThrottle: { failures: config.LOGIN_FAILURE_LIMIT, windowMinutes: config.LOGIN_LOCK_MINUTES },
       });
       const server = await listen(app, config.HOST, config.PORT);
