@@ -2,7 +2,7 @@
  * Registration rate: how many licences per second the API registers, against how many workflows
  * per second a bare `client.workflow.start` starts on the same Temporal dev server, in one run.
  *
- *   npm run bench:registration -- [licences per side, default 2000] [--concurrency 32]
+ *   npm run bench:registration -- [licences per measurement, default 2000] [--concurrency 32] [--rounds 3]
  *
  * Production topology on loopback (bench/topology.ts): PostgreSQL, the API and the dev server in
  * this process. The bare starts are the very start the API makes (the same input, conflict
@@ -10,10 +10,13 @@
  * only: the ratio is what the API's own work (parsing, access, the read model) costs.
  * The API is measured twice: with its worker on another machine (no worker on this one: the
  * workflows wait in the queue), and with a worker process sharing this machine's cores, started
- * once that queue has drained. Prints the rates and the ratios to the bare starts.
+ * once that queue has drained. Bare starts and the API alternate for --rounds rounds, since the
+ * dev server's rate drifts from minute to minute, after a warm-up round that is not counted; prints
+ * each round and the medians.
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { temporal as temporalio } from '@temporalio/proto';
 import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
@@ -21,10 +24,16 @@ import { licenceWorkflow } from '../workflows/licence-workflow';
 import { machineLine } from './machine';
 import { registerThroughApi, runScript, startTopology } from './topology';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { concurrency: { type: 'string', default: '32' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { concurrency: { type: 'string', default: '32' }, rounds: { type: 'string', default: '3' } },
+});
 const LICENCES = Number(positionals[0] ?? 2000);
 const CONCURRENCY = Number(values.concurrency);
-if (!(LICENCES > 0 && CONCURRENCY > 0)) throw new Error('licences and --concurrency must be positive numbers');
+const ROUNDS = Number(values.rounds);
+if (!(LICENCES > 0 && CONCURRENCY > 0 && Number.isInteger(ROUNDS) && ROUNDS >= 1)) throw new Error('licences, --concurrency and --rounds must be positive numbers');
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** How long `work` takes, in seconds. */
 async function seconds(work: () => Promise<unknown>): Promise<number> {
@@ -71,32 +80,55 @@ async function main(): Promise<void> {
     }
     await registerThroughApi(apiUrl, 0, 20, 1, (index) => licence('W', index));
     const entry = await system.database.prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' }, include: { department: true } });
-    const bareInput = (index: number): LicenceWorkflowInput => ({
+    const bareInput = (side: string, index: number): LicenceWorkflowInput => ({
       licenceId: randomUUID(),
       bureau: 'weihai',
-      licenceNumber: licence('R', index).licenceNumber,
+      licenceNumber: licence(side, index).licenceNumber,
       licenceType: entry.code,
       department: entry.department.name,
-      expiresOn: licence('R', index).expiresOn,
+      expiresOn: licence(side, index).expiresOn,
       reminderLeadMonths: entry.reminderLeadMonths,
       timeZone: 'Asia/Shanghai',
     });
-    const raw = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) =>
-      temporal.client.workflow
-        .start(licenceWorkflow, licenceWorkflowStartOptions(bareInput(index), `bench/raw/${index}`, 'bench-unpolled'))
-        .then(() => undefined),
-    ));
-    const apiAlone = LICENCES / (await seconds(() => registerThroughApi(apiUrl, 0, LICENCES, CONCURRENCY, (index) => licence('A', index))));
+    const rawRates: number[] = [];
+    const apiRates: number[] = [];
+    // Round 0 warms both paths up (the JIT, connection pools, the database's caches) and is not counted.
+    for (let round = 0; round <= ROUNDS; round++) {
+      const raw = LICENCES / (await timed(LICENCES, CONCURRENCY, (index) =>
+        temporal.client.workflow
+          .start(licenceWorkflow, licenceWorkflowStartOptions(bareInput(`R${round}-`, index), `bench/raw/${round}/${index}`, 'bench-unpolled'))
+          .then(() => undefined),
+      ));
+      const api = LICENCES / (await seconds(() => registerThroughApi(apiUrl, 0, LICENCES, CONCURRENCY, (index) => licence(`A${round}-`, index))));
+      if (round > 0) {
+        rawRates.push(raw);
+        apiRates.push(api);
+      }
+      console.log(`round ${round}${round === 0 ? ' (warm-up)' : ''}: client.workflow.start ${raw.toFixed(1)}/s, POST /api/v1/licences ${api.toFixed(1)}/s, ratio ${(api / raw).toFixed(2)}`);
+    }
     // The worker works off the queued workflows first, then the API is measured beside it.
     await topology.startWorker();
-    const sleeping = () => temporal.client.workflow.count(`WorkflowType = 'licenceWorkflow' AND LicenceStage = 'awaiting_window'`);
-    const drainBy = Date.now() + 10 * 60_000;
-    while ((await sleeping()).count < LICENCES + 20 && Date.now() < drainBy) await new Promise((resolve) => setTimeout(resolve, 2000));
+    const backlog = async () =>
+      Number(
+        (
+          await temporal.client.workflowService.describeTaskQueue({
+            namespace: 'default',
+            // The topology keeps the configuration's default queue.
+            taskQueue: { name: 'licence-reminders' },
+            taskQueueType: temporalio.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+            includeTaskQueueStatus: true,
+          })
+        ).taskQueueStatus?.backlogCountHint ?? 0,
+      );
+    const drainBy = Date.now() + 15 * 60_000;
+    while ((await backlog()) > 0 && Date.now() < drainBy) await new Promise((resolve) => setTimeout(resolve, 2000));
     const apiBesideWorker = LICENCES / (await seconds(() => registerThroughApi(apiUrl, 0, LICENCES, CONCURRENCY, (index) => licence('B', index))));
-    console.log(`PostgreSQL, ${LICENCES} per measurement, ${CONCURRENCY} in flight`);
+    const raw = median(rawRates);
+    const apiAlone = median(apiRates);
+    console.log(`PostgreSQL, ${LICENCES} per measurement, ${CONCURRENCY} in flight, medians of ${ROUNDS} rounds`);
     console.log(`client.workflow.start, same options   ${raw.toFixed(1)} workflows/s`);
-    console.log(`POST /api/v1/licences, worker apart   ${apiAlone.toFixed(1)} licences/s (ratio ${(apiAlone / raw).toFixed(2)})`);
-    console.log(`POST /api/v1/licences, worker beside  ${apiBesideWorker.toFixed(1)} licences/s (ratio ${(apiBesideWorker / raw).toFixed(2)})`);
+    console.log(`POST /api/v1/licences, worker apart   ${apiAlone.toFixed(1)} licences/s (ratio ${(apiAlone / raw).toFixed(2)}; per round ${apiRates.map((api, i) => (api / rawRates[i]!).toFixed(2)).join(', ')})`);
+    console.log(`POST /api/v1/licences, worker beside  ${apiBesideWorker.toFixed(1)} licences/s (ratio ${(apiBesideWorker / raw).toFixed(2)}; its queue drained first)`);
   } finally {
     await temporal.close();
     await topology.stop();
