@@ -22,7 +22,7 @@ import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
 import { licenceWorkflow } from '../workflows/licence-workflow';
 import { machineLine } from './machine';
-import { registerThroughApi, runScript, startTopology } from './topology';
+import { loadLicence, registerThroughApi, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -54,18 +54,8 @@ async function timed(count: number, concurrency: number, task: (index: number) =
   return (performance.now() - started) / 1000;
 }
 
-function licence(side: string, index: number) {
-  // Expiring in 2029: the workflow sleeps until its window, as most registered licences do.
-  return {
-    bureau: 'weihai',
-    licenceNumber: `鲁威药经${side}${String(index).padStart(7, '0')}`,
-    licenceType: 'WH01',
-    holder: { name: `威海市第${index}号药店` },
-    contact: { name: '张敏', phone: `139${String(index).padStart(8, '0')}` },
-    issuedOn: '2024-06-01',
-    expiresOn: '2029-05-31',
-  };
-}
+// Expiring in 2029: the workflow sleeps until its window, as most registered licences do.
+const licence = (side: string, index: number) => loadLicence(side, index, { issuedOn: '2024-06-01', expiresOn: '2029-05-31' });
 
 async function main(): Promise<void> {
   console.log(machineLine());

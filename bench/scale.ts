@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { machineLine } from './machine';
 import { measureReadLatency } from './read-latency';
-import { BENCH_API_KEY, registerThroughApi, runScript, startTopology } from './topology';
+import { BENCH_API_KEY, loadLicence, registerThroughApi, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,18 +33,9 @@ const CONCURRENCY = Number(values.concurrency);
 if (!(BASELINE > 0 && LICENCES > BASELINE && RPS > 0 && SECONDS > 0 && CONCURRENCY > 0)) throw new Error('need licences > --baseline > 0, and positive --rps, --seconds, --concurrency');
 
 
-function licence(index: number) {
-  return {
-    bureau: 'weihai',
-    licenceNumber: `鲁威药经S${String(index).padStart(7, '0')}`,
-    licenceType: 'WH01',
-    holder: { name: `威海市第${index}号药店` },
-    contact: { name: '张敏', phone: `139${String(index).padStart(8, '0')}` },
-    issuedOn: '2024-06-01',
-    // Spread over a year of expiries, all with windows in the future: every workflow sleeps.
-    expiresOn: new Date(Date.UTC(2029, 0, 1) + (index % 365) * 86_400_000).toISOString().slice(0, 10),
-  };
-}
+// Spread over a year of expiries, all with windows in the future: every workflow sleeps.
+const licence = (index: number) =>
+  loadLicence('S', index, { issuedOn: '2024-06-01', expiresOn: new Date(Date.UTC(2029, 0, 1) + (index % 365) * 86_400_000).toISOString().slice(0, 10) });
 
 /** The resident set of a process, from /proc, in MB. */
 function rssMb(pid: number): number {

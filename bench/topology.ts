@@ -136,6 +136,21 @@ export async function registerThroughApi(apiUrl: string, from: number, to: numbe
 }
 
 /**
+ * A weihai drug-retail licence (WH01) for the benchmarks and drills: `series` keeps one script's
+ * licence numbers apart from another's, and the index makes the number, holder and phone unique.
+ */
+export function loadLicence(series: string, index: number, dates: { issuedOn: string; expiresOn: string }) {
+  return {
+    bureau: 'weihai',
+    licenceNumber: `鲁威药经${series}${String(index).padStart(7, '0')}`,
+    licenceType: 'WH01',
+    holder: { name: `威海市第${index}号药店` },
+    contact: { name: '张敏', phone: `139${String(index).padStart(8, '0')}` },
+    ...dates,
+  };
+}
+
+/**
  * Makes weihai's 市场准入二科 remind at any hour today and tomorrow, the SMS straight after the
  * prompt: so that a ladder runs in real time on the dev server's wall clock.
  */

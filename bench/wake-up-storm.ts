@@ -12,7 +12,7 @@
  */
 import { parseArgs } from 'node:util';
 import { machineLine } from './machine';
-import { registerThroughApi, remindAtOnce, runScript, startTopology } from './topology';
+import { loadLicence, registerThroughApi, remindAtOnce, runScript, startTopology } from './topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { qps: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '32' } } });
 const LICENCES = Number(positionals[0] ?? 10_000);
@@ -43,15 +43,7 @@ async function main(): Promise<void> {
     // Expiring in 80 days: every window opened on the same day, today.
     const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
     const started = Date.now();
-    await registerThroughApi(system.apiUrl!, 0, LICENCES, CONCURRENCY, (index) => ({
-      bureau: 'weihai',
-      licenceNumber: `鲁威药经T${String(index).padStart(7, '0')}`,
-      licenceType: 'WH01',
-      holder: { name: `威海市第${index}号药店` },
-      contact: { name: '张敏', phone: `139${String(index).padStart(8, '0')}` },
-      issuedOn: '2022-06-01',
-      expiresOn,
-    }));
+    await registerThroughApi(system.apiUrl!, 0, LICENCES, CONCURRENCY, (index) => loadLicence('T', index, { issuedOn: '2022-06-01', expiresOn }));
     console.log(`registered ${LICENCES} with no worker running in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
     const t0 = Date.now();

@@ -10,7 +10,7 @@
  */
 import { parseArgs } from 'node:util';
 import { machineLine } from '../bench/machine';
-import { BENCH_API_KEY, registerThroughApi, runScript, startTopology } from '../bench/topology';
+import { BENCH_API_KEY, loadLicence, registerThroughApi, runScript, startTopology } from '../bench/topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { minutes: { type: 'string', default: '10' } } });
 const LICENCES = Number(positionals[0] ?? 100);
@@ -36,15 +36,7 @@ async function main(): Promise<void> {
   try {
     await topology.startWorker();
     const expiresOn = new Date(Date.now() + 200 * DAY).toISOString().slice(0, 10);
-    const ids = await registerThroughApi(system.apiUrl!, 0, LICENCES, 16, (index) => ({
-      bureau: 'weihai',
-      licenceNumber: `鲁威药经R${String(index).padStart(7, '0')}`,
-      licenceType: 'WH01',
-      holder: { name: `威海市第${index}号药店` },
-      contact: { name: '张敏', phone: `136${String(index).padStart(8, '0')}` },
-      issuedOn: '2022-06-01',
-      expiresOn,
-    }));
+    const ids = await registerThroughApi(system.apiUrl!, 0, LICENCES, 16, (index) => loadLicence('R', index, { issuedOn: '2022-06-01', expiresOn }));
 
     const outageStarts = Date.now();
     const outageEnds = outageStarts + OUTAGE_MS;

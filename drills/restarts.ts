@@ -11,7 +11,7 @@
  * and data folder. Do not run it while the test suite uses the same PostgreSQL server.
  */
 import { machineLine } from '../bench/machine';
-import { BENCH_API_KEY, remindAtOnce, runScript, startTopology } from '../bench/topology';
+import { BENCH_API_KEY, loadLicence, remindAtOnce, runScript, startTopology } from '../bench/topology';
 
 const LICENCES = Number(process.argv[2] ?? 500);
 const DAY = 86_400_000;
@@ -31,15 +31,7 @@ async function main(): Promise<void> {
 
     let failedCalls = 0;
     const registerOne = async (index: number) => {
-      const body = JSON.stringify({
-        bureau: 'weihai',
-        licenceNumber: `鲁威药经D${String(index).padStart(7, '0')}`,
-        licenceType: 'WH01',
-        holder: { name: `威海市第${index}号药店` },
-        contact: { name: '张敏', phone: `135${String(index).padStart(8, '0')}` },
-        issuedOn: '2022-06-01',
-        expiresOn,
-      });
+      const body = JSON.stringify(loadLicence('D', index, { issuedOn: '2022-06-01', expiresOn }));
       for (;;) {
         try {
           const response = await fetch(`${system.apiUrl}/api/v1/licences`, {

@@ -11,7 +11,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { machineLine } from '../bench/machine';
-import { registerThroughApi, remindAtOnce, runScript, startTopology } from '../bench/topology';
+import { loadLicence, registerThroughApi, remindAtOnce, runScript, startTopology } from '../bench/topology';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { kills: { type: 'string', default: '8' }, qps: { type: 'string', default: '50' } } });
 const LICENCES = Number(positionals[0] ?? 1000);
@@ -29,15 +29,7 @@ async function main(): Promise<void> {
   try {
     await remindAtOnce(prisma);
     const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
-    const ids = await registerThroughApi(system.apiUrl!, 0, LICENCES, 32, (index) => ({
-      bureau: 'weihai',
-      licenceNumber: `鲁威药经K${String(index).padStart(7, '0')}`,
-      licenceType: 'WH01',
-      holder: { name: `威海市第${index}号药店` },
-      contact: { name: '张敏', phone: `137${String(index).padStart(8, '0')}` },
-      issuedOn: '2022-06-01',
-      expiresOn,
-    }));
+    const ids = await registerThroughApi(system.apiUrl!, 0, LICENCES, 32, (index) => loadLicence('K', index, { issuedOn: '2022-06-01', expiresOn }));
 
     let worker: ChildProcess = await topology.startWorker();
     const progress = async () => {
