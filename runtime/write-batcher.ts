@@ -11,8 +11,9 @@ export class WriteBatcher<T> {
   private writing = false;
 
   /**
-   * @param write stores a batch in one statement; it must be idempotent, since a failed batch is
-   *   reported to every caller in it, and they may try again.
+   * @param write stores a batch in one statement. A failed batch is reported to every caller in it;
+   *   a caller that tries again needs a write that tolerates the repeat (the started marks do; the
+   *   audit entries are logged and not retried).
    * @param maxBatch the most items one statement carries.
    */
   constructor(
