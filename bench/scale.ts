@@ -8,13 +8,13 @@
  * Needs PostgreSQL: it starts the project's private server (scripts/test-postgres.sh) and uses a
  * database of its own, dropped at the end. Prints the worker's RSS at both sizes and their ratio,
  * and the latency percentiles of `GET /api/v1/licences/{id}` (the read model) at a fixed request
- * rate, measured with vegeta (bench/read-latency.ts).
+ * rate, measured with vegeta (bench/vegeta.ts).
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { machineLine } from './machine';
-import { measureReadLatency } from './read-latency';
 import { BENCH_API_KEY, loadLicence, registerThroughApi, runScript, startTopology } from './topology';
+import { attack } from './vegeta';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -86,7 +86,8 @@ async function main(): Promise<void> {
       const j = Math.floor(Math.random() * (i + 1));
       [paths[i], paths[j]] = [paths[j]!, paths[i]!];
     }
-    const load = await measureReadLatency(system.apiUrl!, paths, `Bearer ${BENCH_API_KEY}`, RPS, SECONDS);
+    const reads = paths.map((target) => ({ method: 'GET' as const, url: `${system.apiUrl!}${target}`, headers: { Authorization: `Bearer ${BENCH_API_KEY}` } }));
+    const load = await attack(reads, { perSecond: RPS, seconds: SECONDS });
     console.log(
       `GET /api/v1/licences/{${ids.length} licences} at ${RPS} req/s for ${SECONDS} s (vegeta): ${load.requests} requests at ${load.rate.toFixed(1)}/s, ${(load.success * 100).toFixed(1)}% 2xx`,
     );
