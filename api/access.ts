@@ -20,9 +20,10 @@
 import cookieParser from 'cookie-parser';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Request, RequestHandler, Response } from 'express';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { WriteBatcher } from '../runtime/write-batcher';
+import { insertAuditEntries, type AuditEntryInput } from '../services/access/audit-trail';
 import { principalOfApiKey, principalOfSession } from '../services/access/credentials';
 import { newSecret } from '../services/access/secrets';
 import { inBureau, type Principal, type Role } from '../services/access/principal';
@@ -72,7 +73,7 @@ const OWN_TOKEN_PATHS = ['/codec', '/metrics'];
 export function accessControl(options: AccessOptions): AccessControl {
   const keyUseWrittenAt = new Map<string, number>();
   // Under load many mutations finish together: their entries go to the database in one statement.
-  const auditEntries = new WriteBatcher<Prisma.AuditEntryCreateManyInput>((data) => options.prisma.auditEntry.createMany({ data }));
+  const auditEntries = new WriteBatcher<AuditEntryInput>((entries) => insertAuditEntries(options.prisma, entries));
   const secureCookies = options.secureCookies ?? false;
   const csrfSecret = options.csrfSecret ?? newSecret();
   const csrf = doubleCsrf({
@@ -142,6 +143,7 @@ export function accessControl(options: AccessOptions): AccessControl {
         if (!principal || res.statusCode >= 400) return;
         auditEntries
           .add({
+            at: new Date(),
             actorKind: principal.role,
             actorId: principal.id,
             actorName: principal.name,

@@ -73,7 +73,9 @@ export async function adapterFactoryFor(
  */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   const { factory, release } = await adapterFactoryFor(target);
-  const prisma = new PrismaClient({ adapter: factory });
+  // 'minimal': Prisma's other error formats capture a stack trace on every query, to quote the
+  // calling line should it fail; the error's own stack still says where it came from.
+  const prisma = new PrismaClient({ adapter: factory, errorFormat: 'minimal' });
   await prisma.$connect();
   return {
     prisma,

@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { licenceWorkflowId, localDateOf, reminderWindowOpensAt, validityWarning, type LicenceStage, type ValidityRule } from '../domain';
 import { ApiError, type FieldProblem } from '../api/errors';
 import type { RegisterLicenceBody, RegistrationResult } from '../api/schemas';
+import { utcTimestamp } from '../runtime/sql';
 import { WriteBatcher } from '../runtime/write-batcher';
 import { licenceWorkflow } from '../workflows';
 import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
@@ -52,39 +53,81 @@ export async function registerLicence(
     ]);
   }
   const opensAt = reminderWindowOpensAt(body.expiresOn, entry.reminderLeadMonths, entry.bureau.timeZone);
+  const licence: NewLicence = {
+    id: randomUUID(),
+    bureauCode: body.bureau,
+    licenceNumber: body.licenceNumber,
+    catalogueEntryId: entry.id,
+    holderName: body.holder.name,
+    holderIdNumber: body.holder.idNumber ?? null,
+    parentLicenceId: parent?.id ?? null,
+    contactName: body.contact.name,
+    contactPhone: body.contact.phone,
+    contactAddress: body.contact.address ?? null,
+    issuedOn: dateColumn(body.issuedOn),
+    expiresOn: dateColumn(body.expiresOn),
+    workflowId: licenceWorkflowId(body.bureau, body.licenceNumber),
+    stage: 'awaiting_window' satisfies LicenceStage,
+    reminderWindowOpensAt: opensAt.toJSDate(),
+    validityWarning: registrationWarning(entry.validityRule as ValidityRule | null, body, parent ? calendarDateOf(parent.expiresOn) : undefined) ?? null,
+  };
   // Insert first, skipping a duplicate: a new licence costs one statement, and a repeat (or the
   // loser of two racing registrations) finds the row already there and answers as a repeat.
-  const [created] = await deps.prisma.licence.createManyAndReturn({
-    skipDuplicates: true,
-    data: [
-      {
-        id: randomUUID(),
-        bureauCode: body.bureau,
-        licenceNumber: body.licenceNumber,
-        catalogueEntryId: entry.id,
-        holderName: body.holder.name,
-        holderIdNumber: body.holder.idNumber ?? null,
-        parentLicenceId: parent?.id ?? null,
-        contactName: body.contact.name,
-        contactPhone: body.contact.phone,
-        contactAddress: body.contact.address ?? null,
-        issuedOn: dateColumn(body.issuedOn),
-        expiresOn: dateColumn(body.expiresOn),
-        workflowId: licenceWorkflowId(body.bureau, body.licenceNumber),
-        stage: 'awaiting_window' satisfies LicenceStage,
-        reminderWindowOpensAt: opensAt.toJSDate(),
-        validityWarning: registrationWarning(entry.validityRule as ValidityRule | null, body, parent ? calendarDateOf(parent.expiresOn) : undefined) ?? null,
-      },
-    ],
-  });
-  if (!created) {
+  if (!(await insertUnlessRegistered(deps.prisma, licence))) {
     const existing = await findLicence(deps.prisma, body.bureau, body.licenceNumber);
-    if (!existing) throw new Error(`licence ${body.bureau}/${body.licenceNumber} was neither inserted nor found; its row conflicts on another key`);
+    if (!existing) throw new Error(`licence ${body.bureau}/${body.licenceNumber} was neither inserted nor found`);
     return { created: false, result: await confirmExisting(deps, existing, body) };
   }
-  const row: LicenceRow = { ...created, bureau: entry.bureau, catalogueEntry: entry };
+  const row: RegisteredLicence = { ...licence, bureau: entry.bureau, catalogueEntry: entry };
   await ensureWorkflow(deps, row);
   return { created: true, result: toResult(row) };
+}
+
+/** The columns a registration writes; the database sets the rest. */
+type NewLicence = Pick<
+  LicenceRow,
+  | 'id'
+  | 'bureauCode'
+  | 'licenceNumber'
+  | 'catalogueEntryId'
+  | 'holderName'
+  | 'holderIdNumber'
+  | 'parentLicenceId'
+  | 'contactName'
+  | 'contactPhone'
+  | 'contactAddress'
+  | 'issuedOn'
+  | 'expiresOn'
+  | 'workflowId'
+  | 'stage'
+  | 'reminderWindowOpensAt'
+  | 'validityWarning'
+>;
+
+/** What starting the workflow and answering need of a licence, new or found. */
+type RegisteredLicence = NewLicence & Pick<LicenceRow, 'bureau' | 'catalogueEntry'>;
+
+/**
+ * Inserts the licence unless its (bureau, licence number) is registered; true when this call
+ * inserted it. One SQL statement rather than `createManyAndReturn({ skipDuplicates })`: Prisma
+ * caches the compiled plan of every query but the createMany kinds, so that call ran the query
+ * compiler on every registration, the largest single cost of the API's CPU under load.
+ */
+async function insertUnlessRegistered(prisma: PrismaClient, licence: NewLicence): Promise<boolean> {
+  const now = new Date();
+  const inserted = await prisma.$executeRaw`
+    INSERT INTO "Licence" (
+      "id", "bureauCode", "licenceNumber", "catalogueEntryId", "holderName", "holderIdNumber", "parentLicenceId",
+      "contactName", "contactPhone", "contactAddress", "issuedOn", "expiresOn", "workflowId", "stage",
+      "reminderWindowOpensAt", "validityWarning", "createdAt", "updatedAt"
+    ) VALUES (
+      ${licence.id}, ${licence.bureauCode}, ${licence.licenceNumber}, ${licence.catalogueEntryId}, ${licence.holderName},
+      ${licence.holderIdNumber}, ${licence.parentLicenceId}, ${licence.contactName}, ${licence.contactPhone}, ${licence.contactAddress},
+      ${calendarDateOf(licence.issuedOn)}::date, ${calendarDateOf(licence.expiresOn)}::date, ${licence.workflowId}, ${licence.stage},
+      ${utcTimestamp(licence.reminderWindowOpensAt)}, ${licence.validityWarning}, ${utcTimestamp(now)}, ${utcTimestamp(now)}
+    )
+    ON CONFLICT ("bureauCode", "licenceNumber") DO NOTHING`;
+  return inserted === 1;
 }
 
 const catalogueEntryInclude = { bureau: true, department: true } as const;
@@ -215,7 +258,7 @@ function registeredDifferences(row: LicenceRow, body: RegisterLicenceBody): Fiel
  * is not started again. Then marks the row, so that only a row written before a crash (whose
  * workflow may never have started) asks Temporal again.
  */
-async function ensureWorkflow(deps: RegistrationDependencies, row: LicenceRow): Promise<void> {
+async function ensureWorkflow(deps: RegistrationDependencies, row: RegisteredLicence): Promise<void> {
   const entry = row.catalogueEntry;
   const input: LicenceWorkflowInput = {
     licenceId: row.id,
@@ -270,7 +313,7 @@ function startedMarks(prisma: PrismaClient): WriteBatcher<string> {
   return writer;
 }
 
-function toResult(row: LicenceRow): RegistrationResult {
+function toResult(row: RegisteredLicence): RegistrationResult {
   return {
     id: row.id,
     workflowId: row.workflowId,

@@ -63,6 +63,40 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     expect(description.searchAttributes.LicenceType).toEqual(['WH01']);
   });
 
+  it('stores every field as sent, its days as calendar dates and its instants in UTC', async () => {
+    const before = Date.now();
+    const { status, body } = await system.request(
+      'POST',
+      '/api/v1/licences',
+      drugLicence('鲁威药经2023003', { holder: { name: '威海康宁大药房有限公司', idNumber: '91371000MA3C8X7Q2K' }, contact: { name: '张敏', phone: '13800138000', address: '威海市环翠区统一路1号' } }),
+    );
+    const after = Date.now();
+    expect(status).toBe(201);
+    const row = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: body.id }, include: { catalogueEntry: true } });
+    expect(row).toMatchObject({
+      bureauCode: 'weihai',
+      licenceNumber: '鲁威药经2023003',
+      holderName: '威海康宁大药房有限公司',
+      holderIdNumber: '91371000MA3C8X7Q2K',
+      contactName: '张敏',
+      contactPhone: '13800138000',
+      contactAddress: '威海市环翠区统一路1号',
+      parentLicenceId: null,
+      workflowId: 'licence/weihai/鲁威药经2023003',
+      stage: 'awaiting_window',
+      validityWarning: null,
+      issuedOn: new Date('2022-05-31T00:00:00.000Z'),
+      expiresOn: new Date('2027-05-31T00:00:00.000Z'),
+      // Three months before 2027-05-31 is 2027-02-28, midnight in Asia/Shanghai.
+      reminderWindowOpensAt: new Date('2027-02-27T16:00:00.000Z'),
+    });
+    expect(row.catalogueEntry.code).toBe('WH01');
+    for (const instant of [row.createdAt, row.updatedAt]) {
+      expect(instant.getTime()).toBeGreaterThanOrEqual(before - 1);
+      expect(instant.getTime()).toBeLessThanOrEqual(after + 1);
+    }
+  });
+
   it('answers a repeated registration with 200 and the same body, and starts nothing', async () => {
     const first = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023002'));
     const firstRun = (await temporal.client.workflow.getHandle(first.body.workflowId).describe()).runId;
