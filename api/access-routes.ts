@@ -290,6 +290,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
     async ({ params }) => {
       const rotated = await rotateApiKey(deps.prisma, params.id);
       if (!rotated) throw ApiError.notFound(`Live API key ${params.id}`, 'params.id');
+      deps.access.forgetApiKeys();
       return { status: 200, body: { ...keyView(rotated.key), secret: rotated.secret } };
     },
   );
@@ -308,6 +309,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
     },
     async ({ params }) => {
       if (!(await revokeApiKey(deps.prisma, params.id))) throw ApiError.notFound(`API key ${params.id}`, 'params.id');
+      deps.access.forgetApiKeys();
       return { status: 200, body: keyView(await deps.prisma.apiKey.findUniqueOrThrow({ where: { id: params.id } })) };
     },
   );

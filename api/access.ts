@@ -24,7 +24,8 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { WriteBatcher } from '../runtime/write-batcher';
 import { insertAuditEntries, type AuditEntryInput } from '../services/access/audit-trail';
-import { principalOfApiKey, principalOfSession } from '../services/access/credentials';
+import { cachedApiKeyPrincipals } from '../services/access/api-key-cache';
+import { principalOfSession } from '../services/access/credentials';
 import { newSecret } from '../services/access/secrets';
 import { inBureau, type Principal, type Role } from '../services/access/principal';
 import { ApiError } from './errors';
@@ -53,7 +54,12 @@ export interface AccessOptions {
   secureCookies?: boolean;
   /** Signs CSRF tokens; a random one per process when unset (open forms then need a reload after a restart). */
   csrfSecret?: string;
+  /** How long a live API key's principal is kept between requests; {@link DEFAULT_API_KEY_CACHE_SECONDS} when unset, 0 for never. */
+  apiKeyCacheSeconds?: number;
 }
+
+/** How long a live API key's principal is kept between requests, unless configured. */
+export const DEFAULT_API_KEY_CACHE_SECONDS = 5;
 
 /** The middleware set that {@link createApp} mounts in front of every router. */
 export interface AccessControl {
@@ -65,6 +71,8 @@ export interface AccessControl {
   csrfToken(req: Request, res: Response): string;
   /** Cookie options for the session cookie. */
   sessionCookie: { httpOnly: true; sameSite: 'lax'; secure: boolean; path: '/' };
+  /** Forgets the API keys' kept principals, so that a key revoked or rotated stops working at once. */
+  forgetApiKeys(): void;
 }
 
 const OWN_TOKEN_PATHS = ['/codec', '/metrics'];
@@ -72,6 +80,7 @@ const OWN_TOKEN_PATHS = ['/codec', '/metrics'];
 /** Builds the access-control middleware; see the module comment for how routes use it. */
 export function accessControl(options: AccessOptions): AccessControl {
   const keyUseWrittenAt = new Map<string, number>();
+  const apiKeys = cachedApiKeyPrincipals(options.prisma, options.apiKeyCacheSeconds ?? DEFAULT_API_KEY_CACHE_SECONDS);
   // Under load many mutations finish together: their entries go to the database in one statement.
   const auditEntries = new WriteBatcher<AuditEntryInput>((entries) => insertAuditEntries(options.prisma, entries));
   const secureCookies = options.secureCookies ?? false;
@@ -99,7 +108,7 @@ export function accessControl(options: AccessOptions): AccessControl {
       const header = req.headers.authorization;
       const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (req.headers['x-api-key'] as string | undefined);
       if (key) {
-        const principal = await principalOfApiKey(options.prisma, key);
+        const principal = await apiKeys.principalOf(key);
         // A wrong key is an error of its own, never a fall-back to anonymous.
         if (!principal) throw new ApiError(401, 'api_key_invalid', 'The API key is unknown or revoked: ask the administrator for a valid one.');
         req.principal = principal;
@@ -164,6 +173,7 @@ export function accessControl(options: AccessOptions): AccessControl {
     auditMutations,
     csrfToken: (req, res) => csrf.generateCsrfToken(req, res, { overwrite: false }),
     sessionCookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, path: '/' },
+    forgetApiKeys: () => apiKeys.forget(),
   };
 }
 

@@ -6,6 +6,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { createMetricsRegistry } from '../services/metrics';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
+import { cachedCatalogueResolver } from '../services/licence-registration';
 import { accessControl } from './access';
 import { accessRoutes } from './access-routes';
 import { assistanceRoutes } from './assistance-routes';
@@ -52,7 +53,14 @@ export interface ApiDependencies {
   trustProxy?: number | string;
   /** Failed logins allowed per username and address; {@link DEFAULT_LOGIN_THROTTLE} when unset. */
   loginThrottle?: LoginThrottleSettings;
+  /** How long a live API key's principal is kept between requests; `DEFAULT_API_KEY_CACHE_SECONDS` (api/access.ts) when unset, 0 for never. */
+  apiKeyCacheSeconds?: number;
+  /** How long registrations keep a catalogue entry; {@link DEFAULT_CATALOGUE_CACHE_SECONDS} when unset, 0 for never. */
+  catalogueCacheSeconds?: number;
 }
+
+/** How long registrations keep a catalogue entry, unless configured. */
+export const DEFAULT_CATALOGUE_CACHE_SECONDS = 5;
 
 /**
  * Builds the HTTP API. Every route is declared once with zod schemas that validate it and
@@ -81,24 +89,31 @@ export function createApp(deps: ApiDependencies): Express {
 
   // Who is calling, CSRF for cookie sessions, and the audit trail: in front of every router below.
   // Routes then declare their roles (see api/access.ts).
-  const access = accessControl({ prisma: deps.prisma, logger: deps.logger, secureCookies: deps.secureCookies, csrfSecret: deps.csrfSecret });
+  const access = accessControl({
+    prisma: deps.prisma,
+    logger: deps.logger,
+    secureCookies: deps.secureCookies,
+    csrfSecret: deps.csrfSecret,
+    apiKeyCacheSeconds: deps.apiKeyCacheSeconds,
+  });
+  const catalogueEntries = cachedCatalogueResolver(deps.prisma, deps.catalogueCacheSeconds ?? DEFAULT_CATALOGUE_CACHE_SECONDS);
   app.use(access.cookies, access.authenticate, access.csrfProtection, access.auditMutations);
   // Password guessing meets a limit on both login routes, the page's and the API's.
   app.post(['/login', '/api/v1/session'], loginThrottle(deps.loginThrottle));
 
   app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal }));
-  app.use(licenceRoutes(registry, deps));
+  app.use(licenceRoutes(registry, { ...deps, catalogueEntries }));
   app.use(lifecycleRoutes(registry, deps));
   app.use(taskRoutes(registry, deps));
   app.use(assistanceRoutes(registry, deps));
   app.use(ledgerRoutes(registry, deps));
-  app.use(catalogueRoutes(registry, deps));
+  app.use(catalogueRoutes(registry, { ...deps, catalogueEntries }));
   app.use(importRoutes(registry, deps));
   if (deps.codec) app.use(codecRoutes(registry, deps.codec));
   app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger, authToken: deps.metricsToken }));
   app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
   app.use(dashboardRoutes(registry, deps));
-  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access }));
+  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access, catalogueEntries }));
   app.use(calendarRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));
   app.use(letterRoutes(registry, deps));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { DAY_COUNTS, DEFAULT_LADDER, missingGuidance, type LadderStep } from '../domain';
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
+import type { CatalogueEntryCache } from '../services/licence-registration';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
@@ -15,6 +16,8 @@ export interface CatalogueRoutesDependencies {
   prisma: PrismaClient;
   temporal: Client;
   taskQueue: string;
+  /** The entries registrations keep, forgotten on every change. */
+  catalogueEntries: CatalogueEntryCache;
 }
 
 /** The renewal guidance fields of an entry (精准提醒), also edited on the catalogue page. */
@@ -223,6 +226,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
     async ({ body }) => {
       const { changedBy: who, ...entry } = body;
       const created = await createCatalogueEntry(deps.prisma, entry, who);
+      deps.catalogueEntries.forget();
       return { status: 201, body: viewOf(await entryOf(created.id)) };
     },
   );
@@ -249,6 +253,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       assertBureau(principal, (await entryOf(params.id)).bureauCode);
       const { changedBy: who, ...changes } = body;
       const { replanJobId } = await updateCatalogueEntry(deps, params.id, changes, who);
+      deps.catalogueEntries.forget();
       const job = replanJobId ? await deps.prisma.replanJob.findUniqueOrThrow({ where: { id: replanJobId } }) : null;
       return { status: 200, body: { ...viewOf(await entryOf(params.id)), replanJob: job } };
     },
@@ -269,6 +274,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
     },
     async ({ params, body }) => {
       await retireCatalogueEntry(deps.prisma, params.id, body.changedBy, body.reason);
+      deps.catalogueEntries.forget();
       return { status: 200, body: viewOf(await entryOf(params.id)) };
     },
   );
@@ -342,6 +348,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
     },
     async ({ params, body }) => {
       const replanJobs = await updateDepartmentLadder(deps, params.id, body.ladder, body.changedBy);
+      deps.catalogueEntries.forget();
       return { status: 200, body: { id: params.id, ladder: body.ladder, replanJobs } };
     },
   );

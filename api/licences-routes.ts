@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { Router } from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
 import { localDateOf, type LicenceStage } from '../domain';
-import { calendarDateOf, registerLicence } from '../services/licence-registration';
+import { calendarDateOf, registerLicence, type CatalogueEntryCache } from '../services/licence-registration';
 import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
 import { contactFor } from '../services/access/masking';
 import { inBureau } from '../services/access/principal';
@@ -17,8 +17,9 @@ export interface LicenceRoutesDependencies {
   prisma: PrismaClient;
   temporal: Client;
   taskQueue: string;
+  /** Where registrations find the catalogue entry they name. */
+  catalogueEntries: CatalogueEntryCache;
 }
-
 
 /** `POST /api/v1/licences`, `GET /api/v1/licences/{id}` and `GET /api/v1/licences/{id}/status`. */
 export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDependencies): Router {
@@ -48,7 +49,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
     async ({ body, principal }) => {
       // An unknown bureau is a bad field (400, from registration); a known one of another bureau is refused.
       if (!inBureau(principal, body.bureau) && (await deps.prisma.bureau.findUnique({ where: { code: body.bureau } }))) assertBureau(principal, body.bureau);
-      const outcome = await registerLicence(deps, body);
+      const outcome = await registerLicence(deps, body, deps.catalogueEntries.resolve);
       return { status: outcome.created ? 201 : 200, body: outcome.result };
     },
   );

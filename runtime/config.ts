@@ -109,6 +109,13 @@ const environmentSchema = z.object({
   /** Failed logins one address may make for one username before that pair waits LOGIN_LOCK_MINUTES. */
   LOGIN_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(1440).default(15),
+  /**
+   * Seconds an API process keeps a live API key's principal, and a catalogue entry that
+   * registrations read; 0 keeps none. A key revoked, or an entry changed, through another API
+   * process takes effect here within this time (through this one, at once).
+   */
+  API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  CATALOGUE_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -158,6 +158,8 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         trustProxy: config.TRUST_PROXY,
         metricsToken: config.METRICS_TOKEN,
         loginThrottle: { failures: config.LOGIN_FAILURE_LIMIT, windowMinutes: config.LOGIN_LOCK_MINUTES },
+        apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
+        catalogueCacheSeconds: config.CATALOGUE_CACHE_SECONDS,
       });
       const server = await listen(app, config.HOST, config.PORT);
       cleanups.push(() => close(server));

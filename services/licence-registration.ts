@@ -4,6 +4,7 @@ import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { licenceWorkflowId, localDateOf, reminderWindowOpensAt, validityWarning, type LicenceStage, type ValidityRule } from '../domain';
 import { ApiError, type FieldProblem } from '../api/errors';
 import type { RegisterLicenceBody, RegistrationResult } from '../api/schemas';
+import { keptLookups } from '../runtime/kept-lookups';
 import { utcTimestamp } from '../runtime/sql';
 import { WriteBatcher } from '../runtime/write-batcher';
 import { licenceWorkflow } from '../workflows';
@@ -150,6 +151,31 @@ export function memoizedCatalogueResolver(prisma: PrismaClient): CatalogueEntryR
       known.set(key, entry);
     }
     return entry;
+  };
+}
+
+/** The catalogue entries that registrations name, kept between requests. */
+export interface CatalogueEntryCache {
+  resolve: CatalogueEntryResolver;
+  /** Forgets every kept entry: call it when the catalogue changes. */
+  forget(): void;
+}
+
+/**
+ * A resolver for the API that keeps each entry for `ttlSeconds` (0 keeps none): a burst of
+ * registrations of one licence type then reads its entry once. Refusals are never kept. A change
+ * to the catalogue through this process reaches registrations here at once (see `forget`); through
+ * another process, within `ttlSeconds`.
+ */
+export function cachedCatalogueResolver(prisma: PrismaClient, ttlSeconds: number): CatalogueEntryCache {
+  const entries = keptLookups({
+    keyOf: ({ bureauCode, licenceType }: { bureauCode: string; licenceType: string }) => `${bureauCode}\u0000${licenceType}`,
+    lookup: ({ bureauCode, licenceType }) => resolveCatalogueEntry(prisma, bureauCode, licenceType),
+    ttlSeconds,
+  });
+  return {
+    resolve: async (bureauCode, licenceType) => (await entries.get({ bureauCode, licenceType }))!,
+    forget: () => entries.forget(),
   };
 }
 

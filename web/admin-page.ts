@@ -130,6 +130,7 @@ ${issued ? html`<p class="notice" role="status">新密钥（仅显示这一次�
       () => '/admin',
       async (req, res) => {
         if (!(await revokeApiKey(deps.prisma, String(req.params.id)))) throw ApiError.notFound(`API key ${req.params.id}`);
+        deps.access.forgetApiKeys();
         res.redirect(303, `/admin?notice=${encodeURIComponent('密钥已吊销。')}#keys`);
       },
     ),

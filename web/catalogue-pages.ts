@@ -5,6 +5,7 @@ import { Guidance } from '../api/catalogue-routes';
 import { ApiError, fieldProblems } from '../api/errors';
 import { missingGuidance } from '../domain';
 import { updateCatalogueEntry } from '../services/catalogue';
+import type { CatalogueEntryCache } from '../services/licence-registration';
 import { formAction, handle, pageAccess, render, who, type WebDependencies } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
@@ -38,7 +39,7 @@ const GUIDANCE_LABELS: Record<string, string> = {
 };
 
 /** The catalogue for staff: every entry with whether its renewal guidance is complete; supervisors edit the guidance. */
-export function cataloguePages(deps: WebDependencies & { taskQueue: string }): Router {
+export function cataloguePages(deps: WebDependencies & { taskQueue: string; catalogueEntries: CatalogueEntryCache }): Router {
   const router = Router();
 
   const entryOf = async (req: Request) => {
@@ -121,6 +122,7 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string }): R
         const guidance = parsed.data;
         const principal = who(req);
         await updateCatalogueEntry(deps, entry.id, guidance, 'displayName' in principal ? principal.displayName : principal.name);
+        deps.catalogueEntries.forget();
         res.redirect(303, `/catalogue/${encodeURIComponent(entry.id)}?notice=${encodeURIComponent('办事指南已保存。')}`);
       },
     ),

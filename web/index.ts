@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { adminPage } from './admin-page';
 import { authPages } from './auth-pages';
 import { cataloguePages } from './catalogue-pages';
+import type { CatalogueEntryCache } from '../services/licence-registration';
 import type { WebDependencies } from './context';
 import { inboxPages } from './inbox-pages';
 import { STYLESHEET } from './layout';
@@ -17,7 +18,7 @@ export type { WebDependencies } from './context';
  * the licence page with its timeline, the supervisors' dashboard and inspection report, the
  * catalogue, and the administrator's accounts and keys. Forms post back here with a CSRF token.
  */
-export function webPages(deps: WebDependencies & { taskQueue: string }): Router {
+export function webPages(deps: WebDependencies & { taskQueue: string; catalogueEntries: CatalogueEntryCache }): Router {
   const router = Router();
   router.get('/assets/app.css', (_req, res) => {
     res.type('css').set('cache-control', 'public, max-age=86400').send(STYLESHEET);

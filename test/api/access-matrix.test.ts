@@ -289,8 +289,10 @@ it('refuses a session mutation without its CSRF token, and a revoked or rotated-
 
   const admin = await sessionCaller(suite.api.url, ACCOUNTS.admin.username, TEST_PASSWORD);
   const issued = await admin.call('POST', '/api/v1/api-keys', { name: '审批系统', bureauCode: 'weihai' });
-  const rotated = await admin.call('POST', `/api/v1/api-keys/${issued.body.id}/rotate`);
   const asKey = (secret: string) => fetch(`${suite.api.url}/api/v1/session`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.status);
+  // Used first, so that the API keeps its principal: rotating and revoking must still take effect at once.
+  expect(await asKey(issued.body.secret)).toBe(200);
+  const rotated = await admin.call('POST', `/api/v1/api-keys/${issued.body.id}/rotate`);
   expect(await asKey(issued.body.secret)).toBe(401);
   expect(await asKey(rotated.body.secret)).toBe(200);
   await admin.call('POST', `/api/v1/api-keys/${issued.body.id}/revoke`);

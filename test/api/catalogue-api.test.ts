@@ -9,6 +9,17 @@ const suite = apiSuite();
 /** The catalogue is the administrator's to manage (and reads span both bureaus). */
 const asAdmin = async (method: string, path: string, body?: unknown) => (await suite.api.as('admin')).call(method, path, body);
 
+/** A weihai licence of a type these tests add to the catalogue (3年), expiring 2029-05-31. */
+const licenceOfType = (licenceType: string, licenceNumber: string) => ({
+  bureau: 'weihai',
+  licenceNumber,
+  licenceType,
+  holder: { name: '威海海洋苗种有限公司' },
+  contact: { name: '王涛', phone: '13900139001' },
+  issuedOn: '2026-06-01',
+  expiresOn: '2029-05-31',
+});
+
 
 it('lists both seed catalogues with their structured validity rules', async () => {
   const weihai = await asAdmin('GET', '/api/v1/catalogue?bureau=weihai');
@@ -86,21 +97,35 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
   expect(created.body).toMatchObject({ id: 'weihai:WH26', version: 1, validityRule: { kind: 'years', minYears: 3, maxYears: 3 }, guidance: { renewalDeadline: '届满前30日' } });
   expect((await asAdmin('POST', '/api/v1/catalogue', entry)).status).toBe(409);
 
+  // Registered before the retirement, so that the API keeps the entry: the retirement must still take effect at once.
+  expect((await asAdmin('POST', '/api/v1/licences', licenceOfType('WH26', 'SC-2026-000'))).status).toBe(201);
+
   const retired = await asAdmin('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { changedBy: '李强', reason: '事项取消' });
   expect(retired.body).toMatchObject({ version: 2, retiredAt: expect.any(String) });
-  const registration = await asAdmin('POST', '/api/v1/licences', {
-    bureau: 'weihai',
-    licenceNumber: 'SC-2026-001',
-    licenceType: 'WH26',
-    holder: { name: '威海海洋苗种有限公司' },
-    contact: { name: '王涛', phone: '13900139001' },
-    issuedOn: '2026-01-01',
-    expiresOn: '2028-12-31',
-  });
+  const registration = await asAdmin('POST', '/api/v1/licences', licenceOfType('WH26', 'SC-2026-001'));
   expect(registration.status).toBe(400);
   expect(registration.body.error.fields[0].path).toBe('licenceType');
   const listed = await asAdmin('GET', '/api/v1/catalogue?bureau=weihai');
   expect(listed.body.entries.map((e: { code: string }) => e.code)).not.toContain('WH26');
+});
+
+it('registers on the new lead time as soon as it is changed, though registrations keep the entries they read', async () => {
+  const created = await asAdmin('POST', '/api/v1/catalogue', {
+    bureau: 'weihai',
+    code: 'WH27',
+    departmentName: '经管一科',
+    approvalItem: '水产养殖证核发',
+    licenceName: '水域滩涂养殖证',
+    validityText: '3年',
+    changedBy: '李强',
+  });
+  expect(created.status).toBe(201);
+  const first = await asAdmin('POST', '/api/v1/licences', licenceOfType('WH27', 'YZ-2026-001'));
+  expect(first.body).toMatchObject({ reminderWindowOpensOn: '2029-02-28' });
+  expect((await asAdmin('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH27')}`, { reminderLeadMonths: 2, changedBy: '李强' })).status).toBe(200);
+  const second = await asAdmin('POST', '/api/v1/licences', licenceOfType('WH27', 'YZ-2026-002'));
+  expect(second.status).toBe(201);
+  expect(second.body).toMatchObject({ reminderWindowOpensOn: '2029-03-31' });
 });
 
 it("sets a department's ladder: its running licences climb the new one", async () => {
