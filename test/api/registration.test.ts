@@ -68,21 +68,21 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     const { status, body } = await system.request(
       'POST',
       '/api/v1/licences',
-      drugLicence('鲁威药经2023003', { holder: { name: '威海康宁大药房有限公司', idNumber: '91371000MA3C8X7Q2K' }, contact: { name: '张敏', phone: '13800138000', address: '威海市环翠区统一路1号' } }),
+      drugLicence('鲁威药经2023099', { holder: { name: '威海康宁大药房有限公司', idNumber: '91371000MA3C8X7Q2K' }, contact: { name: '张敏', phone: '13800138000', address: '威海市环翠区统一路1号' } }),
     );
     const after = Date.now();
     expect(status).toBe(201);
     const row = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: body.id }, include: { catalogueEntry: true } });
     expect(row).toMatchObject({
       bureauCode: 'weihai',
-      licenceNumber: '鲁威药经2023003',
+      licenceNumber: '鲁威药经2023099',
       holderName: '威海康宁大药房有限公司',
       holderIdNumber: '91371000MA3C8X7Q2K',
       contactName: '张敏',
       contactPhone: '13800138000',
       contactAddress: '威海市环翠区统一路1号',
       parentLicenceId: null,
-      workflowId: 'licence/weihai/鲁威药经2023003',
+      workflowId: 'licence/weihai/鲁威药经2023099',
       stage: 'awaiting_window',
       validityWarning: null,
       issuedOn: new Date('2022-05-31T00:00:00.000Z'),
