@@ -281,7 +281,8 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
     {
       method: 'post',
       path: '/api/v1/api-keys/{id}/rotate',
-      summary: "Replace a key's secret; the old one stops working at once",
+      summary: "Replace a key's secret; the old one stops working",
+      description: 'At once on this API process; on other API processes within API_KEY_CACHE_SECONDS (5 s), which keep a live key that long between requests.',
       tags: ['access'],
       access: ['admin'],
       params: z.object({ id: z.uuid() }),
@@ -302,6 +303,7 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       method: 'post',
       path: '/api/v1/api-keys/{id}/revoke',
       summary: 'Revoke a key for good',
+      description: 'It stops working at once on this API process; on other API processes within API_KEY_CACHE_SECONDS (5 s).',
       tags: ['access'],
       access: ['admin'],
       params: z.object({ id: z.uuid() }),

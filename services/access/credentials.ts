@@ -138,7 +138,7 @@ export async function issueApiKey(prisma: PrismaClient, input: { name: string; b
   return { key, secret };
 }
 
-/** Replaces a key's secret: the old one stops working at once. Answers the new secret, or null for no such live key. */
+/** Replaces a key's secret: the old one no longer matches. Answers the new secret, or null for no such live key. */
 export async function rotateApiKey(prisma: PrismaClient, id: string) {
   const secret = newSecret(API_KEY_PREFIX);
   const { count } = await prisma.apiKey.updateMany({
