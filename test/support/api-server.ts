@@ -25,11 +25,14 @@ export interface ApiSuite {
   api: TestApi;
 }
 
-/** Registers the hooks that give a test file its {@link ApiSuite}; read it inside tests and hooks. */
-export function apiSuite(): ApiSuite {
+/**
+ * Registers the hooks that give a test file its {@link ApiSuite}; read it inside tests and hooks.
+ * `startAt` starts the suite's test server clock there instead of at `TEST_CLOCK_START`.
+ */
+export function apiSuite(options: { startAt?: string } = {}): ApiSuite {
   const suite = {} as ApiSuite;
   beforeAll(async () => {
-    suite.h = await LifecycleHarness.start();
+    suite.h = await LifecycleHarness.start({ startAt: options.startAt });
     await suite.h.beginTest();
     suite.api = await serveApi(suite.h);
   });
@@ -43,7 +46,14 @@ export function apiSuite(): ApiSuite {
 /** Serves the API over the harness, with the test accounts and weihai's API key in its database. */
 export async function serveApi(h: LifecycleHarness): Promise<TestApi> {
   await seedTestAccounts(h.database.prisma);
-  const app = createApp({ prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue, logger: createLogger('silent') });
+  const app = createApp({
+    prisma: h.database.prisma,
+    temporal: h.env.client,
+    taskQueue: h.taskQueue,
+    logger: createLogger('silent'),
+    // Overdue tasks and dashboards are judged on the test server's clock, as the timers that made them.
+    clock: async () => new Date(await h.now()),
+  });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

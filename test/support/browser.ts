@@ -20,7 +20,7 @@ export function chromiumPath(): string {
 /** Starts headless Chromium through playwright-core. */
 export function launchBrowser(): Promise<Browser> {
   // The sandbox needs user namespaces, which containers and root shells often lack.
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'], timeout: 90_000 });
 }
 
 /** Opens a fresh browser context and logs in through the login page as a test account. */

@@ -5,7 +5,8 @@ const path = require('node:path');
 
 class CountsReporter {
   constructor(globalConfig, options) {
-    this.outputFile = path.resolve(globalConfig.rootDir, options.outputFile);
+    // TEST_COUNTS_FILE lets a second run in the same folder (the shifted clock's) keep its own counts.
+    this.outputFile = path.resolve(globalConfig.rootDir, process.env.TEST_COUNTS_FILE || options.outputFile);
   }
 
   onRunComplete(_contexts, results) {

@@ -18,11 +18,18 @@ import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../
 import { createTestDatabase, type TestDatabase } from './databases';
 import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
 import { TEST_PAYLOAD_KEYS, testPayloadCodec } from './payload-key';
+import { licenceDataConverter } from '../../runtime/data-converter';
 
 // Tests run encrypted, as production does: a history that leaked a payload in the clear would show it.
-const dataConverter = { payloadCodecs: [testPayloadCodec] };
+const dataConverter = licenceDataConverter(testPayloadCodec);
 
 export const DAY = 86_400_000;
+/**
+ * Where every time-skipping test server starts its clock unless a file or test names another
+ * instant: the day the suites' fixed dates (a licence expiring 2027-05-31, its window opening
+ * 2027-02-28 …) were chosen for. Pinned, so that no test's outcome depends on the day it runs.
+ */
+export const TEST_CLOCK_START = '2026-11-15T00:00:00.000Z';
 export const SIGNING_SECRET = 'lifecycle-test-signing-key';
 export const SMS_RECEIPT_SECRET = 'lifecycle-test-receipt-secret';
 const SMS_ACCESS_KEY = { id: 'LTAI-lifecycle-test', secret: 'lifecycle-test-sms-secret' };
@@ -50,15 +57,23 @@ export class LifecycleHarness {
     readonly simulators: IntegrationSimulators,
     private readonly server: Server,
     private readonly smsOptions: { provider: SmsProviderName; qps: number; receiptTimeoutHours: number },
+    private readonly defaultStartAt: string,
   ) {}
 
   /**
    * @param options.database which database to migrate and seed (PGlite unless a test needs several processes).
    * @param options.intercept runs before the simulators for every request to them, to delay or observe it.
    * @param options.sms which SMS provider's API the worker speaks, its QPS and receipt timeout.
+   * @param options.startAt where every test server of this file starts its clock (an ISO instant)
+   *   unless `beginTest` says otherwise; {@link TEST_CLOCK_START} when unset.
    */
   static async start(
-    options: { database?: 'pglite' | 'postgres'; intercept?: RequestHandler; sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number } } = {},
+    options: {
+      database?: 'pglite' | 'postgres';
+      intercept?: RequestHandler;
+      sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number };
+      startAt?: string;
+    } = {},
   ): Promise<LifecycleHarness> {
     const database = await createTestDatabase(options.database ?? 'pglite');
     const clock = { harness: undefined as LifecycleHarness | undefined };
@@ -84,7 +99,7 @@ export class LifecycleHarness {
       provider: options.sms?.provider ?? 'aliyun',
       qps: options.sms?.qps ?? 50,
       receiptTimeoutHours: options.sms?.receiptTimeoutHours ?? 24,
-    });
+    }, options.startAt ?? TEST_CLOCK_START);
     return clock.harness;
   }
 
@@ -95,14 +110,15 @@ export class LifecycleHarness {
 
   /**
    * Starts a fresh Temporal server and, unless told not to, a worker on it: the time-skipping
-   * test server (clock at the real now), or with `server: 'dev'` the real dev server, whose clock
-   * is the wall clock. `startAt` (an ISO instant) starts the time-skipping server's clock there
-   * instead of now, to reach dates already past.
+   * test server, or with `server: 'dev'` the real dev server, whose clock is the wall clock. The
+   * time-skipping server's clock starts at `startAt` (an ISO instant), else at the file's
+   * `start({ startAt })`, else at {@link TEST_CLOCK_START}.
    */
   async beginTest(options: { worker?: boolean; server?: 'time-skipping' | 'dev'; startAt?: string } = {}): Promise<void> {
     if (options.startAt && options.server === 'dev') throw new Error('startAt needs the time-skipping server; the dev server runs on the wall clock');
+    const startAt = options.server === 'dev' ? undefined : (options.startAt ?? this.defaultStartAt);
     // The wrapper starts the server's clock at startAt through libfaketime.
-    const extraArgs = options.startAt ? [`--start-at=${new Date(options.startAt).toISOString().replace('T', ' ').slice(0, 19)}`] : [];
+    const extraArgs = startAt ? [`--start-at=${new Date(startAt).toISOString().replace('T', ' ').slice(0, 19)}`] : [];
     this.currentEnv =
       options.server === 'dev'
         ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } }, client: { dataConverter } })
@@ -149,7 +165,7 @@ export class LifecycleHarness {
       SMS_SDK_APP_ID: endpoints.sms.sdkAppId,
       SMS_REGION: endpoints.sms.region,
       SMS_QPS: String(endpoints.sms.qps),
-      SMS_RECEIPT_SECRET: endpoints.sms.receiptSecret,
+      SMS_RECEIPT_SECRET,
       SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
       REGULATOR_WEBHOOK_BASE_URL: endpoints.regulatorWebhookBaseUrl,
       REGULATOR_SIGNING_SECRET: endpoints.regulatorSigningSecret,
@@ -179,7 +195,6 @@ export class LifecycleHarness {
           maxParamLength: 35,
           maxTextLength: 500,
           receiptTimeoutHours: this.smsOptions.receiptTimeoutHours,
-          receiptSecret: SMS_RECEIPT_SECRET,
         },
         regulatorWebhookBaseUrl: `${this.simulatorsUrl}/regulators`,
         regulatorSigningSecret: SIGNING_SECRET,
@@ -239,12 +254,25 @@ export class LifecycleHarness {
     if (target > now) await this.env.sleep(target - now);
   }
 
-  status(licence: { workflowId: string }): Promise<LicenceStatus> {
-    return this.env.client.workflow.getHandle(licence.workflowId).query(licenceStatusQuery);
+  /**
+   * The workflow's live status. Given up after 10 s so that `eventually` asks again: the time-skipping
+   * server's continue-as-new is not atomic (temporalio/sdk-java#1537), and a query in its gap can go
+   * unanswered.
+   */
+  async status(licence: { workflowId: string }): Promise<LicenceStatus> {
+    let timer: NodeJS.Timeout | undefined;
+    const unanswered = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`no status from ${licence.workflowId} in 10 s`)), 10_000);
+    });
+    try {
+      return await Promise.race([this.env.client.workflow.getHandle(licence.workflowId).query(licenceStatusQuery), unanswered]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Waits (in real time) until the licence has an open task of this kind. */
-  async openTask(licenceId: string, kind: 'phone_call' | 'send_letter' | 'complete_guidance') {
+  async openTask(licenceId: string, kind: 'phone_call' | 'send_letter' | 'complete_guidance' | 'resolve_refusal' | 'confirm_renewal') {
     return eventually(async () => {
       const task = await this.database.prisma.humanTask.findFirst({ where: { licenceId, kind, status: 'open' }, orderBy: { createdAt: 'desc' } });
       if (!task) throw new Error(`no open ${kind} task for ${licenceId}`);

@@ -23,7 +23,15 @@ export interface TestSystem extends RunningSystem {
  * (default: embedded PGlite in the data folder).
  */
 export async function startTestSystem(
-  options: { databaseUrl?: string; dataDir?: string; temporalAddress?: string; /** The bureau of the bootstrap API key (default weihai). */ bureau?: string } = {},
+  options: {
+    databaseUrl?: string;
+    dataDir?: string;
+    temporalAddress?: string;
+    /** The bureau of the bootstrap API key (default weihai). */
+    bureau?: string;
+    /** Further settings, as the environment would give them. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestSystem> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'licence-system-'));
   const env: Record<string, string> = {
@@ -38,6 +46,7 @@ export async function startTestSystem(
     ...(options.bureau ? { BOOTSTRAP_BUREAU: options.bureau } : {}),
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.temporalAddress ? { TEMPORAL_ADDRESS: options.temporalAddress } : {}),
+    ...options.env,
   };
   const system = await startSystem(loadConfig(env), createLogger('silent'));
   return {

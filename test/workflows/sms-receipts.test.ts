@@ -1,3 +1,4 @@
+import { revocationUpdate } from '../../workflows/licence-definitions';
 import { eventually, LifecycleHarness, SMS_RECEIPT_SECRET } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -55,11 +56,27 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
     const licence = await register('FAILED');
     h.simulators.smsProvider.setReceiptPlan(licence.phone, { kind: 'failed', code: 'MK:0012' });
     await h.skipTo(after(t.smsSent, 60_000));
-    const task = await h.openTask(licence.id, 'phone_call');
-    expect(task.createdAt.getTime()).toBeLessThan(Date.parse(t.callDue));
+    await h.openTask(licence.id, 'phone_call');
+    // Opened on the workflow's clock, long before the call would have fallen due after a delivered text.
+    const opened = (await h.status(licence)).steps.find((step) => step.kind === 'call_task_created');
+    expect(Date.parse(opened!.at)).toBeLessThan(Date.parse(t.callDue));
     expect(await messageOf(licence.id)).toMatchObject({ status: 'undeliverable', reportCode: 'MK:0012' });
     expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).not.toBeNull();
     expect((await h.status(licence)).steps.find((step) => step.kind === 'sms_receipt')?.detail).toBe('undeliverable (MK:0012)');
+  });
+
+  it('a revocation while the receipt is awaited ends the licence at once, not when the wait runs out', async () => {
+    const licence = await register('CUT-SHORT');
+    h.simulators.smsProvider.setReceiptPlan(licence.phone, { kind: 'none' });
+    await h.skipTo(after(t.smsSent, 60_000));
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    const revokedAt = await h.now();
+    await licence.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: '2027-03-08' }] });
+    expect((await licence.handle.result()).stage).toBe('revoked');
+    const revoked = await h.database.prisma.licenceEvent.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'revoked' } });
+    expect(revoked.occurredAt.getTime() - revokedAt).toBeLessThan(HOUR);
+    // The wait was cut short, not run out: the text is not given up for unknown.
+    expect((await messageOf(licence.id)).status).toBe('sent');
   });
 
   it('missing: after the receipt timeout the message is unknown and the ladder goes on; a late receipt changes nothing', async () => {
