@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
-import { missingGuidance, type ReminderChannel } from '../domain';
+import { ASSISTANCE_KINDS, missingGuidance, type ReminderChannel } from '../domain';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 
 export interface OpenHumanTaskInput {
   licenceId: string;
   idempotencyKey: string;
-  kind: 'phone_call' | 'send_letter' | 'complete_guidance';
+  kind: 'phone_call' | 'send_letter' | 'complete_guidance' | 'confirm_renewal';
   attempt: number;
   /** ISO-8601 instant. */
   dueAt: string;
@@ -19,8 +19,18 @@ export interface OpenHumanTaskInput {
  * @returns the task's id (the existing one on a retry).
  */
 export async function openHumanTask(prisma: PrismaClient, input: OpenHumanTaskInput): Promise<string> {
-  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
-  const task = await prisma.humanTask.upsert({
+  return openTaskOnce(prisma, { ...input, letterId: input.letterId ?? null });
+}
+
+type TaskWriter = Pick<PrismaClient, 'licence' | 'humanTask'>;
+
+/** Opens a task of any kind in the licence's department, once per key; @returns its id. */
+export async function openTaskOnce(
+  db: TaskWriter,
+  input: { licenceId: string; idempotencyKey: string; kind: string; attempt?: number; dueAt: string; letterId?: string | null; note?: string },
+): Promise<string> {
+  const licence = await db.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
+  const task = await db.humanTask.upsert({
     where: { idempotencyKey: input.idempotencyKey },
     create: {
       id: randomUUID(),
@@ -29,19 +39,21 @@ export async function openHumanTask(prisma: PrismaClient, input: OpenHumanTaskIn
       departmentId: licence.catalogueEntry.departmentId,
       workflowId: licence.workflowId,
       kind: input.kind,
-      attempt: input.attempt,
+      attempt: input.attempt ?? 1,
       dueAt: new Date(input.dueAt),
       letterId: input.letterId ?? null,
+      note: input.note ?? null,
     },
     update: {},
   });
   return task.id;
 }
 
-/** Withdraws a licence's open tasks (a renewal arrived, the licence was revoked …). */
+/** Withdraws a licence's open ladder tasks (a renewal arrived, the licence was revoked …). */
 export async function cancelOpenTasks(prisma: PrismaClient, input: { licenceId: string; reason: string }): Promise<number> {
   const { count } = await prisma.humanTask.updateMany({
-    where: { licenceId: input.licenceId, status: { in: ['open', 'claimed'] } },
+    // A holder's own request stays for a specialist to close, whatever became of the ladder.
+    where: { licenceId: input.licenceId, status: { in: ['open', 'claimed'] }, kind: { notIn: [...ASSISTANCE_KINDS] } },
     data: { status: 'cancelled', note: input.reason },
   });
   return count;
@@ -115,6 +127,7 @@ export async function escalateOverdueTask(prisma: PrismaClient, input: EscalateO
           licenceId: input.licenceId,
           idempotencyKey: input.idempotencyKey,
           kind: 'task_overdue',
+          createdAt: activityNow(),
           message: `${task.department.name}的${TASK_WORDS[task.kind] ?? task.kind}（${task.licence.licenceNumber}）已逾期未办结${task.claimedBy ? `，领取人 ${task.claimedBy}` : '，尚无人领取'}`,
         },
       ],
@@ -128,6 +141,8 @@ const TASK_WORDS: Record<string, string> = {
   phone_call: '电话提醒任务',
   send_letter: '函告任务',
   complete_guidance: '完善办事指引任务',
+  resolve_refusal: '处理被拒绝步骤任务',
+  confirm_renewal: '核实延续办理任务',
   assistance: '帮办代办任务',
   appointment: '预约任务',
 };

@@ -8,7 +8,8 @@ import { listRegulators, loadReminderPlan } from './reminder-plan';
 import { endDependants, moveDependants } from './dependants';
 import { nextSendInstant, workingDaysDeadline, workingDaysLater, type CalendarQuestion } from './working-calendar';
 import { finishReplan, replanBatch, type ReplanBatchInput } from './replans';
-import { pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type PushDecisionInput } from './renewals';
+import { beginNextTerm, pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type BeginNextTermInput, type PushDecisionInput } from './renewals';
+import { raiseRefusal, refusalsAreFinal, type RaiseRefusalInput } from './refusals';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 
 /**
@@ -19,7 +20,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
   const { prisma, endpoints } = deps;
   // One provider per worker: its QPS limit holds across every SMS activity this worker runs.
   const sms = { provider: createSmsProvider(endpoints.sms), settings: endpoints.sms };
-  return {
+  return refusalsAreFinal({
     recordLicenceStep: (input: RecordLicenceStepInput) => recordLicenceStep(prisma, input),
     recordClosure: (input: { licenceId: string; reason: string }) => recordClosure(prisma, input),
     recordExpiry: (input: { licenceId: string; idempotencyKey: string; message: string }) => recordExpiry(prisma, input),
@@ -38,6 +39,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
       recordRenewal(prisma, input),
     pushDecisionToRegulator: (input: PushDecisionInput) => pushDecisionToRegulator(deps, input),
     registerRenewedLicence: (input: { licenceId: string; newLicence: NewLicenceDetails }) => registerRenewedLicence(deps, input),
+    beginNextTerm: (input: BeginNextTermInput) => beginNextTerm(prisma, input),
     replanBatch: (input: ReplanBatchInput) => replanBatch(deps, input),
     finishReplan: (input: { jobId: string }) => finishReplan(deps, input),
     moveDependants: (input: { licenceId: string; newLicence: NewLicenceDetails }) => moveDependants(deps, input),
@@ -47,7 +49,8 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     compileBatchNotice: (input: { bureauCode: string; issuedAt: number }) => compileBatchNotice(prisma, input),
     publishBatchNotice: (input: { noticeId: string }) => publishBatchNotice(prisma, endpoints, input),
     endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
-  };
+    raiseRefusal: (input: RaiseRefusalInput) => raiseRefusal(prisma, input),
+  });
 }
 
 export type LicenceActivities = ReturnType<typeof createLicenceActivities>;

@@ -61,7 +61,7 @@ export async function recordExpiry(
       remindedAt: activityNow(),
     });
     await tx.alert.createMany({
-      data: [{ licenceId: input.licenceId, idempotencyKey: `${input.idempotencyKey}/alert`, kind: 'licence_expired', message: input.message }],
+      data: [{ licenceId: input.licenceId, idempotencyKey: `${input.idempotencyKey}/alert`, kind: 'licence_expired', message: input.message, createdAt: activityNow() }],
       skipDuplicates: true,
     });
   });

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
 import { DEFAULT_LADDER, ladderProblems, type LadderStep } from '../domain';
+import { Refusal } from '../services/refusal';
 
 /** What the workflow needs to climb the ladder, read once when the window opens. */
 export interface ReminderPlan {
@@ -21,13 +22,22 @@ export async function loadReminderPlan(prisma: PrismaClient, input: { licenceId:
   return { ladder, graceDays: licence.catalogueEntry.graceDays };
 }
 
-/** The regulators (competent and supervising departments) of a licence's type. */
+/**
+ * The regulators (competent and supervising departments) of a licence's type.
+ * @throws Refusal when the type has none: its decisions would go to nobody.
+ */
 export async function listRegulators(prisma: PrismaClient, input: { licenceId: string }): Promise<Array<{ id: string; name: string }>> {
   const licence = await prisma.licence.findUniqueOrThrow({
     where: { id: input.licenceId },
     include: { catalogueEntry: { include: { regulators: { include: { regulator: true } } } } },
   });
-  return licence.catalogueEntry.regulators
+  const entry = licence.catalogueEntry;
+  if (entry.regulators.length === 0) {
+    throw new Refusal('unprocessable', 'no_regulators', `catalogue entry ${entry.id} (${entry.licenceName}) has no regulator to tell of its decisions`, [
+      { path: 'regulatorIds', message: `set the entry's regulators with PATCH /api/v1/catalogue/${entry.id}` },
+    ]);
+  }
+  return entry.regulators
     .map(({ regulator }) => ({ id: regulator.id, name: regulator.name }))
     .sort((a, b) => a.id.localeCompare(b.id));
 }

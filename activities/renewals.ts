@@ -1,8 +1,9 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { dateColumn, registerLicence } from '../services/licence-registration';
-import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
+import type { NewLicenceDetails, RegulatorNotice, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 import { HttpStatusError, postSigned, type ActivityDependencies } from './dependencies';
 import { activityNow } from './clock';
+import { reminderWindowOpensAt, type LicenceStage } from '../domain';
 
 /** Mirrors an application and, when given, its decision. Idempotent on (licence, application number). */
 export async function recordRenewal(
@@ -33,11 +34,11 @@ export interface PushDecisionInput {
   regulatorId: string;
   idempotencyKey: string;
   applicationNumber: string;
-  decision: RenewalDecisionInput;
+  decision: RegulatorNotice;
 }
 
 /**
- * 审管协同: delivers a renewal decision to one regulator. Every attempt is logged; a failure throws
+ * 审管协同: delivers a renewal decision, a revocation or a lapse to one regulator. Every attempt is logged; a failure throws
  * so that Temporal retries it with backoff; once delivered, retries return the stored receipt.
  */
 export async function pushDecisionToRegulator(deps: ActivityDependencies, input: PushDecisionInput): Promise<string> {
@@ -90,14 +91,20 @@ export async function pushDecisionToRegulator(deps: ActivityDependencies, input:
 }
 
 /**
- * Registers the licence issued by an approved renewal through the same idempotent path as any
- * registration, so that it gets its own workflow.
+ * Registers the licence issued by an approved renewal under a new number through the same
+ * idempotent path as any registration, so that it gets its own workflow. A successor the approval
+ * system registered itself is linked as it stands, whatever details it was registered with: its
+ * own registration is the better record of it.
  */
 export async function registerRenewedLicence(
   deps: ActivityDependencies,
   input: { licenceId: string; newLicence: NewLicenceDetails },
 ): Promise<string> {
   const old = await deps.prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
+  const registered = await deps.prisma.licence.findUnique({
+    where: { bureauCode_licenceNumber: { bureauCode: old.bureauCode, licenceNumber: input.newLicence.licenceNumber } },
+  });
+  if (registered) return registered.workflowId;
   const outcome = await registerLicence(
     { prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue },
     {
@@ -111,4 +118,48 @@ export async function registerRenewedLicence(
     },
   );
   return outcome.result.workflowId;
+}
+
+export interface BeginNextTermInput {
+  licenceId: string;
+  /** The term that begins: 2 after the first renewal. */
+  term: number;
+  applicationNumber: string;
+  newLicence: NewLicenceDetails;
+  /** The workflow's lead time and zone, so that the read model's window is the one its timer waits for. */
+  reminderLeadMonths: number;
+  timeZone: string;
+  idempotencyKey: string;
+}
+
+/**
+ * A renewal approved under the licence's own number (延续) begins its next term: the term's row, a
+ * `renewed` event, and the licence's dates, window and stage for the new term, in one transaction,
+ * once per term.
+ */
+export async function beginNextTerm(prisma: PrismaClient, input: BeginNextTermInput): Promise<void> {
+  const issuedOn = dateColumn(input.newLicence.issuedOn);
+  const expiresOn = dateColumn(input.newLicence.expiresOn);
+  await prisma.$transaction(async (tx) => {
+    const written = await tx.licenceTerm.createMany({
+      data: [{ licenceId: input.licenceId, term: input.term, issuedOn, expiresOn, applicationNumber: input.applicationNumber }],
+      skipDuplicates: true,
+    });
+    if (written.count === 0) return;
+    await tx.licenceEvent.createMany({
+      data: [{ licenceId: input.licenceId, idempotencyKey: input.idempotencyKey, kind: 'renewed', occurredAt: activityNow() }],
+      skipDuplicates: true,
+    });
+    await tx.licence.update({
+      where: { id: input.licenceId },
+      data: {
+        term: input.term,
+        issuedOn,
+        expiresOn,
+        reminderWindowOpensAt: reminderWindowOpensAt(input.newLicence.expiresOn, input.reminderLeadMonths, input.timeZone).toJSDate(),
+        stage: 'awaiting_window' satisfies LicenceStage,
+        validityWarning: null,
+      },
+    });
+  });
 }

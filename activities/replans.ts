@@ -18,7 +18,8 @@ export interface ReplanBatchInput {
 /**
  * Tells one batch of the entry's running licences to re-plan, moves their window in the read
  * model, and advances the job's progress. Idempotent: a retried batch signals again (harmless)
- * and counts nothing twice, because progress only moves from the cursor it started at.
+ * and counts nothing twice, because progress only moves from the cursor it started at. A signal
+ * that fails stops the batch there and fails the activity, which Temporal retries from that licence.
  *
  * @returns the last licence id of the batch, or `undefined` when there were none left.
  */
@@ -35,9 +36,6 @@ export async function replanBatch(deps: ActivityDependencies, input: ReplanBatch
     take: input.batchSize,
   });
   if (licences.length === 0) return undefined;
-  let done = 0;
-  let failed = 0;
-  let lastError: string | null = null;
   for (const licence of licences) {
     try {
       await temporal.workflow
@@ -48,21 +46,21 @@ export async function replanBatch(deps: ActivityDependencies, input: ReplanBatch
         where: { id: licence.id },
         data: { reminderWindowOpensAt: reminderWindowOpensAt(expiresOn, input.reminderLeadMonths, licence.bureau.timeZone).toJSDate() },
       });
-      done += 1;
     } catch (error) {
-      // A workflow that closed since the query has nothing to re-plan.
-      if (error instanceof WorkflowNotFoundError) {
-        done += 1;
-        continue;
+      // A workflow that closed since the query has nothing to re-plan; any other failure stops the
+      // batch before this licence, so that the activity's retry tells it.
+      if (!(error instanceof WorkflowNotFoundError)) {
+        const lastError = `${licence.workflowId}: ${error instanceof Error ? error.message : String(error)}`;
+        // The cursor stays where the batch started: its retry counts the whole batch once.
+        await prisma.replanJob.update({ where: { id: input.jobId }, data: { failed: { increment: 1 }, lastError } });
+        throw new Error(`re-plan stopped at ${lastError}`, { cause: error });
       }
-      failed += 1;
-      lastError = `${licence.workflowId}: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   const lastLicenceId = licences.at(-1)!.id;
   await prisma.replanJob.updateMany({
     where: { id: input.jobId, cursor: input.afterLicenceId ?? null },
-    data: { cursor: lastLicenceId, done: { increment: done }, failed: { increment: failed }, ...(lastError ? { lastError } : {}) },
+    data: { cursor: lastLicenceId, done: { increment: licences.length } },
   });
   return lastLicenceId;
 }

@@ -19,10 +19,10 @@ async function calendarOf(prisma: PrismaClient, input: CalendarQuestion) {
   if (!from.isValid) throw new Error(`from "${input.from}" is not an ISO-8601 instant`);
   const found = await bureauCalendar(prisma, licence.bureauCode);
   const year = from.setZone(found.calendar.zone).year;
-  if (!warned.has(`${licence.bureauCode}/${year}`) && !(await yearCovered(prisma, licence.bureauCode, year))) {
+  if (!warned.has(`${licence.bureauCode}/${year}`) && !(await yearCovered(prisma, year))) {
     // Counting weekends only is better than stopping reminders; the operator must add the year.
     warned.add(`${licence.bureauCode}/${year}`);
-    log.warn(`the working-day calendar has no holidays for ${year} in bureau ${licence.bureauCode}: add them to its calendar overrides`);
+    log.warn(`the working-day calendar has no holidays for ${year}: an administrator loads the State Council's schedule (PUT /api/v1/national-schedule/${year})`);
   }
   return { ...found, from };
 }

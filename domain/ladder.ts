@@ -67,6 +67,12 @@ export type LetterOutcome = (typeof LETTER_OUTCOMES)[number];
 /** A guidance task ends when the department has filled the entry's renewal guidance in. */
 export const GUIDANCE_OUTCOMES = ['completed'] as const;
 
+/** What a specialist found in the approval system after a holder said it had already renewed. */
+export const RENEWAL_CHECK_OUTCOMES = ['renewal_found', 'not_renewed'] as const;
+
+/** A task to fix a refused step ends when the department says it is fixed; the workflow tries the step again. */
+export const REFUSAL_OUTCOMES = ['fixed'] as const;
+
 /** What the ladder does after a phone call, by its outcome. */
 export type CallVerdict = 'ladder_done' | 'call_again' | 'next_step';
 

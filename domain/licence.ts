@@ -49,3 +49,10 @@ export function missingGuidance(guidance: RenewalGuidance): string[] {
     ...(guidance.materials.length > 0 ? [] : ['materials']),
   ];
 }
+
+/**
+ * What a holder can ask the bureau for, besides being reminded: assisted handling (帮办代办) or an
+ * appointment. Such a task is the holder's own; no turn of the ladder withdraws it.
+ */
+export const ASSISTANCE_KINDS = ['assisted_handling', 'appointment'] as const;
+export type AssistanceKind = (typeof ASSISTANCE_KINDS)[number];

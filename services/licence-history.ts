@@ -1,6 +1,9 @@
 import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
+import type { temporal as proto } from '@temporalio/proto';
+
+type History = proto.api.history.v1.IHistory;
 
 /** One entry of a licence's history, in domain words. */
 export interface HistoryEntry {
@@ -21,22 +24,27 @@ const STEP_WORDS: Record<string, string> = {
   revoked: 'closed as revoked',
 };
 
+const NOTICE_WORDS: Record<string, string> = { rejected: 'rejection', withdrawn: 'withdrawal', revoked: 'revocation', lapsed: 'lapse' };
+
 const TASK_WORDS: Record<string, string> = { phone_call: 'phone-call task opened', send_letter: 'letter-sending task opened' };
 const OUTCOME_WORDS: Record<string, string> = { phone_call: 'phone call made', letter: 'letter sent' };
 
-// What a completed activity meant, from its input; activities not listed are bookkeeping.
-const ACTIVITY_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'> | undefined> = {
+// What a completed activity meant, from its input and its result; activities not listed are bookkeeping.
+const ACTIVITY_WORDS: Record<string, (input: Input, result: Input) => Omit<HistoryEntry, 'at'> | undefined> = {
   recordLicenceStep: (input) => (STEP_WORDS[input.kind] ? { what: STEP_WORDS[input.kind]! } : undefined),
   deliverAutoPrompt: () => ({ what: 'business-system prompt delivered' }),
-  sendReminderSms: () => ({ what: 'SMS reminder sent' }),
+  // The ledger's outcome: a flagged contact, a landline or a refusal sends nothing.
+  sendReminderSms: (_input, result) => (result.outcome === 'sent' ? { what: 'SMS reminder sent' } : { what: 'SMS reminder not sent', detail: result.outcome }),
   prepareLetter: () => ({ what: 'reminder letter (函告) written' }),
   openHumanTask: (input) => ({ what: TASK_WORDS[input.kind] ?? 'task opened', detail: `attempt ${input.attempt}, due ${input.dueAt}` }),
   recordTaskOutcome: (input) => ({ what: OUTCOME_WORDS[input.channel] ?? 'task done', detail: `${input.outcome}, by ${input.completedBy}` }),
   cancelOpenTasks: (input) => ({ what: 'open tasks withdrawn', detail: input.reason }),
   escalateOverdueTask: () => ({ what: 'task overdue: escalated to the supervisors' }),
   recordExpiry: () => ({ what: 'expired without renewal: ledger row written, supervisor alerted' }),
-  pushDecisionToRegulator: (input) => ({ what: 'decision delivered to a regulator', detail: input.regulatorId }),
+  pushDecisionToRegulator: (input) => ({ what: `${NOTICE_WORDS[input.decision?.decision] ?? 'decision'} delivered to a regulator`, detail: input.regulatorId }),
   registerRenewedLicence: (input) => ({ what: 'new licence registered', detail: input.newLicence?.licenceNumber }),
+  beginNextTerm: (input) => ({ what: 'renewed under the same number: next term recorded', detail: `term ${input.term}, valid until ${input.newLicence?.expiresOn}` }),
+  raiseRefusal: (input) => ({ what: 'step refused: the department is asked to fix it', detail: `${input.step}: ${input.refusal?.message}` }),
   recordClosure: (input) => ({ what: 'closure reason recorded', detail: input.reason }),
 };
 
@@ -67,24 +75,47 @@ async function firstArgument(temporal: Client, payloads: PayloadList): Promise<I
   }
 }
 
+/** How many terms back a licence's history is told; a licence renewed yearly for half a century fits. */
+const TERMS_TOLD = 50;
+
 /**
  * Reads a licence workflow's event history and tells it in domain words: each channel that
  * delivered, each task and its outcome, each update that arrived. Built from Temporal's history,
- * not the read model, so that supervisors see what actually ran.
+ * not the read model, so that supervisors see what actually ran. Each term after the first is a
+ * run continued from the one before: the runs are followed back to the licence's registration.
  */
 export async function licenceHistory(temporal: Client, workflowId: string): Promise<HistoryEntry[]> {
-  const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
+  const runs: History[] = [];
+  let runId: string | undefined;
+  do {
+    const history = await temporal.workflow.getHandle(workflowId, runId).fetchHistory();
+    runs.unshift(history);
+    runId = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId || undefined;
+  } while (runId && runs.length < TERMS_TOLD);
+  const entries: HistoryEntry[] = [];
+  for (const history of runs) entries.push(...(await runInWords(temporal, history)));
+  return entries;
+}
+
+async function runInWords(temporal: Client, history: History): Promise<HistoryEntry[]> {
   const scheduled = new Map<string, { type: string; input: Input }>();
   const entries: HistoryEntry[] = [];
   for (const event of history.events ?? []) {
     const at = new Date(tsToMs(event.eventTime)).toISOString();
-    if (event.workflowExecutionStartedEventAttributes) entries.push({ at, what: 'licence registered, lifecycle started' });
+    if (event.workflowExecutionStartedEventAttributes) {
+      const started = event.workflowExecutionStartedEventAttributes;
+      const carried = started.continuedExecutionRunId ? (await firstArgument(temporal, started.input)).carried : undefined;
+      if (carried) entries.push({ at, what: 'history continued in a fresh run, the term where it stood', detail: `after ${carried.historyLength} events` });
+      else entries.push({ at, what: started.continuedExecutionRunId ? 'next term started, lifecycle continued' : 'licence registered, lifecycle started' });
+    }
     else if (event.activityTaskScheduledEventAttributes) {
       const attributes = event.activityTaskScheduledEventAttributes;
       scheduled.set(String(event.eventId), { type: attributes.activityType?.name ?? '', input: await firstArgument(temporal, attributes.input) });
     } else if (event.activityTaskCompletedEventAttributes) {
-      const activity = scheduled.get(String(event.activityTaskCompletedEventAttributes.scheduledEventId));
-      const words = activity && ACTIVITY_WORDS[activity.type]?.(activity.input);
+      const completed = event.activityTaskCompletedEventAttributes;
+      const activity = scheduled.get(String(completed.scheduledEventId));
+      const tell = activity && ACTIVITY_WORDS[activity.type];
+      const words = tell && tell(activity.input, await firstArgument(temporal, completed.result));
       if (words) entries.push({ at, ...words });
     } else if (event.activityTaskFailedEventAttributes) {
       const activity = scheduled.get(String(event.activityTaskFailedEventAttributes.scheduledEventId));
@@ -104,6 +135,11 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
         entries.push({ at, what: 'SMS delivery receipt', detail: `${receipt.status}, ${receipt.reportCode}` });
       } else entries.push({ at, what: attributes.signalName ?? 'signal' });
     } else if (event.workflowExecutionCompletedEventAttributes) entries.push({ at, what: 'lifecycle finished' });
+    else if (event.workflowExecutionContinuedAsNewEventAttributes) {
+      // A run continued for its history's length is told by the next run's start.
+      const next = await firstArgument(temporal, event.workflowExecutionContinuedAsNewEventAttributes.input);
+      if (!next.carried) entries.push({ at, what: 'term closed as renewed; the licence continues' });
+    }
     else if (event.workflowExecutionTerminatedEventAttributes) {
       entries.push({ at, what: 'workflow terminated by an operator', detail: event.workflowExecutionTerminatedEventAttributes.reason ?? undefined });
     }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { licenceWorkflowId, localDateOf, reminderWindowOpensAt, validityWarning, type LicenceStage, type ValidityRule } from '../domain';
-import { ApiError, type FieldProblem } from '../api/errors';
-import type { RegisterLicenceBody, RegistrationResult } from '../api/schemas';
+import { Refusal, type FieldProblem } from './refusal';
+import type { RegisterLicenceBody, RegistrationResult } from './licence-input';
 import { keptLookups } from '../runtime/kept-lookups';
 import { utcTimestamp } from '../runtime/sql';
 import { WriteBatcher } from '../runtime/write-batcher';
@@ -38,8 +38,8 @@ type LicenceRow = Prisma.LicenceGetPayload<{ include: typeof licenceInclude }>;
  * the same licence again returns the existing registration and starts nothing. The row is written
  * before the workflow starts; a repeat after a crash between the two starts the missing workflow.
  *
- * @throws ApiError 400 naming an unknown bureau or licence type, 409 when the licence is already
- *   registered with different details, 422 when its type has no expiry (有效期 `无`).
+ * @throws Refusal (invalid) naming an unknown bureau or licence type, (conflict) when the licence is already
+ *   registered with different details, (unprocessable) when its type has no expiry (有效期 `无`).
  */
 export async function registerLicence(
   deps: RegistrationDependencies,
@@ -49,7 +49,7 @@ export async function registerLicence(
   const entry = await resolveEntry(body.bureau, body.licenceType);
   const parent = body.parentLicenceNumber ? await findLicence(deps.prisma, body.bureau, body.parentLicenceNumber) : null;
   if (body.parentLicenceNumber && !parent) {
-    throw ApiError.invalid([
+    throw Refusal.invalid([
       { path: 'parentLicenceNumber', message: `no licence ${body.parentLicenceNumber} is registered in ${body.bureau}; register the parent first` },
     ]);
   }
@@ -109,14 +109,15 @@ type NewLicence = Pick<
 type RegisteredLicence = NewLicence & Pick<LicenceRow, 'bureau' | 'catalogueEntry'>;
 
 /**
- * Inserts the licence unless its (bureau, licence number) is registered; true when this call
- * inserted it. One SQL statement rather than `createManyAndReturn({ skipDuplicates })`: Prisma
- * caches the compiled plan of every query but the createMany kinds, so that call ran the query
- * compiler on every registration, the largest single cost of the API's CPU under load.
+ * Inserts the licence and its first term unless its (bureau, licence number) is registered; true
+ * when this call inserted it. One SQL statement rather than `createManyAndReturn({ skipDuplicates })`:
+ * Prisma caches the compiled plan of every query but the createMany kinds, so that call ran the
+ * query compiler on every registration, the largest single cost of the API's CPU under load.
  */
 async function insertUnlessRegistered(prisma: PrismaClient, licence: NewLicence): Promise<boolean> {
   const now = new Date();
   const inserted = await prisma.$executeRaw`
+    WITH licence AS (
     INSERT INTO "Licence" (
       "id", "bureauCode", "licenceNumber", "catalogueEntryId", "holderName", "holderIdNumber", "parentLicenceId",
       "contactName", "contactPhone", "contactAddress", "issuedOn", "expiresOn", "workflowId", "stage",
@@ -127,14 +128,18 @@ async function insertUnlessRegistered(prisma: PrismaClient, licence: NewLicence)
       ${calendarDateOf(licence.issuedOn)}::date, ${calendarDateOf(licence.expiresOn)}::date, ${licence.workflowId}, ${licence.stage},
       ${utcTimestamp(licence.reminderWindowOpensAt)}, ${licence.validityWarning}, ${utcTimestamp(now)}, ${utcTimestamp(now)}
     )
-    ON CONFLICT ("bureauCode", "licenceNumber") DO NOTHING`;
+    ON CONFLICT ("bureauCode", "licenceNumber") DO NOTHING
+    RETURNING "id", "issuedOn", "expiresOn"
+    )
+    INSERT INTO "LicenceTerm" ("licenceId", "term", "issuedOn", "expiresOn", "createdAt")
+    SELECT "id", 1, "issuedOn", "expiresOn", ${utcTimestamp(now)} FROM licence`;
   return inserted === 1;
 }
 
 const catalogueEntryInclude = { bureau: true, department: true } as const;
 type CatalogueEntryRow = Prisma.CatalogueEntryGetPayload<{ include: typeof catalogueEntryInclude }>;
 
-/** Finds the catalogue entry a registration names, or throws the ApiError that explains why not. */
+/** Finds the catalogue entry a registration names, or throws the Refusal that explains why not. */
 export type CatalogueEntryResolver = (bureauCode: string, licenceType: string) => Promise<CatalogueEntryRow>;
 
 /**
@@ -187,12 +192,12 @@ async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, l
   if (candidates.length === 0) {
     if (!(await prisma.bureau.findUnique({ where: { code: bureauCode } }))) {
       const known = (await prisma.bureau.findMany({ select: { code: true }, orderBy: { code: 'asc' } })).map((b) => b.code);
-      throw ApiError.invalid([
+      throw Refusal.invalid([
         { path: 'bureau', message: `unknown bureau "${bureauCode}"; known bureaus: ${known.join(', ')}` },
         { path: 'licenceType', message: 'cannot be checked until bureau is known' },
       ]);
     }
-    throw ApiError.invalid([
+    throw Refusal.invalid([
       {
         path: 'licenceType',
         message: `"${licenceType}" is not in ${bureauCode}'s catalogue; use a licence name (证照名称) or code from GET /api/v1/catalogue?bureau=${bureauCode}`,
@@ -200,7 +205,7 @@ async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, l
     ]);
   }
   if (candidates.length > 1) {
-    throw ApiError.invalid([
+    throw Refusal.invalid([
       {
         path: 'licenceType',
         message: `"${licenceType}" names several catalogue entries (${candidates.map((c) => c.code).join(', ')}); send the code instead`,
@@ -209,7 +214,7 @@ async function resolveCatalogueEntry(prisma: PrismaClient, bureauCode: string, l
   }
   const entry = candidates[0]!;
   if (!entry.remindersEnabled) {
-    throw new ApiError(422, 'no_expiry', `${entry.licenceName} has no validity period (有效期 ${entry.validityText}); it gets no reminders`, [
+    throw new Refusal('unprocessable', 'no_expiry', `${entry.licenceName} has no validity period (有效期 ${entry.validityText}); it gets no reminders`, [
       { path: 'licenceType', message: 'this licence type does not expire, so it is not registered for reminders' },
     ]);
   }
@@ -239,8 +244,7 @@ function findLicence(prisma: PrismaClient, bureauCode: string, licenceNumber: st
 async function confirmExisting(deps: RegistrationDependencies, row: LicenceRow, body: RegisterLicenceBody): Promise<RegistrationResult> {
   const differences = registeredDifferences(row, body);
   if (differences.length > 0) {
-    throw new ApiError(
-      409,
+    throw new Refusal('conflict',
       'licence_already_registered',
       `Licence ${body.licenceNumber} is already registered with other details; correct it with PATCH /api/v1/licences/${row.id}`,
       differences,

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApiError } from '../api/errors';
+import { Refusal } from './refusal';
 
 /**
  * Runs a workflow update and turns the workflow's refusals into 409s: an update its validator
@@ -11,10 +11,10 @@ export async function updateLicenceWorkflow<T>(temporal: Client, workflowId: str
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const reason = error.cause instanceof Error ? error.cause.message : error.message;
-      throw new ApiError(409, 'conflict_with_licence_state', reason);
+      throw new Refusal('conflict', 'conflict_with_licence_state', reason);
     }
     if (error instanceof WorkflowNotFoundError || isClosedWorkflowError(error)) {
-      throw new ApiError(409, 'licence_closed', 'The licence has finished its lifecycle; nothing more can change it.');
+      throw new Refusal('conflict', 'licence_closed', 'The licence has finished its lifecycle; nothing more can change it.');
     }
     throw error;
   }

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
-import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, LETTER_OUTCOMES, missingGuidance } from '../domain';
+import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, LETTER_OUTCOMES, missingGuidance, REFUSAL_OUTCOMES, RENEWAL_CHECK_OUTCOMES } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
-import { ApiError } from '../api/errors';
-import { assertDepartment } from '../api/access';
+import { Refusal } from './refusal';
+import { assertDepartment } from './access/scope';
 import type { Principal } from './access/principal';
 import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES } from './assistance';
 import { updateLicenceWorkflow } from './licence-updates';
@@ -18,6 +18,8 @@ export const OUTCOMES_BY_KIND: Record<string, readonly string[]> = {
   phone_call: CALL_OUTCOMES,
   send_letter: LETTER_OUTCOMES,
   complete_guidance: GUIDANCE_OUTCOMES,
+  resolve_refusal: REFUSAL_OUTCOMES,
+  confirm_renewal: RENEWAL_CHECK_OUTCOMES,
   ...ASSISTANCE_OUTCOMES,
 };
 
@@ -29,14 +31,14 @@ const taskInclude = { licence: { include: { catalogueEntry: true } }, department
 /** A task with its licence and department, once the principal is allowed to see it (403 otherwise). */
 export async function taskFor(prisma: PrismaClient, principal: Principal, id: string) {
   const task = await prisma.humanTask.findUnique({ where: { id }, include: taskInclude });
-  if (!task) throw ApiError.notFound(`Task ${id}`, 'params.id');
+  if (!task) throw Refusal.notFound(`Task ${id}`, 'params.id');
   assertDepartment(principal, task.department);
   return task;
 }
 
 /**
  * A specialist takes an open task of their department (taking one's own again is fine).
- * @throws ApiError 409 naming who holds it when it is not open.
+ * @throws Refusal (conflict) naming who holds it when it is not open.
  */
 export async function claimTask(prisma: PrismaClient, principal: Principal, id: string): Promise<void> {
   await taskFor(prisma, principal, id);
@@ -46,13 +48,13 @@ export async function claimTask(prisma: PrismaClient, principal: Principal, id: 
   });
   if (claimed.count === 0) {
     const now = await prisma.humanTask.findUniqueOrThrow({ where: { id } });
-    throw new ApiError(409, 'task_not_claimable', `The task is ${now.status}${now.claimedBy ? ` by ${now.claimedBy}` : ''}.`);
+    throw new Refusal('conflict', 'task_not_claimable', `The task is ${now.status}${now.claimedBy ? ` by ${now.claimedBy}` : ''}.`);
   }
 }
 
 /**
  * The specialist holding a task gives it back to the department's queue.
- * @throws ApiError 409 when the caller does not hold it.
+ * @throws Refusal (conflict) when the caller does not hold it.
  */
 export async function releaseTask(prisma: PrismaClient, principal: Principal, id: string): Promise<void> {
   await taskFor(prisma, principal, id);
@@ -60,30 +62,30 @@ export async function releaseTask(prisma: PrismaClient, principal: Principal, id
     where: { id, status: 'claimed', claimedBy: principal.name },
     data: { status: 'open', claimedBy: null, claimedAt: null },
   });
-  if (released.count === 0) throw new ApiError(409, 'task_not_held', 'Only the specialist who claimed the task can release it.');
+  if (released.count === 0) throw new Refusal('conflict', 'task_not_held', 'Only the specialist who claimed the task can release it.');
 }
 
 /**
  * A supervisor gives an open or claimed task to a specialist of the task's department.
- * @throws ApiError 400 naming `username` when that person is not such a specialist; 409 when the task is closed.
+ * @throws Refusal (invalid) naming `username` when that person is not such a specialist; (conflict) when the task is closed.
  */
 export async function assignTask(prisma: PrismaClient, principal: Principal, id: string, username: string): Promise<void> {
   const task = await taskFor(prisma, principal, id);
   const specialist = await prisma.user.findUnique({ where: { username } });
   if (!specialist || specialist.role !== 'specialist' || specialist.departmentId !== task.departmentId || specialist.disabledAt) {
-    throw ApiError.invalid([{ path: 'username', message: `must be an active specialist of ${task.department.name}` }]);
+    throw Refusal.invalid([{ path: 'username', message: `must be an active specialist of ${task.department.name}` }]);
   }
   const assigned = await prisma.humanTask.updateMany({
     where: { id, status: { in: ['open', 'claimed'] } },
     data: { status: 'claimed', claimedBy: specialist.username, claimedAt: new Date() },
   });
-  if (assigned.count === 0) throw new ApiError(409, 'task_closed', `The task is already ${task.status}.`);
+  if (assigned.count === 0) throw new Refusal('conflict', 'task_closed', `The task is already ${task.status}.`);
 }
 
 /**
  * Records a task's outcome. The workflow is told first, so that its ladder moves on at once; if
  * Temporal is unreachable nothing changes here either.
- * @throws ApiError 400 naming `outcome` when it does not fit the task, 409 when the task is closed
+ * @throws Refusal (invalid) naming `outcome` when it does not fit the task, (conflict) when the task is closed
  * or held by someone else, or its catalogue entry still lacks guidance.
  */
 export async function completeTask(
@@ -94,20 +96,19 @@ export async function completeTask(
 ): Promise<void> {
   const task = await taskFor(deps.prisma, principal, id);
   if (task.status === 'completed' || task.status === 'cancelled') {
-    throw new ApiError(409, 'task_closed', `The task is already ${task.status}.`);
+    throw new Refusal('conflict', 'task_closed', `The task is already ${task.status}.`);
   }
   if (task.status === 'claimed' && task.claimedBy !== principal.name) {
-    throw new ApiError(409, 'task_claimed_by_other', `The task is claimed by ${task.claimedBy}.`);
+    throw new Refusal('conflict', 'task_claimed_by_other', `The task is claimed by ${task.claimedBy}.`);
   }
   const allowed = OUTCOMES_BY_KIND[task.kind] ?? [];
   if (!allowed.includes(completion.outcome)) {
-    throw ApiError.invalid([{ path: 'outcome', message: `a ${task.kind} task ends with one of: ${allowed.join(', ')}` }]);
+    throw Refusal.invalid([{ path: 'outcome', message: `a ${task.kind} task ends with one of: ${allowed.join(', ')}` }]);
   }
   if (task.kind === 'complete_guidance') {
     const missing = missingGuidance(task.licence.catalogueEntry);
     if (missing.length > 0) {
-      throw new ApiError(
-        409,
+      throw new Refusal('conflict',
         'guidance_incomplete',
         `Catalogue entry ${task.licence.catalogueEntry.id} still lacks ${missing.join(', ')}: set them with PATCH /api/v1/catalogue/${task.licence.catalogueEntry.id} first.`,
       );

@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies } from '../activities';
+import { licenceDataConverter } from '../runtime/data-converter';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
@@ -17,7 +18,7 @@ export async function createLicenceWorker({ connection, namespace, payloadCodec,
   return Worker.create({
     connection,
     namespace,
-    ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}),
+    ...(payloadCodec ? { dataConverter: licenceDataConverter(payloadCodec) } : {}),
     taskQueue: dependencies.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createLicenceActivities(dependencies),

@@ -1,4 +1,4 @@
 // The worker bundles this file: export every workflow function and nothing with side effects.
-export { licenceWorkflow } from './licence-workflow';
+export { licenceWorkflow } from './licence/workflow';
 export { replanCatalogueEntryWorkflow } from './replan-workflow';
 export { batchNoticeWorkflow } from './batch-notice-workflow';

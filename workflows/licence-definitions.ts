@@ -15,11 +15,42 @@ export interface LicenceWorkflowInput {
   reminderLeadMonths: number;
   /** The bureau's IANA zone, in which every calendar computation is made. */
   timeZone: string;
+  /**
+   * Which term of the licence this run carries: absent for the first, one more for each renewal
+   * approved under the same number (延续), which continues the workflow as new into the next term.
+   */
+  term?: number;
+  /**
+   * Where the term stood when its run continued as new to keep its history short: the next run
+   * goes on from there. Absent when a run starts a term.
+   */
+  carried?: CarriedLife;
+}
+
+/** What a run hands on to the next when its history grew long, mid-term. */
+export interface CarriedLife {
+  stage: LicenceStage;
+  windowRecorded: boolean;
+  expiryRecorded: boolean;
+  ladder: { index: number; notBefore: number; callAttempt: number; done: boolean; cycle: number };
+  renewalConfirmed: boolean;
+  expiries?: number;
+  /** A corrected expiry moved the opened window out while the ladder was paused (absent before it existed). */
+  windowMovedOut?: boolean;
+  application?: RenewalApplicationInput;
+  applicationRecorded: boolean;
+  /** Task completions not yet taken up: a task is awaited again under its key after the run continues. */
+  completions: TaskCompletion[];
+  /** The latest steps of the status, so that the live status still tells the recent past. */
+  steps: LicenceStep[];
+  /** The history length at which the run continued, for the history's words. */
+  historyLength: number;
 }
 
 /** The kinds of step a licence goes through, in domain words. */
 export type LicenceStepKind =
   | 'registered'
+  | 'term_started'
   | 'reminder_window_opened'
   | 'auto_prompt_delivered'
   | 'sms_sent'
@@ -41,7 +72,10 @@ export type LicenceStepKind =
   | 'revoked'
   | 'expiry_corrected'
   | 'contact_changed'
-  | 'task_overdue';
+  | 'task_overdue'
+  | 'step_refused'
+  | 'renewal_checked'
+  | 'history_continued';
 
 /** A step the workflow has taken. */
 export interface LicenceStep {
@@ -89,6 +123,15 @@ export interface NewLicenceDetails {
 export type RenewalDecisionInput =
   | { decision: 'approved'; decidedOn: CalendarDate; newLicence: NewLicenceDetails }
   | { decision: 'rejected' | 'withdrawn'; decidedOn: CalendarDate };
+
+/**
+ * What a licence's regulators (its competent and supervising departments, 审管协同) are told: a
+ * renewal decision of any kind, or the licence's end by revocation or lapse (事中事后监管).
+ */
+export type RegulatorNotice =
+  | RenewalDecisionInput
+  | { decision: 'revoked'; revokedOn: CalendarDate; reason: string }
+  | { decision: 'lapsed'; lapsedOn: CalendarDate };
 
 export interface RevocationInput {
   reason: string;
@@ -142,3 +185,13 @@ export interface ReplanInput {
 
 /** Sent by the catalogue's re-plan job to every running workflow of the entry; sending it twice is harmless. */
 export const replanSignal = defineSignal<[ReplanInput]>('replan');
+
+/** The type of the failure an activity ends with when the application refused its step: retrying would be refused the same way. */
+export const REFUSAL_FAILURE_TYPE = 'Refusal';
+
+/** What a refused step tells the workflow, so that it can ask a person to fix it. */
+export interface RefusalDetails {
+  code: string;
+  message: string;
+  fields: Array<{ path: string; message: string }>;
+}

@@ -25,8 +25,6 @@ export interface SmsSettings {
   maxTextLength: number;
   /** How long the workflow waits for a delivery receipt before it records `unknown`. */
   receiptTimeoutHours: number;
-  /** The shared secret the provider's receipt calls carry (`?token=`). */
-  receiptSecret: string;
 }
 
 /** The message a template and its values make, as the handset shows it (signature first). */

@@ -2,6 +2,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { apiSuite } from '../support/api-server';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
+import { weihaiDrugLicence } from '../support/licence-bodies';
 
 quietTemporalLogs();
 
@@ -216,6 +217,8 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/session',
       '/api/v1/users',
       '/api/v1/users/{id}',
+      '/api/v1/alerts',
+      '/api/v1/alerts/{id}/acknowledgement',
       '/api/v1/api-keys',
       '/api/v1/api-keys/{id}/rotate',
       '/api/v1/api-keys/{id}/revoke',
@@ -235,6 +238,8 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/bureaus/{bureau}/calendar',
       '/api/v1/bureaus/{bureau}/calendar/overrides/{date}',
       '/api/v1/bureaus/{bureau}/send-window',
+      '/api/v1/national-schedule',
+      '/api/v1/national-schedule/{year}',
       '/api/v1/bureaus/{bureau}/message-templates',
       '/api/v1/bureaus/{bureau}/message-templates/{channel}',
       '/api/v1/bureaus/{bureau}/guidance',
@@ -250,4 +255,65 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
   );
   const docs = await fetch(`${suite.api.url}/docs`);
   expect(await docs.text()).toContain('swagger-ui');
+});
+
+it('renews a licence under its own number (延续): the read model shows the next term and the earlier one, the history tells both', async () => {
+  const registered = await call('POST', '/api/v1/licences', weihaiDrugLicence('鲁威药经2023555', '威海安泰大药房有限公司', { name: '刘洋', phone: '13500135000' }));
+  expect(registered.status).toBe(201);
+  const id = registered.body.id;
+  expect((await call('GET', `/api/v1/licences/${id}`)).body).toMatchObject({ term: 1, terms: [{ term: 1, issuedOn: '2022-05-31', expiresOn: '2027-05-31', applicationNumber: null }] });
+  expect((await call('POST', `/api/v1/licences/${id}/renewal-application`, { applicationNumber: 'SQ-2027-555', appliedOn: '2027-03-26' })).status).toBe(200);
+  const decided = await call('POST', `/api/v1/licences/${id}/renewal-decision`, {
+    decision: 'approved',
+    decidedOn: '2027-03-26',
+    newLicence: { licenceNumber: '鲁威药经2023555', issuedOn: '2027-03-26', expiresOn: '2032-03-25' },
+  });
+  expect(decided).toEqual({ status: 200, body: { stage: 'renewal_approved' } });
+
+  await eventually(async () => expect((await call('GET', `/api/v1/licences/${id}`)).body).toMatchObject({ term: 2, stage: 'awaiting_window' }));
+  expect((await call('GET', `/api/v1/licences/${id}`)).body).toMatchObject({
+    licenceNumber: '鲁威药经2023555',
+    workflowId: 'licence/weihai/鲁威药经2023555',
+    issuedOn: '2027-03-26',
+    expiresOn: '2032-03-25',
+    reminderWindowOpensOn: '2031-12-25',
+    terms: [
+      { term: 1, issuedOn: '2022-05-31', expiresOn: '2027-05-31', applicationNumber: null },
+      { term: 2, issuedOn: '2027-03-26', expiresOn: '2032-03-25', applicationNumber: 'SQ-2027-555' },
+    ],
+  });
+  // The read model has the next term a moment before the run that carries it answers. A query that
+  // meets the test server between the two runs goes unanswered: the API answers 503 after its
+  // deadline, and asking again reaches the next run.
+  await eventually(
+    async () =>
+      expect((await call('GET', `/api/v1/licences/${id}/status`)).body).toMatchObject({ stage: 'awaiting_window', nextAction: { kind: 'open_reminder_window', dueAt: '2031-12-24T16:00:00.000Z' } }),
+    45_000,
+  );
+  // On a loaded machine the time-skipping server has been seen to answer for the next run before
+  // the run before tells its continue-as-new event: the history is read until it tells both.
+  await eventually(async () => {
+    const told = (await call('GET', `/api/v1/licences/${id}/history`)).body.events.map((event: { what: string }) => event.what);
+    expect(told[0]).toBe('licence registered, lifecycle started');
+    expect(told).toEqual(
+      expect.arrayContaining(['renewed under the same number: next term recorded', 'term closed as renewed; the licence continues', 'next term started, lifecycle continued']),
+    );
+    expect(told.indexOf('term closed as renewed; the licence continues')).toBeLessThan(told.indexOf('next term started, lifecycle continued'));
+  });
+});
+
+it('tells an SMS that was not sent as not sent, with the reason', async () => {
+  // A landline: no text can reach it.
+  const registered = await call('POST', '/api/v1/licences', weihaiDrugLicence('鲁威药经2023666', '威海康泰药店', { name: '孙丽', phone: '0631-5201234' }));
+  expect(registered.status).toBe(201);
+  await suite.h.skipTo(new Date((await suite.h.now()) + 10 * 86_400_000).toISOString());
+  await eventually(async () =>
+    expect((await suite.h.database.prisma.ledgerEntry.findMany({ where: { licenceId: registered.body.id }, orderBy: { remindedAt: 'asc' } })).map((row) => `${row.channel}:${row.outcome}`)).toEqual([
+      'auto_prompt:delivered',
+      'sms:invalid_number',
+    ]),
+  );
+  const { body } = await call('GET', `/api/v1/licences/${registered.body.id}/history`);
+  const sms = body.events.filter((event: { what: string }) => event.what.startsWith('SMS'));
+  expect(sms).toEqual([{ at: expect.any(String), what: 'SMS reminder not sent', detail: 'invalid_number' }]);
 });

@@ -12,15 +12,16 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import {
+  contactChangedSignal,
   correctExpiryUpdate,
   renewalApplicationUpdate,
   renewalDecisionUpdate,
   replanSignal,
   revocationUpdate,
 } from '../../workflows/licence-definitions';
-import { DAY, LifecycleHarness } from '../support/lifecycle';
+import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 
-/** One path of a licence's life, driven on a fresh test server whose clock reads the real now. */
+/** One path of a licence's life, driven on a fresh test server whose clock starts at TEST_CLOCK_START. */
 interface Scenario {
   name: string;
   /** Drives the path; returns the licence's workflow, finished or not. */
@@ -37,12 +38,39 @@ const approved = async (h: LifecycleHarness, licenceNumber: string) => ({
 const apply = async (h: LifecycleHarness, handle: WorkflowHandle, applicationNumber: string) =>
   handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber, appliedOn: await dateIn(h, 0) }] });
 
+/**
+ * Registers a licence, opens its window and renews it under its own number (延续).
+ * @returns the licence and the run id of its first term, which ended by continuing as new.
+ */
+async function renewedKeepingNumber(h: LifecycleHarness, licenceNumber: string) {
+  const licence = await h.register(licenceNumber, await dateIn(h, 200));
+  await days(h, 200 - 90 + 1);
+  const firstRun = (await licence.handle.describe()).runId;
+  await apply(h, licence.handle, `${licenceNumber}-A`);
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [await approved(h, licenceNumber)] });
+  await eventually(async () => {
+    if ((await licence.handle.describe()).runId === firstRun) throw new Error(`${licenceNumber} is still in its first term`);
+  });
+  return { licence, firstRun };
+}
+
 /** Registers a licence expiring in `expiresInDays` and lets its ladder reach the phone task. */
 async function toPhoneTask(h: LifecycleHarness, licenceNumber: string, expiresInDays = 200) {
   const licence = await h.register(licenceNumber, await dateIn(h, expiresInDays));
   // Prompt, SMS a week later, call two weeks after it, each possibly moved to the next send window.
   await days(h, expiresInDays - 90 + 30);
   return { licence, task: await h.openTask(licence.id, 'phone_call') };
+}
+
+/** Registers a licence and floods it with contact changes until its run continues as new for its history's length. */
+async function continuedForLength(h: LifecycleHarness, licenceNumber: string) {
+  const licence = await h.register(licenceNumber, await dateIn(h, 200));
+  const firstRun = (await licence.handle.describe()).runId;
+  for (let sent = 0; sent < 1_100; sent += 100) await Promise.all(Array.from({ length: 100 }, () => licence.handle.signal(contactChangedSignal)));
+  await eventually(async () => {
+    if ((await licence.handle.describe()).runId === firstRun) throw new Error(`${licenceNumber} has not continued as new yet`);
+  }, 60_000);
+  return { licence, firstRun };
 }
 
 const SCENARIOS: Scenario[] = [
@@ -159,6 +187,43 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'expired-then-corrected-inside-window',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 100));
+      await days(h, 102);
+      await eventually(async () => {
+        if ((await h.status(licence)).stage !== 'expired') throw new Error(`${number} has not expired yet`);
+      });
+      await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: await dateIn(h, 40) }] });
+      await days(h, 1);
+      return licence.handle;
+    },
+  },
+  {
+    name: 'revoked-while-receipt-awaited',
+    async drive(h, number) {
+      const phone = '13800138999';
+      h.simulators.smsProvider.setReceiptPlan(phone, { kind: 'none' });
+      try {
+        // A short number: the SMS template's parameters are limited to 35 characters.
+        const licence = await h.register(number.replace('revoked-while-receipt-awaited', 'RCPT'), await dateIn(h, 200), { contact: { name: '张敏', phone } });
+        // The SMS falls due a week into the window and goes out in the next send window: a day at a
+        // time from there, so that its receipt is still awaited (for up to a day) when the revocation comes.
+        await days(h, 200 - 90 + 6);
+        for (let day = 0; !(await h.ledger(licence.id)).includes('sms:sent'); day++) {
+          if (day === 10) throw new Error(`no SMS for ${number}: ${await h.ledger(licence.id)}`);
+          await days(h, 1);
+          await new Promise((resolve) => setTimeout(resolve, 1_500));
+        }
+        await licence.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: await dateIn(h, 0) }] });
+        await licence.handle.result();
+        return licence.handle;
+      } finally {
+        h.simulators.smsProvider.setReceiptPlan(phone, undefined);
+      }
+    },
+  },
+  {
     name: 'regulator-outage-then-delivered',
     async drive(h, number) {
       const licence = await h.register(number, await dateIn(h, 400));
@@ -206,6 +271,91 @@ const SCENARIOS: Scenario[] = [
       await parent.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: await dateIn(h, 0) }] });
       await parent.handle.result();
       return parent.handle;
+    },
+  },
+  {
+    name: 'renewed-keeping-number',
+    async drive(h, number) {
+      const { licence, firstRun } = await renewedKeepingNumber(h, number);
+      return h.env.client.workflow.getHandle(licence.handle.workflowId, firstRun);
+    },
+  },
+  {
+    name: 'next-term-window-opened',
+    async drive(h, number) {
+      const { licence } = await renewedKeepingNumber(h, number);
+      await days(h, 5 * 365 - 90 + 2);
+      await eventually(async () => {
+        if ((await h.ledger(licence.id)).length < 2) throw new Error('the next term has not been reminded yet');
+      });
+      return licence.handle;
+    },
+  },
+  {
+    name: 'renewal-refused-then-fixed',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 400));
+      await days(h, 30);
+      await apply(h, licence.handle, `${number}-A`);
+      // The department retires the licence type meanwhile: the successor cannot be registered.
+      const entry = await h.database.prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' } });
+      await h.database.prisma.catalogueEntry.update({ where: { id: entry.id }, data: { retiredAt: new Date() } });
+      try {
+        await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [await approved(h, `${number}-NEW`)] });
+        const task = await h.openTask(licence.id, 'resolve_refusal');
+        await h.database.prisma.catalogueEntry.update({ where: { id: entry.id }, data: { retiredAt: null } });
+        await h.complete(task, 'fixed');
+      } finally {
+        await h.database.prisma.catalogueEntry.update({ where: { id: entry.id }, data: { retiredAt: null } });
+      }
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
+  {
+    name: 'reported-renewal-confirmed',
+    async drive(h, number) {
+      const { licence, task } = await toPhoneTask(h, number);
+      await h.complete(task, 'already_renewed');
+      await h.complete(await h.openTask(licence.id, 'confirm_renewal'), 'renewal_found');
+      await days(h, 90);
+      await licence.handle.result();
+      return licence.handle;
+    },
+  },
+  {
+    name: 'history-continued',
+    async drive(h, number) {
+      const { licence, firstRun } = await continuedForLength(h, number);
+      return h.env.client.workflow.getHandle(licence.handle.workflowId, firstRun);
+    },
+  },
+  {
+    name: 'history-continued-then-reminded',
+    async drive(h, number) {
+      const { licence } = await continuedForLength(h, number);
+      await days(h, 200 - 90 + 30);
+      await h.complete(await h.openTask(licence.id, 'phone_call'), 'reached');
+      await eventually(async () => {
+        if (!(await h.ledger(licence.id)).includes('phone_call:reached')) throw new Error('the call is not recorded yet');
+      });
+      return licence.handle;
+    },
+  },
+  {
+    name: 'window-moved-out-while-applied',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 200));
+      await days(h, 200 - 90 + 2);
+      await apply(h, licence.handle, `${number}-A`);
+      // Thirty days later: the window moves out by a month, and reopens while the application is pending.
+      await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: await dateIn(h, 90 - 2 + 30) }] });
+      await days(h, 40);
+      await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [{ decision: 'withdrawn', decidedOn: await dateIn(h, 0) }] });
+      await eventually(async () => {
+        if ((await h.ledger(licence.id)).filter((row) => row.startsWith('auto_prompt:')).length < 2) throw new Error('the ladder has not started afresh yet');
+      });
+      return licence.handle;
     },
   },
   {

@@ -1,18 +1,20 @@
-import { renewalApplicationUpdate, renewalDecisionUpdate, correctExpiryUpdate, revocationUpdate } from '../../workflows/licence-definitions';
+import { contactChangedSignal, renewalApplicationUpdate, renewalDecisionUpdate, correctExpiryUpdate, revocationUpdate } from '../../workflows/licence-definitions';
 import { reminderWindowOpensAt } from '../../domain';
 import { updateCatalogueEntry } from '../../services/catalogue';
-import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
+import { licenceHistory } from '../../services/licence-history';
+import { DAY, eventually, LifecycleHarness, TEST_CLOCK_START } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
 const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
-// Every test starts on a fresh test server whose clock reads the real now (late 2026) and follows
-// one licence expiring 2027-05-31: its window opens 2027-02-28 00:00 Shanghai; with the default
+// Every test starts on a fresh test server whose clock starts at 2026-11-15 00:00 UTC, whatever
+// the day the suite runs, and follows one licence expiring 2027-05-31: its window opens 2027-02-28 00:00 Shanghai; with the default
 // ladder the auto prompt goes then, the SMS falls due 7 days later (Sunday 7 March, 00:00) and goes
 // out in the next send window (Monday 8 March, 09:00), the phone task 14 days after that.
 const t = {
+  startAt: TEST_CLOCK_START,
   year: 2027,
   expiresOn: '2027-05-31',
   windowOpens: '2027-02-27T16:00:00.000Z',
@@ -25,13 +27,19 @@ const t = {
 let h: LifecycleHarness;
 
 beforeAll(async () => {
-  h = await LifecycleHarness.start();
+  h = await LifecycleHarness.start({ startAt: t.startAt });
 });
 beforeEach(async () => h.beginTest());
 afterEach(async () => h.endTest());
 afterAll(async () => {
   await h?.teardown();
 });
+
+/** What the simulated regulators were told of a licence, in order: each decision or closure once. */
+const told = (licenceNumber: string) =>
+  h.simulators.deliveries
+    .filter((delivery) => (delivery.body as { licenceNumber: string }).licenceNumber === licenceNumber)
+    .map((delivery) => `${delivery.regulatorId}:${(delivery.body as { decision: { decision: string } }).decision.decision}`);
 
 const approved = (licenceNumber: string, year: number) => ({
   decision: 'approved' as const,
@@ -123,6 +131,106 @@ it('renewed before the window: no reminder at all, decision pushed, new licence 
   expect(next.status.name).toBe('RUNNING');
 });
 
+it('renewed keeping its number (延续): the next term runs in the same workflow, its window counted from the new expiry', async () => {
+  const licence = await h.register('SC-1', t.expiresOn);
+  await h.skipTo(after(t.windowOpens, 60_000));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered']));
+  const firstRun = (await licence.handle.describe()).runId;
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-SC', appliedOn: `${t.year}-03-01` }] });
+  const next = { licenceNumber: 'SC-1', issuedOn: `${t.year}-03-05`, expiresOn: `${t.year + 5}-03-04` };
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [{ decision: 'approved', decidedOn: next.issuedOn, newLicence: next }] });
+  // The time-skipping server's continue-as-new is not atomic (temporalio/sdk-java#1537): wait for the first run to close.
+  await eventually(async () => expect((await h.env.client.workflow.getHandle(licence.workflowId, firstRun).describe()).status.name).toBe('CONTINUED_AS_NEW'), 60_000);
+
+  // Three months before 2032-03-04: midnight of 2031-12-04 in Shanghai.
+  const nextWindow = reminderWindowOpensAt(next.expiresOn, 3, 'Asia/Shanghai').toUTC().toISO()!;
+  await eventually(async () =>
+    expect(await h.status(licence)).toMatchObject({ stage: 'awaiting_window', expiresOn: next.expiresOn, nextAction: { kind: 'open_reminder_window', dueAt: nextWindow } }),
+  );
+  const description = await licence.handle.describe();
+  expect(description).toMatchObject({ workflowId: 'licence/weihai/SC-1', status: { name: 'RUNNING' } });
+  expect(description.runId).not.toBe(firstRun);
+  expect(h.simulators.deliveries.filter((d) => (d.body as { licenceNumber: string }).licenceNumber === 'SC-1')).toHaveLength(1);
+  const row = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id }, include: { terms: { orderBy: { term: 'asc' } } } });
+  expect(row).toMatchObject({ term: 2, stage: 'awaiting_window', expiresOn: new Date(`${next.expiresOn}T00:00:00.000Z`), reminderWindowOpensAt: new Date(nextWindow) });
+  expect(row.terms.map((term) => [term.term, term.issuedOn.toISOString().slice(0, 10), term.expiresOn.toISOString().slice(0, 10), term.applicationNumber])).toEqual([
+    [1, '2022-05-31', t.expiresOn, null],
+    [2, next.issuedOn, next.expiresOn, 'A-SC'],
+  ]);
+
+  // The next term is reminded afresh: its steps have keys of their own, and its ledger row its own expiry.
+  await h.skipTo(after(nextWindow, 60_000));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'auto_prompt:delivered']));
+  const ledger = await h.database.prisma.ledgerEntry.findMany({ where: { licenceId: licence.id }, orderBy: { remindedAt: 'asc' } });
+  expect(ledger.map((entry) => entry.expiresOn.toISOString().slice(0, 10))).toEqual([t.expiresOn, next.expiresOn]);
+  await licence.handle.executeUpdate(revocationUpdate, { args: [{ reason: '企业申请注销', revokedOn: `${t.year + 4}-12-10` }] });
+  expect((await licence.handle.result()).stage).toBe('revoked');
+});
+
+it('an approved renewal whose new licence is refused (its catalogue entry retired meanwhile): an alert and a task say what to fix, nothing retries, and it goes on once fixed', async () => {
+  const licence = await h.register('RETIRED-1', t.expiresOn);
+  await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-R1', appliedOn: `${t.year}-01-05` }] });
+  const entry = await h.database.prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' } });
+  await h.database.prisma.catalogueEntry.update({ where: { id: entry.id }, data: { retiredAt: new Date() } });
+  let task: Awaited<ReturnType<typeof h.openTask>>;
+  try {
+    await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('RETIRED-2', t.year)] });
+    task = await h.openTask(licence.id, 'resolve_refusal');
+    expect(task.note).toContain('RETIRED-2');
+    expect(task.note).toContain('licenceType');
+    const alert = await h.database.prisma.alert.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'step_refused' } });
+    expect(alert.message).toContain('RETIRED-2');
+    expect((await licence.handle.describe()).raw.pendingActivities ?? []).toEqual([]);
+    expect((await h.status(licence)).stage).toBe('renewal_approved');
+  } finally {
+    await h.database.prisma.catalogueEntry.update({ where: { id: entry.id }, data: { retiredAt: null } });
+  }
+  await h.complete(task, 'fixed');
+  expect((await licence.handle.result()).stage).toBe('renewed');
+  expect(await h.database.prisma.licence.findUnique({ where: { bureauCode_licenceNumber: { bureauCode: 'weihai', licenceNumber: 'RETIRED-2' } } })).not.toBeNull();
+});
+
+it('a run whose history grows long continues as new where it stood: the awaited phone task is the same, nothing is reminded twice', async () => {
+  const licence = await h.register('LONG-1', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  const task = await h.openTask(licence.id, 'phone_call');
+  const firstRun = (await licence.handle.describe()).runId;
+  // A contact change is one event: 1,100 of them take the run past its limit while it awaits the call.
+  for (let sent = 0; sent < 1_100; sent += 100) await Promise.all(Array.from({ length: 100 }, () => licence.handle.signal(contactChangedSignal)));
+  await eventually(async () => expect((await licence.handle.describe()).runId).not.toBe(firstRun), 60_000);
+  const continued = await eventually(async () => {
+    const status = await h.status(licence);
+    expect(status).toMatchObject({ stage: 'window_open', expiresOn: t.expiresOn, nextAction: { kind: 'await_task', taskId: task.id } });
+    return status;
+  });
+  expect(continued.steps.map((step) => step.kind)).toContain('history_continued');
+
+  await h.complete(task, 'reached');
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']));
+  expect(await h.tasks(licence.id)).toEqual(['phone_call#1:completed:reached']);
+  const history = await licence.handle.fetchHistory();
+  expect(history.events!.length).toBeLessThan(1_000);
+  const told = (await licenceHistory(h.env.client, licence.workflowId)).map((entry) => entry.what);
+  expect(told.filter((what) => what === 'history continued in a fresh run, the term where it stood')).toHaveLength(1);
+  expect(told).not.toContain('next term started, lifecycle continued');
+});
+
+it('renewed under a number the approval system registered itself, with other details: linked, and the licence ends renewed', async () => {
+  const licence = await h.register('OLD-7', t.expiresOn);
+  await h.register('NEW-7', `${t.year + 5}-05-31`, { contact: { name: '李雷', phone: '13900139000' }, issuedOn: `${t.year}-01-10` });
+  await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-7', appliedOn: `${t.year}-01-05` }] });
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('NEW-7', t.year)] });
+  await eventually(async () => expect((await h.status(licence)).stage).toBe('renewed'));
+  expect((await licence.handle.result()).stage).toBe('renewed');
+  const application = await h.database.prisma.renewalApplication.findFirstOrThrow({ where: { licenceId: licence.id } });
+  expect(application).toMatchObject({ decision: 'approved', newLicenceNumber: 'NEW-7' });
+  // The successor keeps what its approval system registered.
+  const successor = await h.database.prisma.licence.findUniqueOrThrow({ where: { bureauCode_licenceNumber: { bureauCode: 'weihai', licenceNumber: 'NEW-7' } } });
+  expect(successor.contactName).toBe('李雷');
+});
+
 it('renewed mid-ladder: the SMS went out, no phone task is ever created', async () => {
   const licence = await h.register('MID-1', t.expiresOn);
   await h.skipTo(after(t.smsSent, 60_000));
@@ -204,6 +312,32 @@ it('expired without renewal: stage expired with an alert, then lapsed after the 
   expect(final.stage).toBe('lapsed');
   const lapsed = await h.database.prisma.licenceEvent.findFirstOrThrow({ where: { licenceId: licence.id, kind: 'lapsed' } });
   expect(lapsed.occurredAt.toISOString()).toBe(after(t.lapses, 30 * DAY));
+  expect(told('LAPSE-1')).toEqual(['weihai:market-supervision:lapsed']);
+});
+
+it('a holder who says it already renewed: a specialist confirms it in the approval system, and at expiry the term closes as renewed, with no expiry alert and no lapse', async () => {
+  const licence = await h.register('TOLD-1', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  await h.complete(await h.openTask(licence.id, 'phone_call'), 'already_renewed');
+  const check = await h.openTask(licence.id, 'confirm_renewal');
+  await h.complete(check, 'renewal_found');
+  await h.skipTo(after(t.lapses, 60_000));
+  expect((await licence.handle.result()).stage).toBe('renewed');
+  expect(await h.database.prisma.alert.findMany({ where: { licenceId: licence.id } })).toEqual([]);
+  expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:already_renewed']);
+  expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).stage).toBe('renewed');
+});
+
+it('a holder who says it already renewed, but the approval system knows nothing of it: the ladder goes on to the letter', async () => {
+  const licence = await h.register('TOLD-2', t.expiresOn);
+  await h.skipTo(after(t.callDue, 60_000));
+  await h.complete(await h.openTask(licence.id, 'phone_call'), 'already_renewed');
+  await h.complete(await h.openTask(licence.id, 'confirm_renewal'), 'not_renewed');
+  // The letter step: its guidance task, or its letter when an earlier test completed the guidance.
+  await eventually(async () =>
+    expect((await h.database.prisma.humanTask.findMany({ where: { licenceId: licence.id, kind: { in: ['complete_guidance', 'send_letter'] } } })).length).toBe(1),
+  );
+  expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:already_renewed']);
 });
 
 it('revoked while sleeping: ends at once with its reason', async () => {
@@ -214,6 +348,27 @@ it('revoked while sleeping: ends at once with its reason', async () => {
   const row = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } });
   expect(row).toMatchObject({ stage: 'revoked', closedReason: '企业申请注销' });
   expect(await h.ledger(licence.id)).toEqual([]);
+  expect(told('REVOKE-1')).toEqual(['weihai:market-supervision:revoked']);
+});
+
+it('a licence type with no regulator: its approval is not pushed to nobody, a task asks for the regulators, and the push goes once they are set', async () => {
+  const licence = await h.register('NOREG-1', t.expiresOn, { licenceType: 'WH05' });
+  const links = await h.database.prisma.catalogueRegulator.findMany({ where: { catalogueEntryId: 'weihai:WH05' } });
+  await h.database.prisma.catalogueRegulator.deleteMany({ where: { catalogueEntryId: 'weihai:WH05' } });
+  try {
+    await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);
+    await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-NR', appliedOn: `${t.year}-01-05` }] });
+    await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('NOREG-2', t.year)] });
+    const task = await h.openTask(licence.id, 'resolve_refusal');
+    expect(task.note).toContain('no regulator');
+    expect((await h.status(licence)).stage).toBe('renewal_approved');
+    await h.database.prisma.catalogueRegulator.createMany({ data: links });
+    await h.complete(task, 'fixed');
+    expect((await licence.handle.result()).stage).toBe('renewed');
+  } finally {
+    await h.database.prisma.catalogueRegulator.createMany({ data: links, skipDuplicates: true });
+  }
+  expect(told('NOREG-1')).toEqual(links.map((link) => `${link.regulatorId}:approved`));
 });
 
 it('expiry corrected while sleeping moves the window', async () => {
@@ -266,6 +421,56 @@ it('a regulator failing for two simulated days gets the decision exactly once wh
   expect(delivery.receipt).toBe(deliveries[0]!.receiptId);
 });
 
+it('while an approved decision is being pushed the read model says renewal_approved, a revocation or an expiry correction is refused, and the licence closes as renewed', async () => {
+  const licence = await h.register('PUSH-3', t.expiresOn);
+  await h.skipTo(`${t.year}-01-05T00:00:00.000Z`);
+  const outageEnds = (await h.now()) + DAY;
+  h.simulators.setRegulatorOutage('weihai:market-supervision', { status: 503, failing: async () => (await h.now()) < outageEnds });
+  try {
+    await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-33', appliedOn: `${t.year}-01-05` }] });
+    await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('PUSH-4', t.year)] });
+    // Dashboards and the PATCH answer read the stage from the read model: it says the approval is being pushed.
+    await eventually(async () =>
+      expect({ workflow: (await h.status(licence)).stage, readModel: (await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).stage }).toEqual({
+        workflow: 'renewal_approved',
+        readModel: 'renewal_approved',
+      }),
+    );
+    const refused = { cause: { message: expect.stringMatching(/PUSH-4\) is being pushed to the regulators/) } };
+    await expect(licence.handle.executeUpdate(revocationUpdate, { args: [{ reason: '吊销', revokedOn: `${t.year}-01-05` }] })).rejects.toMatchObject(refused);
+    await expect(licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: `${t.year}-06-30` }] })).rejects.toMatchObject(refused);
+    expect((await licence.handle.result()).stage).toBe('renewed');
+  } finally {
+    h.simulators.setRegulatorOutage('weihai:market-supervision', undefined);
+  }
+  expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).closedReason).toBeNull();
+});
+
+it('the read model follows the stage back: after a rejected application, an expiry moved out of the window, an expiry moved past an expiry', async () => {
+  const stages = async (licence: { id: string; workflowId: string }) => ({
+    workflow: (await h.status(licence)).stage,
+    readModel: (await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).stage,
+  });
+  const both = (stage: string) => ({ workflow: stage, readModel: stage });
+  const licence = await h.register('STAGE-1', t.expiresOn);
+  const stale = await h.register('STAGE-2', t.expiresOn);
+  await h.skipTo(after(t.windowOpens, 60_000));
+  await eventually(async () => expect(await stages(licence)).toEqual(both('window_open')));
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'A-ST', appliedOn: `${t.year}-02-28` }] });
+  await eventually(async () => expect(await stages(licence)).toEqual(both('renewal_pending')));
+  await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [{ decision: 'rejected', decidedOn: `${t.year}-03-01` }] });
+  await eventually(async () => expect(await stages(licence)).toEqual(both('window_open')));
+  // A year later: the window is months away again.
+  await licence.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: `${t.year + 1}-05-31` }] });
+  await eventually(async () => expect(await stages(licence)).toEqual(both('awaiting_window')));
+
+  await h.skipTo(after(t.lapses, DAY));
+  await eventually(async () => expect(await stages(stale)).toEqual(both('expired')));
+  // Corrected to the end of July: current again, inside its window.
+  await stale.handle.executeUpdate(correctExpiryUpdate, { args: [{ expiresOn: `${t.year}-07-31` }] });
+  await eventually(async () => expect(await stages(stale)).toEqual(both('window_open')));
+});
+
 it('a rejected application resumes the ladder where it stood: no second SMS, the phone task when due', async () => {
   const licence = await h.register('REJECT-1', t.expiresOn);
   await h.skipTo(after(t.smsSent, 60_000));
@@ -280,6 +485,8 @@ it('a rejected application resumes the ladder where it stood: no second SMS, the
   expect((await h.openTask(licence.id, 'phone_call')).attempt).toBe(1);
   expect(h.simulators.sms.filter((message) => message.clientToken.includes('REJECT-1'))).toHaveLength(1);
   expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']);
+  // 事中事后监管: the supervising departments hear of the rejection too.
+  expect(told('REJECT-1')).toEqual(['weihai:market-supervision:rejected']);
 });
 
 it('registered after its expiry date: recorded as expired with an alert, no ladder', async () => {

@@ -1,0 +1,47 @@
+import { condition, patched } from '@temporalio/workflow';
+import type { LadderStep } from '../../../domain';
+import { activities } from '../activity-proxies';
+import type { LicenceLife } from '../state';
+import { waitEnds } from '../timing';
+import { SMS_RECEIPTS_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
+import { somethingHappened } from '../waits';
+
+type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
+
+/**
+ * 短信提醒: sends the text, then lets its delivery receipt decide: delivered waits the step's days,
+ * undeliverable (or a number no text reaches) goes straight on to the call.
+ */
+export async function runSms(life: LicenceLife, step: SmsStep, index: number, due: number): Promise<void> {
+  const outId = life.keys.sms(life.ladder.cycle, index);
+  const sent = await activities.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
+  life.note('sms_sent', sent.outcome);
+  if (patched(SMS_RECEIPTS_PATCH)) {
+    let delivery: 'delivered' | 'undeliverable' | 'unknown' | undefined;
+    if (sent.messageId) {
+      // Matched by the provider's message id, which the history holds, not by the step key.
+      const messageId = sent.messageId;
+      const seen = life.news;
+      const interruptible = patched(SMS_WAIT_INTERRUPTIBLE_PATCH);
+      // Only news that stops the ladder ends the wait: after a re-plan the receipt still decides.
+      const stopped = () => interruptible && somethingHappened(life, seen) && life.interruptsLadder();
+      await condition(() => life.smsReceipts.has(messageId) || stopped(), sent.receiptTimeoutMs);
+      const receipt = life.smsReceipts.get(messageId);
+      if (!receipt && stopped()) {
+        // The text went out; its receipt, if it comes, is stored by the API. The news decides what follows.
+        life.note('sms_receipt', 'not awaited: news arrived first');
+        life.advanceLadder(await waitEnds(life, due, step.waitDays, step.countIn));
+        return;
+      }
+      delivery = receipt?.status ?? 'unknown';
+      await activities.recordSmsDelivery({ licenceId: life.licenceId, outId, status: delivery });
+      life.note('sms_receipt', receipt ? `${receipt.status} (${receipt.reportCode})` : 'unknown: no receipt in time');
+    }
+    if (delivery === 'undeliverable' || sent.outcome === 'invalid_number') {
+      // The holder was not reached by text: a specialist calls without waiting.
+      life.advanceLadder(Date.now());
+      return;
+    }
+  }
+  life.advanceLadder(await waitEnds(life, due, step.waitDays, step.countIn));
+}

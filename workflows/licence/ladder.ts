@@ -1,0 +1,20 @@
+import type { LadderStep } from '../../domain';
+import { runAutoPrompt } from './channels/auto-prompt';
+import { runLetter } from './channels/letter';
+import { runPhoneCall } from './channels/phone-call';
+import { runSms } from './channels/sms';
+import type { LicenceLife } from './state';
+
+/** Runs one ladder step that fell due at `due`; waits after it count from that instant. */
+export function runLadderStep(life: LicenceLife, step: LadderStep, index: number, due: number): Promise<void> {
+  switch (step.channel) {
+    case 'auto_prompt':
+      return runAutoPrompt(life, step, index, due);
+    case 'sms':
+      return runSms(life, step, index, due);
+    case 'phone_call':
+      return runPhoneCall(life, step, index, due);
+    case 'letter':
+      return runLetter(life, step, index, due);
+  }
+}

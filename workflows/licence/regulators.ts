@@ -1,0 +1,18 @@
+import type { RegulatorNotice } from '../licence-definitions';
+import { activities, regulatorDelivery } from './activity-proxies';
+import { untilAccepted } from './refusals';
+import type { LicenceLife } from './state';
+
+/**
+ * 审管协同: tells every regulator of the licence's type, once each by key. A type with no regulator
+ * is a refusal (a task asks for them), never a push to nobody.
+ */
+export async function tellRegulators(life: LicenceLife, notice: RegulatorNotice, applicationNumber: string, keyFor: (regulatorId: string) => string): Promise<void> {
+  const regulators = await untilAccepted(life, 'telling the regulators', `regulators/${notice.decision}`, () => activities.listRegulators({ licenceId: life.licenceId }));
+  await Promise.all(
+    regulators.map(async (regulator) => {
+      await regulatorDelivery.pushDecisionToRegulator({ licenceId: life.licenceId, regulatorId: regulator.id, idempotencyKey: keyFor(regulator.id), decision: notice, applicationNumber });
+      life.note('decision_pushed', regulator.name);
+    }),
+  );
+}

@@ -1,0 +1,201 @@
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage } from '../../domain';
+import type { ReminderPlan } from '../../activities';
+import type {
+  CarriedLife,
+  LicenceStatus,
+  LicenceStep,
+  LicenceStepKind,
+  LicenceWorkflowInput,
+  RenewalApplicationInput,
+  RenewalDecisionInput,
+  RevocationInput,
+  SmsReceipt,
+  TaskCompletion,
+} from '../licence-definitions';
+import { LICENCE_STAGE } from '../search-attributes';
+import { activities } from './activity-proxies';
+import { licenceKeys, type LicenceKeys } from './keys';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * A run continues as new once its history reaches this many events (or the server suggests it), far
+ * below Temporal's limit of 51,200: a licence's term takes 100 to 300, and replaying a short history
+ * is cheap. Only runs that started with `patched(HISTORY_CONTINUE_PATCH)` do it.
+ */
+export const HISTORY_EVENTS_BEFORE_CONTINUING = 1_000;
+
+/** How a stage change reaches the outside world. */
+export type StageChange =
+  /** The read model and the search attributes; `told` also lists it in the status's steps. */
+  | { recorded: { kind: LicenceStepKind; at: number; key: string }; told: boolean }
+  /** Memory and search attributes only, as executions from before the read-model-stage patch did. */
+  | { recorded?: undefined; searchable: true }
+  /** Memory only: an approval being pushed, as executions have always held it. */
+  | { recorded?: undefined; searchable: false };
+
+/**
+ * Everything one run of a licence workflow knows: its term, the news handlers brought in, where the
+ * ladder stands. Its stage changes in {@link changeStage} and nowhere else.
+ */
+export class LicenceLife {
+  readonly input: LicenceWorkflowInput;
+  readonly term: number;
+  readonly keys: LicenceKeys;
+  expiresOn: string;
+  reminderLeadMonths: number;
+  private currentStage: LicenceStage = 'awaiting_window';
+  nextAction: LicenceStatus['nextAction'] = null;
+  readonly steps: LicenceStep[];
+
+  plan: ReminderPlan | undefined;
+  windowRecorded = false;
+  expiryRecorded = false;
+  readonly ladder = { index: 0, notBefore: 0, callAttempt: 0, done: false, cycle: 0 };
+  /** A specialist found in the approval system the renewal the holder told of: the term ends renewed at its expiry. */
+  renewalConfirmed = false;
+  /** Times this term has expired: a correction can make it current again, and it can expire again. */
+  expiries = 0;
+  /**
+   * A corrected expiry moved an opened window out to a later instant, perhaps while an application
+   * paused the ladder: the reminders so far told of the old date, so the ladder starts afresh once
+   * the window has reopened, even if it reopened while the ladder was paused.
+   */
+  windowMovedOut = false;
+
+  application: RenewalApplicationInput | undefined;
+  applicationRecorded = false;
+  decision: RenewalDecisionInput | undefined;
+  revocation: RevocationInput | undefined;
+  readonly completions = new Map<string, TaskCompletion>();
+  readonly smsReceipts = new Map<string, SmsReceipt>();
+  /** Bumped by every handler that brings news, so that any wait can be cut short by it. */
+  news = 0;
+  /** Set at the run's start for runs that continue as new when their history grows long. */
+  continuesWhenLong = false;
+
+  constructor(input: LicenceWorkflowInput) {
+    this.input = input;
+    this.term = input.term ?? 1;
+    this.keys = licenceKeys(workflowInfo().workflowId, this.term);
+    this.expiresOn = input.expiresOn;
+    this.reminderLeadMonths = input.reminderLeadMonths;
+    const startedAt = iso(workflowInfo().startTime.getTime());
+    const carried = input.carried;
+    if (carried) {
+      this.currentStage = carried.stage;
+      this.windowRecorded = carried.windowRecorded;
+      this.expiryRecorded = carried.expiryRecorded;
+      Object.assign(this.ladder, carried.ladder);
+      this.renewalConfirmed = carried.renewalConfirmed;
+      this.expiries = carried.expiries ?? 0;
+      this.windowMovedOut = carried.windowMovedOut ?? false;
+      this.application = carried.application;
+      this.applicationRecorded = carried.applicationRecorded;
+      for (const completion of carried.completions) this.completions.set(completion.taskId, completion);
+      this.steps = [...carried.steps, { kind: 'history_continued', at: startedAt, detail: `after ${carried.historyLength} events` }];
+    } else {
+      this.steps = [
+        this.term === 1 ? { kind: 'registered', at: startedAt } : { kind: 'term_started', at: startedAt, detail: `term ${this.term}, expires ${this.expiresOn}` },
+      ];
+    }
+  }
+
+  /** The run's history is long enough that it should continue as new at its next safe point. */
+  mustContinue(): boolean {
+    return this.continuesWhenLong && (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= HISTORY_EVENTS_BEFORE_CONTINUING);
+  }
+
+  /** What the next run needs to go on where this one stands. */
+  carried(): CarriedLife {
+    return {
+      stage: this.currentStage,
+      windowRecorded: this.windowRecorded,
+      expiryRecorded: this.expiryRecorded,
+      ladder: { ...this.ladder },
+      renewalConfirmed: this.renewalConfirmed,
+      expiries: this.expiries,
+      windowMovedOut: this.windowMovedOut,
+      ...(this.application ? { application: this.application } : {}),
+      applicationRecorded: this.applicationRecorded,
+      completions: [...this.completions.values()],
+      steps: this.steps.slice(-50),
+      historyLength: workflowInfo().historyLength,
+    };
+  }
+
+  get stage(): LicenceStage {
+    return this.currentStage;
+  }
+
+  get licenceId(): string {
+    return this.input.licenceId;
+  }
+
+  windowOpensAt(): number {
+    return reminderWindowOpensAt(this.expiresOn, this.reminderLeadMonths, this.input.timeZone).toMillis();
+  }
+
+  lapsesAt(): number {
+    return licenceLapsesAt(this.expiresOn, this.input.timeZone).toMillis();
+  }
+
+  isFinal(): boolean {
+    return FINAL_STAGES.includes(this.currentStage);
+  }
+
+  /** News that stops the ladder where it stands: a revocation, an application, an expiry moved out of the window or past. */
+  interruptsLadder(): boolean {
+    return this.revocation !== undefined || this.application !== undefined || Date.now() < this.windowOpensAt() || Date.now() >= this.lapsesAt();
+  }
+
+  /** The ladder moves to its next step, due no earlier than `notBefore`. */
+  advanceLadder(notBefore: number): void {
+    this.ladder.index += 1;
+    this.ladder.callAttempt = 0;
+    this.ladder.notBefore = notBefore;
+  }
+
+  /** The ladder starts again from its first step, under a new cycle's keys, when the window (re)opens. */
+  restartLadder(): void {
+    this.windowRecorded = false;
+    this.windowMovedOut = false;
+    Object.assign(this.ladder, { index: 0, notBefore: 0, callAttempt: 0, done: false, cycle: this.ladder.cycle + 1 });
+    this.renewalConfirmed = false;
+  }
+
+  heard(): void {
+    this.news++;
+  }
+
+  status(): LicenceStatus {
+    return { stage: this.currentStage, expiresOn: this.expiresOn, reminderWindowOpensAt: iso(this.windowOpensAt()), nextAction: this.nextAction, steps: [...this.steps] };
+  }
+
+  /** Records a step that does not change the stage. */
+  note(kind: LicenceStepKind, detail?: string, at: number = Date.now()): void {
+    this.steps.push({ kind, at: iso(at), ...(detail ? { detail } : {}) });
+  }
+
+  /** The one way the stage changes. */
+  async changeStage(next: LicenceStage, how: StageChange): Promise<void> {
+    if (how.recorded) {
+      const { kind, at, key } = how.recorded;
+      await activities.recordLicenceStep({ licenceId: this.licenceId, idempotencyKey: key, kind, stage: next, occurredAt: iso(at) });
+    }
+    this.currentStage = next;
+    if (how.recorded || how.searchable) upsertSearchAttributes([{ key: LICENCE_STAGE, value: next }]);
+    if (how.recorded && how.told) this.steps.push({ kind: how.recorded.kind, at: iso(how.recorded.at) });
+  }
+
+  /** {@link changeStage} recorded and told under the step's own name or a key. */
+  enter(next: LicenceStage, kind: LicenceStepKind, at: number, key: string = this.keys.stage(kind)): Promise<void> {
+    return this.changeStage(next, { recorded: { kind, at, key }, told: true });
+  }
+
+  /** {@link changeStage} recorded but not told in the steps (the step was noted under its own name). */
+  mirror(next: LicenceStage, kind: LicenceStepKind, at: number, key: string): Promise<void> {
+    return this.changeStage(next, { recorded: { kind, at, key }, told: false });
+  }
+}

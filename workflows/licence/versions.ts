@@ -1,0 +1,188 @@
+/**
+ * Every `patched()` id of the licence workflow: why it exists, where it is evaluated, and which
+ * committed histories (test/replay/histories/<folder>/<scenario>) record it. The replay test
+ * fails when a patch here has no history that records it, or a history records an unknown one.
+ * A patch is never removed while an execution that started before it may still be running.
+ */
+export interface LicencePatch {
+  id: string;
+  why: string;
+  /** The workflow files that evaluate it. */
+  evaluatedIn: readonly string[];
+  /** Committed histories that record its marker; the ones before it replay its old branch. */
+  coveredBy: readonly string[];
+}
+
+/** Executions started before the escalation ladder existed only opened the window and waited. */
+export const REMINDER_LADDER_PATCH = 'reminder-ladder';
+
+/** Executions that reached the letter step before guidance was checked wrote the letter at once. */
+export const LETTER_GUIDANCE_PATCH = 'letter-guidance';
+
+/** Executions that waited on tasks before overdue escalation existed waited without it. */
+export const OVERDUE_ESCALATION_PATCH = 'overdue-escalation';
+
+/** Executions that renewed or were revoked before dependent licences existed told no dependants. */
+export const DEPENDANT_LICENCES_PATCH = 'dependant-licences';
+
+/**
+ * Executions from before the Chinese working-day calendar counted weekends only, sent SMS and
+ * opened phone tasks at any hour, and counted every ladder wait in calendar days.
+ */
+export const WORKING_CALENDAR_PATCH = 'working-calendar';
+
+/**
+ * Executions from before delivery receipts went on after an SMS whatever became of it; now the
+ * receipt decides: delivered waits as before, undeliverable flags the contact and goes straight on.
+ */
+export const SMS_RECEIPTS_PATCH = 'sms-receipts';
+
+/**
+ * Executions from before licence terms registered a renewal under the licence's own number as a
+ * new licence, which its registration refused for ever; now it continues the workflow as new into
+ * the licence's next term (延续).
+ */
+export const RENEWAL_KEEPS_NUMBER_PATCH = 'renewal-keeps-number';
+
+/**
+ * Executions from before changed stage in memory alone when a rejected or withdrawn application
+ * resumed the ladder, when a corrected expiry moved the window out, and kept `expired` after a
+ * correction past the expiry; now each of those is mirrored into the read model.
+ */
+export const READ_MODEL_STAGE_PATCH = 'read-model-stage';
+
+/**
+ * Executions from before waited out an SMS receipt whatever arrived meanwhile (up to
+ * SMS_RECEIPT_TIMEOUT_HOURS); now news that stops the ladder (an application, a revocation, an
+ * expiry moved out of the window) ends the wait, and the text is left as sent.
+ */
+export const SMS_WAIT_INTERRUPTIBLE_PATCH = 'sms-wait-interruptible';
+
+/**
+ * Executions from before retried a step the application refused (a successor that cannot be
+ * registered) for ever; now the refusal is final, and a task for the department says what to fix.
+ */
+export const REFUSAL_BECOMES_TASK_PATCH = 'refusal-becomes-task';
+
+/** Executions from before held `renewal_approved` in memory only while the approval was pushed; now the read model says so too. */
+export const RENEWAL_APPROVED_STAGE_PATCH = 'renewal-approved-stage';
+
+/**
+ * Executions from before stopped the ladder when a holder said it had already renewed, then
+ * recorded the licence expired, alerted and lapsed; now a specialist confirms it in the approval
+ * system: confirmed, the term closes as renewed at its expiry; not found, the ladder goes on.
+ */
+export const REPORTED_RENEWAL_PATCH = 'reported-renewal';
+
+/**
+ * Executions from before never continued as new within a term, whatever their history's length;
+ * runs started with it continue as new when their history grows long (state.ts), evaluated once
+ * at the run's start.
+ */
+export const HISTORY_CONTINUE_PATCH = 'history-continue';
+
+/**
+ * Executions from before told the regulators of approvals only; now the supervising departments
+ * (事中事后监管) also hear of rejections, withdrawals, revocations and lapses.
+ */
+export const REGULATORS_TOLD_OF_CLOSURES_PATCH = 'regulators-told-of-closures';
+
+/**
+ * Executions from before went on with the ladder where it stood when a corrected expiry moved the
+ * opened window out and it reopened while an application paused the ladder; now the ladder starts
+ * afresh, as it does when the window is still ahead.
+ */
+export const WINDOW_REOPENED_WHILE_PAUSED_PATCH = 'window-reopened-while-paused';
+
+export const LICENCE_PATCHES: readonly LicencePatch[] = [
+  {
+    id: REMINDER_LADDER_PATCH,
+    why: 'the escalation ladder after the window opens',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v2/renewed-mid-ladder', 'v4/no-answer-then-reached', 'v8/revoked-while-receipt-awaited'],
+  },
+  {
+    id: LETTER_GUIDANCE_PATCH,
+    why: 'a guidance task before a letter with gaps',
+    evaluatedIn: ['channels/letter.ts'],
+    coveredBy: ['v3/wrong-number-then-letter', 'v4/wrong-number-then-letter'],
+  },
+  {
+    id: OVERDUE_ESCALATION_PATCH,
+    why: 'an overdue task escalated to the supervisors',
+    evaluatedIn: ['tasks.ts'],
+    coveredBy: ['v5/task-overdue-then-reached', 'v7/expiry-corrected-in-ladder'],
+  },
+  {
+    id: DEPENDANT_LICENCES_PATCH,
+    why: 'dependent licences moved or ended with their parent',
+    evaluatedIn: ['renewal.ts', 'workflow.ts'],
+    coveredBy: ['v3/parent-renewed-moves-dependant', 'v3/parent-revoked-ends-dependant', 'v6/renewed-keeping-number'],
+  },
+  {
+    id: WORKING_CALENDAR_PATCH,
+    why: 'the statutory working-day calendar and send windows',
+    evaluatedIn: ['timing.ts', 'workflow.ts'],
+    coveredBy: ['v4/no-answer-then-reached', 'v5/task-overdue-then-reached'],
+  },
+  {
+    id: SMS_RECEIPTS_PATCH,
+    why: 'the delivery receipt decides what follows a text',
+    evaluatedIn: ['channels/sms.ts'],
+    coveredBy: ['v4/no-answer-then-reached', 'v8/revoked-while-receipt-awaited'],
+  },
+  {
+    id: RENEWAL_KEEPS_NUMBER_PATCH,
+    why: 'a renewal under the same number continues into the next term',
+    evaluatedIn: ['renewal.ts'],
+    coveredBy: ['v6/renewed-keeping-number'],
+  },
+  {
+    id: READ_MODEL_STAGE_PATCH,
+    why: 'every stage change mirrored into the read model',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v7/rejected-then-ladder-resumes', 'v7/expiry-corrected-in-ladder', 'v7/expired-then-corrected-inside-window'],
+  },
+  {
+    id: SMS_WAIT_INTERRUPTIBLE_PATCH,
+    why: 'news that stops the ladder ends the wait for a receipt',
+    evaluatedIn: ['channels/sms.ts'],
+    coveredBy: ['v8/revoked-while-receipt-awaited'],
+  },
+  {
+    id: REFUSAL_BECOMES_TASK_PATCH,
+    why: 'a refused step becomes an alert and a task, and is tried again once fixed',
+    evaluatedIn: ['refusals.ts'],
+    coveredBy: ['v9/renewal-refused-then-fixed'],
+  },
+  {
+    id: RENEWAL_APPROVED_STAGE_PATCH,
+    why: 'renewal_approved written to the read model while the approval is pushed',
+    evaluatedIn: ['renewal.ts'],
+    coveredBy: ['v9/regulator-outage-then-delivered'],
+  },
+  {
+    id: REPORTED_RENEWAL_PATCH,
+    why: "a holder's word that it renewed is confirmed by a specialist before the ladder stops",
+    evaluatedIn: ['channels/phone-call.ts'],
+    coveredBy: ['v9/reported-renewal-confirmed'],
+  },
+  {
+    id: HISTORY_CONTINUE_PATCH,
+    why: 'a run whose history grew long continues as new, where it stood in the term',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v10/history-continued', 'v10/history-continued-then-reminded'],
+  },
+  {
+    id: REGULATORS_TOLD_OF_CLOSURES_PATCH,
+    why: 'regulators told of rejections, withdrawals, revocations and lapses, not approvals alone',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v10/rejected-then-ladder-resumes', 'v10/revoked-while-asleep', 'v10/ladder-reached-then-lapsed'],
+  },
+  {
+    id: WINDOW_REOPENED_WHILE_PAUSED_PATCH,
+    why: 'a window moved out and reopened while an application paused the ladder starts it afresh',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v11/window-moved-out-while-applied'],
+  },
+];

@@ -1,0 +1,32 @@
+import { condition } from '@temporalio/workflow';
+import type { LicenceLife } from './state';
+
+/**
+ * The one predicate every wait ends on: news (an update, a task done, a re-plan) arrived since the
+ * wait began, counted by {@link LicenceLife.heard}, or the history grew long enough that the run
+ * should continue as new.
+ */
+export function somethingHappened(life: LicenceLife, seen: number): boolean {
+  return life.news !== seen || life.mustContinue();
+}
+
+/**
+ * Waits until an instant or until something happens after `seen`, whichever is first.
+ * @returns the instant slept until when it was reached, else the time of the news.
+ */
+export async function waitUntil(life: LicenceLife, epochMs: number, seen: number): Promise<number> {
+  const now = Date.now();
+  if (epochMs <= now || somethingHappened(life, seen)) return now;
+  const interrupted = await condition(() => somethingHappened(life, seen), epochMs - now);
+  return interrupted ? Date.now() : epochMs;
+}
+
+/** Waits, with no deadline, until something happens after `seen`. */
+export async function waitForNews(life: LicenceLife, seen: number): Promise<void> {
+  await condition(() => somethingHappened(life, seen));
+}
+
+/** Waits at most `timeoutMs` for something after `seen`. */
+export async function waitForNewsAtMost(life: LicenceLife, seen: number, timeoutMs: number): Promise<void> {
+  await condition(() => somethingHappened(life, seen), timeoutMs);
+}

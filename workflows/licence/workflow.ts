@@ -1,0 +1,204 @@
+import { patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { localDateOf, type LicenceStage } from '../../domain';
+import type { LicenceStatus, LicenceWorkflowInput } from '../licence-definitions';
+import { activities } from './activity-proxies';
+import { registerHandlers } from './handlers';
+import { runLadderStep } from './ladder';
+import { continueIntoNextTerm, pushApproval } from './renewal';
+import { tellRegulators } from './regulators';
+import { LicenceLife } from './state';
+import { continueIfLong } from './continuation';
+import { closeTasks } from './tasks';
+import { days } from './timing';
+import { DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
+import { waitForNews, waitUntil } from './waits';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The life of one issued licence, id `licence/<bureau>/<number>`: sleep until the reminder window
+ * opens, climb the department's escalation ladder, and end when a renewal decision has reached
+ * every regulator, when the licence lapses after its grace period, or when it is revoked. A
+ * renewal under the same number continues as new into the licence's next term.
+ */
+export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<LicenceStatus> {
+  const life = new LicenceLife(input);
+  // Evaluated once, at the start: executions started before it never continue mid-term.
+  life.continuesWhenLong = patched(HISTORY_CONTINUE_PATCH);
+  registerHandlers(life);
+  const { ladder, keys } = life;
+
+  const reminderPlan = async () => {
+    life.plan ??= await activities.loadReminderPlan({ licenceId: life.licenceId });
+    return life.plan;
+  };
+
+  // The lifecycle: each turn looks at the state and does the one thing due, or waits for it.
+  for (;;) {
+    // News that arrives while this turn runs activities cuts its wait short.
+    const turn = life.news;
+    if (!life.revocation && !life.decision) await continueIfLong(life);
+    if (life.revocation) {
+      const revocation = life.revocation;
+      life.nextAction = null;
+      await closeTasks(life, 'revoked');
+      await activities.recordClosure({ licenceId: life.licenceId, reason: revocation.reason });
+      if (patched(DEPENDANT_LICENCES_PATCH)) {
+        await activities.endDependants({ licenceId: life.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
+      }
+      if (patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
+        const notice = { decision: 'revoked' as const, revokedOn: revocation.revokedOn, reason: revocation.reason };
+        await tellRegulators(life, notice, '', (regulatorId) => keys.notice('revoked', regulatorId));
+      }
+      await life.enter('revoked', 'revoked', Date.now());
+      return life.status();
+    }
+
+    if (life.decision && life.application) {
+      const { decision, application } = life;
+      await activities.recordRenewal({ licenceId: life.licenceId, application, decision });
+      if (decision.decision === 'approved') {
+        life.note('renewal_approved', decision.newLicence.licenceNumber);
+        const keepsNumber = await pushApproval(life, decision);
+        life.nextAction = null;
+        if (keepsNumber) return continueIntoNextTerm(life, decision, application);
+        await life.enter('renewed', 'renewed', Date.now());
+        return life.status();
+      }
+      const decided = decision.decision === 'rejected' ? 'renewal_rejected' : 'renewal_withdrawn';
+      life.note(decided);
+      if (patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
+        const what = `${decision.decision}-${application.applicationNumber}`;
+        await tellRegulators(life, decision, application.applicationNumber, (regulatorId) => keys.notice(what, regulatorId));
+      }
+      life.application = undefined;
+      life.decision = undefined;
+      // The ladder resumes where it stood, with fresh tasks.
+      ladder.cycle += 1;
+      const resumed: LicenceStage = Date.now() >= life.lapsesAt() ? 'expired' : Date.now() >= life.windowOpensAt() ? 'window_open' : 'awaiting_window';
+      if (patched(READ_MODEL_STAGE_PATCH)) await life.mirror(resumed, decided, Date.now(), keys.renewalDecided(application.applicationNumber, decision.decision));
+      else await life.changeStage(resumed, { searchable: true });
+      continue;
+    }
+
+    if (life.application) {
+      if (!life.applicationRecorded) {
+        life.applicationRecorded = true;
+        const application = life.application;
+        await closeTasks(life, 'renewal applied');
+        await activities.recordRenewal({ licenceId: life.licenceId, application });
+        await life.enter('renewal_pending', 'renewal_applied', Date.now(), keys.renewalApplied(application.applicationNumber));
+      }
+      life.nextAction = { kind: 'await_decision', dueAt: null };
+      await waitForNews(life, turn);
+      continue;
+    }
+
+    const now = Date.now();
+    if (now >= life.lapsesAt() && life.renewalConfirmed) {
+      // Renewed as a specialist found in the approval system: the term ends renewed, not expired.
+      life.nextAction = null;
+      await closeTasks(life, 'renewed');
+      await life.enter('renewed', 'renewed', life.lapsesAt());
+      return life.status();
+    }
+    if (now >= life.lapsesAt()) {
+      const { graceDays } = await reminderPlan();
+      const graceEndsAt = life.lapsesAt() + days(graceDays);
+      if (now >= graceEndsAt) {
+        life.nextAction = null;
+        await closeTasks(life, 'lapsed');
+        if (patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
+          const notice = { decision: 'lapsed' as const, lapsedOn: localDateOf(iso(graceEndsAt), input.timeZone) };
+          await tellRegulators(life, notice, '', (regulatorId) => keys.notice('lapsed', regulatorId));
+        }
+        await life.enter('lapsed', 'lapsed', graceEndsAt);
+        return life.status();
+      }
+      if (!life.expiryRecorded) {
+        life.expiryRecorded = true;
+        await closeTasks(life, 'expired');
+        life.expiries += 1;
+        // A second expiry in the term needs a key of its own, or the read model keeps the stage it had.
+        const stageKey = life.expiries === 1 ? keys.stage('expired') : keys.expiredAgain(life.expiries);
+        await life.enter('expired', 'expired', Math.max(life.lapsesAt(), workflowInfo().startTime.getTime()), stageKey);
+        await activities.recordExpiry({
+          licenceId: life.licenceId,
+          idempotencyKey: keys.expiryAlert(ladder.cycle),
+          message: `Licence ${input.licenceNumber} expired on ${life.expiresOn} without a renewal application`,
+        });
+      }
+      life.nextAction = { kind: 'close_as_lapsed', dueAt: iso(graceEndsAt) };
+      await waitUntil(life, graceEndsAt, turn);
+      continue;
+    }
+    if (life.expiryRecorded) {
+      // The expiry was corrected to a later date: the licence is current again.
+      life.expiryRecorded = false;
+      // Inside a window already opened no later branch records a stage, nor before a window never opened.
+      const insideWindow = now >= life.windowOpensAt();
+      if (life.windowRecorded === insideWindow && patched(READ_MODEL_STAGE_PATCH)) {
+        await life.mirror(insideWindow ? 'window_open' : 'awaiting_window', 'expiry_corrected', now, keys.currentAgain(ladder.cycle, life.steps.length));
+      }
+    }
+
+    if (life.windowMovedOut && life.windowRecorded && now >= life.windowOpensAt() && patched(WINDOW_REOPENED_WHILE_PAUSED_PATCH)) {
+      // The window moved out and reopened while an application paused the ladder: start afresh now.
+      life.restartLadder();
+      await closeTasks(life, 'expiry corrected');
+    }
+
+    let windowOpenedAt = now;
+    if (now < life.windowOpensAt()) {
+      if (life.windowRecorded) {
+        // A corrected expiry moved the window out again: start the ladder afresh when it reopens.
+        life.restartLadder();
+        await closeTasks(life, 'expiry corrected');
+        if (patched(READ_MODEL_STAGE_PATCH)) await life.mirror('awaiting_window', 'expiry_corrected', Date.now(), keys.windowMovedOut(ladder.cycle));
+        else await life.changeStage('awaiting_window', { searchable: true });
+      }
+      life.nextAction = { kind: 'open_reminder_window', dueAt: iso(life.windowOpensAt()) };
+      windowOpenedAt = await waitUntil(life, life.windowOpensAt(), turn);
+      if (windowOpenedAt < life.windowOpensAt()) continue;
+    }
+
+    if (!life.windowRecorded) {
+      life.windowRecorded = true;
+      await life.enter('window_open', 'reminder_window_opened', windowOpenedAt, keys.windowOpened(ladder.cycle));
+      ladder.notBefore = windowOpenedAt;
+      if (!patched(REMINDER_LADDER_PATCH)) {
+        // Recorded before the ladder existed: wait for expiry and record it, as then.
+        life.nextAction = { kind: 'record_expiry', dueAt: iso(life.lapsesAt()) };
+        const remaining = life.lapsesAt() - Date.now();
+        if (remaining > 0) await sleep(remaining);
+        life.nextAction = null;
+        await life.enter('expired', 'expired', life.lapsesAt());
+        return life.status();
+      }
+    }
+
+    const step = (await reminderPlan()).ladder[ladder.index];
+    if (!ladder.done && step) {
+      if (Date.now() < ladder.notBefore) {
+        life.nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
+        await waitUntil(life, Math.min(ladder.notBefore, life.lapsesAt()), turn);
+        continue;
+      }
+      if ((step.channel === 'sms' || step.channel === 'phone_call') && patched(WORKING_CALENDAR_PATCH)) {
+        // Texts and calls reach people only in the bureau's hours on a working day: something due
+        // at night or on a holiday moves to the next opening, and the waits after it count from there.
+        const sendAt = Date.parse(await activities.nextSendInstant({ licenceId: life.licenceId, from: iso(Date.now()) }));
+        if (sendAt > Date.now()) {
+          ladder.notBefore = sendAt;
+          continue;
+        }
+      }
+      life.nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
+      await runLadderStep(life, step, ladder.index, ladder.notBefore);
+      continue;
+    }
+
+    life.nextAction = { kind: 'record_expiry', dueAt: iso(life.lapsesAt()) };
+    await waitUntil(life, life.lapsesAt(), turn);
+  }
+}
