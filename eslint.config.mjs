@@ -69,6 +69,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Layers point one way: the HTTP and page layers use services and activities, never the reverse.
+    files: ['services/**/*.ts', 'activities/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/api', '**/api/**', '**/web', '**/web/**'], message: 'Services and activities do not depend on the HTTP or page layer: throw a Refusal (services/refusal.ts), and let api/ map it.' }] },
+      ],
+    },
+  },
   { files: ['bin/**/*.ts', 'bench/**/*.ts', 'drills/**/*.ts', 'prisma/migrate.ts', 'test/replay/record-histories.ts'], rules: { 'no-console': 'off' } },
   { files: ['eslint.config.mjs'], ...tseslint.configs.disableTypeChecked },
 );

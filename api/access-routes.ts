@@ -22,13 +22,14 @@ import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
 import { ErrorBody, identifier, nameText, text } from './schemas';
+import { PasswordSchema } from '../services/access/password-strength';
 
 export interface AccessRoutesDependencies {
   prisma: PrismaClient;
   access: AccessControl;
 }
 
-const Password = z.string().min(10, 'must be at least 10 characters').max(200);
+const Password = PasswordSchema;
 
 const PrincipalView = z
   .object({
@@ -142,7 +143,11 @@ export function accessRoutes(registry: OpenAPIRegistry, deps: AccessRoutesDepend
       tags: ['access'],
       access: 'public',
       body: z.strictObject({ username: text(100), password: z.string().min(1).max(200) }).openapi('Login'),
-      responses: { 200: json(z.object({ principal: PrincipalView, csrfToken: z.string() }), 'Logged in'), 401: json(ErrorBody, 'Wrong username or password') },
+      responses: {
+        200: json(z.object({ principal: PrincipalView, csrfToken: z.string() }), 'Logged in'),
+        401: json(ErrorBody, 'Wrong username or password'),
+        429: json(ErrorBody, 'Too many failed logins from this address, or for this username from it'),
+      },
     },
     async ({ body, raw }) => {
       const res = raw.res!;

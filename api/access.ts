@@ -27,7 +27,10 @@ import { insertAuditEntries, type AuditEntryInput } from '../services/access/aud
 import { cachedApiKeyPrincipals } from '../services/access/api-key-cache';
 import { principalOfSession } from '../services/access/credentials';
 import { newSecret } from '../services/access/secrets';
-import { inBureau, type Principal, type Role } from '../services/access/principal';
+import type { Principal, Role } from '../services/access/principal';
+import { assertBureau, assertDepartment } from '../services/access/scope';
+
+export { assertBureau, assertDepartment };
 import { ApiError } from './errors';
 
 declare module 'express-serve-static-core' {
@@ -201,19 +204,4 @@ export function requireAccess(access: Access): RequestHandler {
       next(error);
     }
   };
-}
-
-/** 403 unless the principal may act in the bureau. */
-export function assertBureau(principal: Principal, bureauCode: string): void {
-  if (!inBureau(principal, bureauCode)) {
-    throw new ApiError(403, 'forbidden', `This account serves bureau ${principal.bureauCode}, not ${bureauCode}.`);
-  }
-}
-
-/** 403 unless the principal is a specialist of the department, or a supervisor or administrator of its bureau. */
-export function assertDepartment(principal: Principal, department: { id: string; bureauCode: string }): void {
-  assertBureau(principal, department.bureauCode);
-  if (principal.role === 'specialist' && principal.departmentId !== department.id) {
-    throw new ApiError(403, 'forbidden', `This task belongs to another department; a specialist works only the tasks of ${principal.departmentName}.`);
-  }
 }

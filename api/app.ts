@@ -1,14 +1,17 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Logger } from '../runtime/logger';
 import { createMetricsRegistry } from '../services/metrics';
 import type { IntegrationSimulators } from '../simulators/integration-simulators';
 import { cachedCatalogueResolver } from '../services/licence-registration';
+import { wallClock, type Clock } from '../services/clock';
 import { accessControl } from './access';
 import { accessRoutes } from './access-routes';
+import { alertRoutes } from './alert-routes';
 import { assistanceRoutes } from './assistance-routes';
 import { batchNoticeRoutes } from './batch-notice-routes';
 import { calendarRoutes } from './calendar-routes';
@@ -17,7 +20,7 @@ import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { dashboardRoutes } from './dashboard-routes';
 import { loginThrottle, type LoginThrottleSettings } from './login-throttle';
-import { ApiError, errorHandler } from './errors';
+import { ApiError, errorHandler, refuseInvalidUtf8 } from './errors';
 import { importRoutes } from './import-routes';
 import { healthRoutes } from './health-routes';
 import { licenceRoutes } from './licences-routes';
@@ -25,9 +28,12 @@ import { ledgerRoutes } from './ledger-routes';
 import { letterRoutes } from './letter-routes';
 import { lifecycleRoutes } from './lifecycle-routes';
 import { metricsRoutes } from './metrics-routes';
+import { nationalScheduleRoutes } from './national-schedule-routes';
 import { smsReceiptRoutes } from './sms-receipt-routes';
 import { taskRoutes } from './task-routes';
 import { webErrorPages, webPages } from '../web';
+import { isLoopbackCaller } from './caller-origin';
+import type { WorkbookLimits } from '../services/import/workbook-limits';
 
 /** What the API needs from the process that hosts it. */
 export interface ApiDependencies {
@@ -51,12 +57,20 @@ export interface ApiDependencies {
   metricsToken?: string;
   /** Express's `trust proxy`: the gateway hops (a number) or addresses whose X-Forwarded-For names the caller. */
   trustProxy?: number | string;
-  /** Failed logins allowed per username and address; {@link DEFAULT_LOGIN_THROTTLE} when unset. */
+  /** Failed logins allowed per username and address, and per address; {@link DEFAULT_LOGIN_THROTTLE} when unset. */
   loginThrottle?: LoginThrottleSettings;
   /** How long a live API key's principal is kept between requests; `DEFAULT_API_KEY_CACHE_SECONDS` (api/access.ts) when unset, 0 for never. */
   apiKeyCacheSeconds?: number;
   /** How long registrations keep a catalogue entry; {@link DEFAULT_CATALOGUE_CACHE_SECONDS} when unset, 0 for never. */
   catalogueCacheSeconds?: number;
+  /** Where the public reaches this engine (`PUBLIC_URL`): the links of feeds start with it. */
+  publicUrl?: string;
+  /** The largest import upload accepted, in bytes; DEFAULT_IMPORT_MAX_BYTES when unset. */
+  importMaxBytes?: number;
+  /** An XLSX upload's limits once unzipped; the import's defaults when unset. */
+  workbookLimits?: WorkbookLimits;
+  /** What due times and overdue tasks are judged against; the wall clock when unset. */
+  clock?: Clock;
 }
 
 /** How long registrations keep a catalogue entry, unless configured. */
@@ -66,16 +80,29 @@ export const DEFAULT_CATALOGUE_CACHE_SECONDS = 5;
  * Builds the HTTP API. Every route is declared once with zod schemas that validate it and
  * describe it in the OpenAPI 3.1 document at `/openapi.json`.
  */
-export function createApp(deps: ApiDependencies): Express {
+export function createApp(options: ApiDependencies): Express {
+  const deps = { ...options, clock: options.clock ?? wallClock };
   const registry = new OpenAPIRegistry();
   const app = express();
   app.disable('x-powered-by');
+  // Pages load their own scripts and styles only, in no frame; Swagger UI styles itself inline.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: { 'frame-ancestors': ["'none'"], 'style-src': ["'self'", "'unsafe-inline'"], 'upgrade-insecure-requests': deps.secureCookies ? [] : null },
+      },
+      referrerPolicy: { policy: 'same-origin' },
+      strictTransportSecurity: deps.secureCookies ?? false,
+    }),
+  );
   // Behind the bureau's gateway the caller's address (for the login throttle and the logs) is in X-Forwarded-For.
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
-  // The simulators stand for outside systems: they parse their own bodies.
-  if (deps.simulators) app.use('/simulators', deps.simulators.router());
-  app.use(express.json({ limit: '1mb' }));
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // The simulators stand for outside systems on this machine: they parse their own bodies, and
+  // nobody elsewhere finds them (they list holders' phones and messages).
+  if (deps.simulators) {
+    app.use('/simulators', (req, res, next) => (isLoopbackCaller(req) ? next() : res.status(404).json({ error: { code: 'not_found', message: 'Not found', fields: [] } })), deps.simulators.router());
+  }
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -97,11 +124,11 @@ export function createApp(deps: ApiDependencies): Express {
     apiKeyCacheSeconds: deps.apiKeyCacheSeconds,
   });
   const catalogueEntries = cachedCatalogueResolver(deps.prisma, deps.catalogueCacheSeconds ?? DEFAULT_CATALOGUE_CACHE_SECONDS);
-  app.use(access.cookies, access.authenticate, access.csrfProtection, access.auditMutations);
+  app.use(access.cookies, access.authenticate, bodiesOfKnownCallers(), access.csrfProtection, access.auditMutations);
   // Password guessing meets a limit on both login routes, the page's and the API's.
   app.post(['/login', '/api/v1/session'], loginThrottle(deps.loginThrottle));
 
-  app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal }));
+  app.use(healthRoutes(registry, { prisma: deps.prisma, temporal: deps.temporal, clock: deps.clock }));
   app.use(licenceRoutes(registry, { ...deps, catalogueEntries }));
   app.use(lifecycleRoutes(registry, deps));
   app.use(taskRoutes(registry, deps));
@@ -113,8 +140,10 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger, authToken: deps.metricsToken }));
   app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
   app.use(dashboardRoutes(registry, deps));
-  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, access, catalogueEntries }));
+  app.use(alertRoutes(registry, deps));
+  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, clock: deps.clock, access, catalogueEntries }));
   app.use(calendarRoutes(registry, deps));
+  app.use(nationalScheduleRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));
   app.use(letterRoutes(registry, deps));
   app.use(messageTemplateRoutes(registry, deps));
@@ -122,14 +151,19 @@ export function createApp(deps: ApiDependencies): Express {
 
   const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
+    servers: [{ url: deps.publicUrl ?? '/', description: 'This engine' }],
     info: {
       title: 'Licence expiry reminder engine (证照到期提醒)',
       version: '1',
       description: 'Register issued licences; the engine reminds their holders before expiry.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
   });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
+  });
+  app.get('/docs/start.js', (_req, res) => {
+    res.type('js').send(SWAGGER_START);
   });
   app.use('/docs', express.static(getAbsoluteFSPath(), { index: false }));
   app.get('/docs', (_req, res) => {
@@ -150,6 +184,24 @@ const SWAGGER_PAGE = `<!doctype html>
 <head><meta charset="utf-8"><title>证照到期提醒 API</title><link rel="stylesheet" href="/docs/swagger-ui.css"></head>
 <body><div id="swagger-ui"></div>
 <script src="/docs/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });</script>
+<script src="/docs/start.js"></script>
 </body>
 </html>`;
+const SWAGGER_START = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });`;
+
+// Routes whose callers prove themselves by what they send: logging in, and the provider's receipts.
+const ANONYMOUS_BODY_PATHS = [/^\/login$/, /^\/api\/v1\/session$/, /^\/api\/v1\/sms-receipts\/[^/]+$/];
+
+/**
+ * Reads JSON and form bodies only once the caller is known, or on the few routes an anonymous
+ * caller may post to: an anonymous request elsewhere is refused without its body being read.
+ * Uploads (imports) are streamed by their own route, after its role check.
+ */
+function bodiesOfKnownCallers(): RequestHandler {
+  const json = express.json({ limit: '1mb', verify: refuseInvalidUtf8 });
+  const form = express.urlencoded({ extended: false, limit: '100kb', verify: refuseInvalidUtf8 });
+  return (req, res, next) => {
+    if (!req.principal && !ANONYMOUS_BODY_PATHS.some((path) => path.test(req.path))) return next();
+    json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
+  };
+}

@@ -11,11 +11,16 @@ import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
 import { ErrorBody } from './schemas';
+import type { Clock } from '../services/clock';
 
 export interface BatchNoticeRoutesDependencies {
   prisma: PrismaClient;
   temporal: Client;
   taskQueue: string;
+  /** Which day a notice published now is of. */
+  clock: Clock;
+  /** Where the public reaches this engine; the feed's links start with it, never with the request's Host. */
+  publicUrl?: string;
 }
 
 const BureauParams = z.object({ bureau: z.string().min(1).openapi({ example: 'weihai' }) });
@@ -46,11 +51,42 @@ const ScheduleBody = z
       .string()
       .trim()
       .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (minute hour day-of-month month day-of-week), e.g. 0 9 * * 1 for Mondays at 09:00')
+      .superRefine((cron, context) => {
+        for (const problem of cronFieldProblems(cron)) context.addIssue({ code: 'custom', message: problem });
+      })
       .describe("when the notice is published, in the bureau's time zone"),
   })
   .openapi('BatchNoticeSchedule');
 
+// Each field's numbers, as cron counts them (day-of-week 7 is Sunday again); names (MON, JAN) pass through.
+const CRON_FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day-of-week', min: 0, max: 7 },
+] as const;
+
+/** What is wrong with a five-field cron expression's numbers: out of range, or a step of 0. */
+function cronFieldProblems(cron: string): string[] {
+  const fields = cron.trim().split(/\s+/);
+  if (fields.length !== CRON_FIELDS.length) return [];
+  return fields.flatMap((field, index) => {
+    const { name, min, max } = CRON_FIELDS[index]!;
+    return field.split(',').flatMap((part) => {
+      const [range, step] = part.split('/');
+      if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return [`${name} step "${step}" must be a whole number above 0`];
+      const numbers = (range ?? '').split('-').filter((bound) => /^\d+$/.test(bound)).map(Number);
+      const outside = numbers.filter((number) => number < min || number > max);
+      return outside.length > 0 ? [`${name} ${outside.join(', ')} is outside ${min}–${max}`] : [];
+    });
+  });
+}
+
 /** 集中提醒: the bureaus' batch notices, public as JSON and RSS, published by schedule or on demand. */
+/** The feed's links when no public URL is configured: this machine, as `npm start` serves it. */
+const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
+
 export function batchNoticeRoutes(registry: OpenAPIRegistry, deps: BatchNoticeRoutesDependencies): Router {
   const router = Router();
 
@@ -90,9 +126,9 @@ export function batchNoticeRoutes(registry: OpenAPIRegistry, deps: BatchNoticeRo
         404: json(ErrorBody, 'No such bureau'),
       },
     },
-    async ({ params, raw }) => {
+    async ({ params }) => {
       const bureau = await bureauOf(params.bureau);
-      const siteUrl = `${raw.protocol}://${raw.get('host') ?? 'localhost'}`;
+      const siteUrl = (deps.publicUrl ?? DEFAULT_PUBLIC_URL).replace(/\/+$/, '');
       return { status: 200, file: noticeFeed(bureau, await publishedNotices(deps.prisma, bureau.code, 20), siteUrl), contentType: 'application/rss+xml; charset=utf-8' };
     },
   );
@@ -115,7 +151,7 @@ export function batchNoticeRoutes(registry: OpenAPIRegistry, deps: BatchNoticeRo
     async ({ params, principal }) => {
       assertBureau(principal, params.bureau);
       const bureau = await bureauOf(params.bureau);
-      const workflowId = await publishBatchNoticeNow(deps, bureau, new Date());
+      const workflowId = await publishBatchNoticeNow(deps, bureau, await deps.clock());
       return { status: 202, body: { workflowId, notices: `/api/v1/bureaus/${encodeURIComponent(bureau.code)}/batch-notices` } };
     },
   );
@@ -142,7 +178,8 @@ export function batchNoticeRoutes(registry: OpenAPIRegistry, deps: BatchNoticeRo
       } catch (error) {
         // Temporal judges the expression; the bureau keeps the schedule it had.
         await deps.prisma.bureau.update({ where: { code: bureau.code }, data: { batchNoticeCron: bureau.batchNoticeCron } });
-        if (error instanceof Error && /cron|invalid/i.test(error.message)) throw ApiError.invalid([{ path: 'cron', message: `Temporal refused it: ${error.message}` }]);
+        // gRPC INVALID_ARGUMENT (3) is how Temporal refuses a spec it cannot read.
+        if (error instanceof Error && (/cron|invalid/i.test(error.message) || (error as { code?: unknown }).code === 3)) throw ApiError.invalid([{ path: 'cron', message: `Temporal refused it: ${error.message}` }]);
         throw error;
       }
       return { status: 200, body: { cron: body.cron } };

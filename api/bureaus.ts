@@ -1,4 +1,6 @@
 import type { PrismaClient } from '../generated/prisma/client';
+import type { Principal } from '../services/access/principal';
+import { assertBureau } from './access';
 import { ApiError } from './errors';
 
 /**
@@ -10,4 +12,12 @@ export async function bureauOr404(prisma: PrismaClient, code: string, field: str
   const bureau = await prisma.bureau.findUnique({ where: { code } });
   if (!bureau) throw ApiError.notFound(`Bureau ${code}`, field);
   return bureau;
+}
+
+/** The bureau a supervisor asks about in `query.bureau`: their own unless they name it (and only theirs). */
+export async function askedBureau(prisma: PrismaClient, principal: Principal, asked: string | undefined) {
+  const code = asked ?? principal.bureauCode;
+  if (!code) throw ApiError.invalid([{ path: 'query.bureau', message: 'is required for an account of no bureau' }]);
+  assertBureau(principal, code);
+  return bureauOr404(prisma, code, 'query.bureau');
 }

@@ -42,9 +42,10 @@ const CalendarView = z
     timeZone: z.string(),
     sendWindow: SendWindowSchema,
     statutory: z.boolean().describe('whether the statutory data package covers the year'),
-    covered: z.boolean().describe('whether the year has holidays at all (package or overrides); an uncovered year counts weekends only'),
+    covered: z.boolean().describe("whether the year's holidays are known (the package, or a national schedule an administrator loaded); an uncovered year counts weekends only, whatever overrides it has"),
+    nationalSchedule: z.object({ source: z.string(), loadedAt: z.iso.datetime() }).nullable().describe('the national schedule loaded for the year, which replaces the package'),
     days: z.array(
-      z.object({ date: z.string(), kind: z.enum(CALENDAR_OVERRIDE_KINDS), name: z.string(), source: z.enum(['statutory', 'bureau']) }),
+      z.object({ date: z.string(), kind: z.enum(CALENDAR_OVERRIDE_KINDS), name: z.string(), source: z.enum(['statutory', 'national', 'bureau']) }),
     ),
   })
   .openapi('WorkingCalendarYear');

@@ -6,6 +6,7 @@ import { DAY_COUNTS, DEFAULT_LADDER, missingGuidance, type LadderStep } from '..
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
 import type { CatalogueEntryCache } from '../services/licence-registration';
+import type { Principal } from '../services/access/principal';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
@@ -36,12 +37,22 @@ const Editable = {
   validityText: text(200).optional().openapi({ description: '有效期 as published: 5年, 3至5年, 2至5年,1年(C类), 无, 随公司许可时间而定 …' }),
   reminderLeadMonths: z.number().int().min(1).max(12).optional().openapi({ description: 'Months before expiry that reminders start; a change re-plans running licences' }),
   graceDays: z.number().int().min(0).max(365).optional(),
+  regulatorIds: z
+    .array(identifier(100))
+    .min(1, 'must name at least one regulator')
+    .max(20)
+    .optional()
+    .openapi({ description: "The bureau's regulators (competent and supervising departments) its decisions, revocations and lapses are pushed to (审管协同)", example: ['weihai:market-supervision'] }),
   ...Guidance,
 };
 
-const changedBy = nameText(100).openapi({ description: 'Who makes the change, for the audit trail', example: '李强' });
+const CatalogueEntryChange = z.strictObject({ ...Editable }).openapi('CatalogueEntryChange');
 
-const CatalogueEntryChange = z.strictObject({ ...Editable, changedBy }).openapi('CatalogueEntryChange');
+// The README grants supervisors the renewal guidance; the rest of an entry is the administrator's.
+const SUPERVISOR_EDITABLE = new Set(Object.keys(Guidance));
+
+/** Who the audit trail names: the caller, never a name the request carries. */
+const actorOf = (principal: Principal) => ('displayName' in principal ? `${principal.displayName}（${principal.name}）` : principal.name);
 const NewCatalogueEntry = z
   .strictObject({
     ...Editable,
@@ -51,10 +62,10 @@ const NewCatalogueEntry = z
     approvalItem: nameText(200),
     licenceName: nameText(200),
     validityText: text(200),
-    changedBy,
+    regulatorIds: Editable.regulatorIds.unwrap(),
   })
   .openapi('NewCatalogueEntry');
-const Retirement = z.strictObject({ changedBy, reason: text(500) }).openapi('CatalogueRetirement');
+const Retirement = z.strictObject({ reason: text(500) }).openapi('CatalogueRetirement');
 
 const CatalogueEntryView = z
   .object({
@@ -77,6 +88,7 @@ const CatalogueEntryView = z
       bookingUrl: z.string().nullable(),
       complete: z.boolean().openapi({ description: 'Deadline, address, phone and materials are set, so reminder letters can be written' }),
     }),
+    regulators: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })).openapi({ description: 'Who hears of its decisions, revocations and lapses' }),
     version: z.number().int(),
     retiredAt: z.iso.datetime().nullable(),
   })
@@ -110,7 +122,9 @@ const DepartmentView = z
 
 const EntryIdParams = z.object({ id: text(100).openapi({ example: 'weihai:WH01' }) });
 
-type EntryRow = CatalogueEntry & { department: { name: string } };
+type EntryRow = CatalogueEntry & { department: { name: string }; regulators: Array<{ role: string; regulator: { id: string; name: string } }> };
+
+const entryInclude = { department: true, regulators: { include: { regulator: true }, orderBy: { regulatorId: 'asc' } } } as const;
 
 function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
   return {
@@ -133,6 +147,7 @@ function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
       bookingUrl: entry.bookingUrl,
       complete: missingGuidance(entry).length === 0,
     },
+    regulators: entry.regulators.map(({ role, regulator }) => ({ id: regulator.id, name: regulator.name, role })),
     version: entry.version,
     retiredAt: entry.retiredAt?.toISOString() ?? null,
   };
@@ -142,7 +157,7 @@ function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
 export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutesDependencies): Router {
   const router = Router();
   const entryOf = async (id: string) => {
-    const entry = await deps.prisma.catalogueEntry.findUnique({ where: { id }, include: { department: true } });
+    const entry = await deps.prisma.catalogueEntry.findUnique({ where: { id }, include: entryInclude });
     if (!entry) throw ApiError.notFound(`Catalogue entry ${id}`, 'params.id');
     return entry;
   };
@@ -163,7 +178,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       assertBureau(principal, query.bureau);
       const entries = await deps.prisma.catalogueEntry.findMany({
         where: { bureauCode: query.bureau, ...(query.includeRetired === 'true' ? {} : { retiredAt: null }) },
-        include: { department: true },
+        include: entryInclude,
         orderBy: { code: 'asc' },
       });
       return { status: 200, body: { entries: entries.map(viewOf) } };
@@ -223,9 +238,8 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       body: NewCatalogueEntry,
       responses: { 201: json(CatalogueEntryView, 'Created'), 400: json(ErrorBody, 'Invalid entry'), 404: json(ErrorBody, 'No such bureau'), 409: json(ErrorBody, 'The code exists') },
     },
-    async ({ body }) => {
-      const { changedBy: who, ...entry } = body;
-      const created = await createCatalogueEntry(deps.prisma, entry, who);
+    async ({ body, principal }) => {
+      const created = await createCatalogueEntry(deps.prisma, body, actorOf(principal));
       deps.catalogueEntries.forget();
       return { status: 201, body: viewOf(await entryOf(created.id)) };
     },
@@ -238,6 +252,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       method: 'patch',
       path: '/api/v1/catalogue/{id}',
       summary: 'Change an entry; a new lead time re-plans every running licence of the entry',
+      description: 'Supervisors change the renewal guidance (servicePhone, office, materials, bookingUrl …); the other fields are the administrator\'s (403 naming them). The audit trail records the caller.',
       tags: ['catalogue'],
       access: ['supervisor', 'admin'],
       params: EntryIdParams,
@@ -251,8 +266,18 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
     },
     async ({ params, body, principal }) => {
       assertBureau(principal, (await entryOf(params.id)).bureauCode);
-      const { changedBy: who, ...changes } = body;
-      const { replanJobId } = await updateCatalogueEntry(deps, params.id, changes, who);
+      if (principal.role === 'supervisor') {
+        const notTheirs = Object.keys(body).filter((field) => !SUPERVISOR_EDITABLE.has(field));
+        if (notTheirs.length > 0) {
+          throw new ApiError(
+            403,
+            'forbidden',
+            'Supervisors edit the renewal guidance; the rest of an entry is changed by an administrator.',
+            notTheirs.map((field) => ({ path: field, message: 'only an administrator changes this' })),
+          );
+        }
+      }
+      const { replanJobId } = await updateCatalogueEntry(deps, params.id, body, actorOf(principal));
       deps.catalogueEntries.forget();
       const job = replanJobId ? await deps.prisma.replanJob.findUniqueOrThrow({ where: { id: replanJobId } }) : null;
       return { status: 200, body: { ...viewOf(await entryOf(params.id)), replanJob: job } };
@@ -272,8 +297,8 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       body: Retirement,
       responses: { 200: json(CatalogueEntryView, 'Retired'), 404: json(ErrorBody, 'No such entry'), 409: json(ErrorBody, 'Already retired') },
     },
-    async ({ params, body }) => {
-      await retireCatalogueEntry(deps.prisma, params.id, body.changedBy, body.reason);
+    async ({ params, body, principal }) => {
+      await retireCatalogueEntry(deps.prisma, params.id, actorOf(principal), body.reason);
       deps.catalogueEntries.forget();
       return { status: 200, body: viewOf(await entryOf(params.id)) };
     },
@@ -339,15 +364,15 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       tags: ['catalogue'],
       access: ['admin'],
       params: z.object({ id: text(120).openapi({ example: 'weihai:市场准入二科' }) }),
-      body: z.strictObject({ ladder: LadderSchema, changedBy }).openapi('DepartmentLadderChange'),
+      body: z.strictObject({ ladder: LadderSchema }).openapi('DepartmentLadderChange'),
       responses: {
         200: json(z.object({ id: z.string(), ladder: LadderSchema, replanJobs: z.record(z.string(), z.string()) }), 'The new ladder and the re-plan job of each entry'),
         400: json(ErrorBody, 'An invalid ladder'),
         404: json(ErrorBody, 'No such department'),
       },
     },
-    async ({ params, body }) => {
-      const replanJobs = await updateDepartmentLadder(deps, params.id, body.ladder, body.changedBy);
+    async ({ params, body, principal }) => {
+      const replanJobs = await updateDepartmentLadder(deps, params.id, body.ladder, actorOf(principal));
       deps.catalogueEntries.forget();
       return { status: 200, body: { id: params.id, ladder: body.ladder, replanJobs } };
     },

@@ -1,11 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import cors from 'cors';
-import { Router, type Request } from 'express';
+import express, { Router, type Request } from 'express';
 import type { z } from 'zod';
-import { ApiError } from './errors';
+import { ApiError, refuseInvalidUtf8 } from './errors';
 import { defineRoute } from './routing';
 import { CodecPayloadsBody as PayloadsBody } from './schemas';
+import { bearerMatches, isLoopbackCaller } from './caller-origin';
 
 export interface CodecDependencies {
   payloadCodec: PayloadCodec;
@@ -24,7 +25,6 @@ const toJson = (payload: Payload) => ({
   data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
 });
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * The remote codec endpoint (`POST /codec/encode`, `POST /codec/decode`) that lets the Temporal Web
@@ -35,11 +35,16 @@ export function codecRoutes(registry: OpenAPIRegistry, deps: CodecDependencies):
   const router = Router();
   router.use('/codec', cors({ origin: [...deps.allowedOrigins], allowedHeaders: ['content-type', 'x-namespace', 'authorization'], methods: ['POST'] }));
   const authorise = (req: Request) => {
-    if (deps.authToken ? req.get('authorization') === `Bearer ${deps.authToken}` : LOOPBACK.has(req.socket.remoteAddress ?? '')) return;
+    if (deps.authToken ? bearerMatches(req, deps.authToken) : isLoopbackCaller(req)) return;
     throw new ApiError(401, 'unauthorised', deps.authToken ? 'Send Authorization: Bearer <CODEC_AUTH_TOKEN>.' : 'Without CODEC_AUTH_TOKEN the codec answers this machine only; set the token to call it from elsewhere.', [
       { path: 'authorization', message: 'missing or wrong' },
     ]);
   };
+  // The operator's token is checked before the payloads are read; then the body is theirs to send.
+  router.post(['/codec/encode', '/codec/decode'], (req, _res, next) => {
+    authorise(req);
+    next();
+  }, express.json({ limit: '4mb', verify: refuseInvalidUtf8 }));
   for (const direction of ['encode', 'decode'] as const) {
     defineRoute(
       router,
@@ -57,8 +62,7 @@ export function codecRoutes(registry: OpenAPIRegistry, deps: CodecDependencies):
           401: { description: 'No or wrong bearer token' },
         },
       },
-      async ({ body, raw }) => {
-        authorise(raw);
+      async ({ body }) => {
         const payloads = body.payloads.map(toPayload);
         let coded: Payload[];
         try {

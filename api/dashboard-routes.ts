@@ -3,27 +3,19 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import { bureauDashboard, inspectionReport, inspectionWorkbook } from '../services/dashboard';
-import type { Principal } from '../services/access/principal';
-import { assertBureau } from './access';
-import { bureauOr404 } from './bureaus';
-import { ApiError } from './errors';
+import type { Clock } from '../services/clock';
+import { askedBureau } from './bureaus';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
 import { ErrorBody } from './schemas';
 
 export interface DashboardRoutesDependencies {
   prisma: PrismaClient;
+  /** What "overdue" is judged against. */
+  clock: Clock;
 }
 
 const BureauQuery = z.strictObject({ bureau: z.string().trim().min(1).max(64).optional().openapi({ description: "Default: the caller's bureau" }) });
-
-/** The bureau a supervisor asks about: their own unless they name it (and only theirs). */
-async function bureauFor(prisma: PrismaClient, principal: Principal, asked: string | undefined) {
-  const code = asked ?? principal.bureauCode;
-  if (!code) throw ApiError.invalid([{ path: 'query.bureau', message: 'is required for an account of no bureau' }]);
-  assertBureau(principal, code);
-  return bureauOr404(prisma, code, 'query.bureau');
-}
 
 /** The supervisors' dashboard and inspection report (督促检查). */
 export function dashboardRoutes(registry: OpenAPIRegistry, deps: DashboardRoutesDependencies): Router {
@@ -42,8 +34,8 @@ export function dashboardRoutes(registry: OpenAPIRegistry, deps: DashboardRoutes
       responses: { 200: json(z.object({ bureau: z.string() }).passthrough(), 'The dashboard'), 404: json(ErrorBody, 'No such bureau') },
     },
     async ({ query, principal }) => {
-      const bureau = await bureauFor(deps.prisma, principal, query.bureau);
-      return { status: 200, body: await bureauDashboard(deps.prisma, bureau.code) };
+      const bureau = await askedBureau(deps.prisma, principal, query.bureau);
+      return { status: 200, body: await bureauDashboard(deps.prisma, bureau.code, await deps.clock()) };
     },
   );
 
@@ -69,8 +61,8 @@ export function dashboardRoutes(registry: OpenAPIRegistry, deps: DashboardRoutes
       },
     },
     async ({ query, principal }) => {
-      const bureau = await bureauFor(deps.prisma, principal, query.bureau);
-      const report = await inspectionReport(deps.prisma, bureau.code);
+      const bureau = await askedBureau(deps.prisma, principal, query.bureau);
+      const report = await inspectionReport(deps.prisma, bureau.code, await deps.clock());
       if (query.format === 'xlsx') {
         return {
           status: 200,

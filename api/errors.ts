@@ -1,12 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from '../runtime/logger';
+import { fieldProblems, Refusal, type FieldProblem, type RefusalKind } from '../services/refusal';
 
-/** One bad field: where it is in the request and what to do about it. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export { fieldProblems, type FieldProblem };
+
+const STATUS_OF: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unprocessable: 422 };
 
 /**
  * An error the API answers with a 4xx (or a deliberate 5xx) and the body
@@ -35,28 +35,19 @@ export class ApiError extends Error {
   }
 }
 
-/** Turns zod's issues into field problems; `where` prefixes the path (`body`, `query`, `params`). */
-export function fieldProblems(error: ZodError, where?: string): FieldProblem[] {
-  const pathOf = (segments: PropertyKey[]) => [...(where ? [where] : []), ...segments.map(String)].join('.') || '(root)';
-  return error.issues.flatMap((issue): FieldProblem[] => {
-    if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({
-        path: pathOf([...issue.path, key]),
-        message: 'is not a known field: remove it or check its spelling',
-      }));
-    }
-    if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
-      return [{ path: pathOf(issue.path), message: `is required (${issue.expected})` }];
-    }
-    return [{ path: pathOf(issue.path), message: issue.message }];
-  });
+/** The API's view of an error it can answer: an ApiError as it is, a Refusal with its status; else undefined. */
+export function asApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (error instanceof Refusal) return new ApiError(STATUS_OF[error.kind], error.code, error.message, error.fields);
+  return undefined;
 }
 
 /** Maps every error to the API's error body; nothing but a 5xx is logged as an error. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     let apiError: ApiError;
-    if (error instanceof ApiError) apiError = error;
+    const known = asApiError(error);
+    if (known) apiError = known;
     else if (error instanceof ZodError) apiError = ApiError.invalid(fieldProblems(error));
     else if (isBodyParserError(error)) apiError = bodyParserError(error);
     else {
@@ -75,6 +66,17 @@ interface BodyParserError {
   message: string;
 }
 
+/** The body parsers' error type for bytes that are not UTF-8 (see {@link refuseInvalidUtf8}). */
+const INVALID_UTF8 = 'entity.utf8.invalid';
+
+/**
+ * A body parser's `verify` hook that refuses bytes that are not UTF-8: decoding them would put
+ * U+FFFD in the record in place of what the caller meant.
+ */
+export function refuseInvalidUtf8(_req: unknown, _res: unknown, bytes: Buffer): void {
+  if (!isUtf8(bytes)) throw Object.assign(new Error('the body is not valid UTF-8'), { type: INVALID_UTF8 });
+}
+
 function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
 }
@@ -87,6 +89,8 @@ function bodyParserError(error: BodyParserError): ApiError {
       return new ApiError(413, 'body_too_large', 'The body is larger than the API accepts.', [
         { path: 'body', message: 'must be at most 1 MB' },
       ]);
+    case INVALID_UTF8:
+      return new ApiError(400, 'invalid_utf8', 'The body is not valid UTF-8: send the text encoded as UTF-8.', [{ path: 'body', message: 'must be valid UTF-8' }]);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new ApiError(415, 'unsupported_encoding', error.message, [{ path: 'body', message: 'must be UTF-8 JSON' }]);

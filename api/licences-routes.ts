@@ -4,13 +4,14 @@ import { Router } from 'express';
 import type { PrismaClient } from '../generated/prisma/client';
 import { localDateOf, type LicenceStage } from '../domain';
 import { calendarDateOf, registerLicence, type CatalogueEntryCache } from '../services/licence-registration';
-import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
-import { contactFor } from '../services/access/masking';
+import type { LicenceStatus } from '../workflows/licence-definitions';
+import { askLicenceStatus, StatusUnanswered } from '../services/licence-status';
+import { contactFor, personalTextFor } from '../services/access/masking';
 import { inBureau } from '../services/access/principal';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
-import { defineRoute } from './routing';
+import { defineRoute, operationIdOf } from './routing';
 import { ErrorBody, LicenceIdParams, LicenceLiveStatus, LicenceView, RegisterLicenceBody, RegistrationResult } from './schemas';
 
 export interface LicenceRoutesDependencies {
@@ -20,6 +21,25 @@ export interface LicenceRoutesDependencies {
   /** Where registrations find the catalogue entry they name. */
   catalogueEntries: CatalogueEntryCache;
 }
+
+// What a client can do next with a registered licence: the id of the answer is each operation's {id}.
+const LICENCE_LINKS = Object.fromEntries(
+  (
+    [
+      ['get', '/api/v1/licences/{id}'],
+      ['patch', '/api/v1/licences/{id}'],
+      ['get', '/api/v1/licences/{id}/status'],
+      ['get', '/api/v1/licences/{id}/history'],
+      ['post', '/api/v1/licences/{id}/renewal-application'],
+      ['post', '/api/v1/licences/{id}/renewal-decision'],
+      ['post', '/api/v1/licences/{id}/revocation'],
+      ['post', '/api/v1/licences/{id}/assistance-requests'],
+    ] as const
+  ).map(([method, path]) => {
+    const operationId = operationIdOf(method, path);
+    return [operationId, { operationId, parameters: { id: '$response.body#/id' } }];
+  }),
+);
 
 /** `POST /api/v1/licences`, `GET /api/v1/licences/{id}` and `GET /api/v1/licences/{id}/status`. */
 export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDependencies): Router {
@@ -38,8 +58,8 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
       access: ['system', 'admin'],
       body: RegisterLicenceBody,
       responses: {
-        201: json(RegistrationResult, 'Registered; its workflow is running'),
-        200: json(RegistrationResult, 'Already registered with the same details'),
+        201: { ...json(RegistrationResult, 'Registered; its workflow is running'), links: LICENCE_LINKS },
+        200: { ...json(RegistrationResult, 'Already registered with the same details'), links: LICENCE_LINKS },
         400: json(ErrorBody, 'Invalid input; every bad field is named'),
         409: json(ErrorBody, 'Already registered with other details'),
         415: json(ErrorBody, 'The body is not JSON'),
@@ -79,6 +99,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
           bureau: true,
           catalogueEntry: { include: { department: true } },
           deliveries: { include: { regulator: true }, orderBy: { createdAt: 'asc' } },
+          terms: { orderBy: { term: 'asc' } },
         },
       });
       if (!row) throw ApiError.notFound(`Licence ${params.id}`, 'params.id');
@@ -93,7 +114,7 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
           name: row.catalogueEntry.licenceName,
           department: row.catalogueEntry.department.name,
         },
-        holder: { name: row.holderName, idNumber: row.holderIdNumber },
+        holder: { name: row.holderName, idNumber: personalTextFor(principal, { bureauCode: row.bureauCode, departmentId: row.catalogueEntry.departmentId }, row.holderIdNumber) },
         contact: contactFor(principal, { bureauCode: row.bureauCode, departmentId: row.catalogueEntry.departmentId }, {
           name: row.contactName,
           phone: row.contactPhone,
@@ -104,6 +125,13 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         reminderWindowOpensOn: localDateOf(row.reminderWindowOpensAt, row.bureau.timeZone),
         stage: row.stage as LicenceStage,
         closedReason: row.closedReason,
+        term: row.term,
+        terms: row.terms.map((term) => ({
+          term: term.term,
+          issuedOn: calendarDateOf(term.issuedOn),
+          expiresOn: calendarDateOf(term.expiresOn),
+          applicationNumber: term.applicationNumber,
+        })),
         regulatorDeliveries: row.deliveries.map((delivery) => ({
           regulator: delivery.regulator.name,
           delivered: delivery.deliveredAt !== null,
@@ -133,13 +161,20 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
         200: json(LicenceLiveStatus, "The workflow's answer"),
         400: json(ErrorBody, 'The id is not a licence id'),
         404: json(ErrorBody, 'No such licence'),
+        503: json(ErrorBody, 'The workflow did not answer in time; ask again'),
       },
     },
     async ({ params, principal }) => {
       const row = await deps.prisma.licence.findUnique({ where: { id: params.id }, include: { bureau: true } });
       if (!row) throw ApiError.notFound(`Licence ${params.id}`, 'params.id');
       assertBureau(principal, row.bureauCode);
-      const status: LicenceStatus = await deps.temporal.workflow.getHandle(row.workflowId).query(licenceStatusQuery);
+      let status: LicenceStatus;
+      try {
+        status = await askLicenceStatus(deps.temporal, row.workflowId);
+      } catch (error) {
+        if (error instanceof StatusUnanswered) throw new ApiError(503, 'workflow_unavailable', `The licence's workflow did not answer: ${error.message}. Ask again shortly; GET /api/v1/licences/{id} answers from the read model meanwhile.`);
+        throw error;
+      }
       const body: LicenceLiveStatus = {
         id: row.id,
         workflowId: row.workflowId,

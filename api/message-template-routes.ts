@@ -9,7 +9,7 @@ import { bureauOr404 } from './bureaus';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ErrorBody, PhoneSchema, text, WebUrlSchema } from './schemas';
+import { ErrorBody, identifier, PhoneSchema, text, WebUrlSchema } from './schemas';
 
 export interface MessageTemplateRoutesDependencies {
   prisma: PrismaClient;
@@ -18,7 +18,7 @@ export interface MessageTemplateRoutesDependencies {
 const BureauParams = z.object({ bureau: z.string().min(1).openapi({ example: 'weihai' }) });
 const ChannelParams = BureauParams.extend({ channel: z.enum(MESSAGE_CHANNELS) });
 const LicenceTypeQuery = z.strictObject({
-  licenceType: z.string().min(1).max(40).optional().describe("a catalogue code; omitted: the bureau's wording for every licence type").openapi({ example: 'WH13' }),
+  licenceType: identifier(40).optional().describe("a catalogue code; omitted: the bureau's wording for every licence type").openapi({ example: 'WH13' }),
 });
 
 // Letters break lines; nothing else below a space belongs in a message.
@@ -31,7 +31,7 @@ const valueList = Object.entries(MESSAGE_VALUES)
 
 const TemplateBody = z
   .strictObject({
-    licenceType: z.string().min(1).max(40).optional().describe("a catalogue code; omitted: the bureau's wording for every licence type"),
+    licenceType: identifier(40).optional().describe("a catalogue code; omitted: the bureau's wording for every licence type"),
     text: z
       .string()
       .trim()

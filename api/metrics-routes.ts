@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../runtime/logger';
 import { ApiError } from './errors';
+import { bearerMatches, isLoopbackCaller } from './caller-origin';
 
 export interface MetricsRouteDependencies {
   metrics: Registry;
@@ -13,13 +14,14 @@ export interface MetricsRouteDependencies {
   authToken?: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** `GET /metrics`: the engine's figures and, when the worker runs here, Temporal's worker metrics. */
 export function metricsRoutes(registry: OpenAPIRegistry, deps: MetricsRouteDependencies): Router {
   registry.registerPath({
     method: 'get',
     path: '/metrics',
+    operationId: 'getMetrics',
+    security: [],
     summary: 'Prometheus metrics: registrations, reminders by channel and outcome, task backlog, regulator pushes, the Temporal worker',
     tags: ['operations'],
     description: 'Scrapers send Authorization: Bearer <METRICS_TOKEN>; without that setting, only callers on this machine are answered.',
@@ -31,7 +33,7 @@ export function metricsRoutes(registry: OpenAPIRegistry, deps: MetricsRouteDepen
   const router = Router();
   router.get('/metrics', async (req, res) => {
     // The figures name departments and backlogs: not for the open internet.
-    const allowed = deps.authToken ? req.get('authorization') === `Bearer ${deps.authToken}` : LOOPBACK.has(req.socket.remoteAddress ?? '');
+    const allowed = deps.authToken ? bearerMatches(req, deps.authToken) : isLoopbackCaller(req);
     if (!allowed) {
       throw new ApiError(401, 'unauthorised', deps.authToken ? 'Send Authorization: Bearer <METRICS_TOKEN>.' : 'Without METRICS_TOKEN the metrics answer this machine only; set the token to scrape from elsewhere.', [
         { path: 'authorization', message: 'missing or wrong' },

@@ -4,6 +4,7 @@ import { z, type ZodType } from 'zod';
 import { ROLES, type Principal } from '../services/access/principal';
 import { authorize, type Access } from './access';
 import { ApiError, fieldProblems, type FieldProblem } from './errors';
+import { ErrorBody } from './schemas';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -25,6 +26,8 @@ export interface RouteSpec<
   query?: TQuery;
   body?: TBody;
   responses: RouteConfig['responses'];
+  /** The method name generated clients give it; derived from the method and path when unset (`getLicencesByIdStatus`). */
+  operationId?: string;
 }
 
 /** The validated parts of a request, typed by the route's schemas. */
@@ -63,9 +66,11 @@ export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBo
   spec: RouteSpec<TParams, TQuery, TBody>,
   handler: (request: ValidRequest<z.output<TParams>, z.output<TQuery>, z.output<TBody>>) => Promise<Reply>,
 ): void {
+  const takesInput = Boolean(spec.params || spec.query || spec.body);
   registry.registerPath({
     method: spec.method,
     path: spec.path,
+    operationId: spec.operationId ?? operationIdOf(spec.method, spec.path),
     summary: spec.summary,
     tags: spec.tags,
     request: {
@@ -73,15 +78,21 @@ export function defineRoute<TParams extends ZodType, TQuery extends ZodType, TBo
       ...(spec.query ? { query: spec.query as never } : {}),
       ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
     },
-    ...(spec.access === 'public' ? {} : { security: [{ apiKey: [] }, { session: [] }] }),
+    // Public routes say so: their callers prove themselves by what they send (a token, a password).
+    security: spec.access === 'public' ? [] : [{ apiKey: [] }, { session: [] }],
     description: [spec.description, spec.access === 'public' ? undefined : `Roles: ${spec.access.join(', ')}.`].filter(Boolean).join('\n\n') || undefined,
     responses: {
+      // What every route answers to input its schemas refuse, unless the route says more.
+      ...(takesInput ? { 400: errorResponse('A field is invalid; the answer names each one') } : {}),
+      ...(spec.body
+        ? { 413: errorResponse('The body is larger than 1 MB'), 415: errorResponse('The body is not JSON (application/json, UTF-8)') }
+        : {}),
       ...spec.responses,
       ...(spec.access === 'public'
         ? {}
         : {
-            401: { description: 'No valid API key or session' },
-            403: { description: "Outside the caller's role, bureau or department; nothing changed" },
+            401: errorResponse('No valid API key or session'),
+            403: errorResponse("Outside the caller's role, bureau or department; nothing changed"),
           }),
     },
   });
@@ -123,4 +134,21 @@ function parsePart(schema: ZodType | undefined, value: unknown, where: string | 
   if (result.success) return result.data;
   problems.push(...fieldProblems(result.error, where));
   return undefined;
+}
+
+function errorResponse(description: string) {
+  return { description, content: { 'application/json': { schema: ErrorBody } } };
+}
+
+const pascal = (word: string) =>
+  word
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => `${part[0]!.toUpperCase()}${part.slice(1)}`)
+    .join('');
+
+/** `get /api/v1/licences/{id}/status` → `getLicencesByIdStatus`: unique per route, and a valid method name. */
+export function operationIdOf(method: string, path: string): string {
+  const segments = path.replace(/^\/api\/v1\//, '/').split('/').filter(Boolean);
+  return `${method}${segments.map((segment) => (segment.startsWith('{') ? `By${pascal(segment.slice(1, -1))}` : pascal(segment))).join('')}`;
 }

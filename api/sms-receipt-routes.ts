@@ -5,7 +5,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { SMS_PROVIDERS } from '../activities/sms/provider';
 import type { PrismaClient } from '../generated/prisma/client';
-import { parseReceipts, receiveSmsReceipts } from '../services/sms-receipts';
+import { MAX_RECEIPTS_PER_REQUEST, UNMATCHED_RECEIPT_RETENTION_DAYS, parseReceipts, receiveSmsReceipts } from '../services/sms-receipts';
 import { ApiError, fieldProblems } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -42,13 +42,17 @@ export function smsReceiptRoutes(registry: OpenAPIRegistry, deps: SmsReceiptRout
       method: 'post',
       path: '/api/v1/sms-receipts/{provider}',
       summary: "The SMS provider's delivery receipts (Aliyun SmsReport or Tencent status callback)",
-      description: 'The first receipt of a message moves its licence on; later ones are counted as duplicates and change nothing.',
+      description: `The first receipt of a message moves its licence on; later ones are counted as duplicates and change nothing. At most ${MAX_RECEIPTS_PER_REQUEST} receipts a request; receipts for messages never recorded are kept ${UNMATCHED_RECEIPT_RETENTION_DAYS} days, in case the send is recorded after its receipt, then purged.`,
       tags: ['sms'],
       // The provider proves itself with the shared receipt token, checked below.
       access: 'public',
       params: ProviderParams,
       query: TokenQuery,
-      body: z.array(z.looseObject({})).min(1).openapi({ description: "the provider's report array" }),
+      body: z
+        .array(z.looseObject({}))
+        .min(1)
+        .max(MAX_RECEIPTS_PER_REQUEST, `at most ${MAX_RECEIPTS_PER_REQUEST} receipts a request: configure the provider's batch size below it`)
+        .openapi({ description: "the provider's report array" }),
       responses: {
         200: json(z.object({ code: z.number().optional(), result: z.number().optional() }).loose(), "The provider's acknowledgement, with the tally"),
         400: json(ErrorBody, 'Not a receipt of this provider'),
@@ -56,7 +60,7 @@ export function smsReceiptRoutes(registry: OpenAPIRegistry, deps: SmsReceiptRout
       },
     },
     async ({ params, query, body }) => {
-      if (!tokenMatches(query.token, deps.smsReceiptSecret)) throw new ApiError(401, 'unauthorized', 'The receipt token does not match SMS_RECEIPT_SECRET.');
+      if (!tokenMatches(query.token, deps.smsReceiptSecret)) throw new ApiError(401, 'unauthorized', 'The receipt token does not match this install\'s SMS_RECEIPT_SECRET (set it, or read the generated one from the data folder\'s sms-receipt-secret, and configure it at the provider).');
       const parsed = parseReceipts(params.provider, body);
       if ('error' in parsed) throw ApiError.invalid(fieldProblems(parsed.error));
       const tally = await receiveSmsReceipts(deps, params.provider, parsed.reports, new Date());

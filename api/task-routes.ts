@@ -4,7 +4,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { calendarDateOf } from '../services/licence-registration';
-import { contactFor } from '../services/access/masking';
+import type { Clock } from '../services/clock';
+import { contactFor, personalTextFor } from '../services/access/masking';
 import type { Principal } from '../services/access/principal';
 import { assignTask, claimTask, completeTask, releaseTask, taskFor } from '../services/task-work';
 import { assertBureau } from './access';
@@ -17,6 +18,8 @@ import { AssignBody, CompleteBody, ErrorBody, TaskIdParams, TaskQuery, TaskView 
 export interface TaskRoutesDependencies {
   prisma: PrismaClient;
   temporal: Client;
+  /** What "overdue" is judged against. */
+  clock: Clock;
 }
 
 const taskInclude = { licence: { include: { catalogueEntry: true } }, department: true } as const;
@@ -41,12 +44,12 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
     return new Map(letters.map((letter) => [letter.id, { body: letter.body, hasPdf: printable.has(letter.id) }]));
   };
 
-  const view = (task: TaskRow, principal: Principal, letters: Map<string, { body: string; hasPdf: boolean }>): z.infer<typeof TaskView> => {
+  const view = (task: TaskRow, principal: Principal, letters: Map<string, { body: string; hasPdf: boolean }>, now: Date): z.infer<typeof TaskView> => {
     const letter = task.letterId ? letters.get(task.letterId) : undefined;
     return {
       id: task.id,
       kind: task.kind as z.infer<typeof TaskView>['kind'],
-      note: task.note,
+      note: personalTextFor(principal, { bureauCode: task.department.bureauCode, departmentId: task.departmentId }, task.note),
       status: task.status as z.infer<typeof TaskView>['status'],
       attempt: task.attempt,
       dueAt: task.dueAt.toISOString(),
@@ -60,7 +63,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       department: task.department.name,
       contact: contactFor(principal, { bureauCode: task.department.bureauCode, departmentId: task.departmentId }, { name: task.licence.contactName, phone: task.licence.contactPhone }),
       claimedBy: task.claimedBy,
-      overdue: (task.status === 'open' || task.status === 'claimed') && task.dueAt.getTime() < Date.now(),
+      overdue: (task.status === 'open' || task.status === 'claimed') && task.dueAt < now,
       outcome: task.outcome,
       letter: letter?.body ?? null,
       letterPdf: letter?.hasPdf && task.letterId ? letterPdfPath(task.letterId) : null,
@@ -69,7 +72,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
 
   const answer = async (principal: Principal, id: string) => {
     const task = await taskFor(deps.prisma, principal, id);
-    return { status: 200, body: view(task, principal, await lettersOf([task])) };
+    return { status: 200, body: view(task, principal, await lettersOf([task]), await deps.clock()) };
   };
 
   defineRoute(
@@ -91,11 +94,12 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         throw new ApiError(403, 'forbidden', `A specialist sees only the tasks of ${principal.departmentName}.`);
       }
       const open = ['open', 'claimed'];
+      const now = await deps.clock();
       const tasks = await deps.prisma.humanTask.findMany({
         where: {
           ...(query.status ? { status: query.status } : {}),
           ...(query.claimedBy === 'me' ? { claimedBy: principal.name } : {}),
-          ...(query.overdue === 'true' ? { status: query.status && open.includes(query.status) ? query.status : { in: open }, dueAt: { lt: new Date() } } : {}),
+          ...(query.overdue === 'true' ? { status: query.status && open.includes(query.status) ? query.status : { in: open }, dueAt: { lt: now } } : {}),
           ...(principal.role === 'specialist' ? { departmentId: principal.departmentId! } : {}),
           department: {
             ...(query.bureau ? { bureauCode: query.bureau } : principal.bureauCode ? { bureauCode: principal.bureauCode } : {}),
@@ -107,7 +111,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         take: 500,
       });
       const letters = await lettersOf(tasks);
-      return { status: 200, body: { tasks: tasks.map((task) => view(task, principal, letters)) } };
+      return { status: 200, body: { tasks: tasks.map((task) => view(task, principal, letters, now)) } };
     },
   );
 

@@ -27,7 +27,7 @@ import { temporal as temporalio } from '@temporalio/proto';
 import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
-import { licenceWorkflow } from '../workflows/licence-workflow';
+import { licenceWorkflow } from '../workflows/licence/workflow';
 import { machineLine } from './machine';
 import { BENCH_API_KEY, loadLicence, registerThroughApi, runScript, startTopology } from './topology';
 import { attack } from './vegeta';

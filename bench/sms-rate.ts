@@ -79,7 +79,6 @@ async function main(): Promise<void> {
     maxParamLength: 35,
     maxTextLength: 500,
     receiptTimeoutHours: 24,
-    receiptSecret: 'unused-in-this-benchmark',
   };
   // The worker's own client (createSmsProvider), with the instant each send leaves the limiter noted.
   const inner = PROVIDER === 'aliyun' ? new AliyunSmsProvider(settings) : new TencentSmsProvider(settings);

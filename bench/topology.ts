@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,6 +49,7 @@ export async function startTopology(name: string, env: Record<string, string>, o
   const shared = {
     DATABASE_URL: serverUrl.replace(/\/[^/]*$/, `/${database}`),
     PAYLOAD_ENCRYPTION_KEYS: generatePayloadKeySetting('bench'),
+    SMS_RECEIPT_SECRET: randomBytes(24).toString('base64url'),
     DATA_DIR: dir,
     LOG_LEVEL: 'warn',
     TEMPORAL_METRICS_ADDRESS: 'off',

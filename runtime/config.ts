@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
@@ -56,8 +57,12 @@ const environmentSchema = z.object({
   SMS_MAX_PARAM_LENGTH: z.coerce.number().int().min(1).max(500).default(35),
   SMS_MAX_TEXT_LENGTH: z.coerce.number().int().min(10).max(1000).default(500),
   SMS_RECEIPT_TIMEOUT_HOURS: z.coerce.number().positive().max(720).default(24),
-  /** The shared secret the provider's receipt callbacks carry as `?token=`. */
-  SMS_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-sms-receipt-secret'),
+  /**
+   * The shared secret the provider's receipt callbacks carry as `?token=`. Unset in an all-in-one
+   * process: a secret is generated once into DATA_DIR. Required when ROLE=api, since every API
+   * process must accept the same token.
+   */
+  SMS_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   REGULATOR_WEBHOOK_BASE_URL: z.url().optional(),
   REGULATOR_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-development-signing-key'),
   /** The local SMS provider, portal and regulator stand-ins, served by the API under /simulators. */
@@ -93,8 +98,14 @@ const environmentSchema = z.object({
   BOOTSTRAP_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').optional(),
   /** The bureau the first API key serves. */
   BOOTSTRAP_BUREAU: z.string().min(1).default('weihai'),
-  /** `on` marks the session cookies Secure: set it when the pages are served over HTTPS. */
-  SECURE_COOKIES: z.enum(['on', 'off']).default('off'),
+  /**
+   * Where the public reaches this engine, e.g. https://zwfw.weihai.gov.cn/reminders: feeds link to
+   * it (never to a request's Host header), and an https address marks the session cookies Secure.
+   * Unset: http://HOST:PORT.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' }).optional(),
+  /** `on` marks the session cookies Secure; unset, they are Secure when PUBLIC_URL is https. */
+  SECURE_COOKIES: z.enum(['on', 'off']).optional(),
   /** Signs the forms' CSRF tokens; random per process when unset (open forms need a reload after a restart). */
   CSRF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /**
@@ -108,6 +119,8 @@ const environmentSchema = z.object({
     .optional(),
   /** Failed logins one address may make for one username before that pair waits LOGIN_LOCK_MINUTES. */
   LOGIN_FAILURE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Failed logins one address may make across all usernames before it waits LOGIN_LOCK_MINUTES; at least LOGIN_FAILURE_LIMIT. */
+  LOGIN_ADDRESS_FAILURE_LIMIT: z.coerce.number().int().min(1).max(10000).default(30),
   LOGIN_LOCK_MINUTES: z.coerce.number().positive().max(1440).default(15),
   /**
    * Seconds an API process keeps a live API key's principal, and a catalogue entry that
@@ -116,11 +129,20 @@ const environmentSchema = z.object({
    */
   API_KEY_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
   CATALOGUE_CACHE_SECONDS: z.coerce.number().min(0).max(300).default(5),
+  /** The largest licence file an import accepts, in bytes (the upload is streamed to disk, never held). */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 ** 3).default(100 * 1024 * 1024),
+  /** An XLSX upload's largest size once unzipped, and of its shared strings (where a zip bomb hides). */
+  IMPORT_MAX_UNZIPPED_BYTES: z.coerce.number().int().min(1024).max(8 * 1024 ** 3).default(500 * 1024 * 1024),
+  IMPORT_MAX_SHARED_STRINGS_BYTES: z.coerce.number().int().min(1024).max(2 * 1024 ** 3).default(100 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 /** Settings of one process, parsed from the environment once at start-up. */
 export type AppConfig = z.infer<typeof environmentSchema> & {
+  /** `PUBLIC_URL`, or this machine's address. */
+  publicUrl: string;
+  /** Whether session cookies are marked Secure. */
+  secureCookies: boolean;
   /** `DATABASE_URL`, or the embedded folder under `DATA_DIR`. */
   databaseUrl: string;
   /** Whether this process must start its own Temporal dev server. */
@@ -159,6 +181,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid environment:\n  PAYLOAD_ENCRYPTION_KEYS: is required when ROLE=${settings.ROLE}: the API and the worker must share the key, e.g. PAYLOAD_ENCRYPTION_KEYS=${generatePayloadKeySetting('k1')}`,
     );
   }
+  if (settings.ROLE === 'api' && !settings.SMS_RECEIPT_SECRET) {
+    throw new ConfigError(
+      `Invalid environment:\n  SMS_RECEIPT_SECRET: is required when ROLE=${settings.ROLE}: every API process must accept the same receipt token, e.g. SMS_RECEIPT_SECRET=${randomBytes(24).toString('base64url')}`,
+    );
+  }
   const missingSecrets: string[] = [];
   if (settings.SIMULATORS === 'off') {
     const missing = (['AUTO_PROMPT_URL', 'BATCH_NOTICE_URL', 'SMS_API_URL', 'REGULATOR_WEBHOOK_BASE_URL'] as const).filter((name) => !settings[name]);
@@ -175,8 +202,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     }
   }
+  const publicUrl = settings.PUBLIC_URL ?? `http://${settings.HOST}:${settings.PORT}`;
   return {
     ...settings,
+    publicUrl,
+    secureCookies: settings.SECURE_COOKIES ? settings.SECURE_COOKIES === 'on' : publicUrl.startsWith('https:'),
     databaseUrl,
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
     endpoints: {
@@ -196,7 +226,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxParamLength: settings.SMS_MAX_PARAM_LENGTH,
         maxTextLength: settings.SMS_MAX_TEXT_LENGTH,
         receiptTimeoutHours: settings.SMS_RECEIPT_TIMEOUT_HOURS,
-        receiptSecret: settings.SMS_RECEIPT_SECRET,
       },
       regulatorWebhookBaseUrl: settings.REGULATOR_WEBHOOK_BASE_URL ?? `${simulators}/regulators`,
       regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AppConfig } from './config';
+import { keptSecret } from './kept-secrets';
 import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
 
 /** Where an all-in-one process keeps the payload key it generated on its first start. */
@@ -12,10 +11,5 @@ export const PAYLOAD_KEY_FILE = 'payload-keys';
  */
 export function payloadCodecFor(config: Pick<AppConfig, 'PAYLOAD_ENCRYPTION_KEYS' | 'DATA_DIR'>): AesGcmPayloadCodec {
   if (config.PAYLOAD_ENCRYPTION_KEYS) return new AesGcmPayloadCodec(parsePayloadKeys(config.PAYLOAD_ENCRYPTION_KEYS));
-  const file = path.resolve(config.DATA_DIR, PAYLOAD_KEY_FILE);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${generatePayloadKeySetting('local-1')}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  return new AesGcmPayloadCodec(parsePayloadKeys(fs.readFileSync(file, 'utf8').trim()));
+  return new AesGcmPayloadCodec(parsePayloadKeys(keptSecret(config.DATA_DIR, PAYLOAD_KEY_FILE, () => generatePayloadKeySetting('local-1'))));
 }

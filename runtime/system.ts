@@ -15,9 +15,13 @@ import { openDatabase, parseDatabaseTarget, type Database } from './database';
 import type { Logger } from './logger';
 import { deployMigrations } from './migrations';
 import { registerSearchAttributes } from './search-attributes';
+import { keptSecret } from './kept-secrets';
 import { payloadCodecFor } from './payload-keys';
 import { connectTemporalClient } from './temporal';
 import { startDevServer, type DevServer } from './temporal-dev-server';
+
+/** Where an all-in-one process keeps the receipt token it generated on its first start. */
+export const SMS_RECEIPT_SECRET_FILE = 'sms-receipt-secret';
 
 /** The running engine: API, worker and whatever embedded parts it started. */
 export interface RunningSystem {
@@ -127,13 +131,14 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
 
     let apiUrl: string | undefined;
     const sms = config.endpoints.sms;
+    const smsReceiptSecret = config.SMS_RECEIPT_SECRET ?? keptSecret(config.DATA_DIR, SMS_RECEIPT_SECRET_FILE);
     const simulators =
       config.SIMULATORS === 'on'
         ? new IntegrationSimulators(config.endpoints.regulatorSigningSecret, Date.now, {
             accessKeyId: sms.accessKeyId,
             accessKeySecret: sms.accessKeySecret,
             // The API's port is known once it listens; receipts come after that.
-            receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(sms.receiptSecret)}`,
+            receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(smsReceiptSecret)}`,
             // The simulated account approves every wording a bureau saves; a real one approves each at the provider.
             approvedTemplate: (templateId) => approvedSmsTemplate(database.prisma, sms.templateId, templateId),
           }, config.endpoints.autoPromptSigningSecret)
@@ -152,13 +157,20 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
           authToken: config.CODEC_AUTH_TOKEN,
           allowedOrigins: config.CODEC_ALLOWED_ORIGINS.split(',').filter(Boolean),
         },
-        secureCookies: config.SECURE_COOKIES === 'on',
+        secureCookies: config.secureCookies,
+        publicUrl: config.publicUrl,
         csrfSecret: config.CSRF_SECRET,
-        smsReceiptSecret: sms.receiptSecret,
+        smsReceiptSecret,
         trustProxy: config.TRUST_PROXY,
         metricsToken: config.METRICS_TOKEN,
-        loginThrottle: { failures: config.LOGIN_FAILURE_LIMIT, windowMinutes: config.LOGIN_LOCK_MINUTES },
+        loginThrottle: {
+          failures: config.LOGIN_FAILURE_LIMIT,
+          addressFailures: Math.max(config.LOGIN_ADDRESS_FAILURE_LIMIT, config.LOGIN_FAILURE_LIMIT),
+          windowMinutes: config.LOGIN_LOCK_MINUTES,
+        },
         apiKeyCacheSeconds: config.API_KEY_CACHE_SECONDS,
+        importMaxBytes: config.IMPORT_MAX_BYTES,
+        workbookLimits: { maxUnzippedBytes: config.IMPORT_MAX_UNZIPPED_BYTES, maxSharedStringsBytes: config.IMPORT_MAX_SHARED_STRINGS_BYTES },
         catalogueCacheSeconds: config.CATALOGUE_CACHE_SECONDS,
       });
       const server = await listen(app, config.HOST, config.PORT);

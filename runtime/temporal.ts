@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import { licenceDataConverter } from './data-converter';
 
 /** A Temporal client with the connection it must close. */
 export interface TemporalClient {
@@ -16,6 +17,6 @@ export interface TemporalClient {
  */
 export async function connectTemporalClient(address: string, namespace: string, payloadCodec?: PayloadCodec): Promise<TemporalClient> {
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace, ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}) });
+  const client = new Client({ connection, namespace, ...(payloadCodec ? { dataConverter: licenceDataConverter(payloadCodec) } : {}) });
   return { client, connection, close: () => connection.close() };
 }

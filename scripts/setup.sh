@@ -3,7 +3,7 @@
 #
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
-#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, Chromium, libfaketime and poppler-utils (npm test calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, Chromium, libfaketime, poppler-utils and the API fuzzer (npm test calls this)
 #   scripts/setup.sh --bench  tools for the benchmarks and drills: PostgreSQL and the vegeta load generator
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
@@ -14,6 +14,7 @@ tools="$root/.tools"
 mode="${1:---run}"
 temporal_cli_version="1.5.1"
 vegeta_version="12.13.0"
+schemathesis_version="4.32.5"
 mkdir -p "$tools/bin"
 
 say() { printf 'setup: %s\n' "$*"; }
@@ -55,13 +56,13 @@ ensure_temporal_cli() {
 }
 
 ensure_java_and_maven() {
-  if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then return; fi
+  if command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then return; fi
   if can_apt; then
-    say "installing Java and Maven from Debian's packages…"
-    apt_install default-jre-headless maven
+    say "installing Java (with its compiler) and Maven from Debian's packages…"
+    apt_install default-jdk-headless maven
     return
   fi
-  missing "Java 17+ and Maven are needed for Temporal's time-skipping test server. Install them (Debian: apt-get install default-jre-headless maven)."
+  missing "Java 17+ with javac, and Maven, are needed for Temporal's time-skipping test server. Install them (Debian: apt-get install default-jdk-headless maven)."
 }
 
 # Temporal's Java time-skipping test server, fetched from Maven Central by tools/temporal-test-server/pom.xml.
@@ -76,6 +77,20 @@ ensure_test_server() {
   rm -rf "$lib"
   mvn -q -B -f "$pom" dependency:copy-dependencies -DoutputDirectory="$lib" ||
     missing "Temporal's test server: Maven could not fetch io.temporal:temporal-test-server (see above)."
+  echo "$want" >"$stamp"
+}
+
+# The test server's launcher (tools/temporal-test-server/KeepAliveTestServer.java), compiled against it.
+ensure_test_server_launcher() {
+  local source="$root/tools/temporal-test-server/KeepAliveTestServer.java" out="$tools/temporal-test-server/launcher"
+  local stamp="$out/source.sha256" want
+  want=$( (cat "$source"; sha256sum "$tools/temporal-test-server/pom.sha256") | sha256sum | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f "$out/KeepAliveTestServer.class" ]; then return; fi
+  ensure_java_and_maven
+  say "compiling the test server's launcher…"
+  rm -rf "$out" && mkdir -p "$out"
+  javac -d "$out" -cp "$tools/temporal-test-server/lib/*" "$source" ||
+    missing "the test server's launcher: javac could not compile $source (see above)."
   echo "$want" >"$stamp"
 }
 
@@ -147,16 +162,35 @@ ensure_vegeta() {
   echo "$vegeta_version" >"$stamp"
 }
 
+# Schemathesis, the OpenAPI fuzzer the tests run against /openapi.json, from PyPI into a virtual
+# environment of its own under .tools, pinned.
+ensure_schemathesis() {
+  local venv="$tools/schemathesis" stamp="$tools/schemathesis/version"
+  if [ -x "$venv/bin/schemathesis" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$schemathesis_version" ]; then return; fi
+  command -v python3 >/dev/null 2>&1 || missing "python3, for the API fuzzer (schemathesis). Install Python 3.10 or newer."
+  python3 -m venv --help >/dev/null 2>&1 || {
+    if can_apt; then apt_install python3-venv; else missing "python3's venv module (Debian: apt-get install python3-venv)."; fi
+  }
+  say "installing schemathesis $schemathesis_version from PyPI into .tools/schemathesis (once)…"
+  rm -rf "$venv"
+  python3 -m venv "$venv" || missing "a Python virtual environment in $venv: 'python3 -m venv' failed (see above)."
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" ||
+    missing "schemathesis: 'pip install schemathesis==$schemathesis_version' failed (see above); is PyPI reachable?"
+  echo "$schemathesis_version" >"$stamp"
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
   --run) ;;
   --test)
     ensure_test_server
+    ensure_test_server_launcher
     ensure_postgres
     ensure_chromium
     ensure_faketime
     ensure_poppler
+    ensure_schemathesis
     ;;
   --bench)
     ensure_postgres

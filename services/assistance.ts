@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { addWorkingDays } from '../domain';
+import { ASSISTANCE_KINDS, type AssistanceKind } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
+import { bureauCalendar } from './working-calendar';
 
-/** What a holder can ask the bureau for, besides being reminded. */
-export const ASSISTANCE_KINDS = ['assisted_handling', 'appointment'] as const;
-export type AssistanceKind = (typeof ASSISTANCE_KINDS)[number];
+export { ASSISTANCE_KINDS, type AssistanceKind };
 
 /** How a specialist closes an assistance task. */
 export const ASSISTANCE_OUTCOMES: Record<AssistanceKind, readonly string[]> = {
@@ -36,7 +35,8 @@ export async function openAssistanceTask(prisma: PrismaClient, licenceId: string
   const idempotencyKey = `assistance/${licence.id}/${request.requestId}`;
   const existing = await prisma.humanTask.findUnique({ where: { idempotencyKey } });
   if (existing) return { id: existing.id, created: false };
-  const dueAt = addWorkingDays(DateTime.fromJSDate(now), ASSISTANCE_DUE_WORKING_DAYS, licence.bureau.timeZone).toJSDate();
+  const { calendar } = await bureauCalendar(prisma, licence.bureauCode);
+  const dueAt = calendar.addWorkingDays(DateTime.fromJSDate(now), ASSISTANCE_DUE_WORKING_DAYS).toJSDate();
   const note = [request.preferredTime ? `希望时间：${request.preferredTime}` : undefined, request.note].filter(Boolean).join('；');
   const task = await prisma.humanTask.upsert({
     where: { idempotencyKey },

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { DEFAULT_LADDER, FINAL_STAGES, ladderProblems, missingGuidance, parseValidityText, type LadderStep } from '../domain';
 import type { CatalogueEntry, Prisma, PrismaClient } from '../generated/prisma/client';
-import { ApiError } from '../api/errors';
+import { Refusal } from './refusal';
 import { taskCompletedSignal } from '../workflows/licence-definitions';
 import { replanCatalogueEntryWorkflow } from '../workflows/replan-workflow';
 
@@ -24,9 +24,12 @@ export interface CatalogueEntryChanges {
   servicePhone?: string | null;
   materials?: string[];
   bookingUrl?: string | null;
+  /** The bureau's regulators its decisions go to (审管协同): replaces the entry's list. */
+  regulatorIds?: string[];
 }
 
 export interface NewCatalogueEntry extends CatalogueEntryChanges {
+  regulatorIds: string[];
   bureau: string;
   code: string;
   departmentName: string;
@@ -58,7 +61,7 @@ function validityOf(text: string) {
   try {
     return parseValidityText(text);
   } catch (error) {
-    throw ApiError.invalid([{ path: 'validityText', message: error instanceof Error ? error.message : String(error) }]);
+    throw Refusal.invalid([{ path: 'validityText', message: error instanceof Error ? error.message : String(error) }]);
   }
 }
 
@@ -68,17 +71,32 @@ async function departmentIdFor(tx: Prisma.TransactionClient, bureau: string, nam
   return id;
 }
 
+/**
+ * Makes `regulatorIds` the entry's regulators, each of the entry's own bureau.
+ * @throws Refusal (invalid) naming `regulatorIds` when one is unknown there or none is given.
+ */
+async function setRegulators(tx: Prisma.TransactionClient, entryId: string, bureauCode: string, regulatorIds: string[]): Promise<void> {
+  const known = await tx.regulator.findMany({ where: { bureauCode }, orderBy: { id: 'asc' } });
+  const unknown = regulatorIds.filter((id) => !known.some((regulator) => regulator.id === id));
+  if (regulatorIds.length === 0 || unknown.length > 0) {
+    const problem = regulatorIds.length === 0 ? 'must name at least one regulator' : `${unknown.join(', ')} is not a regulator of ${bureauCode}`;
+    throw Refusal.invalid([{ path: 'regulatorIds', message: `${problem}; ${bureauCode}'s regulators: ${known.map((regulator) => regulator.id).join(', ')}` }]);
+  }
+  await tx.catalogueRegulator.deleteMany({ where: { catalogueEntryId: entryId } });
+  await tx.catalogueRegulator.createMany({ data: [...new Set(regulatorIds)].map((regulatorId) => ({ catalogueEntryId: entryId, regulatorId, role: 'competent' })) });
+}
+
 /** Adds an entry to a bureau's catalogue (version 1), audited. */
 export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatalogueEntry, changedBy: string): Promise<CatalogueEntry> {
   const bureau = await prisma.bureau.findUnique({ where: { code: entry.bureau } });
-  if (!bureau) throw ApiError.notFound(`Bureau ${entry.bureau}`, 'bureau');
+  if (!bureau) throw Refusal.notFound(`Bureau ${entry.bureau}`, 'bureau');
   const validityRule = validityOf(entry.validityText);
   const id = `${entry.bureau}:${entry.code}`;
   if (await prisma.catalogueEntry.findUnique({ where: { id } })) {
-    throw new ApiError(409, 'catalogue_entry_exists', `${entry.bureau} already has an entry ${entry.code}; change it with PATCH`);
+    throw new Refusal('conflict', 'catalogue_entry_exists', `${entry.bureau} already has an entry ${entry.code}; change it with PATCH`);
   }
   return prisma.$transaction(async (tx) => {
-    const { bureau: bureauCode, code, departmentName, ...fields } = entry;
+    const { bureau: bureauCode, code, departmentName, regulatorIds, ...fields } = entry;
     const created = await tx.catalogueEntry.create({
       data: {
         ...fields,
@@ -90,7 +108,8 @@ export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatal
         remindersEnabled: validityRule.kind !== 'none',
       },
     });
-    await tx.catalogueChange.create({ data: { catalogueEntryId: id, version: 1, changedBy, action: 'create', after: audited(created) as Prisma.InputJsonObject } });
+    await setRegulators(tx, id, bureauCode, regulatorIds);
+    await tx.catalogueChange.create({ data: { catalogueEntryId: id, version: 1, changedBy, action: 'create', after: { ...audited(created), regulatorIds } as Prisma.InputJsonObject } });
     return created;
   });
 }
@@ -109,13 +128,15 @@ export async function updateCatalogueEntry(
 ): Promise<{ entry: CatalogueEntry; replanJobId?: string }> {
   const { prisma } = deps;
   const before = await prisma.catalogueEntry.findUnique({ where: { id } });
-  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`, 'params.id');
-  if (before.retiredAt) throw new ApiError(409, 'catalogue_entry_retired', `Catalogue entry ${id} was retired; create a new entry instead`);
+  if (!before) throw Refusal.notFound(`Catalogue entry ${id}`, 'params.id');
+  if (before.retiredAt) throw new Refusal('conflict', 'catalogue_entry_retired', `Catalogue entry ${id} was retired; create a new entry instead`);
   const validityRule = changes.validityText !== undefined ? validityOf(changes.validityText) : undefined;
   const leadTimeChanged = changes.reminderLeadMonths !== undefined && changes.reminderLeadMonths !== before.reminderLeadMonths;
 
   const { entry, replanJobId } = await prisma.$transaction(async (tx) => {
-    const { departmentName, ...fields } = changes;
+    const { departmentName, regulatorIds, ...fields } = changes;
+    const regulatorsBefore = (await tx.catalogueRegulator.findMany({ where: { catalogueEntryId: id }, orderBy: { regulatorId: 'asc' } })).map((link) => link.regulatorId);
+    if (regulatorIds) await setRegulators(tx, id, before.bureauCode, regulatorIds);
     const updated = await tx.catalogueEntry.update({
       where: { id, version: before.version },
       data: {
@@ -131,8 +152,8 @@ export async function updateCatalogueEntry(
         version: updated.version,
         changedBy,
         action: 'update',
-        before: audited(before) as Prisma.InputJsonObject,
-        after: audited(updated) as Prisma.InputJsonObject,
+        before: { ...audited(before), ...(regulatorIds ? { regulatorIds: regulatorsBefore } : {}) } as Prisma.InputJsonObject,
+        after: { ...audited(updated), ...(regulatorIds ? { regulatorIds } : {}) } as Prisma.InputJsonObject,
       },
     });
     if (!leadTimeChanged) return { entry: updated, replanJobId: undefined };
@@ -198,8 +219,8 @@ async function startReplanJob(deps: CatalogueDependencies, jobId: string, entry:
 /** Retires an entry: no new registrations; licences already registered live on. Audited. */
 export async function retireCatalogueEntry(prisma: PrismaClient, id: string, changedBy: string, reason: string): Promise<CatalogueEntry> {
   const before = await prisma.catalogueEntry.findUnique({ where: { id } });
-  if (!before) throw ApiError.notFound(`Catalogue entry ${id}`, 'params.id');
-  if (before.retiredAt) throw new ApiError(409, 'catalogue_entry_retired', `Catalogue entry ${id} is already retired`);
+  if (!before) throw Refusal.notFound(`Catalogue entry ${id}`, 'params.id');
+  if (before.retiredAt) throw new Refusal('conflict', 'catalogue_entry_retired', `Catalogue entry ${id} is already retired`);
   return prisma.$transaction(async (tx) => {
     const retired = await tx.catalogueEntry.update({ where: { id }, data: { retiredAt: new Date(), version: { increment: 1 } } });
     await tx.catalogueChange.create({
@@ -231,9 +252,9 @@ export async function updateDepartmentLadder(
 ): Promise<Record<string, string>> {
   const { prisma } = deps;
   const department = await prisma.department.findUnique({ where: { id: departmentId }, include: { catalogue: { where: { retiredAt: null } } } });
-  if (!department) throw ApiError.notFound(`Department ${departmentId}`, 'params.id');
+  if (!department) throw Refusal.notFound(`Department ${departmentId}`, 'params.id');
   const problems = ladderProblems(ladder);
-  if (problems.length > 0) throw ApiError.invalid(problems.map((message) => ({ path: 'ladder', message })));
+  if (problems.length > 0) throw Refusal.invalid(problems.map((message) => ({ path: 'ladder', message })));
   const jobs: Record<string, string> = {};
   const started: Array<{ jobId: string; entry: CatalogueEntry }> = [];
   await prisma.$transaction(async (tx) => {

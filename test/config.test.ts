@@ -40,6 +40,7 @@ describe('loadConfig', () => {
 
   it('demands shared payload keys when the API and the worker run apart, and explains a bad key', () => {
     expect(() => loadConfig({ ROLE: 'api', DATABASE_URL: 'postgresql://db/licences' })).toThrow(/PAYLOAD_ENCRYPTION_KEYS: is required when ROLE=api/);
+    expect(() => loadConfig({ ROLE: 'api', DATABASE_URL: 'postgresql://db/licences', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS })).toThrow(/SMS_RECEIPT_SECRET: is required when ROLE=api/);
     expect(() => loadConfig({ PAYLOAD_ENCRYPTION_KEYS: 'k1:AAAA' })).toThrow(/PAYLOAD_ENCRYPTION_KEYS: payload key "k1" has 3 bytes; AES-256 needs 32/);
   });
 

@@ -3,15 +3,16 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors';
 import { AccessInputError, createUser, issueApiKey, revokeApiKey } from '../services/access/credentials';
 import { PERSON_ROLES, ROLE_WORDS } from '../services/access/principal';
-import { formAction, handle, pageAccess, render, type WebDependencies } from './context';
+import { formAction, handle, pageAccess, render, type WebDependencies, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 import { shanghaiTime } from './words';
+import { PasswordSchema } from '../services/access/password-strength';
 
 const NewUserForm = z.object({
   username: z.string().regex(/^[a-z0-9._-]{2,40}$/),
   displayName: z.string().trim().min(1).max(100),
-  password: z.string().min(10).max(200),
+  password: PasswordSchema,
   role: z.enum(PERSON_ROLES),
   bureauCode: z.string().optional(),
   departmentId: z.string().optional(),
@@ -102,7 +103,7 @@ ${issued ? html`<p class="notice" role="status">新密钥（仅显示这一次�
         await createUser(deps.prisma, form.data).catch((error: unknown) => {
           throw asFormError(error);
         });
-        res.redirect(303, `/admin?notice=${encodeURIComponent(`已创建用户 ${form.data.username}。`)}`);
+        res.redirect(303, withMessage('/admin', 'notice', `已创建用户 ${form.data.username}。`));
       },
     ),
   );
@@ -131,7 +132,7 @@ ${issued ? html`<p class="notice" role="status">新密钥（仅显示这一次�
       async (req, res) => {
         if (!(await revokeApiKey(deps.prisma, String(req.params.id)))) throw ApiError.notFound(`API key ${req.params.id}`);
         deps.access.forgetApiKeys();
-        res.redirect(303, `/admin?notice=${encodeURIComponent('密钥已吊销。')}#keys`);
+        res.redirect(303, withMessage('/admin#keys', 'notice', '密钥已吊销。'));
       },
     ),
   );

@@ -4,15 +4,24 @@ import { SESSION_COOKIE } from '../api/access';
 import { ApiError } from '../api/errors';
 import { closeSession } from '../services/access/credentials';
 import type { Role } from '../services/access/principal';
-import { handle, pageAccess, problemWords, render, type WebDependencies } from './context';
+import { handle, pageAccess, problemWords, render, type WebDependencies, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 
 /** Each role's first page after login. */
 export const HOME: Record<Role, string> = { specialist: '/inbox', supervisor: '/dashboard', admin: '/dashboard', system: '/docs' };
 
-// Only a path of this site may follow a login, never another site.
-const safeNext = (next: unknown) => (typeof next === 'string' && /^\/(?!\/)/.test(next) ? next : undefined);
+const OWN_ORIGIN = 'http://engine.invalid';
+
+/**
+ * Where to go after login: a path on this site only. Browsers read `/\host` and `/<tab>/host` as
+ * `//host`, so backslashes and control characters are refused, and the path must resolve here.
+ */
+function safeNext(next: unknown): string | undefined {
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || /[\\\p{Cc}]/u.test(next)) return undefined;
+  const resolved = new URL(next, OWN_ORIGIN);
+  return resolved.origin === OWN_ORIGIN ? `${resolved.pathname}${resolved.search}${resolved.hash}` : undefined;
+}
 
 /** Login, logout and the home redirect. */
 export function authPages(deps: WebDependencies): Router {
@@ -65,7 +74,7 @@ export function authPages(deps: WebDependencies): Router {
       const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
       if (token) await closeSession(deps.prisma, token);
       res.clearCookie(SESSION_COOKIE, { path: '/' });
-      res.redirect(303, '/login?notice=' + encodeURIComponent('已退出登录。'));
+      res.redirect(303, withMessage('/login', 'notice', '已退出登录。'));
     }),
   );
 

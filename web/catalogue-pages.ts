@@ -6,7 +6,7 @@ import { ApiError, fieldProblems } from '../api/errors';
 import { missingGuidance } from '../domain';
 import { updateCatalogueEntry } from '../services/catalogue';
 import type { CatalogueEntryCache } from '../services/licence-registration';
-import { formAction, handle, pageAccess, render, who, type WebDependencies } from './context';
+import { formAction, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 
@@ -123,7 +123,7 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string; cata
         const principal = who(req);
         await updateCatalogueEntry(deps, entry.id, guidance, 'displayName' in principal ? principal.displayName : principal.name);
         deps.catalogueEntries.forget();
-        res.redirect(303, `/catalogue/${encodeURIComponent(entry.id)}?notice=${encodeURIComponent('办事指南已保存。')}`);
+        res.redirect(303, withMessage(`/catalogue/${encodeURIComponent(entry.id)}`, 'notice', '办事指南已保存。'));
       },
     ),
   );

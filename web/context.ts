@@ -1,9 +1,11 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AccessControl } from '../api/access';
-import { ApiError } from '../api/errors';
+import { ApiError, asApiError } from '../api/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Principal, Role } from '../services/access/principal';
+import type { Clock } from '../services/clock';
 import { page, type PageOptions } from './layout';
 
 /** What the pages need from the process. */
@@ -11,6 +13,8 @@ export interface WebDependencies {
   prisma: PrismaClient;
   temporal: Client;
   access: AccessControl;
+  /** What due times and overdue tasks are judged against. */
+  clock: Clock;
 }
 
 // The API's error codes in the words a member of staff reads.
@@ -34,10 +38,32 @@ export function problemWords(error: ApiError): string {
   return PROBLEM_WORDS[error.code] ?? error.message;
 }
 
-/** Renders a page for the request's principal, with its CSRF token and any notice from the query. */
+// Seals the notices this process puts in a redirect's query, so that a page shows no text a link
+// from elsewhere chose (`?problem=请致电…`). Per process: after a restart an old link shows nothing.
+const MESSAGE_KEY = randomBytes(32);
+type MessageKind = 'notice' | 'problem';
+const sealOf = (kind: MessageKind, text: string) => createHmac('sha256', MESSAGE_KEY).update(`${kind}\n${text}`).digest('base64url');
+
+/** A redirect target with a message for the next page, sealed so that only this server's messages are shown. */
+export function withMessage(url: string, kind: MessageKind, text: string): string {
+  const [target, fragment] = url.split('#', 2) as [string, string | undefined];
+  const separator = target.includes('?') ? '&' : '?';
+  return `${target}${separator}${kind}=${encodeURIComponent(text)}&seal=${sealOf(kind, text)}${fragment === undefined ? '' : `#${fragment}`}`;
+}
+
+function sealedMessage(req: Request, kind: MessageKind): string | undefined {
+  const text = req.query[kind];
+  const seal = req.query.seal;
+  if (typeof text !== 'string' || typeof seal !== 'string') return undefined;
+  const expected = Buffer.from(sealOf(kind, text));
+  const given = Buffer.from(seal);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? text : undefined;
+}
+
+/** Renders a page for the request's principal, with its CSRF token and any notice this server sent it to show. */
 export function render(req: Request, res: Response, options: Omit<PageOptions, 'csrfToken' | 'principal' | 'notice' | 'problem'> & { status?: number; problem?: string }) {
-  const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
-  const problem = options.problem ?? (typeof req.query.problem === 'string' ? req.query.problem : undefined);
+  const notice = sealedMessage(req, 'notice');
+  const problem = options.problem ?? sealedMessage(req, 'problem');
   res
     .status(options.status ?? 200)
     .type('html')
@@ -81,8 +107,9 @@ export function handle(handler: (req: Request, res: Response) => Promise<void>):
 export function formAction(back: (req: Request) => string, handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
   return (req, res, next) => {
     handler(req, res).catch((error: unknown) => {
-      if (error instanceof ApiError && (error.status === 400 || error.status === 409 || error.status === 503)) {
-        return res.redirect(303, `${back(req)}?problem=${encodeURIComponent(problemWords(error))}`);
+      const refused = asApiError(error);
+      if (refused && (refused.status === 400 || refused.status === 409 || refused.status === 503)) {
+        return res.redirect(303, withMessage(back(req), 'problem', problemWords(refused)));
       }
       next(error);
     });

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { ApiError } from '../api/errors';
+import { asApiError } from '../api/errors';
 import type { AccessControl } from '../api/access';
 import type { Logger } from '../runtime/logger';
 import { html } from './html';
@@ -16,7 +16,7 @@ export function webErrorPages(logger: Logger, access: AccessControl): ErrorReque
   return (error: unknown, req, res, next) => {
     // Pages for browsers, which ask for HTML; machine callers (no Accept, or JSON first) get the JSON error.
     if (req.path.startsWith('/api/') || req.path.startsWith('/simulators') || req.accepts(['json', 'html']) !== 'html') return next(error);
-    const apiError = error instanceof ApiError ? error : undefined;
+    const apiError = asApiError(error);
     if (!apiError) logger.error({ err: error, method: req.method, path: req.path }, 'page failed');
     const status = apiError?.status ?? 500;
     const title = TITLES[status] ?? '无法完成';

@@ -5,7 +5,7 @@ import { contactFor } from '../services/access/masking';
 import { calendarDateOf } from '../services/licence-registration';
 import { claimTask, completeTask, OUTCOMES_BY_KIND, releaseTask, taskFor } from '../services/task-work';
 import { ApiError } from '../api/errors';
-import { formAction, handle, pageAccess, render, who, type WebDependencies } from './context';
+import { formAction, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 import { OUTCOME_WORDS, shanghaiTime, TASK_KIND_WORDS, TASK_STATUS_WORDS } from './words';
@@ -33,7 +33,7 @@ export function inboxPages(deps: WebDependencies): Router {
     handle(async (req, res) => {
       const principal = who(req);
       const view: View = req.query.view === 'mine' || req.query.view === 'overdue' ? req.query.view : 'open';
-      const now = new Date();
+      const now = await deps.clock();
       const where: Prisma.HumanTaskWhereInput = {
         departmentId: principal.departmentId!,
         ...(view === 'open' ? { status: 'open' } : {}),
@@ -103,6 +103,7 @@ ${
       const token = res.locals.csrfToken as string;
       const mine = task.status === 'claimed' && task.claimedBy === principal.name;
       const outcomes = OUTCOMES_BY_KIND[task.kind] ?? [];
+      const overdue = task.dueAt < (await deps.clock());
       render(req, res, {
         title: `${TASK_KIND_WORDS[task.kind] ?? task.kind}：${task.licence.licenceNumber}`,
         current: '/inbox',
@@ -114,12 +115,12 @@ ${
   <dt>联系人</dt><dd>${contact.name}</dd>
   <dt>联系电话</dt><dd>${contact.phone}</dd>
   ${contact.address ? html`<dt>地址</dt><dd>${contact.address}</dd>` : ''}
-  <dt>办理期限</dt><dd>${shanghaiTime(task.dueAt)}${task.dueAt < new Date() ? html` <span class="overdue">已逾期</span>` : ''}</dd>
+  <dt>办理期限</dt><dd>${shanghaiTime(task.dueAt)}${overdue ? html` <span class="overdue">已逾期</span>` : ''}</dd>
   <dt>状态</dt><dd id="task-status">${TASK_STATUS_WORDS[task.status] ?? task.status}${task.claimedBy ? `：${task.claimedBy}` : ''}</dd>
   ${task.note && !task.outcome ? html`<dt>申请或备注</dt><dd>${task.note}</dd>` : ''}
   ${task.outcome ? html`<dt>结果</dt><dd>${OUTCOME_WORDS[task.outcome] ?? task.outcome}${task.note ? `（${task.note}）` : ''}</dd>` : ''}
 </dl>
-${letter ? html`<h2>提醒函</h2><pre style="white-space:pre-wrap;background:#fff;border:1px solid #c9ced6;padding:1em">${letter.body}</pre>` : ''}
+${letter ? html`<h2>提醒函</h2><pre class="letter">${letter.body}</pre>` : ''}
 ${task.status === 'open' ? html`<form method="post" action="/tasks/${task.id}/claim">${csrfField(token)}<p><button type="submit">领取此任务</button></p></form>` : ''}
 ${
   mine
@@ -154,7 +155,7 @@ ${
     specialists,
     formAction(backToTask, async (req, res) => {
       await claimTask(deps.prisma, who(req), String(req.params.id));
-      res.redirect(303, `/tasks/${req.params.id}?notice=${encodeURIComponent('已领取任务。')}`);
+      res.redirect(303, withMessage(`/tasks/${req.params.id}`, 'notice', '已领取任务。'));
     }),
   );
 
@@ -163,7 +164,7 @@ ${
     specialists,
     formAction(backToTask, async (req, res) => {
       await releaseTask(deps.prisma, who(req), String(req.params.id));
-      res.redirect(303, `/inbox?notice=${encodeURIComponent('任务已退回科室队列。')}`);
+      res.redirect(303, withMessage('/inbox', 'notice', '任务已退回科室队列。'));
     }),
   );
 
@@ -176,7 +177,7 @@ ${
       const id = String(req.params.id);
       await completeTask(deps, who(req), id, { outcome: form.data.outcome, note: form.data.note?.trim() || undefined });
       const task = await deps.prisma.humanTask.findUniqueOrThrow({ where: { id } });
-      res.redirect(303, `/licences/${task.licenceId}?notice=${encodeURIComponent('办理结果已登记，提醒流程已继续。')}`);
+      res.redirect(303, withMessage(`/licences/${task.licenceId}`, 'notice', '办理结果已登记，提醒流程已继续。'));
     }),
   );
 

@@ -20,6 +20,7 @@ const NAV: Array<{ href: string; label: string; roles: Principal['role'][] }> = 
   { href: '/inbox', label: '我的任务', roles: ['specialist'] },
   { href: '/dashboard', label: '督查总览', roles: ['supervisor', 'admin'] },
   { href: '/inspection', label: '督促检查', roles: ['supervisor', 'admin'] },
+  { href: '/alerts', label: '督查提醒', roles: ['supervisor', 'admin'] },
   { href: '/catalogue', label: '提醒目录', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/admin', label: '用户与密钥', roles: ['admin'] },
 ];
@@ -94,6 +95,7 @@ th,td{border:1px solid #c9ced6;padding:.35em .6em;text-align:left;vertical-align
 th{background:#e8ecf2}
 td.num{text-align:right}
 .notice{background:#e3f4e1;border-left:4px solid #2e7d32;padding:.5em 1em}
+.letter{white-space:pre-wrap;background:#fff;border:1px solid #c9ced6;padding:1em}
 .problem{background:#fdecea;border-left:4px solid #c62828;padding:.5em 1em}
 .overdue{color:#b00020;font-weight:bold}
 .tabs{display:flex;gap:1em;list-style:none;padding:0;margin:0 0 1em}

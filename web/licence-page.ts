@@ -2,10 +2,11 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { assertBureau } from '../api/access';
 import { ApiError } from '../api/errors';
-import { contactFor } from '../services/access/masking';
+import { contactFor, personalTextFor } from '../services/access/masking';
 import { licenceHistory, type HistoryEntry } from '../services/licence-history';
 import { calendarDateOf } from '../services/licence-registration';
-import { licenceStatusQuery, type LicenceStatus } from '../workflows/licence-definitions';
+import type { LicenceStatus } from '../workflows/licence-definitions';
+import { askLicenceStatus } from '../services/licence-status';
 import { handle, pageAccess, render, who, type WebDependencies } from './context';
 import { html } from './html';
 import { historyDetail, historyWords, NEXT_ACTION_WORDS, OUTCOME_WORDS, shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS, TASK_STATUS_WORDS } from './words';
@@ -48,6 +49,7 @@ export function licencePage(deps: WebDependencies): Router {
           catalogueEntry: { include: { department: true } },
           tasks: { orderBy: { createdAt: 'asc' } },
           deliveries: { include: { regulator: true }, orderBy: { createdAt: 'asc' } },
+          terms: { orderBy: { term: 'asc' } },
         },
       });
       if (!licence) throw ApiError.notFound(`Licence ${id.data}`);
@@ -59,13 +61,15 @@ export function licencePage(deps: WebDependencies): Router {
       let unreachable = false;
       try {
         [status, timeline] = await Promise.all([
-          deps.temporal.workflow.getHandle(licence.workflowId).query(licenceStatusQuery),
+          askLicenceStatus(deps.temporal, licence.workflowId),
           licenceHistory(deps.temporal, licence.workflowId),
         ]);
       } catch {
         unreachable = true;
       }
-      const contact = contactFor(principal, { bureauCode: licence.bureauCode, departmentId: licence.catalogueEntry.departmentId }, {
+      const owner = { bureauCode: licence.bureauCode, departmentId: licence.catalogueEntry.departmentId };
+      const noteOf = (task: { note: string | null }) => personalTextFor(principal, owner, task.note);
+      const contact = contactFor(principal, owner, {
         name: licence.contactName,
         phone: licence.contactPhone,
         address: licence.contactAddress,
@@ -92,6 +96,17 @@ ${unreachable ? html`<p class="problem" role="alert">流程服务暂不可用：
   }</dd>
   ${licence.closedReason ? html`<dt>办结原因</dt><dd>${licence.closedReason}</dd>` : ''}
 </dl>
+${
+  licence.terms.length > 1
+    ? html`<h2 id="terms-heading">有效期（延续记录）</h2>
+<table aria-labelledby="terms-heading">
+  <thead><tr><th scope="col">期次</th><th scope="col">发证日期</th><th scope="col">到期日期</th><th scope="col">延续申请</th></tr></thead>
+  <tbody>${licence.terms.map(
+    (term) => html`<tr><td>第 ${term.term} 期${term.term === licence.term ? '（当前）' : ''}</td><td>${calendarDateOf(term.issuedOn)}</td><td>${calendarDateOf(term.expiresOn)}</td><td>${term.applicationNumber ?? '首次发证'}</td></tr>`,
+  )}</tbody>
+</table>`
+    : ''
+}
 <h2 id="tasks-heading">人工任务</h2>
 ${
   licence.tasks.length === 0
@@ -99,7 +114,7 @@ ${
     : html`<table aria-labelledby="tasks-heading">
   <thead><tr><th scope="col">任务</th><th scope="col">办理期限</th><th scope="col">状态</th><th scope="col">结果</th></tr></thead>
   <tbody>${licence.tasks.map(
-    (task) => html`<tr><td>${TASK_KIND_WORDS[task.kind] ?? task.kind}（第 ${task.attempt} 次）</td><td>${shanghaiTime(task.dueAt, zone)}</td><td>${TASK_STATUS_WORDS[task.status] ?? task.status}${task.claimedBy ? `：${task.claimedBy}` : ''}</td><td>${task.outcome ? (OUTCOME_WORDS[task.outcome] ?? task.outcome) : ''}${task.note ? `（${task.note}）` : ''}</td></tr>`,
+    (task) => html`<tr><td>${TASK_KIND_WORDS[task.kind] ?? task.kind}（第 ${task.attempt} 次）</td><td>${shanghaiTime(task.dueAt, zone)}</td><td>${TASK_STATUS_WORDS[task.status] ?? task.status}${task.claimedBy ? `：${task.claimedBy}` : ''}</td><td>${task.outcome ? (OUTCOME_WORDS[task.outcome] ?? task.outcome) : ''}${noteOf(task) ? `（${noteOf(task)}）` : ''}</td></tr>`,
   )}</tbody>
 </table>`
 }

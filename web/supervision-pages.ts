@@ -1,11 +1,16 @@
 import { Router, type Request } from 'express';
+import { z } from 'zod';
 import { ApiError } from '../api/errors';
 import { LICENCE_STAGES } from '../domain';
+import { acknowledgeAlert, bureauAlerts, findAlert } from '../services/alerts';
 import { bureauDashboard, inspectionReport } from '../services/dashboard';
 import { assertBureau } from '../api/access';
-import { handle, pageAccess, render, who, type WebDependencies } from './context';
+import { formAction, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
-import { shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS } from './words';
+import { csrfField } from './layout';
+import { ALERT_KIND_WORDS, shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS } from './words';
+
+const AlertId = z.uuid();
 
 /** The supervisors' dashboard and the inspection report (督促检查), with the ledger and report downloads. */
 export function supervisionPages(deps: WebDependencies): Router {
@@ -29,7 +34,7 @@ export function supervisionPages(deps: WebDependencies): Router {
     supervisors,
     handle(async (req, res) => {
       const bureau = await bureauOf(req);
-      const dashboard = await bureauDashboard(deps.prisma, bureau.code);
+      const dashboard = await bureauDashboard(deps.prisma, bureau.code, await deps.clock());
       const q = `bureau=${encodeURIComponent(bureau.code)}`;
       render(req, res, {
         title: `督查总览 · ${bureau.name}`,
@@ -77,7 +82,7 @@ ${
     supervisors,
     handle(async (req, res) => {
       const bureau = await bureauOf(req);
-      const report = await inspectionReport(deps.prisma, bureau.code);
+      const report = await inspectionReport(deps.prisma, bureau.code, await deps.clock());
       const q = `bureau=${encodeURIComponent(bureau.code)}`;
       render(req, res, {
         title: `督促检查 · ${bureau.name}`,
@@ -99,6 +104,54 @@ ${
 </table>`,
       });
     }),
+  );
+
+  router.get(
+    '/alerts',
+    supervisors,
+    handle(async (req, res) => {
+      const bureau = await bureauOf(req);
+      const all = req.query.status === 'all';
+      const alerts = await bureauAlerts(deps.prisma, bureau.code, all ? 'all' : 'open', 200);
+      const q = `bureau=${encodeURIComponent(bureau.code)}`;
+      const token = res.locals.csrfToken as string;
+      render(req, res, {
+        title: `督查提醒 · ${bureau.name}`,
+        current: '/alerts',
+        body: html`
+<p>${all ? html`<a href="/alerts?${q}">只看未确认的提醒</a>` : html`<a href="/alerts?${q}&amp;status=all">查看全部提醒（含已确认）</a>`}</p>
+${
+  alerts.length === 0
+    ? html`<p>${all ? '没有提醒。' : '没有待确认的提醒。'}</p>`
+    : html`<table aria-label="督查提醒">
+  <thead><tr><th scope="col">时间</th><th scope="col">类型</th><th scope="col">科室</th><th scope="col">证照编号</th><th scope="col">持证主体</th><th scope="col">说明</th><th scope="col">确认</th></tr></thead>
+  <tbody>${alerts.map(
+    (alert) => html`<tr><td>${shanghaiTime(alert.createdAt, bureau.timeZone)}</td><td>${ALERT_KIND_WORDS[alert.kind] ?? alert.kind}</td><td>${alert.licence.catalogueEntry.department.name}</td><td><a href="/licences/${alert.licence.id}">${alert.licence.licenceNumber}</a></td><td>${alert.licence.holderName}</td><td>${alert.message}</td><td>${
+      alert.acknowledgedAt
+        ? `${alert.acknowledgedBy ?? ''} ${shanghaiTime(alert.acknowledgedAt, bureau.timeZone)}`
+        : html`<form method="post" action="/alerts/${alert.id}/acknowledge">${csrfField(token)}<button type="submit">确认已知悉</button></form>`
+    }</td></tr>`,
+  )}</tbody>
+</table>`
+}`,
+      });
+    }),
+  );
+
+  router.post(
+    '/alerts/:id/acknowledge',
+    supervisors,
+    formAction(
+      () => '/alerts',
+      async (req, res) => {
+        const id = AlertId.safeParse(req.params.id);
+        const alert = id.success ? await findAlert(deps.prisma, id.data) : null;
+        if (!alert) throw ApiError.notFound(`Alert ${req.params.id}`);
+        assertBureau(who(req), alert.licence.bureauCode);
+        await acknowledgeAlert(deps.prisma, alert.id, who(req).name, await deps.clock());
+        res.redirect(303, withMessage(`/alerts?bureau=${encodeURIComponent(alert.licence.bureauCode)}`, 'notice', '已确认该提醒。'));
+      },
+    ),
   );
 
   return router;

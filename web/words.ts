@@ -15,8 +15,16 @@ export const TASK_KIND_WORDS: Record<string, string> = {
   phone_call: '电话提醒',
   send_letter: '寄送提醒函',
   complete_guidance: '完善办事指南',
+  resolve_refusal: '处理被拒绝的步骤',
+  confirm_renewal: '核实是否已办理延续',
   assisted_handling: '帮办代办',
   appointment: '预约办理',
+};
+
+export const ALERT_KIND_WORDS: Record<string, string> = {
+  licence_expired: '证照到期未申请延续',
+  task_overdue: '任务逾期',
+  step_refused: '流程步骤被拒绝，待科室处理',
 };
 
 export const TASK_STATUS_WORDS: Record<string, string> = {
@@ -34,6 +42,9 @@ export const OUTCOME_WORDS: Record<string, string> = {
   already_renewed: '已办理换证',
   sent: '已寄出',
   completed: '已完善',
+  fixed: '已处理',
+  renewal_found: '审批系统中已查到延续',
+  not_renewed: '未查到延续办理',
   handled: '已帮办',
   booked: '已预约',
   declined: '申请人已取消',

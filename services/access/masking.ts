@@ -19,3 +19,13 @@ export function maskContact<T extends Contact>(contact: T): T {
 export function contactFor<T extends Contact>(principal: Principal, licence: { bureauCode: string; departmentId: string }, contact: T): T {
   return seesContactsOf(principal, licence) ? contact : maskContact(contact);
 }
+
+/**
+ * Free text and identifiers that may carry personal data (a holder's resident ID number, a task's
+ * note with a phone in it): whole for those who see the licence's contacts, with phone and ID
+ * numbers masked for everyone else, as {@link contactFor} does for the contact.
+ */
+export function personalTextFor<T extends string | null>(principal: Principal, licence: { bureauCode: string; departmentId: string }, text: T): T {
+  if (text === null || seesContactsOf(principal, licence)) return text;
+  return maskPersonalText(text) as T;
+}

@@ -1,5 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { hash, verify } from '@node-rs/argon2';
+import Bottleneck from 'bottleneck';
+
+// Argon2 is slow on purpose. Hashes run one at a time per core but one, so that a burst of logins
+// (guessers included) waits in line instead of taking every core from the other requests.
+const passwordHashing = new Bottleneck({ maxConcurrent: Math.max(1, availableParallelism() - 1) });
 
 /** A random secret for an API key or a session cookie (256 bits, URL-safe). */
 export function newSecret(prefix = ''): string {
@@ -16,13 +22,13 @@ export function digestSecret(secret: string): string {
 
 /** Argon2id hash of a password, for storing. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(password);
+  return passwordHashing.schedule(() => hash(password));
 }
 
 /** Whether a password matches its stored Argon2 hash; a malformed hash never matches. */
 export async function passwordMatches(storedHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(storedHash, password);
+    return await passwordHashing.schedule(() => verify(storedHash, password));
   } catch {
     return false;
   }

@@ -4,8 +4,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { parse, type CsvError, type Info } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
-import { fieldProblems } from '../../api/errors';
-import { RegisterLicenceBody } from '../../api/schemas';
+import { fieldProblems } from '../refusal';
+import { RegisterLicenceBody } from '../licence-input';
 
 /**
  * The two shapes e-licence database exports come in. CSV must be UTF-8 (with or without a BOM):

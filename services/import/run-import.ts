@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Bottleneck from 'bottleneck';
-import { ApiError } from '../../api/errors';
+import { Refusal } from '../refusal';
 import type { ImportJob, Prisma } from '../../generated/prisma/client';
 import { memoizedCatalogueResolver, registerLicence, type RegistrationDependencies } from '../licence-registration';
 import { formatOf, readLicenceRows, type ColumnMapping, type ImportRowProblem } from './licence-file';
+import { checkWorkbookSize, DEFAULT_WORKBOOK_LIMITS, type WorkbookLimits, type WorkbookShape } from './workbook-limits';
 
 export interface ImportOptions {
   /** The file to read; CSV (UTF-8) or XLSX by its extension. */
@@ -16,6 +17,8 @@ export interface ImportOptions {
   mapping?: ColumnMapping;
   /** Workflow starts per second, kept below the Temporal server's limits. */
   startsPerSecond?: number;
+  /** An XLSX file's limits once unzipped; {@link DEFAULT_WORKBOOK_LIMITS} when unset. */
+  workbookLimits?: WorkbookLimits;
   /** Called after every checkpoint. */
   onProgress?: (progress: ImportProgress) => void;
 }
@@ -46,8 +49,13 @@ export async function fileDigest(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Rows in the file, for progress: one quick pass that parses but registers nothing. */
-async function countRows(filePath: string, format: ReturnType<typeof formatOf>): Promise<number> {
+/**
+ * Rows in the file, for progress: a CSV is counted in one quick pass that parses but registers
+ * nothing; a workbook gives its declared extent instead, so that it is parsed once (the import
+ * corrects the count when it finishes).
+ */
+async function countRows(filePath: string, format: ReturnType<typeof formatOf>, workbook: WorkbookShape | undefined): Promise<number> {
+  if (workbook) return Math.max(0, (workbook.lastRow ?? 1) - 1);
   let rows = 0;
   for await (const row of readLicenceRows(filePath, { format, bureau: '-' })) {
     if (row.line > 0) rows += 1;
@@ -72,6 +80,8 @@ export async function importLicences(deps: RegistrationDependencies, options: Im
  */
 export async function openImportJob(prisma: RegistrationDependencies['prisma'], options: ImportOptions): Promise<ImportJob> {
   const format = formatOf(options.fileName ?? options.filePath);
+  // A workbook that would unzip past its limits is refused before anything reads it.
+  const workbook = format === 'xlsx' ? await checkWorkbookSize(options.filePath, options.workbookLimits ?? DEFAULT_WORKBOOK_LIMITS) : undefined;
   const digest = await fileDigest(options.filePath);
   const bureau = await prisma.bureau.findUnique({ where: { code: options.bureau } });
   if (!bureau) throw new Error(`unknown bureau "${options.bureau}"`);
@@ -86,7 +96,7 @@ export async function openImportJob(prisma: RegistrationDependencies['prisma'], 
       fileName: options.fileName ?? path.basename(options.filePath),
       fileSha256: digest,
       status: 'running',
-      totalRows: await countRows(options.filePath, format),
+      totalRows: await countRows(options.filePath, format, workbook),
     },
   });
 }
@@ -110,12 +120,13 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
   const knownTypes = new Set(types.flatMap((type) => [type.code, type.licenceName]));
   const limiter = new Bottleneck({ maxConcurrent: 32, minTime: 1000 / (options.startsPerSecond ?? DEFAULT_STARTS_PER_SECOND) });
 
-  const checkpoint = async (lastLine: number, status = 'running') => {
+  const checkpoint = async (lastLine: number, status = 'running', totalRows?: number) => {
     progress.processedRows = lastLine;
     await prisma.importJob.update({
       where: { id: job.id },
       data: {
         status,
+        ...(totalRows === undefined ? {} : { totalRows }),
         processedRows: progress.processedRows,
         importedRows: progress.importedRows,
         existingRows: progress.existingRows,
@@ -135,7 +146,7 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
       else progress.existingRows += 1;
     } catch (error) {
       // The same refusals an API caller gets (409 other details, 422 no expiry) are this row's problems.
-      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+      if (!(error instanceof Refusal)) throw error;
       progress.badRows += 1;
       const fields = error.fields.length > 0 ? error.fields : [{ path: '(row)', message: error.message }];
       problems.push(...fields.map((field) => ({ line, field: field.path, reason: field.message })));
@@ -145,6 +156,7 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
   let pending: Array<Promise<void>> = [];
   let sinceCheckpoint = 0;
   let lastLine = resumeAfterLine;
+  let rowsInFile = 0;
   try {
     const rows = readLicenceRows(options.filePath, {
       format,
@@ -153,6 +165,7 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
       knownLicenceType: (_bureau, licenceType) => knownTypes.has(licenceType),
     });
     for await (const row of rows) {
+      if (row.line > 0) rowsInFile += 1;
       if (row.line <= resumeAfterLine) continue;
       lastLine = row.line;
       if (!row.ok) {
@@ -169,7 +182,7 @@ export async function runImportJob(deps: RegistrationDependencies, jobId: string
       }
     }
     await Promise.all(pending);
-    await checkpoint(lastLine, 'finished');
+    await checkpoint(lastLine, 'finished', rowsInFile);
   } catch (error) {
     await Promise.allSettled(pending);
     await prisma.importJob.update({

@@ -59,6 +59,9 @@ const ROWS: Cell[] = [
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-02-30', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
   { method: 'DELETE', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-01-01', expect: [401, 403, 403, 403, 404, 404] },
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/send-window', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  { method: 'GET', path: () => '/api/v1/national-schedule', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'GET', path: () => '/api/v1/national-schedule/2026', expect: [401, 200, 200, 200, 200, 200] },
+  { method: 'PUT', path: () => '/api/v1/national-schedule/2027', body: () => ({}), expect: [401, 403, 403, 403, 403, 400] },
   // Reminder wording: read by the bureau, set by its supervisors.
   { method: 'GET', path: () => '/api/v1/bureaus/weihai/message-templates', expect: [401, 200, 200, 200, 200, 200] },
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/message-templates/sms', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
@@ -111,17 +114,17 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => '/api/v1/catalogue?bureau=weihai', expect: [401, 200, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/api/v1/catalogue?bureau=luliang', expect: [401, 403, 403, 403, 403, 200] },
   { method: 'GET', path: () => `/api/v1/catalogue/${WH01}`, expect: [401, 200, 200, 200, 200, 200] },
-  { method: 'PATCH', path: () => `/api/v1/catalogue/${WH02}`, body: () => ({ officeAddress: '威海市行政审批服务局', changedBy: '陈静' }), expect: [401, 403, 403, 403, 200, 200] },
+  { method: 'PATCH', path: () => `/api/v1/catalogue/${WH02}`, body: () => ({ officeAddress: '威海市行政审批服务局' }), expect: [401, 403, 403, 403, 200, 200] },
   {
     method: 'POST',
     path: () => '/api/v1/catalogue',
-    body: () => ({ bureau: 'weihai', code: 'WH90', departmentName: '经管一科', approvalItem: '测试事项', licenceName: '测试许可证', validityText: '3年', changedBy: '管理员' }),
+    body: () => ({ bureau: 'weihai', code: 'WH90', departmentName: '经管一科', approvalItem: '测试事项', licenceName: '测试许可证', validityText: '3年', regulatorIds: ['weihai:market-supervision'] }),
     expect: [401, 403, 403, 403, 403, 201],
   },
-  { method: 'POST', path: () => `/api/v1/catalogue/${encodeURIComponent('weihai:WH90')}/retire`, body: () => ({ changedBy: '管理员', reason: '测试' }), expect: [401, 403, 403, 403, 403, 200] },
+  { method: 'POST', path: () => `/api/v1/catalogue/${encodeURIComponent('weihai:WH90')}/retire`, body: () => ({ reason: '测试' }), expect: [401, 403, 403, 403, 403, 200] },
   { method: 'GET', path: () => `/api/v1/catalogue/replans/${UNKNOWN}`, expect: [401, 403, 403, 403, 404, 404] },
   { method: 'GET', path: () => '/api/v1/departments?bureau=weihai', expect: [401, 200, 200, 200, 200, 200] },
-  { method: 'PATCH', path: () => `/api/v1/departments/${encodeURIComponent('weihai:投资一科')}`, body: () => ({ ladder: [], changedBy: '管理员' }), expect: [401, 403, 403, 403, 403, 400] },
+  { method: 'PATCH', path: () => `/api/v1/departments/${encodeURIComponent('weihai:投资一科')}`, body: () => ({ ladder: [] }), expect: [401, 403, 403, 403, 403, 400] },
   // Imports: systems and the administrator.
   { method: 'POST', path: () => '/api/v1/imports?bureau=weihai&fileName=empty.csv', body: () => '', headers: { 'content-type': csv }, expect: [401, 400, 403, 403, 403, 400] },
   { method: 'GET', path: () => `/api/v1/imports/${UNKNOWN}`, expect: [401, 404, 403, 403, 403, 404] },
@@ -129,6 +132,9 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => '/api/v1/dashboard?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/api/v1/inspection-report?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/api/v1/inspection-report?bureau=weihai&format=xlsx', expect: [401, 403, 403, 403, 200, 200] },
+  // Alerts are the supervisors' to list and acknowledge.
+  { method: 'GET', path: () => '/api/v1/alerts?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
+  { method: 'POST', path: () => `/api/v1/alerts/${UNKNOWN}/acknowledgement`, expect: [401, 403, 403, 403, 404, 404] },
   // Accounts and keys: the administrator.
   { method: 'GET', path: () => '/api/v1/session', expect: [401, 200, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/api/v1/users', expect: [401, 403, 403, 403, 403, 200] },
@@ -158,6 +164,8 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => `/licences/${licenceId}`, expect: [303, 303, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/dashboard', expect: [303, 303, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/inspection', expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'GET', path: () => '/alerts', expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'POST', path: () => `/alerts/${UNKNOWN}/acknowledge`, expect: [401, 401, 403, 403, 404, 404] },
   { method: 'GET', path: () => '/catalogue', expect: [303, 303, 200, 200, 200, 200] },
   { method: 'GET', path: () => `/catalogue/${WH01}`, expect: [303, 303, 200, 200, 200, 200] },
   { method: 'POST', path: () => `/catalogue/${WH02}`, body: () => 'officeAddress=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 303, 303] },
@@ -221,7 +229,8 @@ it('covers every documented operation', async () => {
       .replace(/\/bureaus\/[^/]+/, '/bureaus/{bureau}')
       .replace(/\/overrides\/[^/]+/, '/overrides/{date}')
       .replace(/\/message-templates\/[^/]+/, '/message-templates/{channel}')
-      .replace(/\/sms-receipts\/[^/]+/, '/sms-receipts/{provider}');
+      .replace(/\/sms-receipts\/[^/]+/, '/sms-receipts/{provider}')
+      .replace(/\/national-schedule\/\d{4}$/, '/national-schedule/{year}');
   licenceId ??= UNKNOWN;
   const covered = new Set(ROWS.map((row) => `${row.method} ${template(row.path())}`.replace('/replans/{id}', '/replans/{jobId}')));
   expect(documented.filter((operation) => !covered.has(operation))).toEqual([]);

@@ -137,3 +137,10 @@ it('the import command says what it needs', async () => {
   expect(run.status).toBe(2);
   expect(run.stderr).toContain('usage: npm run import -- --bureau <code>');
 });
+
+it('reports a row dated in year 0000 as its own problem and imports the others', async () => {
+  const job = await upload(writeCsv('零年.csv', [good('YR0-01'), ['YR0-02', '药品经营许可证', '威海零年药房', '张敏', '13800138000', '0000-01-01', '2028-01-09'], good('YR0-03')]));
+  expect(job).toMatchObject({ status: 'finished', totalRows: 3, importedRows: 2, badRows: 1, lastError: null });
+  expect(job.problems).toEqual([{ line: 3, field: 'issuedOn', reason: expect.stringContaining('between 1900-01-01 and 2199-12-31') }]);
+  expect(await importedNumbersLike('YR0-')).toEqual(['YR0-01', 'YR0-03']);
+});

@@ -6,30 +6,34 @@ import { createLogger } from '../../runtime/logger';
 import { ACCOUNTS, seedTestAccounts, TEST_PASSWORD } from '../support/accounts';
 import { createTestDatabase, type TestDatabase } from '../support/databases';
 import { sendJson } from '../support/http';
+import type { LoginThrottleSettings } from '../../api/login-throttle';
 
 // Login needs the database only; no route called here reaches Temporal.
 let database: TestDatabase;
 let server: Server;
 let url: string;
+// A second API over the same database whose limit for one address across usernames is low.
+let strictServer: Server;
+let strictUrl: string;
+
+async function serve(loginThrottle: LoginThrottleSettings): Promise<[Server, string]> {
+  const app = createApp({ prisma: database.prisma, temporal: {} as Client, taskQueue: 'unused', logger: createLogger('silent'), loginThrottle });
+  const listening = await new Promise<Server>((resolve) => {
+    const started = app.listen(0, '127.0.0.1', () => resolve(started));
+  });
+  return [listening, `http://127.0.0.1:${(listening.address() as AddressInfo).port}`];
+}
 
 beforeAll(async () => {
   database = await createTestDatabase('pglite');
   await seedTestAccounts(database.prisma);
-  const app = createApp({
-    prisma: database.prisma,
-    temporal: {} as Client,
-    taskQueue: 'unused',
-    logger: createLogger('silent'),
-    loginThrottle: { failures: 3, windowMinutes: 15 },
-  });
-  server = await new Promise<Server>((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
-  });
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  [server, url] = await serve({ failures: 3, addressFailures: 100, windowMinutes: 15 });
+  [strictServer, strictUrl] = await serve({ failures: 3, addressFailures: 5, windowMinutes: 15 });
 });
 
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
+  await new Promise((resolve) => strictServer?.close(resolve));
   await database?.destroy();
 });
 
@@ -73,4 +77,13 @@ it("counts the login page's failures and the API's together, and shows the page'
   expect([page.status, page.status === 429 ? '' : await page.clone().text()]).toEqual([429, '']);
   expect(page.headers.get('content-type')).toContain('text/html');
   expect(await page.text()).toContain('该用户名登录失败次数过多');
+});
+
+it('locks an address that guesses across many usernames, whatever username it tries next', async () => {
+  const logInStrict = (username: string, password: string) => sendJson(`${strictUrl}/api/v1/session`, 'POST', { username, password });
+  for (let attempt = 0; attempt < 5; attempt++) expect((await logInStrict(`guess-${attempt}`, 'not the password')).status).toBe(401);
+  const locked = await logInStrict(ACCOUNTS.admin.username, TEST_PASSWORD);
+  expect(locked.status).toBe(429);
+  expect(locked.body.error).toMatchObject({ code: 'too_many_failed_logins', fields: [{ path: 'username' }] });
+  expect(locked.body.error.message).toContain('from this address');
 });

@@ -2,8 +2,12 @@ import { temporal as proto } from '@temporalio/proto';
 import { connectTemporalClient, type TemporalClient } from '../../runtime/temporal';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { quietTemporalLogs } from '../support/temporal';
+import { fiveYearLicenceDates } from '../support/wall-clock';
 
 quietTemporalLogs();
+
+// The dev server's clock is the wall clock: every date is counted from today.
+const dates = fiveYearLicenceDates();
 
 // Personal details that reach the workflow: a revocation reason quoting the holder's contact.
 const CONTACT_NAME = '张敏';
@@ -31,12 +35,12 @@ describe('personal data in Temporal history', () => {
       licenceType: '药品经营许可证',
       holder: { name: '威海康宁大药房有限公司' },
       contact: { name: CONTACT_NAME, phone: CONTACT_PHONE },
-      issuedOn: '2022-05-31',
-      expiresOn: '2027-05-31',
+      issuedOn: dates.issuedOn,
+      expiresOn: dates.expiresOn,
     });
     expect(registered.status).toBe(201);
     const reason = `持有人联系人${CONTACT_NAME}（${CONTACT_PHONE}）来电申请注销`;
-    const revoked = await system.request('POST', `/api/v1/licences/${registered.body.id}/revocation`, { reason, revokedOn: '2026-11-20' });
+    const revoked = await system.request('POST', `/api/v1/licences/${registered.body.id}/revocation`, { reason, revokedOn: dates.today });
     expect(revoked.status).toBe(200);
     await plain.client.workflow.getHandle(registered.body.workflowId).result().catch(() => undefined);
 
@@ -58,7 +62,7 @@ describe('personal data in Temporal history', () => {
 
     const decoded = await system.request('POST', '/codec/decode', { payloads: asJson });
     expect(decoded.status).toBe(200);
-    expect(JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8'))).toEqual({ reason, revokedOn: '2026-11-20' });
+    expect(JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8'))).toEqual({ reason, revokedOn: dates.today });
 
     // The engine's own client reads the same workflow in the clear.
     const status = await system.request('GET', `/api/v1/licences/${registered.body.id}/status`);

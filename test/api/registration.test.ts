@@ -3,8 +3,14 @@ import { connectTemporalClient, type TemporalClient } from '../../runtime/tempor
 import { createPostgresDatabase } from '../support/databases';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { quietTemporalLogs } from '../support/temporal';
+import { fiveYearLicenceDates } from '../support/wall-clock';
+import { yearsAhead } from '../../services/national-schedule';
+import { STATUTORY_YEARS } from '../../services/working-calendar';
 
 quietTemporalLogs();
+
+// The dev server's clock is the wall clock: every date is counted from this year.
+const dates = fiveYearLicenceDates();
 
 const drugLicence = (licenceNumber: string, overrides: Record<string, unknown> = {}) => ({
   bureau: 'weihai',
@@ -12,8 +18,8 @@ const drugLicence = (licenceNumber: string, overrides: Record<string, unknown> =
   licenceType: '药品经营许可证',
   holder: { name: '威海康宁大药房有限公司' },
   contact: { name: '张敏', phone: '13800138000' },
-  issuedOn: '2022-05-31',
-  expiresOn: '2027-05-31',
+  issuedOn: dates.issuedOn,
+  expiresOn: dates.expiresOn,
   ...overrides,
 });
 
@@ -44,7 +50,12 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
   it('answers /healthz when the database and Temporal are reachable', async () => {
     const { status, body } = await system.request('GET', '/healthz');
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok' } });
+    // The dev server's clock is the wall clock: the years ahead that the data package lacks make it degraded, not down.
+    const missing = yearsAhead(new Date()).filter((year) => !STATUTORY_YEARS.has(year));
+    expect(body).toEqual({
+      status: missing.length === 0 ? 'ok' : 'degraded',
+      checks: { database: 'ok', temporal: 'ok', calendar: missing.length === 0 ? 'ok' : expect.stringContaining(`no national holidays loaded for ${missing.join(', ')}`) },
+    });
   });
 
   it('registers a licence, starts its workflow and answers 201', async () => {
@@ -54,7 +65,7 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       workflowId: 'licence/weihai/鲁威药经2023001',
       stage: 'awaiting_window',
-      reminderWindowOpensOn: '2027-02-28',
+      reminderWindowOpensOn: dates.windowOpensOn,
     });
     const description = await temporal.client.workflow.getHandle(body.workflowId).describe();
     expect(description.status.name).toBe('RUNNING');
@@ -85,10 +96,10 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
       workflowId: 'licence/weihai/鲁威药经2023099',
       stage: 'awaiting_window',
       validityWarning: null,
-      issuedOn: new Date('2022-05-31T00:00:00.000Z'),
-      expiresOn: new Date('2027-05-31T00:00:00.000Z'),
-      // Three months before 2027-05-31 is 2027-02-28, midnight in Asia/Shanghai.
-      reminderWindowOpensAt: new Date('2027-02-27T16:00:00.000Z'),
+      issuedOn: new Date(`${dates.issuedOn}T00:00:00.000Z`),
+      expiresOn: new Date(`${dates.expiresOn}T00:00:00.000Z`),
+      // Three months before the expiry, midnight in Asia/Shanghai.
+      reminderWindowOpensAt: new Date(dates.windowOpensAt),
     });
     expect(row.catalogueEntry.code).toBe('WH01');
     for (const instant of [row.createdAt, row.updatedAt]) {
@@ -177,7 +188,7 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
       holder: {},
       contact: { name: '张敏', phone: '12345' },
       issuedOn: '2027-02-30',
-      expiresOn: '2027-05-31',
+      expiresOn: dates.expiresOn,
       colour: 'red',
     });
     expect(status).toBe(400);
@@ -190,18 +201,18 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
   });
 
   it('rejects an expiry on or before the issue date', async () => {
-    const { status, body } = await system.request('POST', '/api/v1/licences', drugLicence('X-1', { expiresOn: '2022-05-31' }));
+    const { status, body } = await system.request('POST', '/api/v1/licences', drugLicence('X-1', { expiresOn: dates.issuedOn }));
     expect(status).toBe(400);
-    expect(body.error.fields).toEqual([{ path: 'expiresOn', message: 'must be after issuedOn (2022-05-31)' }]);
+    expect(body.error.fields).toEqual([{ path: 'expiresOn', message: `must be after issuedOn (${dates.issuedOn})` }]);
   });
 
   it('accepts an expiry the catalogue rule cannot produce, with a warning kept on the licence', async () => {
-    const { status, body } = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023077', { expiresOn: '2032-05-31' }));
+    const { status, body } = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023077', { expiresOn: dates.tenYearsOn }));
     expect(status).toBe(201);
-    expect(body.warnings).toEqual([expect.stringMatching(/expiresOn 2032-05-31 is not 5年 after issuedOn 2022-05-31/)]);
+    expect(body.warnings).toEqual([expect.stringMatching(new RegExp(`expiresOn ${dates.tenYearsOn} is not 5年 after issuedOn ${dates.issuedOn}`))]);
     const row = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: body.id } });
     expect(row.validityWarning).toBe(body.warnings[0]);
-    const fitting = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023078', { expiresOn: '2027-05-30' }));
+    const fitting = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023078', { expiresOn: dates.dayBeforeExpiry }));
     expect(fitting.body.warnings).toBeUndefined();
   });
 
@@ -241,9 +252,9 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
       licenceNumber: '鲁威药经2023003',
       holder: { name: '威海康宁大药房有限公司', idNumber: null },
       contact: { name: '张敏', phone: '13800138000', address: null },
-      issuedOn: '2022-05-31',
-      expiresOn: '2027-05-31',
-      reminderWindowOpensOn: '2027-02-28',
+      issuedOn: dates.issuedOn,
+      expiresOn: dates.expiresOn,
+      reminderWindowOpensOn: dates.windowOpensOn,
       stage: 'awaiting_window',
     });
     expect(body).not.toHaveProperty('steps');
@@ -252,8 +263,8 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     expect(live.body).toMatchObject({
       id: created.body.id,
       stage: 'awaiting_window',
-      reminderWindowOpensOn: '2027-02-28',
-      nextAction: { kind: 'open_reminder_window', dueAt: '2027-02-27T16:00:00.000Z' },
+      reminderWindowOpensOn: dates.windowOpensOn,
+      nextAction: { kind: 'open_reminder_window', dueAt: dates.windowOpensAt },
     });
     expect(live.body.steps.map((step: { kind: string }) => step.kind)).toEqual(['registered']);
     const unknown = await system.request('GET', '/api/v1/licences/00000000-0000-4000-8000-000000000000/status');

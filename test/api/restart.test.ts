@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import { connectTemporalClient } from '../../runtime/temporal';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { quietTemporalLogs } from '../support/temporal';
+import { fiveYearLicenceDates } from '../support/wall-clock';
 
 quietTemporalLogs();
+
+// The dev server's clock is the wall clock: every date is counted from this year.
+const dates = fiveYearLicenceDates();
 
 const FOOD_LICENCE = {
   bureau: 'luliang',
@@ -11,8 +15,8 @@ const FOOD_LICENCE = {
   licenceType: '食品生产许可证',
   holder: { name: '吕梁汾州食品有限公司' },
   contact: { name: '王强', phone: '0358-8221234' },
-  issuedOn: '2024-03-01',
-  expiresOn: '2029-02-28',
+  issuedOn: dates.issuedOn,
+  expiresOn: dates.expiresOn,
 };
 
 let system: TestSystem | undefined;
@@ -37,7 +41,7 @@ it('keeps every licence and its sleeping workflow across a restart on the embedd
   const after = await system.request('GET', `/api/v1/licences/${registered.body.id}`);
   expect(after.status).toBe(200);
   expect(after.body).toEqual(before.body);
-  expect(after.body).toMatchObject({ stage: 'awaiting_window', reminderWindowOpensOn: '2028-11-28' });
+  expect(after.body).toMatchObject({ stage: 'awaiting_window', reminderWindowOpensOn: dates.windowOpensOn });
   temporal = await connectTemporalClient(system.temporalAddress, 'default');
   const description = await temporal.client.workflow.getHandle(registered.body.workflowId).describe();
   await temporal.close();

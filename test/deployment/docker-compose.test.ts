@@ -9,9 +9,33 @@ const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.ym
   services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown>; command?: string[] }>;
 };
 
-/** Compose's `${NAME:-default}` interpolation, for a shell where `NAME` is unset. */
-function interpolate(environment: Record<string, string> = {}): Record<string, string> {
-  return Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, String(value).replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
+/** What an operator's .env file sets: every secret and endpoint compose demands. */
+const OPERATOR_SETTINGS: Record<string, string> = {
+  AUTO_PROMPT_URL: 'https://portal.example.cn/prompts',
+  BATCH_NOTICE_URL: 'https://portal.example.cn/batch-notices',
+  SMS_API_URL: 'https://dysmsapi.aliyuncs.com/',
+  SMS_ACCESS_KEY_ID: 'LTAI-bureau',
+  SMS_ACCESS_KEY_SECRET: 'bureau-access-secret',
+  SMS_RECEIPT_SECRET: 'receipt-token-of-the-bureau',
+  REGULATOR_WEBHOOK_BASE_URL: 'https://regulators.example.cn/hooks',
+  REGULATOR_SIGNING_SECRET: 'signing-key-of-the-bureau',
+  PAYLOAD_ENCRYPTION_KEYS: 'k1:q6nWl2x8cS0BzmXhJ0bOqkX0qvQeIhIMsGp8B7rFZ1Y=',
+  CODEC_AUTH_TOKEN: 'codec-token-of-the-bureau',
+  METRICS_TOKEN: 'metrics-token-of-the-bureau',
+  CSRF_SECRET: 'csrf-secret-of-the-bureau-0123456789',
+  APP_POSTGRES_PASSWORD: 'app-database-password',
+  TEMPORAL_POSTGRES_PASSWORD: 'temporal-database-password',
+};
+
+/** Compose's interpolation: `${NAME:-default}` and `${NAME:?message}`, which refuses to start while NAME is unset. */
+function interpolate(environment: Record<string, string> = {}, settings: Record<string, string>): Record<string, string> {
+  const value = (text: string) =>
+    text.replace(/\$\{(\w+)(?::-([^}]*)|:\?([^}]*))\}/g, (_whole, name: string, fallback?: string, demand?: string) => {
+      if (settings[name]) return settings[name];
+      if (demand !== undefined) throw new Error(`${name}: ${demand}`);
+      return fallback ?? '';
+    });
+  return Object.fromEntries(Object.entries(environment).map(([key, text]) => [key, value(String(text))]));
 }
 
 describe('docker-compose.yml', () => {
@@ -26,13 +50,26 @@ describe('docker-compose.yml', () => {
   it.each(['api', 'worker'])('gives the %s an environment that the engine accepts, with external Temporal and PostgreSQL', (name) => {
     const service = compose.services[name]!;
     expect(service.build).toBe('.');
-    const config = loadConfig(interpolate(service.environment));
+    const config = loadConfig(interpolate(service.environment, OPERATOR_SETTINGS));
     expect(config.embeddedTemporal).toBe(false);
     expect(config.databaseUrl).toMatch(/^postgresql:\/\/.+@app-postgresql:5432\//);
     expect(config.ROLE).toBe(name);
-    // Both containers reach the outside systems (or their stand-ins on the API) by service name.
-    expect(config.endpoints.sms.url).toBe('http://api:3000/simulators/sms/aliyun');
+    // The bureau's own systems, never the simulators.
+    expect(config.SIMULATORS).toBe('off');
+    expect(config.endpoints.sms.url).toBe('https://dysmsapi.aliyuncs.com/');
     expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(['temporal', 'app-postgresql', 'migrate']));
+  });
+
+  it('has no public default for any secret or endpoint: compose names each one the operator has not set', () => {
+    for (const name of ['api', 'worker', 'migrate', 'app-postgresql', 'temporal', 'temporal-postgresql']) {
+      const environment = compose.services[name]!.environment ?? {};
+      expect(() => interpolate(environment, {})).toThrow();
+      for (const secret of Object.keys(OPERATOR_SETTINGS)) {
+        const without = Object.fromEntries(Object.entries(OPERATOR_SETTINGS).filter(([key]) => key !== secret));
+        const uses = Object.values(environment).some((text) => String(text).includes(`\${${secret}`));
+        if (uses) expect(() => interpolate(environment, without)).toThrow(new RegExp(`^${secret}: set `));
+      }
+    }
   });
 
   it('runs the migration command that exists in this repository', () => {

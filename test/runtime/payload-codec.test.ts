@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { decodeOptionalFailureToOptionalError, encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/data-converter-helpers';
+import { temporal } from '@temporalio/proto';
+import { licenceDataConverter } from '../../runtime/data-converter';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, generatePayloadKeySetting, parsePayloadKeys } from '../../runtime/payload-codec';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
@@ -63,5 +67,19 @@ describe('AES-GCM payload codec', () => {
     expect(() => parsePayloadKeys('no-colon-here')).toThrow(/must be id:base64/);
     expect(() => new AesGcmPayloadCodec(parsePayloadKeys('short:AAAA'))).toThrow(/AES-256 needs 32/);
     expect(() => new AesGcmPayloadCodec([])).toThrow(/PAYLOAD_ENCRYPTION_KEYS/);
+  });
+});
+
+describe("the engine's data converter", () => {
+  it('writes failure messages and stack traces encrypted, not in clear', async () => {
+    const converter = loadDataConverter(licenceDataConverter(new AesGcmPayloadCodec([key('2026a')])));
+    const refusal = ApplicationFailure.nonRetryable('Licence 鲁威药经2023555 is already registered with other details: fix holder.name', 'conflict');
+    const failure = await encodeErrorToFailure(converter, refusal);
+    const stored = Buffer.from(temporal.api.failure.v1.Failure.encode(failure).finish());
+    expect(stored.includes(Buffer.from('鲁威药经2023555'))).toBe(false);
+    expect(stored.includes(Buffer.from('payload-codec.test'))).toBe(false);
+    expect(failure.message).toBe('Encoded failure');
+    const decoded = await decodeOptionalFailureToOptionalError(converter, failure);
+    expect(decoded?.message).toBe(refusal.message);
   });
 });

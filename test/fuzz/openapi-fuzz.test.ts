@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createUser } from '../../services/access/credentials';
+import { ACCOUNTS, TEST_PASSWORD } from '../support/accounts';
+import { sendJson } from '../support/http';
+import { PROJECT_ROOT, SCHEMATHESIS } from '../support/paths';
+import { startTestSystem, type TestSystem } from '../support/system';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
+
+// Schemathesis against /openapi.json of the engine as `npm start` runs it: generated requests for
+// every operation, then stateful sequences that follow the document's links from a registration.
+// No answer may be a server error, or a status, content type or body its document does not list.
+const SECONDS_PER_CALLER = Number(process.env.FUZZ_SECONDS ?? 60);
+const CHECKS = ['not_a_server_error', 'status_code_conformance', 'content_type_conformance', 'response_schema_conformance'];
+
+let system: TestSystem;
+
+beforeAll(async () => {
+  system = await startTestSystem();
+  await createUser(system.database.prisma, { ...ACCOUNTS.supervisor, password: TEST_PASSWORD });
+});
+
+afterAll(async () => {
+  await system?.stop();
+});
+
+interface FuzzRun {
+  exitCode: number;
+  output: string;
+}
+
+function fuzz(headers: Record<string, string>): Promise<FuzzRun> {
+  const report = fs.mkdtempSync(path.join(os.tmpdir(), 'fuzz-'));
+  const args = [
+    'run',
+    `${system.apiUrl}/openapi.json`,
+    '--url',
+    system.apiUrl!,
+    ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]),
+    '--checks',
+    CHECKS.join(','),
+    '--phases',
+    'examples,coverage,fuzzing,stateful',
+    '--max-time',
+    String(SECONDS_PER_CALLER),
+    '--max-examples',
+    '20',
+    '--workers',
+    '2',
+    '--seed',
+    process.env.FUZZ_SEED ?? String(Date.now() % 1_000_000),
+    '--no-color',
+  ];
+  return new Promise((resolve) => {
+    execFile(SCHEMATHESIS, args, { cwd: report, timeout: (SECONDS_PER_CALLER + 120) * 1000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      fs.rmSync(report, { recursive: true, force: true });
+      resolve({ exitCode: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** The summary schemathesis ends with (operations, phases, failures, cases), printed into the test log. */
+function summaryOf(output: string): string {
+  const start = output.lastIndexOf('SUMMARY');
+  return start === -1 ? output.slice(-4000) : output.slice(output.lastIndexOf('\n', start) + 1);
+}
+
+/** A section of the report (FAILURES: what the checks found; ERRORS: requests it could not make), or ''. */
+function sectionOf(output: string, heading: 'FAILURES' | 'ERRORS'): string {
+  const start = output.indexOf(`= ${heading} =`);
+  if (start === -1) return '';
+  const rest = output.slice(start + heading.length + 3);
+  const end = rest.search(/\n=+ [A-Z]+ =+\n/);
+  return output.slice(start, end === -1 ? undefined : start + heading.length + 3 + end);
+}
+
+it.each([
+  ['an approval system', async () => ({ authorization: `Bearer ${system.env.BOOTSTRAP_API_KEY}` })],
+  [
+    'a supervisor',
+    async () => {
+      const login = await sendJson(`${system.apiUrl}/api/v1/session`, 'POST', { username: ACCOUNTS.supervisor.username, password: TEST_PASSWORD });
+      const cookie = login.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      return { cookie, 'x-csrf-token': login.body.csrfToken as string };
+    },
+  ],
+])(
+  'finds no server error and no answer outside the document, as %s',
+  async (caller, headersOf) => {
+    const run = await fuzz(await headersOf());
+    const summary = summaryOf(run.output);
+    // The whole report stays beside the counts, for CI's artefacts and for whoever reads a failure.
+    fs.mkdirSync(path.join(PROJECT_ROOT, 'test-results'), { recursive: true });
+    fs.writeFileSync(path.join(PROJECT_ROOT, 'test-results', `fuzz-${caller.replace(/\W+/g, '-')}.log`), run.output);
+    process.stdout.write(`schemathesis as ${caller}:\n${summary}${sectionOf(run.output, 'ERRORS')}\n`);
+    expect(sectionOf(run.output, 'FAILURES')).toBe('');
+    // A run that could not test (no document, every request refused by the network) finds nothing either.
+    const [, selected, tested] = /Selected: (\d+)\/\d+\s+Tested: (\d+)/.exec(summary) ?? [];
+    expect(Number(tested)).toBe(Number(selected));
+    expect(Number(/(\d+) generated/.exec(summary)?.[1] ?? 0)).toBeGreaterThan(1000);
+  },
+  (SECONDS_PER_CALLER + 180) * 1000,
+);
