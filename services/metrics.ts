@@ -1,9 +1,13 @@
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { Clock } from './clock';
+import { uncoveredYearsAhead } from './working-calendar';
 
 /** What the metrics read: the read model, which every process of the engine shares. */
 export interface MetricsDependencies {
   prisma: PrismaClient;
+  /** What "overdue" is judged against. */
+  clock: Clock;
 }
 
 /**
@@ -14,6 +18,15 @@ export function createMetricsRegistry(deps: MetricsDependencies): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const { prisma } = deps;
+
+  new Gauge({
+    name: 'calendar_years_uncovered',
+    help: "Years of the next twelve months whose national holidays are not known (neither the data package nor a loaded schedule has them): reminders there count weekends only. Alert when above 0",
+    registers: [registry],
+    async collect() {
+      this.set((await uncoveredYearsAhead(prisma, await deps.clock())).length);
+    },
+  });
 
   new Gauge({
     name: 'licences_registered',
@@ -46,7 +59,7 @@ export function createMetricsRegistry(deps: MetricsDependencies): Registry {
     registers: [registry],
     async collect() {
       this.reset();
-      const now = new Date();
+      const now = await deps.clock();
       const departments = new Map((await prisma.department.findMany({ select: { id: true, name: true, bureauCode: true } })).map((d) => [d.id, d]));
       for (const overdue of [false, true]) {
         const groups = await prisma.humanTask.groupBy({

@@ -1,3 +1,4 @@
+import { bureauCalendar } from '../../services/working-calendar';
 import { apiSuite } from '../support/api-server';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -29,7 +30,8 @@ it('takes a year the package does not cover from the bureau override table, and 
   expect(set.status).toBe(200);
   await (await suite.api.as('supervisor')).call('PUT', '/api/v1/bureaus/weihai/calendar/overrides/2027-09-26', { kind: 'working_day', name: '国庆节调休' });
   const after = await suite.api.call('GET', '/api/v1/bureaus/weihai/calendar?year=2027');
-  expect(after.body).toMatchObject({ statutory: false, covered: true });
+  // Two days typed by hand say nothing of the rest of the year: it is still uncovered.
+  expect(after.body).toMatchObject({ statutory: false, covered: false });
   expect(after.body.days).toEqual([
     { date: '2027-09-26', kind: 'working_day', name: '国庆节调休', source: 'bureau' },
     { date: '2027-10-01', kind: 'day_off', name: '国庆节', source: 'bureau' },
@@ -66,4 +68,47 @@ it('refuses bad overrides and send windows, naming the field, and changes nothin
 
   const set = await (await suite.api.as('supervisor')).call('PUT', '/api/v1/bureaus/weihai/send-window', { opens: '08:30', closes: '17:30' });
   expect(set).toEqual({ status: 200, body: { opens: '08:30', closes: '17:30' } });
+});
+
+it("loads next year's national schedule once for every bureau, with each bureau's overrides on top, and stops reporting the year missing", async () => {
+  const admin = await suite.api.as('admin');
+  // The suite's clock stands in November 2026: the next twelve months reach into 2027, which the data package lacks.
+  const before = await suite.api.call('GET', '/healthz');
+  expect(before.status).toBe(200);
+  expect(before.body).toMatchObject({ status: 'degraded', checks: { database: 'ok', temporal: 'ok', calendar: expect.stringContaining('2027') } });
+  expect((await suite.api.call('GET', '/api/v1/national-schedule')).body).toMatchObject({ uncoveredAhead: [2027], loadedYears: [] });
+  const gauge = async () => Number(/^calendar_years_uncovered (\d+)$/m.exec(String((await fetch(`${suite.api.url}/metrics`).then((response) => response.text()))))?.[1]);
+  expect(await gauge()).toBe(1);
+
+  // Only an administrator loads it; a supervisor keeps the bureau's own overrides.
+  const csv = ['date,kind,name', '2027-02-06,day_off,春节', '2027-02-07,day_off,春节', '2027-02-08,day_off,春节', '2027-02-14,working_day,春节调休', '2027-10-01,day_off,国庆节'].join('\n');
+  expect((await (await suite.api.as('supervisor')).call('PUT', '/api/v1/national-schedule/2027', { source: '国办发明电〔2026〕7号', csv })).status).toBe(403);
+  const outside = await admin.call('PUT', '/api/v1/national-schedule/2027', { source: '国办发明电〔2026〕7号', csv: `${csv}\n2028-01-01,day_off,元旦` });
+  expect(outside.status).toBe(400);
+  expect(outside.body.error.fields).toEqual([{ path: 'days.5.date', message: 'must be in 2027, the year loaded' }]);
+  expect(await admin.call('PUT', '/api/v1/national-schedule/2027', { source: '国办发明电〔2026〕7号', csv })).toMatchObject({ status: 200, body: { year: 2027, days: 5 } });
+
+  const weihai = await suite.api.call('GET', '/api/v1/bureaus/weihai/calendar?year=2027');
+  expect(weihai.body).toMatchObject({ covered: true, statutory: false, nationalSchedule: { source: '国办发明电〔2026〕7号' } });
+  // weihai's own 2027-10-01 override (from the test above) stands over the national day.
+  expect(weihai.body.days.map((day: { date: string; source: string }) => `${day.date}:${day.source}`)).toEqual([
+    '2027-02-06:national',
+    '2027-02-07:national',
+    '2027-02-08:national',
+    '2027-02-14:national',
+    '2027-09-26:bureau',
+    '2027-10-01:bureau',
+  ]);
+  const luliang = await admin.call('GET', '/api/v1/bureaus/luliang/calendar?year=2027');
+  expect(luliang.body.days.map((day: { date: string; kind: string }) => `${day.date}:${day.kind}`)).toEqual(['2027-02-06:day_off', '2027-02-07:day_off', '2027-02-08:day_off', '2027-02-14:working_day', '2027-10-01:day_off']);
+
+  // The working days the reminders count: 2027-02-08 (a Monday) is off, 2027-02-14 (a Sunday) is worked.
+  const { calendar } = await bureauCalendar(suite.h.database.prisma, 'luliang');
+  expect(calendar.isWorkingDay('2027-02-08')).toBe(false);
+  expect(calendar.isWorkingDay('2027-02-14')).toBe(true);
+
+  expect((await suite.api.call('GET', '/healthz')).body).toMatchObject({ status: 'ok', checks: { calendar: 'ok' } });
+  expect(await gauge()).toBe(0);
+  expect((await suite.api.call('GET', '/api/v1/national-schedule/2027')).body).toMatchObject({ year: 2027, source: '国办发明电〔2026〕7号', loadedBy: 'root-admin' });
+  expect((await suite.api.call('GET', '/api/v1/national-schedule/2026')).body).toMatchObject({ year: 2026, source: 'data-package', days: expect.arrayContaining([{ date: '2026-10-01', kind: 'day_off', name: '国庆节' }]) });
 });
