@@ -247,11 +247,24 @@ export class LifecycleHarness {
     return this.env.currentTimeMs();
   }
 
-  /** Skips time on the test server until an instant. */
+  /**
+   * Skips time on the test server until an instant. Fails after two minutes of real time: a skip
+   * the server never completes (its clock locked with nothing left to run, seen once in a long
+   * model run) must fail the test with what it waited for, not hang it until jest's timeout.
+   */
   async skipTo(iso: string): Promise<void> {
     const target = Date.parse(iso);
     const now = await this.now();
-    if (target > now) await this.env.sleep(target - now);
+    if (target <= now) return;
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`the test server's clock did not move from ${new Date(now).toISOString()} to ${iso} in 120 s of real time`)), 120_000);
+    });
+    try {
+      await Promise.race([this.env.sleep(target - now), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
