@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { sendWindowProblems } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
-import { calendarYear, CALENDAR_OVERRIDE_KINDS } from '../services/working-calendar';
+import { calendarYear, CALENDAR_OVERRIDE_KINDS, setCalendarOverride } from '../services/working-calendar';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { assertBureau } from './access';
@@ -18,7 +18,7 @@ export interface CalendarRoutesDependencies {
 const BureauParams = z.object({ bureau: z.string().min(1).openapi({ example: 'weihai' }) });
 const YearQuery = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100).openapi({ example: 2027 }) });
 const OverrideParams = BureauParams.extend({ date: CalendarDateSchema });
-const OverrideBody = z
+export const OverrideBody = z
   .strictObject({
     kind: z.enum(CALENDAR_OVERRIDE_KINDS).describe('day_off: a holiday, even on a weekday; working_day: a make-up working day (调休), even on a weekend'),
     name: nameText(50).openapi({ example: '国庆节' }),
@@ -106,11 +106,7 @@ export function calendarRoutes(registry: OpenAPIRegistry, deps: CalendarRoutesDe
     async ({ params, body, principal }) => {
       assertBureau(principal, params.bureau);
       await bureauOf(params.bureau);
-      await deps.prisma.calendarOverride.upsert({
-        where: { bureauCode_date: { bureauCode: params.bureau, date: params.date } },
-        create: { bureauCode: params.bureau, date: params.date, ...body },
-        update: body,
-      });
+      await setCalendarOverride(deps.prisma, params.bureau, params.date, body);
       return { status: 200, body: await yearView(params.bureau, Number(params.date.slice(0, 4))) };
     },
   );

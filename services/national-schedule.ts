@@ -1,10 +1,10 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { isCalendarDate } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { fieldProblems, Refusal } from './refusal';
+import { scheduleFromCsv, scheduleFromIcs } from './national-schedule-files';
 
 extendZodWithOpenApi(z);
 
@@ -44,10 +44,11 @@ export const NationalScheduleBody = z
   .union([
     z.strictObject({ source: Source, days: Days }),
     z.strictObject({ source: Source, csv: z.string().min(1).max(100_000).openapi({ example: 'date,kind,name\n2027-02-06,day_off,春节\n2027-02-14,working_day,春节调休' }) }),
+    z.strictObject({ source: Source, ics: z.string().min(1).max(500_000).describe('an iCalendar file: all-day events, 班 in a summary marks a make-up working day') }),
   ])
   .openapi('NationalSchedule');
 
-export type NationalScheduleInput = { source: string; days: Array<{ date: string; kind: string; name: string }> };
+export type { NationalScheduleInput } from './national-schedule-files';
 
 /** One day of a loaded schedule. */
 export interface ScheduleDay {
@@ -57,23 +58,13 @@ export interface ScheduleDay {
 }
 
 /**
- * Reads a schedule typed as CSV (columns date, kind, name; or 日期, 类型, 名称) into the body the
- * API takes as JSON.
- */
-export function scheduleFromCsv(text: string, source: string): NationalScheduleInput {
-  const rows = parse(text.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true }) as Array<Record<string, string>>;
-  const cell = (row: Record<string, string>, ...names: string[]) => names.map((name) => row[name]).find((value) => value !== undefined) ?? '';
-  return { source, days: rows.map((row) => ({ date: cell(row, 'date', '日期'), kind: cell(row, 'kind', '类型'), name: cell(row, 'name', '名称') })) };
-}
-
-/**
  * Replaces a year's national schedule with these days, for every bureau at once.
  * @throws Refusal (invalid) naming each day outside the year, repeated, or malformed.
  */
 export async function loadNationalSchedule(prisma: PrismaClient, year: number, input: unknown, loadedBy: string): Promise<{ year: number; days: number }> {
   const given = NationalScheduleBody.safeParse(input);
   if (!given.success) throw Refusal.invalid(fieldProblems(given.error));
-  const asDays = 'csv' in given.data ? scheduleFromCsv(given.data.csv, given.data.source) : given.data;
+  const asDays = 'csv' in given.data ? scheduleFromCsv(given.data.csv, given.data.source) : 'ics' in given.data ? scheduleFromIcs(given.data.ics, given.data.source) : given.data;
   const parsed = z.strictObject({ source: Source, days: Days }).safeParse(asDays);
   if (!parsed.success) throw Refusal.invalid(fieldProblems(parsed.error));
   const problems = parsed.data.days.flatMap((day, index) => {

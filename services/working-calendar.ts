@@ -137,3 +137,12 @@ export async function uncoveredYearsAhead(prisma: PrismaClient, now: Date): Prom
   const loaded = await loadedScheduleYears(prisma);
   return yearsAhead(now).filter((year) => !STATUTORY_YEARS.has(year) && !loaded.has(year));
 }
+
+/** Sets one day of a bureau's calendar: a local holiday, or a make-up working day, over the national days. */
+export async function setCalendarOverride(prisma: PrismaClient, bureauCode: string, date: string, day: { kind: CalendarOverrideKind; name: string }): Promise<void> {
+  await prisma.calendarOverride.upsert({
+    where: { bureauCode_date: { bureauCode, date } },
+    create: { bureauCode, date, ...day },
+    update: day,
+  });
+}

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AccessControl } from '../api/access';
+import { assertBureau, type AccessControl } from '../api/access';
 import { ApiError, asApiError } from '../api/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Principal, Role } from '../services/access/principal';
@@ -114,4 +114,20 @@ export function formAction(back: (req: Request) => string, handler: (req: Reques
       next(error);
     });
   };
+}
+
+/**
+ * The bureau a page shows: a bureau's staff see their own; an administrator picks one with
+ * `?bureau=` (or a form's `bureau` field), else the first.
+ */
+export async function pageBureau(deps: WebDependencies, req: Request) {
+  const principal = who(req);
+  const fromForm = typeof req.body?.bureau === 'string' ? (req.body.bureau as string) : undefined;
+  const asked = typeof req.query.bureau === 'string' ? req.query.bureau : fromForm;
+  const code = asked ?? principal.bureauCode ?? (await deps.prisma.bureau.findFirst({ orderBy: { code: 'asc' } }))?.code;
+  if (!code) throw ApiError.notFound('Bureau');
+  assertBureau(principal, code);
+  const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
+  if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
+  return bureau;
 }

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { adminPage } from './admin-page';
+import { calendarPage } from './calendar-page';
 import { authPages } from './auth-pages';
 import { cataloguePages } from './catalogue-pages';
 import type { CatalogueEntryCache } from '../services/licence-registration';
@@ -16,7 +17,7 @@ export type { WebDependencies } from './context';
 /**
  * The staff pages, server-rendered in Chinese by the API process: login, the specialists' inbox,
  * the licence page with its timeline, the supervisors' dashboard and inspection report, the
- * catalogue, and the administrator's accounts and keys. Forms post back here with a CSRF token.
+ * catalogue, the working-day calendar, and the administrator's accounts and keys. Forms post back here with a CSRF token.
  */
 export function webPages(deps: WebDependencies & { taskQueue: string; catalogueEntries: CatalogueEntryCache }): Router {
   const router = Router();
@@ -28,6 +29,7 @@ export function webPages(deps: WebDependencies & { taskQueue: string; catalogueE
   router.use(licencePage(deps));
   router.use(supervisionPages(deps));
   router.use(cataloguePages(deps));
+  router.use(calendarPage(deps));
   router.use(adminPage(deps));
   router.use(noticePage(deps));
   return router;

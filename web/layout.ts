@@ -22,6 +22,7 @@ const NAV: Array<{ href: string; label: string; roles: Principal['role'][] }> = 
   { href: '/inspection', label: '督促检查', roles: ['supervisor', 'admin'] },
   { href: '/alerts', label: '督查提醒', roles: ['supervisor', 'admin'] },
   { href: '/catalogue', label: '提醒目录', roles: ['specialist', 'supervisor', 'admin'] },
+  { href: '/calendar', label: '节假日', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/admin', label: '用户与密钥', roles: ['admin'] },
 ];
 
@@ -97,6 +98,7 @@ td.num{text-align:right}
 .notice{background:#e3f4e1;border-left:4px solid #2e7d32;padding:.5em 1em}
 .letter{white-space:pre-wrap;background:#fff;border:1px solid #c9ced6;padding:1em}
 .problem{background:#fdecea;border-left:4px solid #c62828;padding:.5em 1em}
+.warning{background:#fff4e0;border-left:4px solid #e65100;padding:.5em 1em}
 .overdue{color:#b00020;font-weight:bold}
 .tabs{display:flex;gap:1em;list-style:none;padding:0;margin:0 0 1em}
 .tabs a{display:inline-block;padding:.3em .8em;border:1px solid #0b4f9c;border-radius:3px;text-decoration:none}

@@ -4,9 +4,11 @@ import { ApiError } from '../api/errors';
 import { LICENCE_STAGES } from '../domain';
 import { acknowledgeAlert, bureauAlerts, findAlert } from '../services/alerts';
 import { bureauDashboard, inspectionReport } from '../services/dashboard';
+import { uncoveredYearsAhead } from '../services/working-calendar';
 import { assertBureau } from '../api/access';
-import { formAction, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
+import { formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
+import { uncoveredYearsWarning } from './calendar-page';
 import { csrfField } from './layout';
 import { ALERT_KIND_WORDS, shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS } from './words';
 
@@ -17,29 +19,22 @@ export function supervisionPages(deps: WebDependencies): Router {
   const router = Router();
   const supervisors = pageAccess(deps, ['supervisor', 'admin']);
 
-  // A supervisor sees their bureau; an administrator picks one (default: the first).
-  const bureauOf = async (req: Request) => {
-    const principal = who(req);
-    const asked = typeof req.query.bureau === 'string' ? req.query.bureau : undefined;
-    const code = asked ?? principal.bureauCode ?? (await deps.prisma.bureau.findFirst({ orderBy: { code: 'asc' } }))?.code;
-    if (!code) throw ApiError.notFound('Bureau');
-    assertBureau(principal, code);
-    const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
-    if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
-    return bureau;
-  };
+  const bureauOf = (req: Request) => pageBureau(deps, req);
+
 
   router.get(
     '/dashboard',
     supervisors,
     handle(async (req, res) => {
       const bureau = await bureauOf(req);
-      const dashboard = await bureauDashboard(deps.prisma, bureau.code, await deps.clock());
+      const now = await deps.clock();
+      const [dashboard, uncovered] = await Promise.all([bureauDashboard(deps.prisma, bureau.code, now), uncoveredYearsAhead(deps.prisma, now)]);
       const q = `bureau=${encodeURIComponent(bureau.code)}`;
       render(req, res, {
         title: `督查总览 · ${bureau.name}`,
         current: '/dashboard',
         body: html`
+${uncoveredYearsWarning(uncovered)}
 <form method="get" action="/licences" role="search">
   <label for="number">按证照编号查看办理时间线</label>
   <input type="text" id="number" name="number" required>

@@ -79,6 +79,8 @@ it("loads next year's national schedule once for every bureau, with each bureau'
   expect((await suite.api.call('GET', '/api/v1/national-schedule')).body).toMatchObject({ uncoveredAhead: [2027], loadedYears: [] });
   const gauge = async () => Number(/^calendar_years_uncovered (\d+)$/m.exec(String((await fetch(`${suite.api.url}/metrics`).then((response) => response.text()))))?.[1]);
   expect(await gauge()).toBe(1);
+  const supervisor = await suite.api.as('supervisor');
+  expect((await supervisor.call('GET', '/dashboard')).body).toContain('2027 年的全国节假日安排尚未导入');
 
   // Only an administrator loads it; a supervisor keeps the bureau's own overrides.
   const csv = ['date,kind,name', '2027-02-06,day_off,春节', '2027-02-07,day_off,春节', '2027-02-08,day_off,春节', '2027-02-14,working_day,春节调休', '2027-10-01,day_off,国庆节'].join('\n');
@@ -109,6 +111,61 @@ it("loads next year's national schedule once for every bureau, with each bureau'
 
   expect((await suite.api.call('GET', '/healthz')).body).toMatchObject({ status: 'ok', checks: { calendar: 'ok' } });
   expect(await gauge()).toBe(0);
+  expect((await supervisor.call('GET', '/dashboard')).body).not.toContain('尚未导入');
+  const page = String((await supervisor.call('GET', '/calendar?year=2027')).body);
+  expect(page).toContain('已导入（国办发明电〔2026〕7号）');
+  expect(page).toMatch(/<td>2027-02-14<\/td><td>日<\/td><td>调休上班<\/td><td>春节调休<\/td><td>国家安排<\/td>/);
+  expect(page).toMatch(/<td>2027-10-01<\/td><td>五<\/td><td>休息日<\/td><td>国庆节<\/td><td>本局调整<\/td>/);
   expect((await suite.api.call('GET', '/api/v1/national-schedule/2027')).body).toMatchObject({ year: 2027, source: '国办发明电〔2026〕7号', loadedBy: 'root-admin' });
   expect((await suite.api.call('GET', '/api/v1/national-schedule/2026')).body).toMatchObject({ year: 2026, source: 'data-package', days: expect.arrayContaining([{ date: '2026-10-01', kind: 'day_off', name: '国庆节' }]) });
+});
+
+it('loads a year from a holiday calendar exported as .ics, and refuses a timed event naming it', async () => {
+  const admin = await suite.api.as('admin');
+  const event = (start: string, end: string, summary: string) => ['BEGIN:VEVENT', `UID:${start}-${summary}@bureau`, `DTSTART;VALUE=DATE:${start}`, `DTEND;VALUE=DATE:${end}`, `SUMMARY:${summary}`, 'END:VEVENT'];
+  const ics = (...events: string[][]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//bureau//holidays//ZH', ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
+  // 春节 2028: three days off in one event, and a make-up Saturday marked 班.
+  const loaded = await admin.call('PUT', '/api/v1/national-schedule/2028', { source: '节假日.ics', ics: ics(event('20280126', '20280129', '春节（休）'), event('20280205', '20280206', '春节 班')) });
+  expect(loaded).toMatchObject({ status: 200, body: { year: 2028, days: 4 } });
+  const year = await suite.api.call('GET', '/api/v1/national-schedule/2028');
+  expect(year.body.days).toEqual([
+    { date: '2028-01-26', kind: 'day_off', name: '春节' },
+    { date: '2028-01-27', kind: 'day_off', name: '春节' },
+    { date: '2028-01-28', kind: 'day_off', name: '春节' },
+    { date: '2028-02-05', kind: 'working_day', name: '春节' },
+  ]);
+
+  const timed = ics(['BEGIN:VEVENT', 'UID:t@bureau', 'DTSTART:20280501T090000Z', 'DTEND:20280501T100000Z', 'SUMMARY:劳动节', 'END:VEVENT']);
+  const refused = await admin.call('PUT', '/api/v1/national-schedule/2028', { source: '节假日.ics', ics: timed });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.fields).toEqual([{ path: 'ics.events.0', message: expect.stringContaining('all-day') }]);
+  const garbled = await admin.call('PUT', '/api/v1/national-schedule/2028', { source: '节假日.ics', ics: 'not a calendar' });
+  expect(garbled.body.error.fields).toEqual([{ path: 'ics', message: expect.stringContaining('no iCalendar') }]);
+  // Refused loads changed nothing.
+  expect((await suite.api.call('GET', '/api/v1/national-schedule/2028')).body.days).toHaveLength(4);
+});
+
+it("lets an administrator load a year's schedule from the calendar page, and a supervisor set a day of the bureau's", async () => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const admin = await suite.api.as('admin');
+  const content = encodeURIComponent('date,kind,name\n2029-01-01,休,元旦\n2029-02-11,班,春节调休');
+  const loaded = await admin.call('POST', '/calendar/national', `year=2029&source=${encodeURIComponent('国办发明电〔2028〕1号')}&format=csv&content=${content}`, form);
+  expect(loaded.status).toBe(303);
+  expect(loaded.headers.get('location')).toMatch(/^\/calendar\?year=2029&notice=/);
+  expect((await suite.api.call('GET', '/api/v1/national-schedule/2029')).body.days).toEqual([
+    { date: '2029-01-01', kind: 'day_off', name: '元旦' },
+    { date: '2029-02-11', kind: 'working_day', name: '春节调休' },
+  ]);
+  // A day outside the year is refused back to the page with the row named, and nothing changes.
+  const outside = await admin.call('POST', '/calendar/national', `year=2029&source=x&format=csv&content=${encodeURIComponent('date,kind,name\n2030-01-01,休,元旦')}`, form);
+  expect(outside.status).toBe(303);
+  expect(decodeURIComponent(outside.headers.get('location')!)).toContain('days.0.date');
+  expect((await suite.api.call('GET', '/api/v1/national-schedule/2029')).body.days).toHaveLength(2);
+
+  const supervisor = await suite.api.as('supervisor');
+  expect((await supervisor.call('POST', '/calendar/overrides', 'bureau=weihai&date=2029-03-05&kind=day_off&name=' + encodeURIComponent('地方节日'), form)).status).toBe(303);
+  const weihai = await suite.api.call('GET', '/api/v1/bureaus/weihai/calendar?year=2029');
+  expect(weihai.body.days).toContainEqual({ date: '2029-03-05', kind: 'day_off', name: '地方节日', source: 'bureau' });
+  // A supervisor of one bureau sets no day of another's.
+  expect((await supervisor.call('POST', '/calendar/overrides', 'bureau=luliang&date=2029-03-05&kind=day_off&name=x', form)).status).toBe(403);
 });

@@ -1,3 +1,4 @@
+import { loadNationalSchedule } from '../../services/national-schedule';
 import type { LadderStep } from '../../domain';
 import { eventually, LifecycleHarness } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
@@ -77,5 +78,25 @@ it("an ordinary Saturday waits for Monday, and a bureau's override adds a holida
     await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
   } finally {
     await h.database.prisma.calendarOverride.deleteMany({ where: { bureauCode: 'weihai' } });
+  }
+});
+
+it("an SMS due on a holiday of a national schedule an administrator loaded (春节 2027, past the data package) goes out on the next working day", async () => {
+  await h.beginTest({ startAt: '2027-02-01T00:00:00Z' });
+  // As a notice might give it: off from Friday 5 to Saturday 13 February, Sunday 14 worked (调休).
+  const days = ['05', '06', '07', '08', '09', '10', '11', '12', '13'].map((day) => `2027-02-${day},休,春节`);
+  await loadNationalSchedule(h.database.prisma, 2027, { source: 'test notice', csv: ['date,kind,name', ...days, '2027-02-14,班,春节调休'].join('\n') }, 'test');
+  try {
+    // Expires 2027-05-08: the window opens Monday 8 February 2027, 00:00 Shanghai, mid-holiday.
+    const licence = await h.register('春节-1', '2027-05-08');
+    await h.skipTo('2027-02-07T16:01:00.000Z');
+    expect(await h.status(licence)).toMatchObject({ stage: 'window_open', nextAction: { kind: 'sms', dueAt: '2027-02-14T01:00:00.000Z' } });
+    await h.skipTo('2027-02-14T00:59:00.000Z');
+    expect(smsOf('春节-1')).toEqual([]);
+    await h.skipTo('2027-02-14T01:00:30.000Z');
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
+    expect(smsOf('春节-1')).toHaveLength(1);
+  } finally {
+    await h.database.prisma.nationalScheduleYear.deleteMany({ where: { year: 2027 } });
   }
 });
