@@ -1,8 +1,8 @@
-import { localDateOf } from '../domain';
+import { localDateOf, templateParameters } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { log } from '@temporalio/activity';
 import { postSigned, type IntegrationEndpoints } from './dependencies';
-import { smsProblems, SmsRefusedError, templateParams, type SmsProvider, type SmsSettings } from './sms';
+import { smsProblems, SmsRefusedError, type SmsProvider, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
 import type { Client } from '@temporalio/client';
@@ -118,7 +118,7 @@ export async function sendReminderSms(
         ({ messageId } = await sms.provider.send({
           phone: licence.contactPhone,
           templateId: wording.providerTemplateId ?? sms.settings.templateId,
-          params: templateParams(wording.text, wording.values),
+          params: templateParameters(wording.text, wording.values),
           outId: input.idempotencyKey,
         }));
         outcome = 'sent';

@@ -1,11 +1,13 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { REMINDER_CHANNELS, type LicenceStage } from '../domain';
+import { REMINDER_CHANNELS } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
-import { aliyunBatchSms, ledgerCsv, ledgerWorkbook, tencentBatchSms } from '../services/ledger-export';
+import type { Clock } from '../services/clock';
+import type { Principal } from '../services/access/principal';
+import { aliyunBatchSms, ledgerCsv, ledgerWorkbook, tencentBatchSms, type LedgerExportRow } from '../services/ledger-export';
 import { ledgerPage, ledgerRows } from '../services/ledger-query';
-import { calendarDateOf } from '../services/licence-registration';
+import { remindList, remindListRows } from '../services/remind-list';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
@@ -14,11 +16,31 @@ import { CalendarDateSchema, ErrorBody, text } from './schemas';
 
 export interface LedgerRoutesDependencies {
   prisma: PrismaClient;
+  clock: Clock;
 }
 
-const WINDOW_OPEN_STAGES: readonly LicenceStage[] = ['window_open', 'renewal_pending', 'expired'];
-
 const LEDGER_FORMATS = ['json', 'xlsx', 'csv', 'sms-aliyun', 'sms-tencent'] as const;
+
+// How a ledger is exported, for the reminder ledger and the to-remind list alike.
+const ExportFields = {
+  format: z.enum(LEDGER_FORMATS).default('json'),
+  signName: text(64).optional().openapi({ description: 'SMS sign name (签名), for the sms-* formats' }),
+  templateCode: text(64).optional().openapi({ description: 'Aliyun template code, for sms-aliyun' }),
+  templateId: text(64).optional().openapi({ description: 'Tencent Cloud template id, for sms-tencent' }),
+  smsSdkAppId: text(64).optional().openapi({ description: 'Tencent Cloud SmsSdkAppId, for sms-tencent' }),
+};
+type ExportQuery = { format: (typeof LEDGER_FORMATS)[number]; signName?: string; templateCode?: string; templateId?: string; smsSdkAppId?: string };
+
+function exportProblems(query: ExportQuery, context: z.RefinementCtx): void {
+  const needs = (format: string, fields: Array<'signName' | 'templateCode' | 'templateId' | 'smsSdkAppId'>) => {
+    if (query.format !== format) return;
+    for (const field of fields) {
+      if (!query[field]) context.addIssue({ code: 'custom', path: [field], message: `is required for format=${format}` });
+    }
+  };
+  needs('sms-aliyun', ['signName', 'templateCode']);
+  needs('sms-tencent', ['signName', 'templateId', 'smsSdkAppId']);
+}
 
 const LedgerQuery = z
   .strictObject({
@@ -31,23 +53,46 @@ const LedgerQuery = z
     licenceId: z.uuid().optional(),
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(500).default(50),
-    format: z.enum(LEDGER_FORMATS).default('json'),
-    signName: text(64).optional().openapi({ description: 'SMS sign name (签名), for the sms-* formats' }),
-    templateCode: text(64).optional().openapi({ description: 'Aliyun template code, for sms-aliyun' }),
-    templateId: text(64).optional().openapi({ description: 'Tencent Cloud template id, for sms-tencent' }),
-    smsSdkAppId: text(64).optional().openapi({ description: 'Tencent Cloud SmsSdkAppId, for sms-tencent' }),
+    ...ExportFields,
   })
   .superRefine((query, context) => {
     if (query.from && query.to && query.from > query.to) context.addIssue({ code: 'custom', path: ['to'], message: `must not be before from (${query.from})` });
-    const needs = (format: string, fields: Array<'signName' | 'templateCode' | 'templateId' | 'smsSdkAppId'>) => {
-      if (query.format !== format) return;
-      for (const field of fields) {
-        if (!query[field]) context.addIssue({ code: 'custom', path: [field], message: `is required for format=${format}` });
-      }
-    };
-    needs('sms-aliyun', ['signName', 'templateCode']);
-    needs('sms-tencent', ['signName', 'templateId', 'smsSdkAppId']);
+    exportProblems(query, context);
   });
+
+/**
+ * The department whose ledger a caller reads: a specialist reads their own department's only (asking
+ * for another is refused), everyone else the one asked for, or all.
+ */
+function departmentFor(principal: Principal, asked: string | undefined): string | undefined {
+  if (principal.role !== 'specialist') return asked;
+  if (asked !== undefined && asked !== principal.departmentName) {
+    throw new ApiError(403, 'forbidden', `A specialist reads the ledger of their own department (${principal.departmentName}), not of ${asked}.`, [
+      { path: 'query.department', message: `must be ${principal.departmentName}, or left out` },
+    ]);
+  }
+  return principal.departmentName ?? undefined;
+}
+
+/** The rows as the file or SMS request bodies the query asks for. */
+async function exportOf(rows: LedgerExportRow[], query: ExportQuery, names: { bureauName: string; department?: string; what: string }) {
+  const stem = `${names.bureauName || '行政审批服务局'}${names.what}${names.department ? `-${names.department}` : ''}`;
+  switch (query.format) {
+    case 'xlsx':
+      return {
+        status: 200,
+        file: await ledgerWorkbook(rows, { bureauName: names.bureauName, departmentName: names.department }),
+        contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        fileName: `${stem}.xlsx`,
+      };
+    case 'csv':
+      return { status: 200, file: ledgerCsv(rows), contentType: 'text/csv; charset=utf-8', fileName: `${stem}.csv` };
+    case 'sms-aliyun':
+      return { status: 200, body: aliyunBatchSms(rows, { signName: query.signName!, templateCode: query.templateCode! }) };
+    default:
+      return { status: 200, body: tencentBatchSms(rows, { signName: query.signName!, templateId: query.templateId!, smsSdkAppId: query.smsSdkAppId! }) };
+  }
+}
 
 const LedgerRow = z
   .object({
@@ -68,7 +113,20 @@ const LedgerRow = z
   })
   .openapi('LedgerRow');
 
-const WindowOpenQuery = z.strictObject({ bureau: text(64), department: text(100).optional() });
+const WindowOpenQuery = z
+  .strictObject({
+    bureau: text(64),
+    department: text(100).optional(),
+    opensWithinDays: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(92)
+      .default(0)
+      .openapi({ description: 'Also the licences whose window opens within this many days: the 台账 prepared before reminding' }),
+    ...ExportFields,
+  })
+  .superRefine(exportProblems);
 
 const WindowOpenLicence = z
   .object({
@@ -102,7 +160,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       description:
         'format=json pages the rows; xlsx is the published template (title, 科室 line, header, 序号), one sheet per department; csv is UTF-8 with a BOM; sms-aliyun and sms-tencent are request bodies for the providers\u2019 batch sending.',
       tags: ['ledger'],
-      access: ['system', 'supervisor'],
+      access: ['system', 'specialist', 'supervisor'],
       query: LedgerQuery,
       responses: {
         200: {
@@ -121,9 +179,10 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       if (query.bureau) assertBureau(principal, query.bureau);
       // A bureau's staff and systems see their own bureau's ledger.
       query.bureau ??= principal.bureauCode ?? undefined;
+      const department = departmentFor(principal, query.department);
       const filter = {
         bureau: query.bureau,
-        department: query.department,
+        department,
         from: query.from,
         to: query.to,
         channel: query.channel,
@@ -142,25 +201,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       }
       const bureau = query.bureau ? await deps.prisma.bureau.findUnique({ where: { code: query.bureau } }) : null;
       if (query.bureau && !bureau) throw ApiError.notFound(`Bureau ${query.bureau}`, 'query.bureau');
-      const stem = `${bureau?.name ?? '行政审批服务局'}证照到期提醒台账${query.department ? `-${query.department}` : ''}`;
-      switch (query.format) {
-        case 'xlsx':
-          return {
-            status: 200,
-            file: await ledgerWorkbook(rows, { bureauName: bureau?.name ?? '', departmentName: query.department }),
-            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-            fileName: `${stem}.xlsx`,
-          };
-        case 'csv':
-          return { status: 200, file: ledgerCsv(rows), contentType: 'text/csv; charset=utf-8', fileName: `${stem}.csv` };
-        case 'sms-aliyun':
-          return { status: 200, body: aliyunBatchSms(rows, { signName: query.signName!, templateCode: query.templateCode! }) };
-        case 'sms-tencent':
-          return {
-            status: 200,
-            body: tencentBatchSms(rows, { signName: query.signName!, templateId: query.templateId!, smsSdkAppId: query.smsSdkAppId! }),
-          };
-      }
+      return exportOf(rows, query, { bureauName: bureau?.name ?? '', department, what: '证照到期提醒台账' });
     },
   );
 
@@ -170,53 +211,33 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
     {
       method: 'get',
       path: '/api/v1/ledger/window-open',
-      summary: "Licences whose reminder window is open, per department, with contact and reminder status (the notice's step 三(二))",
+      summary: "The to-remind list: licences whose reminder window is open, per department, with contact and reminder status (the notice's step 三(二))",
+      description:
+        'A specialist reads their own department’s list. format=xlsx is the 台账 in the layout of 附件2 with every licence of the list, 提醒日期 and 提醒人 empty until it is reminded; sms-aliyun and sms-tencent are batch requests carrying every parameter of the licence’s own SMS template, in its order.',
       tags: ['ledger'],
-      access: ['system', 'supervisor'],
+      access: ['system', 'specialist', 'supervisor'],
       query: WindowOpenQuery,
-      responses: { 200: json(z.object({ licences: z.array(WindowOpenLicence) }), 'The licences'), 400: json(ErrorBody, 'Bad filter') },
+      responses: {
+        200: {
+          description: 'The licences, or the export',
+          content: {
+            'application/json': { schema: z.object({ licences: z.array(WindowOpenLicence) }) as never },
+            ...FILE('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx').content,
+            ...FILE('text/csv', 'csv').content,
+          },
+        },
+        400: json(ErrorBody, 'Bad filter, or an SMS format without its provider settings'),
+      },
     },
     async ({ query, principal }) => {
       assertBureau(principal, query.bureau);
-      const licences = await deps.prisma.licence.findMany({
-        where: {
-          bureauCode: query.bureau,
-          // The workflow decides when a window opened; its stage is the read model's word for it.
-          stage: { in: [...WINDOW_OPEN_STAGES] },
-          ...(query.department ? { catalogueEntry: { department: { name: query.department } } } : {}),
-        },
-        include: {
-          catalogueEntry: { include: { department: true } },
-          ledger: { orderBy: { remindedAt: 'desc' } },
-          tasks: { where: { status: { in: ['open', 'claimed'] } }, orderBy: { dueAt: 'asc' }, take: 1 },
-        },
-        orderBy: [{ expiresOn: 'asc' }, { licenceNumber: 'asc' }],
-        take: 2_000,
-      });
-      return {
-        status: 200,
-        body: {
-          licences: licences.map((licence) => {
-            const last = licence.ledger[0];
-            const task = licence.tasks[0];
-            return {
-              licenceId: licence.id,
-              departmentName: licence.catalogueEntry.department.name,
-              licenceNumber: licence.licenceNumber,
-              licenceName: licence.catalogueEntry.licenceName,
-              holderName: licence.holderName,
-              expiresOn: calendarDateOf(licence.expiresOn),
-              contact: { name: licence.contactName, phone: licence.contactPhone, flagged: licence.contactFlaggedAt !== null },
-              stage: licence.stage,
-              remindersMade: licence.ledger.length,
-              lastReminder: last
-                ? { remindedOn: calendarDateOf(last.remindedOn), channel: last.channel, outcome: last.outcome, remindedBy: last.remindedBy }
-                : null,
-              openTask: task ? { id: task.id, kind: task.kind, dueAt: task.dueAt.toISOString(), claimedBy: task.claimedBy } : null,
-            };
-          }),
-        },
-      };
+      const department = departmentFor(principal, query.department);
+      const opensBy = new Date((await deps.clock()).getTime() + query.opensWithinDays * 86_400_000);
+      const entries = await remindList(deps.prisma, { bureau: query.bureau, department, opensBy });
+      if (query.format === 'json') return { status: 200, body: { licences: entries.map(({ smsParameters: _parameters, ...entry }) => entry) } };
+      const bureau = await deps.prisma.bureau.findUnique({ where: { code: query.bureau } });
+      if (!bureau) throw ApiError.notFound(`Bureau ${query.bureau}`, 'query.bureau');
+      return exportOf(remindListRows(entries), query, { bureauName: bureau.name, department, what: '证照到期提醒台账（待提醒）' });
     },
   );
 

@@ -13,8 +13,8 @@ import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import express from 'express';
-import { rateLimited, SMS_PROVIDERS, templateParams, type SmsProviderName, type SmsSettings } from '../activities/sms';
-import { DEFAULT_TEMPLATES, messageValues } from '../domain';
+import { rateLimited, SMS_PROVIDERS, type SmsProviderName, type SmsSettings } from '../activities/sms';
+import { DEFAULT_TEMPLATES, messageValues, templateParameters } from '../domain';
 import { AliyunSmsProvider } from '../activities/sms/aliyun';
 import { TencentSmsProvider } from '../activities/sms/tencent';
 import { IntegrationSimulators } from '../simulators/integration-simulators';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const inner = PROVIDER === 'aliyun' ? new AliyunSmsProvider(settings) : new TencentSmsProvider(settings);
   const starts: number[] = [];
   const provider = rateLimited({ name: inner.name, send: (request) => (starts.push(Date.now()), inner.send(request)) }, QPS);
-  const params = templateParams(
+  const params = templateParameters(
     DEFAULT_TEMPLATES.sms,
     messageValues({
       holderName: '威海康宁大药房有限公司',

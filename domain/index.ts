@@ -9,3 +9,4 @@ export * from './working-days';
 export * from './validity-rule';
 export * from './working-calendar';
 export * from './message-templates';
+export * from './reminder-words';

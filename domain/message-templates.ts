@@ -64,6 +64,11 @@ export function templateValueNames(template: string): string[] {
   return names;
 }
 
+/** A template's values in the order it uses them, as a provider's approved template numbers or names them. */
+export function templateParameters(template: string, values: MessageValues): Array<[name: string, value: string]> {
+  return templateValueNames(template).map((name) => [name, (values as Record<string, string>)[name] ?? '']);
+}
+
 /**
  * Why a bureau's template cannot be used: a value the engine does not know, a value the channel
  * must state but the template leaves out, an unclosed `${`. Empty when it can.

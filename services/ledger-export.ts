@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
+import { outcomeWords } from '../domain';
 
 /** One reminder as the ledger (台账) records it, in the words of the bureau's template. */
 export interface LedgerExportRow {
@@ -18,6 +19,11 @@ export interface LedgerExportRow {
   /** auto_prompt | sms | phone_call | letter | expiry */
   channel: string;
   outcome: string;
+  /**
+   * The reminder SMS's parameters in its template's order, for the SMS batch exports; without them
+   * a row carries holder, licence, number and expiresOn.
+   */
+  smsParameters?: ReadonlyArray<readonly [name: string, value: string]>;
 }
 
 /** What the ledger workbook needs besides its rows. */
@@ -60,7 +66,7 @@ const LEDGER_COLUMNS: readonly LedgerColumn[] = [
   { title: '提醒人', valueOf: (row) => reminderLabel(row.remindedBy), text: true, centred: true },
   { title: '证照编号', valueOf: (row) => row.licenceNumber, text: true, centred: false },
   { title: '提醒方式', valueOf: (row) => channelLabel(row.channel), text: true, centred: true },
-  { title: '提醒结果', valueOf: (row) => row.outcome, text: true, centred: false },
+  { title: '提醒结果', valueOf: (row) => (row.outcome ? outcomeWords(row.channel, row.outcome) : ''), text: true, centred: false },
 ];
 
 /** The column titles of the ledger in export order: the template's eight, then 证照编号, 提醒方式, 提醒结果. */
@@ -323,21 +329,14 @@ export interface TencentSendSmsRequest {
   SmsSdkAppId: string;
   SignName: string;
   TemplateId: string;
-  /** Positional: holder, licence, licence number, expiry date. */
+  /** Positional: the template's parameters in its order (holder, licence, licence number, expiry date without a template). */
   TemplateParamSet: string[];
-}
-
-/** The template variables of the reminder SMS, named as the approved Aliyun template names them. */
-export interface LedgerSmsParameters {
-  holder: string;
-  licence: string;
-  number: string;
-  expiresOn: string;
 }
 
 interface SmsRecipient {
   phone: string;
-  parameters: LedgerSmsParameters;
+  /** The template's variables in its order, named as the approved Aliyun template names them. */
+  parameters: ReadonlyArray<readonly [name: string, value: string]>;
 }
 
 /**
@@ -350,8 +349,15 @@ export function mainlandMobileNumber(contactPhone: string): string | null {
   return MAINLAND_MOBILE.test(digits) ? digits : null;
 }
 
-function smsParametersOf(row: LedgerExportRow): LedgerSmsParameters {
-  return { holder: row.holderName, licence: row.licenceName, number: row.licenceNumber, expiresOn: row.expiresOn };
+function smsParametersOf(row: LedgerExportRow): ReadonlyArray<readonly [string, string]> {
+  return (
+    row.smsParameters ?? [
+      ['holder', row.holderName],
+      ['licence', row.licenceName],
+      ['number', row.licenceNumber],
+      ['expiresOn', row.expiresOn],
+    ]
+  );
 }
 
 // The ledger has a row per reminder, so one licence can appear several times (its automatic prompt,
@@ -371,7 +377,7 @@ function smsRecipients(rows: LedgerExportRow[]): { recipients: SmsRecipient[]; s
       continue;
     }
     const parameters = smsParametersOf(row);
-    const message = JSON.stringify([phone, parameters.holder, parameters.licence, parameters.number, parameters.expiresOn]);
+    const message = JSON.stringify([phone, parameters]);
     if (seen.has(message)) {
       skipped.push({ row, reason: 'same number and message as an earlier row' });
       continue;
@@ -403,7 +409,7 @@ export function aliyunBatchSms(
     PhoneNumberJson: JSON.stringify(batch.map((recipient) => recipient.phone)),
     SignNameJson: JSON.stringify(batch.map(() => options.signName)),
     TemplateCode: options.templateCode,
-    TemplateParamJson: JSON.stringify(batch.map((recipient) => recipient.parameters)),
+    TemplateParamJson: JSON.stringify(batch.map((recipient) => Object.fromEntries(recipient.parameters))),
   }));
   return { requests, skipped };
 }
@@ -421,7 +427,7 @@ export function tencentBatchSms(
   const { recipients, skipped } = smsRecipients(rows);
   const phonesByParameters = new Map<string, { parameterSet: string[]; phones: string[] }>();
   for (const { phone, parameters } of recipients) {
-    const parameterSet = [parameters.holder, parameters.licence, parameters.number, parameters.expiresOn];
+    const parameterSet = parameters.map(([, value]) => value);
     const key = JSON.stringify(parameterSet);
     const group = phonesByParameters.get(key);
     if (group) group.phones.push(phone);

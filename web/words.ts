@@ -1,3 +1,5 @@
+import { OUTCOME_WORDS } from '../domain';
+
 /** The pages' Chinese words for the engine's codes. */
 
 export const STAGE_WORDS: Record<string, string> = {
@@ -34,22 +36,7 @@ export const TASK_STATUS_WORDS: Record<string, string> = {
   cancelled: '已撤销',
 };
 
-export const OUTCOME_WORDS: Record<string, string> = {
-  reached: '已接通并告知',
-  refused: '拒绝接听/不配合',
-  no_answer: '无人接听',
-  wrong_number: '号码错误',
-  already_renewed: '已办理换证',
-  sent: '已寄出',
-  completed: '已完善',
-  fixed: '已处理',
-  renewal_found: '审批系统中已查到延续',
-  not_renewed: '未查到延续办理',
-  handled: '已帮办',
-  booked: '已预约',
-  declined: '申请人已取消',
-  unreachable: '联系不上申请人',
-};
+export { OUTCOME_WORDS };
 
 export const NEXT_ACTION_WORDS: Record<string, string> = {
   open_reminder_window: '开启提醒期',

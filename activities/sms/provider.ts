@@ -1,4 +1,4 @@
-import { renderMessage, templateValueNames, type MessageValues } from '../../domain/message-templates';
+import { renderMessage, templateParameters, type MessageValues } from '../../domain/message-templates';
 
 export const SMS_PROVIDERS = ['aliyun', 'tencent'] as const;
 export type SmsProviderName = (typeof SMS_PROVIDERS)[number];
@@ -47,20 +47,12 @@ export function smsProblems(
 ): string[] {
   const problems: string[] = [];
   if (!MAINLAND_MOBILE.test(phone)) problems.push('invalid_number: not a mainland mobile number');
-  for (const [name, value] of templateParams(template, values)) {
+  for (const [name, value] of templateParameters(template, values)) {
     if (value.length > settings.maxParamLength) problems.push(`param ${name} has ${value.length} characters; the provider allows ${settings.maxParamLength}`);
   }
   const text = renderSms(template, values, settings.signName);
   if (text.length > settings.maxTextLength) problems.push(`the message has ${text.length} characters; the provider allows ${settings.maxTextLength}`);
   return problems;
-}
-
-/**
- * The parameters an approved template takes, in the order it first uses them: Aliyun receives
- * them by name, Tencent by position ({1}, {2} …).
- */
-export function templateParams(template: string, values: MessageValues): Array<[name: string, value: string]> {
-  return templateValueNames(template).map((name) => [name, (values as Record<string, string>)[name] ?? '']);
 }
 
 export interface SmsSendRequest {

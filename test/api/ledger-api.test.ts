@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { apiSuite } from '../support/api-server';
-import { TEST_API_KEY } from '../support/accounts';
+import { ACCOUNTS, TEST_API_KEY, TEST_PASSWORD } from '../support/accounts';
+import { logIn } from '../support/http';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -18,6 +19,8 @@ beforeAll(async () => {
     contact: { name: '刘洋', phone: '13900139002' },
     issuedOn: '2023-05-31',
   });
+  // A third licence of the drug department, whose window opens on 20 March: on the list prepared before reminding.
+  await suite.h.register('鲁威药经2023103', '2027-06-20', { holder: { name: '威海仁和堂药店' }, contact: { name: '孙丽', phone: '13700137003' } });
   // The SMS falls due on Sunday 7 March and goes out at 09:00 on Monday 8 March.
   await suite.h.skipTo('2027-03-08T01:01:00.000Z');
   for (const licence of [drugs, transport]) {
@@ -25,8 +28,8 @@ beforeAll(async () => {
   }
 });
 
-async function download(path: string): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
-  const response = await fetch(`${suite.api.url}${path}`, { headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+async function download(path: string, headers: Record<string, string> = { authorization: `Bearer ${TEST_API_KEY}` }): Promise<{ status: number; type: string | null; disposition: string | null; bytes: Buffer }> {
+  const response = await fetch(`${suite.api.url}${path}`, { headers });
   return {
     status: response.status,
     type: response.headers.get('content-type'),
@@ -128,4 +131,48 @@ it("lists a department's licences whose window is open, with contact and reminde
       openTask: null,
     }),
   ]);
+});
+
+it("lets a specialist download their department's 台账 before reminding: every licence of the list, the unreminded with 提醒日期 and 提醒人 empty", async () => {
+  const specialist = await suite.api.as('specialistA');
+  const list = await specialist.call('GET', '/api/v1/ledger/window-open?bureau=weihai&opensWithinDays=30');
+  expect(list.status).toBe(200);
+  expect(list.body.licences.map((licence: { licenceNumber: string; stage: string; remindersMade: number }) => `${licence.licenceNumber}:${licence.stage}:${licence.remindersMade}`)).toEqual([
+    '鲁威药经2023101:window_open:2',
+    '鲁威药经2023103:awaiting_window:0',
+  ]);
+  // Another department's list and ledger are not a specialist's to read.
+  const other = await specialist.call('GET', `/api/v1/ledger/window-open?bureau=weihai&department=${encodeURIComponent('经管二科')}`);
+  expect(other.status).toBe(403);
+  expect(other.body.error.fields).toEqual([{ path: 'query.department', message: 'must be 市场准入二科, or left out' }]);
+  expect((await specialist.call('GET', '/api/v1/ledger')).body.rows.map((row: { departmentName: string }) => row.departmentName)).toEqual(['市场准入二科', '市场准入二科']);
+
+  const { cookie } = await logIn(suite.api.url, ACCOUNTS.specialistA.username, TEST_PASSWORD);
+  const file = await download('/api/v1/ledger/window-open?bureau=weihai&opensWithinDays=30&format=xlsx', { cookie });
+  expect(file.status).toBe(200);
+  expect(decodeURIComponent(file.disposition ?? '')).toContain('威海市行政审批服务局证照到期提醒台账（待提醒）-市场准入二科.xlsx');
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
+  const sheet = workbook.getWorksheet('市场准入二科')!;
+  expect(sheet.getCell('A2').text).toBe('科室：市场准入二科');
+  const values = (row: number) => (sheet.getRow(row).values as unknown[]).slice(1).map((value) => (value === undefined || value === null ? '' : value));
+  expect(values(4)).toEqual([1, '威海康宁大药房有限公司', '药品经营许可证', '2027-05-31', '张敏', '13800138000', '2027-03-08', '系统', '鲁威药经2023101', '短信提醒', '已发送，待回执']);
+  expect(values(5)).toEqual([2, '威海仁和堂药店', '药品经营许可证', '2027-06-20', '孙丽', '13700137003', '', '', '鲁威药经2023103', '', '']);
+  expect(sheet.rowCount).toBe(5);
+});
+
+it('builds the SMS batch from the to-remind list with every parameter of the engine\u2019s own SMS template, in its order', async () => {
+  const query = `bureau=weihai&department=${encodeURIComponent('市场准入二科')}&opensWithinDays=30&signName=${encodeURIComponent('威海审批')}`;
+  const aliyun = await suite.api.call('GET', `/api/v1/ledger/window-open?${query}&format=sms-aliyun&templateCode=SMS_123`);
+  expect(aliyun.status).toBe(200);
+  const [request] = aliyun.body.requests;
+  expect(JSON.parse(request.PhoneNumberJson)).toEqual(['13800138000', '13700137003']);
+  const parameters = JSON.parse(request.TemplateParamJson);
+  expect(Object.keys(parameters[1])).toEqual(['holder', 'licence', 'number', 'expires', 'deadline', 'office', 'booking', 'phone']);
+  expect(parameters[1]).toMatchObject({ holder: '威海仁和堂药店', number: '鲁威药经2023103', expires: '2027-06-20' });
+  expect(parameters[1].office).not.toBe('');
+  const tencent = await suite.api.call('GET', `/api/v1/ledger/window-open?${query}&format=sms-tencent&templateId=1234567&smsSdkAppId=1400000000`);
+  expect(tencent.body.requests.map((sent: { TemplateParamSet: string[] }) => sent.TemplateParamSet)).toEqual(
+    parameters.map((named: Record<string, string>) => Object.values(named)),
+  );
 });

@@ -1,4 +1,5 @@
-import { renderSms, smsProblems, templateParams } from '../../activities/sms';
+import { templateParameters } from '../../domain';
+import { renderSms, smsProblems } from '../../activities/sms';
 import { DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MessageTemplateError, messageValues, renderMessage, templateProblems, type MessageSources } from '../../domain';
 
 const unsetGuidance: MessageSources = {
@@ -80,7 +81,7 @@ describe('reminder wording', () => {
   });
 
   it('passes the parameters in the order the template first uses them, as Tencent numbers them', () => {
-    expect(templateParams('${expires}到期，${holder}，再提${expires}', messageValues(unsetGuidance))).toEqual([
+    expect(templateParameters('${expires}到期，${holder}，再提${expires}', messageValues(unsetGuidance))).toEqual([
       ['expires', '2027-05-31'],
       ['holder', '威海康宁大药房有限公司'],
     ]);

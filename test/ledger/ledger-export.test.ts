@@ -113,7 +113,7 @@ describe('ledgerWorkbook', () => {
       '系统',
       '鲁威药经2023101',
       '业务系统自动提示',
-      'delivered',
+      '已提示',
     ]);
     expect(rowValues(market, 5)[0]).toBe(2);
     expect(rowValues(market, 5)[9]).toBe('短信提醒');
@@ -128,7 +128,7 @@ describe('ledgerWorkbook', () => {
       '王丽',
       '鲁威药经2023101',
       '人工电话通知',
-      'reached',
+      '已接通并告知',
     ]);
     expect(market.rowCount).toBe(6);
 
@@ -251,7 +251,7 @@ describe('ledgerCsv', () => {
       '系统',
       '鲁威药经2023101',
       '短信提醒',
-      'sent',
+      '已发送，待回执',
     ]);
     expect(records[3]!.slice(7)).toEqual(['王丽', '鲁威药经2023101', '点对点函告', '已签收']);
   });

@@ -44,12 +44,17 @@ export function anonymousCaller(baseUrl: string): Caller {
  * cookies and its CSRF token with every request, as the pages do.
  */
 export async function sessionCaller(baseUrl: string, username: string, password: string): Promise<Caller> {
+  const { cookie, csrfToken } = await logIn(baseUrl, username, password);
+  return { call: (method, path, body, headers = {}) => sendJson(`${baseUrl}${path}`, method, body, { cookie, 'x-csrf-token': csrfToken, ...headers }) };
+}
+
+/** Logs a person in: the `cookie` header its requests send, and its CSRF token. */
+export async function logIn(baseUrl: string, username: string, password: string): Promise<{ cookie: string; csrfToken: string }> {
   const login = await sendJson(`${baseUrl}/api/v1/session`, 'POST', { username, password });
   if (login.status !== 200) throw new Error(`login as ${username} failed: ${login.status} ${JSON.stringify(login.body)}`);
   const cookie = login.headers
     .getSetCookie()
     .map((line) => line.split(';')[0])
     .join('; ');
-  const csrfToken = login.body.csrfToken as string;
-  return { call: (method, path, body, headers = {}) => sendJson(`${baseUrl}${path}`, method, body, { cookie, 'x-csrf-token': csrfToken, ...headers }) };
+  return { cookie, csrfToken: login.body.csrfToken as string };
 }
