@@ -262,6 +262,7 @@ it('renews a licence under its own number (延续): the read model shows the nex
   expect(registered.status).toBe(201);
   const id = registered.body.id;
   expect((await call('GET', `/api/v1/licences/${id}`)).body).toMatchObject({ term: 1, terms: [{ term: 1, issuedOn: '2022-05-31', expiresOn: '2027-05-31', applicationNumber: null }] });
+  const firstRun = (await suite.h.env.client.workflow.getHandle(registered.body.workflowId).describe()).runId;
   expect((await call('POST', `/api/v1/licences/${id}/renewal-application`, { applicationNumber: 'SQ-2027-555', appliedOn: '2027-03-26' })).status).toBe(200);
   const decided = await call('POST', `/api/v1/licences/${id}/renewal-decision`, {
     decision: 'approved',
@@ -282,9 +283,11 @@ it('renews a licence under its own number (延续): the read model shows the nex
       { term: 2, issuedOn: '2027-03-26', expiresOn: '2032-03-25', applicationNumber: 'SQ-2027-555' },
     ],
   });
-  // The read model has the next term a moment before the run that carries it answers. A query that
-  // meets the test server between the two runs goes unanswered: the API answers 503 after its
-  // deadline, and asking again reaches the next run.
+  // The read model has the next term a moment before the run that carries it answers. The
+  // time-skipping server's continue-as-new is not atomic (temporalio/sdk-java#1537): a query that
+  // meets it between the two runs goes unanswered, and twice in CI the first run's closing event
+  // never came and its clock stayed locked. Ask only once the first run has closed as continued.
+  await eventually(async () => expect((await suite.h.env.client.workflow.getHandle(registered.body.workflowId, firstRun).describe()).status.name).toBe('CONTINUED_AS_NEW'), 60_000);
   await eventually(
     async () =>
       expect((await call('GET', `/api/v1/licences/${id}/status`)).body).toMatchObject({ stage: 'awaiting_window', nextAction: { kind: 'open_reminder_window', dueAt: '2031-12-24T16:00:00.000Z' } }),
