@@ -1,10 +1,12 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
 import { Router } from 'express';
+import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import { localDateOf, type LicenceStage } from '../domain';
 import { calendarDateOf, registerLicence, type CatalogueEntryCache } from '../services/licence-registration';
 import type { LicenceStatus } from '../workflows/licence-definitions';
+import { LICENCE_SORTS, searchLicences } from '../services/licence-search';
 import { askLicenceStatus, StatusUnanswered } from '../services/licence-status';
 import { contactFor, personalTextFor } from '../services/access/masking';
 import { inBureau } from '../services/access/principal';
@@ -12,7 +14,42 @@ import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute, operationIdOf } from './routing';
-import { ErrorBody, LicenceIdParams, LicenceLiveStatus, LicenceView, RegisterLicenceBody, RegistrationResult } from './schemas';
+import { CalendarDateSchema, ErrorBody, LicenceIdParams, LicenceLiveStatus, LicenceView, RegisterLicenceBody, RegistrationResult, StageSchema, text } from './schemas';
+
+const LicenceSearchQuery = z
+  .strictObject({
+    bureau: text(64).optional(),
+    holder: text(100).optional().openapi({ description: "part of the holder's name" }),
+    number: text(64).optional().openapi({ description: 'the start of the licence number', example: '鲁威药经2023' }),
+    type: text(32).optional().openapi({ description: "the licence type's catalogue code", example: 'WH01' }),
+    department: text(100).optional(),
+    stage: StageSchema.optional(),
+    expiresFrom: CalendarDateSchema.optional(),
+    expiresTo: CalendarDateSchema.optional(),
+    sort: z.enum(LICENCE_SORTS).default('expiresOn'),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    page: z.coerce.number().int().min(1).max(100_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .superRefine((query, context) => {
+    if (query.expiresFrom && query.expiresTo && query.expiresFrom > query.expiresTo) {
+      context.addIssue({ code: 'custom', path: ['expiresTo'], message: `must not be before expiresFrom (${query.expiresFrom})` });
+    }
+  });
+
+const LicenceSummary = z
+  .object({
+    id: z.string(),
+    licenceNumber: z.string(),
+    licenceType: z.object({ code: z.string(), name: z.string(), department: z.string() }),
+    holderName: z.string(),
+    contact: z.object({ name: z.string(), phone: z.string() }),
+    expiresOn: z.string(),
+    reminderWindowOpensOn: z.string(),
+    stage: z.string(),
+    term: z.number().int(),
+  })
+  .openapi('LicenceSummary');
 
 export interface LicenceRoutesDependencies {
   prisma: PrismaClient;
@@ -41,7 +78,7 @@ const LICENCE_LINKS = Object.fromEntries(
   }),
 );
 
-/** `POST /api/v1/licences`, `GET /api/v1/licences/{id}` and `GET /api/v1/licences/{id}/status`. */
+/** `POST /api/v1/licences`, the search `GET /api/v1/licences`, `GET /api/v1/licences/{id}` and `GET /api/v1/licences/{id}/status`. */
 export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDependencies): Router {
   const router = Router();
 
@@ -71,6 +108,51 @@ export function licenceRoutes(registry: OpenAPIRegistry, deps: LicenceRoutesDepe
       if (!inBureau(principal, body.bureau) && (await deps.prisma.bureau.findUnique({ where: { code: body.bureau } }))) assertBureau(principal, body.bureau);
       const outcome = await registerLicence(deps, body, deps.catalogueEntries.resolve);
       return { status: outcome.created ? 201 : 200, body: outcome.result };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/licences',
+      summary: 'Find licences by holder, number, type, department, stage and expiry, paged and sorted',
+      description: "A bureau's staff and systems search their own bureau; an administrator names one. Contacts are masked as in GET /api/v1/licences/{id}.",
+      tags: ['licences'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
+      query: LicenceSearchQuery,
+      responses: {
+        200: json(z.object({ licences: z.array(LicenceSummary), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }), 'One page of the licences that match'),
+        400: json(ErrorBody, 'A bad filter'),
+      },
+    },
+    async ({ query, principal }) => {
+      const bureau = query.bureau ?? principal.bureauCode;
+      if (!bureau) throw ApiError.invalid([{ path: 'query.bureau', message: 'must name the bureau to search, e.g. weihai' }]);
+      assertBureau(principal, bureau);
+      const { sort, order, page, pageSize } = query;
+      const filter = { bureau, holder: query.holder, numberPrefix: query.number, type: query.type, department: query.department, stage: query.stage, expiresFrom: query.expiresFrom, expiresTo: query.expiresTo };
+      const found = await searchLicences(deps.prisma, filter, { sort, order, page, pageSize });
+      return {
+        status: 200,
+        body: {
+          licences: found.licences.map((row) => ({
+            id: row.id,
+            licenceNumber: row.licenceNumber,
+            licenceType: { code: row.catalogueEntry.code, name: row.catalogueEntry.licenceName, department: row.catalogueEntry.department.name },
+            holderName: row.holderName,
+            contact: contactFor(principal, { bureauCode: row.bureauCode, departmentId: row.catalogueEntry.departmentId }, { name: row.contactName, phone: row.contactPhone }),
+            expiresOn: calendarDateOf(row.expiresOn),
+            reminderWindowOpensOn: localDateOf(row.reminderWindowOpensAt, row.bureau.timeZone),
+            stage: row.stage as LicenceStage,
+            term: row.term,
+          })),
+          page,
+          pageSize,
+          total: found.total,
+        },
+      };
     },
   );
 

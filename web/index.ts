@@ -8,6 +8,7 @@ import type { WebDependencies } from './context';
 import { inboxPages } from './inbox-pages';
 import { STYLESHEET } from './layout';
 import { licencePage } from './licence-page';
+import { licenceSearchPage } from './licence-search-page';
 import { noticePage } from './notice-page';
 import { supervisionPages } from './supervision-pages';
 
@@ -26,6 +27,7 @@ export function webPages(deps: WebDependencies & { taskQueue: string; catalogueE
   });
   router.use(authPages(deps));
   router.use(inboxPages(deps));
+  router.use(licenceSearchPage(deps));
   router.use(licencePage(deps));
   router.use(supervisionPages(deps));
   router.use(cataloguePages(deps));

@@ -21,6 +21,7 @@ const NAV: Array<{ href: string; label: string; roles: Principal['role'][] }> = 
   { href: '/dashboard', label: '督查总览', roles: ['supervisor', 'admin'] },
   { href: '/inspection', label: '督促检查', roles: ['supervisor', 'admin'] },
   { href: '/alerts', label: '督查提醒', roles: ['supervisor', 'admin'] },
+  { href: '/licences', label: '查找证照', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/catalogue', label: '提醒目录', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/calendar', label: '节假日', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/admin', label: '用户与密钥', roles: ['admin'] },
