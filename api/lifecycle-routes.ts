@@ -5,9 +5,8 @@ import { localDateOf, reminderWindowOpensAt } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { licenceHistory } from '../services/licence-history';
 import { calendarDateOf, dateColumn } from '../services/licence-registration';
-import { updateLicenceWorkflow } from '../services/licence-updates';
+import { correctContact, updateLicenceWorkflow } from '../services/licence-updates';
 import {
-  contactChangedSignal,
   correctExpiryUpdate,
   renewalApplicationUpdate,
   renewalDecisionUpdate,
@@ -154,19 +153,7 @@ export function lifecycleRoutes(registry: OpenAPIRegistry, deps: LifecycleRoutes
           },
         });
       }
-      if (body.contact) {
-        // The workflow first: a closed licence answers 409 before anything is written.
-        await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) => handle.signal(contactChangedSignal));
-        await deps.prisma.licence.update({
-          where: { id: licence.id },
-          data: {
-            contactName: body.contact.name,
-            contactPhone: body.contact.phone,
-            contactAddress: body.contact.address ?? null,
-            contactFlaggedAt: null,
-          },
-        });
-      }
+      if (body.contact) await correctContact(deps, licence, body.contact);
       const updated = await deps.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } });
       return { status: 200, body: { stage: updated.stage, reminderWindowOpensOn } };
     },

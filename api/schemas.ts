@@ -142,16 +142,17 @@ export const RevocationBody = z
   })
   .openapi('Revocation');
 
+/** A holder's contact as corrected by an approval system or by staff on the licence page. */
+export const ContactCorrection = z.strictObject({
+  name: nameText(100),
+  phone: PhoneSchema,
+  address: text(500).optional(),
+});
+
 export const LicenceCorrectionBody = z
   .strictObject({
     expiresOn: CalendarDateSchema.optional(),
-    contact: z
-      .strictObject({
-        name: nameText(100),
-        phone: PhoneSchema,
-        address: text(500).optional(),
-      })
-      .optional(),
+    contact: ContactCorrection.optional(),
   })
   .refine((body) => body.expiresOn !== undefined || body.contact !== undefined, {
     message: 'send expiresOn, contact or both',

@@ -1,4 +1,6 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { PrismaClient } from '../generated/prisma/client';
+import { contactChangedSignal } from '../workflows/licence-definitions';
 import { Refusal } from './refusal';
 
 /**
@@ -22,4 +24,20 @@ export async function updateLicenceWorkflow<T>(temporal: Client, workflowId: str
 
 function isClosedWorkflowError(error: unknown): boolean {
   return error instanceof Error && /workflow execution already completed|not found/i.test(error.message);
+}
+
+/**
+ * A holder's corrected contact, used by every later reminder: the workflow hears of it first, so
+ * that a closed licence is refused (409) before anything is written; a flag on the old number is cleared.
+ */
+export async function correctContact(
+  deps: { prisma: PrismaClient; temporal: Client },
+  licence: { id: string; workflowId: string },
+  contact: { name: string; phone: string; address?: string },
+): Promise<void> {
+  await updateLicenceWorkflow(deps.temporal, licence.workflowId, (handle) => handle.signal(contactChangedSignal));
+  await deps.prisma.licence.update({
+    where: { id: licence.id },
+    data: { contactName: contact.name, contactPhone: contact.phone, contactAddress: contact.address ?? null, contactFlaggedAt: null },
+  });
 }

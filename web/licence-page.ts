@@ -1,17 +1,26 @@
 import { Router } from 'express';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { assertBureau } from '../api/access';
-import { ApiError } from '../api/errors';
+import { ApiError, fieldProblems } from '../api/errors';
+import { ContactCorrection } from '../api/schemas';
+import { FINAL_STAGES, type LicenceStage } from '../domain';
 import { contactFor, personalTextFor } from '../services/access/masking';
+import { seesContactsOf } from '../services/access/principal';
+import { correctContact } from '../services/licence-updates';
+import { bureauCalendar } from '../services/working-calendar';
 import { licenceHistory, type HistoryEntry } from '../services/licence-history';
 import { calendarDateOf } from '../services/licence-registration';
 import type { LicenceStatus } from '../workflows/licence-definitions';
 import { askLicenceStatus } from '../services/licence-status';
-import { handle, pageAccess, render, who, type WebDependencies } from './context';
+import { formAction, handle, pageAccess, render, who, withMessage, type WebDependencies } from './context';
 import { html } from './html';
+import { csrfField } from './layout';
 import { historyDetail, historyWords, NEXT_ACTION_WORDS, OUTCOME_WORDS, shanghaiTime, STAGE_WORDS, TASK_KIND_WORDS, TASK_STATUS_WORDS } from './words';
 
 const LicenceId = z.uuid();
+/** The ladder steps that reach people only inside the bureau's send window on a working day. */
+const SENT_IN_WINDOW = new Set(['sms', 'phone_call']);
 
 /**
  * The licence page: details, current stage, the next action with when it is due, and the
@@ -19,21 +28,6 @@ const LicenceId = z.uuid();
  */
 export function licencePage(deps: WebDependencies): Router {
   const router = Router();
-
-  // Find a licence by its number in the caller's bureau (the dashboard's search box).
-  router.get(
-    '/licences',
-    pageAccess(deps, ['specialist', 'supervisor', 'admin']),
-    handle(async (req, res) => {
-      const number = typeof req.query.number === 'string' ? req.query.number.trim() : '';
-      const principal = who(req);
-      const licence = number
-        ? await deps.prisma.licence.findFirst({ where: { licenceNumber: number, ...(principal.bureauCode ? { bureauCode: principal.bureauCode } : {}) } })
-        : null;
-      if (!licence) throw ApiError.notFound(`Licence ${number}`);
-      res.redirect(303, `/licences/${licence.id}`);
-    }),
-  );
 
   router.get(
     '/licences/:id',
@@ -76,6 +70,12 @@ export function licencePage(deps: WebDependencies): Router {
       });
       const stage = status?.stage ?? licence.stage;
       const next = status?.nextAction;
+      // A text or a call due at night or on a holiday goes at the next opening of the send window: say when it will.
+      let nextAt = next?.dueAt ?? null;
+      if (next?.dueAt && SENT_IN_WINDOW.has(next.kind)) {
+        const { calendar, sendWindow } = await bureauCalendar(deps.prisma, licence.bureauCode);
+        nextAt = calendar.nextSendInstant(DateTime.fromISO(next.dueAt, { zone: zone }), sendWindow).toUTC().toISO();
+      }
       render(req, res, {
         title: `${licence.catalogueEntry.licenceName} ${licence.licenceNumber}`,
         body: html`
@@ -91,11 +91,21 @@ ${unreachable ? html`<p class="problem" role="alert">流程服务暂不可用：
   <dt>当前阶段</dt><dd id="stage">${STAGE_WORDS[stage] ?? stage}</dd>
   <dt>下一步</dt><dd id="next-action">${
     next
-      ? html`${NEXT_ACTION_WORDS[next.kind] ?? next.kind}${next.dueAt ? html`，<time datetime="${next.dueAt}">${shanghaiTime(next.dueAt, zone)}</time> 前` : ''}`
+      ? html`${NEXT_ACTION_WORDS[next.kind] ?? next.kind}${nextAt ? html`，<time datetime="${nextAt}">${shanghaiTime(nextAt, zone)}</time>${SENT_IN_WINDOW.has(next.kind) ? '' : ' 前'}` : ''}`
       : '无（已办结）'
   }</dd>
   ${licence.closedReason ? html`<dt>办结原因</dt><dd>${licence.closedReason}</dd>` : ''}
 </dl>
+${seesContactsOf(principal, owner) && !FINAL_STAGES.includes(stage as LicenceStage)
+  ? html`<details><summary>更正联系方式</summary>
+<form method="post" action="/licences/${licence.id}/contact">
+  ${csrfField(res.locals.csrfToken as string)}
+  <label for="contact-name">联系人</label><input type="text" id="contact-name" name="name" value="${licence.contactName}" required maxlength="100">
+  <label for="contact-phone">联系电话</label><input type="tel" id="contact-phone" name="phone" value="${licence.contactPhone}" required>
+  <label for="contact-address">联系地址</label><input type="text" id="contact-address" name="address" value="${licence.contactAddress ?? ''}" maxlength="500">
+  <p><button type="submit">保存，后续提醒使用新的联系方式</button></p>
+</form></details>`
+  : ''}
 ${
   licence.terms.length > 1
     ? html`<h2 id="terms-heading">有效期（延续记录）</h2>
@@ -133,6 +143,31 @@ ${
 </ol>`,
       });
     }),
+  );
+
+  router.post(
+    '/licences/:id/contact',
+    pageAccess(deps, ['specialist', 'supervisor', 'admin']),
+    formAction(
+      (req) => `/licences/${encodeURIComponent(String(req.params.id))}`,
+      async (req, res) => {
+        const principal = who(req);
+        const id = LicenceId.safeParse(req.params.id);
+        if (!id.success) throw ApiError.notFound(`Licence ${req.params.id}`);
+        const licence = await deps.prisma.licence.findUnique({ where: { id: id.data }, include: { catalogueEntry: true } });
+        if (!licence) throw ApiError.notFound(`Licence ${id.data}`);
+        assertBureau(principal, licence.bureauCode);
+        if (!seesContactsOf(principal, { bureauCode: licence.bureauCode, departmentId: licence.catalogueEntry.departmentId })) {
+          throw new ApiError(403, 'forbidden', "Only the owning department's specialists and the bureau's supervisors correct a holder's contact.");
+        }
+        const form = req.body as Record<string, unknown>;
+        const address = typeof form.address === 'string' && form.address.trim() !== '' ? form.address : undefined;
+        const parsed = ContactCorrection.safeParse({ name: form.name, phone: form.phone, ...(address ? { address } : {}) });
+        if (!parsed.success) throw ApiError.invalid(fieldProblems(parsed.error));
+        await correctContact(deps, licence, parsed.data);
+        res.redirect(303, withMessage(`/licences/${licence.id}`, 'notice', '联系方式已更正，后续提醒将使用新的联系方式。'));
+      },
+    ),
   );
 
   return router;
