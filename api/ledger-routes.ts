@@ -160,7 +160,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       description:
         'format=json pages the rows; xlsx is the published template (title, 科室 line, header, 序号), one sheet per department; csv is UTF-8 with a BOM; sms-aliyun and sms-tencent are request bodies for the providers\u2019 batch sending.',
       tags: ['ledger'],
-      access: ['system', 'specialist', 'supervisor'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       query: LedgerQuery,
       responses: {
         200: {
@@ -215,7 +215,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
       description:
         'A specialist reads their own department’s list. format=xlsx is the 台账 in the layout of 附件2 with every licence of the list, 提醒日期 and 提醒人 empty until it is reminded; sms-aliyun and sms-tencent are batch requests carrying every parameter of the licence’s own SMS template, in its order.',
       tags: ['ledger'],
-      access: ['system', 'specialist', 'supervisor'],
+      access: ['system', 'specialist', 'supervisor', 'admin'],
       query: WindowOpenQuery,
       responses: {
         200: {

@@ -50,13 +50,31 @@ export async function overdueTasks(prisma: PrismaClient, bureau: string, now = n
   }));
 }
 
+/**
+ * A bureau's departments in the catalogue's order (the order of their first licence type's code, as
+ * the notice lists them: 四组, 五组, 六组 …), departments without a licence type last by name.
+ */
+export async function departmentsInCatalogueOrder(prisma: PrismaClient, bureau: string) {
+  const departments = await prisma.department.findMany({ where: { bureauCode: bureau }, include: { catalogue: { select: { code: true }, orderBy: { code: 'asc' }, take: 1 } } });
+  const firstCode = (department: (typeof departments)[number]) => department.catalogue[0]?.code;
+  return departments.sort((a, b) => {
+    const [codeA, codeB] = [firstCode(a), firstCode(b)];
+    if (codeA !== undefined && codeB !== undefined) return codeA.localeCompare(codeB, 'en', { numeric: true });
+    if (codeA !== undefined || codeB !== undefined) return codeA !== undefined ? -1 : 1;
+    return a.name.localeCompare(b.name, 'zh-CN');
+  });
+}
+
 /** Counts licences by department and stage, those expiring soon, and lists the overdue tasks. */
 export async function bureauDashboard(prisma: PrismaClient, bureau: string, now = new Date()): Promise<Dashboard> {
   const bureauRow = await prisma.bureau.findUniqueOrThrow({ where: { code: bureau } });
-  const [groups, entries] = await Promise.all([
+  const [groups, entries, departments] = await Promise.all([
     prisma.licence.groupBy({ by: ['catalogueEntryId', 'stage'], where: { bureauCode: bureau }, _count: { _all: true } }),
     prisma.catalogueEntry.findMany({ where: { bureauCode: bureau }, include: { department: true } }),
+    departmentsInCatalogueOrder(prisma, bureau),
   ]);
+  const order = new Map(departments.map((department, index) => [department.name, index]));
+  const rank = (department: string) => order.get(department) ?? departments.length;
   const departmentOf = new Map(entries.map((entry) => [entry.id, entry.department.name]));
   const rows = new Map<string, Dashboard['byStage'][number]>();
   for (const group of groups) {
@@ -78,7 +96,7 @@ export async function bureauDashboard(prisma: PrismaClient, bureau: string, now 
   const [within30, within60, within90] = await Promise.all([within(30), within(60), within(90)]);
   return {
     bureau,
-    byStage: [...rows.values()].sort((a, b) => a.department.localeCompare(b.department, 'zh-CN')),
+    byStage: [...rows.values()].sort((a, b) => rank(a.department) - rank(b.department)),
     expiring: { within30, within60, within90 },
     overdueTasks: await overdueTasks(prisma, bureau, now),
   };
@@ -107,7 +125,7 @@ const LEDGER_COLUMNS = {
 
 /** The inspection report (督促检查) of a bureau, one section per department that has anything to show or own licences. */
 export async function inspectionReport(prisma: PrismaClient, bureau: string, now = new Date()): Promise<DepartmentInspection[]> {
-  const departments = await prisma.department.findMany({ where: { bureauCode: bureau }, orderBy: { name: 'asc' } });
+  const departments = await departmentsInCatalogueOrder(prisma, bureau);
   const [unreminded, overdue, ledger] = await Promise.all([
     prisma.licence.findMany({
       where: { bureauCode: bureau, stage: 'window_open', ledger: { none: {} } },

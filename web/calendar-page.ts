@@ -5,7 +5,7 @@ import { ApiError, fieldProblems } from '../api/errors';
 import { CalendarDateSchema } from '../api/schemas';
 import { loadNationalSchedule, yearsAhead } from '../services/national-schedule';
 import { calendarYear, setCalendarOverride, uncoveredYearsAhead } from '../services/working-calendar';
-import { formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
+import { bureauTabs, formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
 import { html, type SafeHtml } from './html';
 import { csrfField } from './layout';
 
@@ -57,8 +57,9 @@ export function calendarPage(deps: WebDependencies): Router {
         title: `节假日与工作日 · ${year} 年 · ${bureau.name}`,
         current: '/calendar',
         body: html`
+${await bureauTabs(deps, req, bureau, '/calendar')}
 ${uncoveredYearsWarning(uncovered)}
-<nav class="tabs" aria-label="年份">${[year - 1, year, year + 1].map((shown) => html`<a href="/calendar?year=${shown}"${shown === year ? html` aria-current="page"` : ''}>${shown} 年</a>`)}</nav>
+<nav class="tabs" aria-label="切换年份">${[year - 1, year, year + 1].map((shown) => html`<a href="/calendar?year=${shown}&amp;bureau=${encodeURIComponent(bureau.code)}"${shown === year ? html` aria-current="page"` : ''}>${shown} 年</a>`)}</nav>
 <dl class="facts">
   <dt>全国安排</dt><dd>${calendar.nationalSchedule ? `已导入（${calendar.nationalSchedule.source}）` : calendar.statutory ? '数据包（chinese-days）' : '未导入'}</dd>
   <dt>短信与电话时段</dt><dd>${bureau.sendWindowOpens}–${bureau.sendWindowCloses}（工作日）</dd>

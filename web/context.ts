@@ -6,6 +6,7 @@ import { ApiError, asApiError } from '../api/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Principal, Role } from '../services/access/principal';
 import type { Clock } from '../services/clock';
+import { html, type SafeHtml } from './html';
 import { page, type PageOptions } from './layout';
 
 /** What the pages need from the process. */
@@ -130,4 +131,13 @@ export async function pageBureau(deps: WebDependencies, req: Request) {
   const bureau = await deps.prisma.bureau.findUnique({ where: { code } });
   if (!bureau) throw ApiError.notFound(`Bureau ${code}`);
   return bureau;
+}
+
+/** For an administrator, who serves every bureau: links to the same page of each bureau. */
+export async function bureauTabs(deps: WebDependencies, req: Request, current: { code: string }, path: string): Promise<SafeHtml | ''> {
+  if (who(req).role !== 'admin') return '';
+  const bureaus = await deps.prisma.bureau.findMany({ orderBy: { code: 'asc' } });
+  return html`<nav class="tabs" aria-label="审批局">${bureaus.map(
+    (bureau) => html`<a href="${path}?bureau=${encodeURIComponent(bureau.code)}"${bureau.code === current.code ? html` aria-current="page"` : ''}>${bureau.name}</a>`,
+  )}</nav>`;
 }

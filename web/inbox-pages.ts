@@ -74,6 +74,7 @@ export function inboxPages(deps: WebDependencies): Router {
         title: `我的任务 · ${principal.departmentName}`,
         current: '/inbox',
         body: html`
+<p><a class="button" href="/api/v1/ledger/window-open?bureau=${encodeURIComponent(principal.bureauCode ?? '')}&amp;opensWithinDays=30&amp;format=xlsx" download>下载本科室证照到期提醒台账（含待提醒，Excel）</a></p>
 <ul class="tabs" aria-label="任务视图">
   ${(Object.keys(VIEWS) as View[]).map(
     (name) => html`<li><a href="/inbox?view=${name}"${name === view ? html` aria-current="page"` : ''}>${VIEWS[name]}（${counts[name] ?? 0}）</a></li>`,

@@ -6,7 +6,7 @@ import { acknowledgeAlert, bureauAlerts, findAlert } from '../services/alerts';
 import { bureauDashboard, inspectionReport } from '../services/dashboard';
 import { uncoveredYearsAhead } from '../services/working-calendar';
 import { assertBureau } from '../api/access';
-import { formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
+import { bureauTabs, formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
 import { uncoveredYearsWarning } from './calendar-page';
 import { csrfField } from './layout';
@@ -34,6 +34,7 @@ export function supervisionPages(deps: WebDependencies): Router {
         title: `督查总览 · ${bureau.name}`,
         current: '/dashboard',
         body: html`
+${await bureauTabs(deps, req, bureau, '/dashboard')}
 ${uncoveredYearsWarning(uncovered)}
 <form method="get" action="/licences" role="search">
   <label for="number">按证照编号查看办理时间线</label>
@@ -83,6 +84,7 @@ ${
         title: `督促检查 · ${bureau.name}`,
         current: '/inspection',
         body: html`
+${await bureauTabs(deps, req, bureau, '/inspection')}
 <p><a class="button" href="/api/v1/inspection-report?${q}&amp;format=xlsx" download>导出督促检查报告（Excel）</a>
 <a class="button" href="/api/v1/ledger?${q}&amp;format=xlsx" download>下载提醒台账（Excel）</a></p>
 <table>
@@ -114,6 +116,7 @@ ${
         title: `督查提醒 · ${bureau.name}`,
         current: '/alerts',
         body: html`
+${await bureauTabs(deps, req, bureau, '/alerts')}
 <p>${all ? html`<a href="/alerts?${q}">只看未确认的提醒</a>` : html`<a href="/alerts?${q}&amp;status=all">查看全部提醒（含已确认）</a>`}</p>
 ${
   alerts.length === 0

@@ -1,5 +1,6 @@
 import { bureauCalendar } from '../../services/working-calendar';
 import { apiSuite } from '../support/api-server';
+import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
@@ -168,4 +169,15 @@ it("lets an administrator load a year's schedule from the calendar page, and a s
   expect(weihai.body.days).toContainEqual({ date: '2029-03-05', kind: 'day_off', name: '地方节日', source: 'bureau' });
   // A supervisor of one bureau sets no day of another's.
   expect((await supervisor.call('POST', '/calendar/overrides', 'bureau=luliang&date=2029-03-05&kind=day_off&name=x', form)).status).toBe(403);
+});
+
+it('tells on the licence page when a text will really go: at the opening of the send window, not at the instant it fell due', async () => {
+  // The window opens on Monday 7 December 2026, 00:00 Shanghai; the SMS falls due a week later, at midnight.
+  const supervisor = await suite.api.as('supervisor');
+  expect((await supervisor.call('PUT', '/api/v1/bureaus/weihai/send-window', { opens: '09:00', closes: '18:00' })).status).toBe(200);
+  const licence = await suite.h.register('鲁威药经2023901', '2027-03-07');
+  await suite.h.skipTo('2026-12-07T02:00:00.000Z');
+  await eventually(async () => expect(await suite.h.status(licence.handle)).toMatchObject({ nextAction: { kind: 'sms', dueAt: '2026-12-13T16:00:00.000Z' } }));
+  const page = String((await supervisor.call('GET', `/licences/${licence.id}`)).body);
+  expect(/<dd id="next-action">[^]*?<\/dd>/.exec(page)?.[0]).toContain('<time datetime="2026-12-14T01:00:00.000Z">2026/12/14 09:00</time>');
 });

@@ -176,3 +176,70 @@ it('builds the SMS batch from the to-remind list with every parameter of the eng
     parameters.map((named: Record<string, string>) => Object.values(named)),
   );
 });
+
+it('finds licences by number prefix, holder, stage and expiry, paged and sorted, with contacts masked outside their department', async () => {
+  const numbers = async (query: string, caller = suite.api) => {
+    const answer = await caller.call('GET', `/api/v1/licences?${query}`);
+    expect(answer.status).toBe(200);
+    return { total: answer.body.total, numbers: answer.body.licences.map((licence: { licenceNumber: string }) => licence.licenceNumber) };
+  };
+  expect(await numbers(`number=${encodeURIComponent('鲁威药经2023')}`)).toEqual({ total: 2, numbers: ['鲁威药经2023101', '鲁威药经2023103'] });
+  expect(await numbers(`holder=${encodeURIComponent('顺达')}`)).toEqual({ total: 1, numbers: ['鲁交运管2023102'] });
+  expect(await numbers('stage=awaiting_window')).toEqual({ total: 1, numbers: ['鲁威药经2023103'] });
+  expect(await numbers('expiresFrom=2027-06-01&expiresTo=2027-12-31')).toEqual({ total: 1, numbers: ['鲁威药经2023103'] });
+  expect(await numbers('type=WH04')).toEqual({ total: 1, numbers: ['鲁交运管2023102'] });
+  expect(await numbers('sort=licenceNumber&order=desc&pageSize=1&page=2')).toEqual({ total: 3, numbers: ['鲁威药经2023101'] });
+
+  const outsider = await suite.api.as('specialistB');
+  const seen = await outsider.call('GET', `/api/v1/licences?number=${encodeURIComponent('鲁威药经2023101')}`);
+  expect(seen.body.licences[0]).toMatchObject({ holderName: '威海康宁大药房有限公司', contact: { phone: '138****8000' }, stage: 'window_open', licenceType: { code: 'WH01', department: '市场准入二科' } });
+
+  const backwards = await suite.api.call('GET', '/api/v1/licences?expiresFrom=2027-06-01&expiresTo=2027-01-01');
+  expect(backwards.status).toBe(400);
+  expect(backwards.body.error.fields).toEqual([{ path: 'query.expiresTo', message: 'must not be before expiresFrom (2027-06-01)' }]);
+
+  // The search page: a part of a name lists, an exact number opens the licence.
+  const supervisor = await suite.api.as('supervisor');
+  const page = await supervisor.call('GET', `/licences?holder=${encodeURIComponent('康宁')}`);
+  expect(page.status).toBe(200);
+  expect(String(page.body)).toContain('共 1 件');
+  expect(String(page.body)).toContain('鲁威药经2023101</a>');
+  const exact = await supervisor.call('GET', `/licences?number=${encodeURIComponent('鲁威药经2023101')}`);
+  expect(exact.status).toBe(303);
+  expect(exact.headers.get('location')).toMatch(/^\/licences\/[0-9a-f-]{36}$/);
+});
+
+it("lets the owning department's specialist correct a holder's contact from the licence page, through the same path as PATCH", async () => {
+  const form = { 'content-type': 'application/x-www-form-urlencoded' };
+  const found = await suite.api.call('GET', `/api/v1/licences?number=${encodeURIComponent('鲁威药经2023103')}`);
+  const id = found.body.licences[0].id as string;
+  const specialist = await suite.api.as('specialistA');
+  expect(String((await specialist.call('GET', `/licences/${id}`)).body)).toContain('更正联系方式');
+
+  const corrected = await specialist.call('POST', `/licences/${id}/contact`, `name=${encodeURIComponent('孙明')}&phone=13600136004`, form);
+  expect(corrected.status).toBe(303);
+  expect(corrected.headers.get('location')).toMatch(new RegExp(`^/licences/${id}\\?notice=`));
+  expect((await suite.api.call('GET', `/api/v1/licences/${id}`)).body.contact).toMatchObject({ name: '孙明', phone: '13600136004' });
+
+  // A bad number goes back to the page naming the field, and changes nothing.
+  const bad = await specialist.call('POST', `/licences/${id}/contact`, `name=${encodeURIComponent('孙明')}&phone=12`, form);
+  expect(bad.status).toBe(303);
+  expect(decodeURIComponent(bad.headers.get('location')!)).toContain('phone');
+  // Another department's specialist neither sees the form nor may post it.
+  const outsider = await suite.api.as('specialistB');
+  expect(String((await outsider.call('GET', `/licences/${id}`)).body)).not.toContain('更正联系方式');
+  expect((await outsider.call('POST', `/licences/${id}/contact`, `name=x&phone=13600136005`, form)).status).toBe(403);
+  expect((await suite.api.call('GET', `/api/v1/licences/${id}`)).body.contact).toMatchObject({ name: '孙明', phone: '13600136004' });
+});
+
+it("lists a bureau's departments in the catalogue's order (四组, 五组 … 十一组), not in code-point order", async () => {
+  const admin = await suite.api.as('admin');
+  const report = await admin.call('GET', '/api/v1/inspection-report?bureau=luliang');
+  expect(report.body.departments.map((department: { department: string }) => department.department)).toEqual(['审批四组', '审批五组', '审批六组', '审批七组', '审批九组', '审批十一组']);
+  // An administrator reaches every bureau's supervision pages, and the ledger they link to.
+  const page = String((await admin.call('GET', '/inspection?bureau=luliang')).body);
+  expect(page).toContain('<a href="/inspection?bureau=weihai">');
+  expect(page).toMatch(/<a href="\/inspection\?bureau=luliang" aria-current="page">/);
+  expect(page.indexOf('审批四组')).toBeLessThan(page.indexOf('审批十一组'));
+  expect((await admin.call('GET', '/api/v1/ledger?bureau=luliang')).status).toBe(200);
+});

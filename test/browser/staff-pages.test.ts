@@ -4,6 +4,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { apiSuite } from '../support/api-server';
+import { weihaiDrugLicence } from '../support/licence-bodies';
 import { launchBrowser, logInAs, screenshot } from '../support/browser';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
@@ -192,5 +193,39 @@ it('lets the administrator create an account and issue an API key that works at 
   await screenshot(page, '11-admin');
   const session = await fetch(`${suite.api.url}/api/v1/session`, { headers: { authorization: `Bearer ${secret}` } });
   expect(await session.json()).toMatchObject({ principal: { role: 'system', bureau: 'weihai' } });
+  await closeContext(page);
+});
+
+it("lets a specialist download their department's 台账 from the inbox, with the licences not yet reminded", async () => {
+  // A second licence of the department whose window opens within the month: on the list, not reminded yet.
+  const expiresOn = new Date(Date.parse(CALL_DUE) + 100 * 86_400_000).toISOString().slice(0, 10);
+  const later = await suite.api.call('POST', '/api/v1/licences', weihaiDrugLicence('鲁威药经2023502', '威海百草堂药店', { name: '周红', phone: '13900139005' }, { expiresOn }));
+  expect(later.status).toBe(201);
+  const page = await logInAs(browser, suite.api.url, 'specialistA');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /下载本科室证照到期提醒台账/ }).click()]);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile((await download.path())!);
+  const sheet = workbook.getWorksheet('市场准入二科')!;
+  const numbers = [4, 5].map((row) => sheet.getRow(row).getCell(9).text);
+  expect(numbers).toEqual([LICENCE_NUMBER, '鲁威药经2023502']);
+  // Reminded: its 提醒日期 and 提醒人; not yet: both empty, to be filled once reminded.
+  expect(sheet.getRow(4).getCell(7).text).not.toBe('');
+  expect([sheet.getRow(5).getCell(7).text, sheet.getRow(5).getCell(8).text]).toEqual(['', '']);
+  await closeContext(page);
+});
+
+it("lets the administrator load next year's national schedule on the calendar page", async () => {
+  const page = await logInAs(browser, suite.api.url, 'admin');
+  await page.goto('/calendar?year=2028');
+  await expect(page.getByRole('status').first().textContent()).resolves.toContain('尚未导入');
+  await page.getByLabel('年份', { exact: true }).fill('2028');
+  await page.getByLabel('依据').fill('国办发明电〔2027〕1号');
+  await page.getByLabel('格式').selectOption('csv');
+  await page.getByLabel('文件内容').fill('date,kind,name\n2028-01-01,休,元旦\n2028-01-26,休,春节\n2028-02-05,班,春节调休');
+  await page.getByRole('button', { name: '导入' }).click();
+  await page.waitForURL('**/calendar?year=2028**');
+  await expect(page.getByRole('status').first().textContent()).resolves.toContain('2028 年全国节假日安排已导入，共 3 天');
+  await expect(page.getByRole('row', { name: /2028-02-05/ }).textContent()).resolves.toContain('调休上班');
+  await screenshot(page, '12-calendar');
   await closeContext(page);
 });
