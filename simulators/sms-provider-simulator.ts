@@ -30,6 +30,14 @@ export interface SmsSimulatorOptions {
   receiptUrl(provider: SmsProviderName): string;
   /** The account's approved templates: the wording approved under an id, if any. */
   approvedTemplate(templateId: string): Promise<string | undefined>;
+  /** How long after answering the send the carrier reports (real ms); 20 unless set. */
+  receiptDelayMs?: number;
+  /**
+   * Called as a receipt is scheduled; what it returns, once the receipt has been posted. A test
+   * on the time-skipping server holds that server's clock meanwhile: a carrier reports within
+   * seconds while the engine waits hours, and a skip must not jump over a receipt on its way.
+   */
+  holdTime?(): Promise<() => Promise<void>>;
 }
 
 /**
@@ -144,13 +152,19 @@ export class SmsProviderSimulator {
     this.sms.push(message);
     const plan = this.plans.get(phone) ?? { kind: 'delivered' };
     if (plan.kind !== 'none') {
+      // Held before the provider answers the send, while the engine's send is still under way.
+      const release = (await this.options.holdTime?.()) ?? (async () => undefined);
       // The carrier reports after the provider has answered the send.
       setTimeout(() => {
         void (async () => {
-          await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
-          if (plan.duplicate) await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
+          try {
+            await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
+            if (plan.duplicate) await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
+          } finally {
+            await release();
+          }
         })();
-      }, 20);
+      }, this.options.receiptDelayMs ?? 20);
     }
     return message;
   }

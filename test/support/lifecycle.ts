@@ -71,7 +71,7 @@ export class LifecycleHarness {
     options: {
       database?: 'pglite' | 'postgres';
       intercept?: RequestHandler;
-      sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number };
+      sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number; receiptDelayMs?: number };
       startAt?: string;
     } = {},
   ): Promise<LifecycleHarness> {
@@ -84,6 +84,8 @@ export class LifecycleHarness {
       // The provider's template store: the default wording, and what a test approves.
       approvedTemplate: async (templateId) =>
         templateId === defaultSmsTemplateId(options.sms?.provider ?? 'aliyun') ? DEFAULT_TEMPLATES.sms : clock.harness?.approvedSmsTemplates.get(templateId),
+      receiptDelayMs: options.sms?.receiptDelayMs,
+      holdTime: () => clock.harness?.holdTime() ?? Promise.resolve(async () => undefined),
     });
     const app = express();
     if (options.intercept) app.use('/simulators', options.intercept);
@@ -265,6 +267,23 @@ export class LifecycleHarness {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Stops the time-skipping server from skipping until the returned function is called; time still
+   * passes as in real life. Without it a skip can pass a timer's instant while a signal that
+   * cancels the timer is on its way: the server fires the timer, then refuses the workflow's
+   * cancel of it ("invalid history builder state for action") and the workflow stalls.
+   */
+  async holdTime(): Promise<() => Promise<void>> {
+    const env = this.currentEnv;
+    const testService = env?.supportsTimeSkipping ? env.connection.testService : undefined;
+    if (!testService) return async () => undefined;
+    await testService.lockTimeSkipping({});
+    return async () => {
+      // A server stopped since (the test ended) has nothing left to release.
+      await testService.unlockTimeSkipping({}).catch(() => undefined);
+    };
   }
 
   /**

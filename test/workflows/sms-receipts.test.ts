@@ -14,6 +14,27 @@ const t = {
 const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 const HOUR = 3_600_000;
 
+describe('a carrier that reports two seconds after the text', () => {
+  let h: LifecycleHarness;
+  beforeAll(async () => {
+    h = await LifecycleHarness.start({ sms: { receiptTimeoutHours: 24, receiptDelayMs: 2_000 } });
+    await h.beginTest();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+
+  it('is heard by a skip that runs past the receipt timeout', async () => {
+    // The engine waits 24 hours for the receipt: skipping two days of test-server time in one go
+    // must neither jump over a receipt on its way nor fire the timer the receipt cancels.
+    const licences = await Promise.all(['SKIP-1', 'SKIP-2', 'SKIP-3'].map((number, index) => h.register(number, t.expiresOn, { contact: { name: '张敏', phone: `1390013900${index}` } })));
+    await h.skipTo(after(t.smsSent, 48 * HOUR));
+    for (const licence of licences) {
+      await eventually(async () => expect((await h.status(licence)).steps.filter((step) => step.kind === 'sms_receipt').map((step) => step.detail)).toEqual(['delivered (DELIVERED)']));
+    }
+  });
+});
+
 describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its delivery receipt', (provider) => {
   let h: LifecycleHarness;
   let phone = 13800138000;
