@@ -29,6 +29,21 @@ export interface EffectiveTemplate {
  */
 export async function effectiveTemplate(prisma: PrismaClient, bureauCode: string, catalogueCode: string, channel: MessageChannel): Promise<EffectiveTemplate> {
   const rows = await prisma.messageTemplate.findMany({ where: { bureauCode, channel, catalogueCode: { in: [catalogueCode, BUREAU_WIDE] } } });
+  return chosenTemplate(rows, catalogueCode, channel);
+}
+
+/**
+ * Every licence type's wording of a bureau on a channel, read in one query: for lists that word
+ * many licences at once.
+ */
+export async function bureauTemplates(prisma: PrismaClient, bureauCode: string, channel: MessageChannel): Promise<(catalogueCode: string) => EffectiveTemplate> {
+  const rows = await prisma.messageTemplate.findMany({ where: { bureauCode, channel } });
+  return (catalogueCode) => chosenTemplate(rows, catalogueCode, channel);
+}
+
+type TemplateRow = { catalogueCode: string; text: string; providerTemplateId: string | null };
+
+function chosenTemplate(rows: readonly TemplateRow[], catalogueCode: string, channel: MessageChannel): EffectiveTemplate {
   const own = rows.find((row) => row.catalogueCode === catalogueCode) ?? rows.find((row) => row.catalogueCode === BUREAU_WIDE);
   if (own) return { channel, text: own.text, providerTemplateId: own.providerTemplateId, source: own.catalogueCode === BUREAU_WIDE ? 'bureau' : 'licence_type' };
   return { channel, text: DEFAULT_TEMPLATES[channel], providerTemplateId: null, source: 'default' };

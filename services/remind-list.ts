@@ -2,7 +2,7 @@ import { templateParameters, type LicenceStage } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { LedgerExportRow } from './ledger-export';
 import { calendarDateOf } from './licence-registration';
-import { licenceMessage } from './message-templates';
+import { bureauTemplates, valuesOfLicence } from './message-templates';
 
 /** The stages of a licence whose reminder window has opened and that is not closed yet. */
 export const WINDOW_OPEN_STAGES: readonly LicenceStage[] = ['window_open', 'renewal_pending', 'expired'];
@@ -52,29 +52,28 @@ export async function remindList(prisma: PrismaClient, filter: { bureau: string;
     orderBy: [{ expiresOn: 'asc' }, { licenceNumber: 'asc' }],
     take: REMIND_LIST_LIMIT,
   });
-  return Promise.all(
-    licences.map(async (licence) => {
-      // Reminders of this term: an earlier term's told of another expiry date.
-      const reminders = licence.ledger.filter((row) => row.expiresOn.getTime() === licence.expiresOn.getTime());
-      const last = reminders[0];
-      const task = licence.tasks[0];
-      const sms = await licenceMessage(prisma, licence, 'sms');
-      return {
-        licenceId: licence.id,
-        departmentName: licence.catalogueEntry.department.name,
-        licenceNumber: licence.licenceNumber,
-        licenceName: licence.catalogueEntry.licenceName,
-        holderName: licence.holderName,
-        expiresOn: calendarDateOf(licence.expiresOn),
-        contact: { name: licence.contactName, phone: licence.contactPhone, flagged: licence.contactFlaggedAt !== null },
-        stage: licence.stage,
-        remindersMade: reminders.length,
-        lastReminder: last ? { remindedOn: calendarDateOf(last.remindedOn), channel: last.channel, outcome: last.outcome, remindedBy: last.remindedBy } : null,
-        openTask: task ? { id: task.id, kind: task.kind, dueAt: task.dueAt.toISOString(), claimedBy: task.claimedBy } : null,
-        smsParameters: templateParameters(sms.text, sms.values),
-      };
-    }),
-  );
+  const smsTemplateOf = await bureauTemplates(prisma, filter.bureau, 'sms');
+  return licences.map((licence) => {
+    // Reminders of this term: an earlier term's told of another expiry date.
+    const reminders = licence.ledger.filter((row) => row.expiresOn.getTime() === licence.expiresOn.getTime());
+    const last = reminders[0];
+    const task = licence.tasks[0];
+    const sms = smsTemplateOf(licence.catalogueEntry.code);
+    return {
+      licenceId: licence.id,
+      departmentName: licence.catalogueEntry.department.name,
+      licenceNumber: licence.licenceNumber,
+      licenceName: licence.catalogueEntry.licenceName,
+      holderName: licence.holderName,
+      expiresOn: calendarDateOf(licence.expiresOn),
+      contact: { name: licence.contactName, phone: licence.contactPhone, flagged: licence.contactFlaggedAt !== null },
+      stage: licence.stage,
+      remindersMade: reminders.length,
+      lastReminder: last ? { remindedOn: calendarDateOf(last.remindedOn), channel: last.channel, outcome: last.outcome, remindedBy: last.remindedBy } : null,
+      openTask: task ? { id: task.id, kind: task.kind, dueAt: task.dueAt.toISOString(), claimedBy: task.claimedBy } : null,
+      smsParameters: templateParameters(sms.text, valuesOfLicence(licence)),
+    };
+  });
 }
 
 /**
