@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import { bureauDashboard, inspectionReport, inspectionWorkbook } from '../services/dashboard';
 import type { Clock } from '../services/clock';
+import { askedPeriod, outcomeFigures, outcomeWorkbook } from '../services/outcome-figures';
 import { askedBureau } from './bureaus';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -17,7 +18,17 @@ export interface DashboardRoutesDependencies {
 
 const BureauQuery = z.strictObject({ bureau: z.string().trim().min(1).max(64).optional().openapi({ description: "Default: the caller's bureau" }) });
 
-/** The supervisors' dashboard and inspection report (督促检查). */
+const Month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM, for example 2027-01');
+
+const OutcomeQuery = BureauQuery.extend({
+  from: Month.optional().openapi({ description: 'First month of the period; default: 11 months before `to`' }),
+  to: Month.optional().openapi({ description: "Last month of the period; default: this month in the bureau's zone" }),
+  format: z.enum(['json', 'xlsx']).default('json'),
+}).refine((query) => !query.from || !query.to || query.from <= query.to, { path: ['from'], message: 'from must not be after to: swap the two months' });
+
+/** The supervisors' dashboard, inspection report (督促检查) and outcome figures. */
 export function dashboardRoutes(registry: OpenAPIRegistry, deps: DashboardRoutesDependencies): Router {
   const router = Router();
 
@@ -72,6 +83,43 @@ export function dashboardRoutes(registry: OpenAPIRegistry, deps: DashboardRoutes
         };
       }
       return { status: 200, body: { bureau: bureau.code, departments: report } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/outcome-figures',
+      summary: 'Outcome figures per department over whole months: coverage, renewal before expiry, lapses, reminders by channel and outcome, overdue tasks',
+      tags: ['supervision'],
+      access: ['supervisor', 'admin'],
+      query: OutcomeQuery,
+      responses: {
+        200: {
+          description: 'The figures, as JSON or as an Excel workbook',
+          content: {
+            'application/json': { schema: z.object({ bureau: z.string(), period: z.object({ from: z.string(), to: z.string() }), departments: z.array(z.unknown()) }) as never },
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } },
+          },
+        },
+        404: json(ErrorBody, 'No such bureau'),
+      },
+    },
+    async ({ query, principal }) => {
+      const bureau = await askedBureau(deps.prisma, principal, query.bureau);
+      const now = await deps.clock();
+      const figures = await outcomeFigures(deps.prisma, bureau.code, askedPeriod(query, now, bureau.timeZone), now);
+      if (query.format === 'xlsx') {
+        return {
+          status: 200,
+          file: await outcomeWorkbook(figures, bureau.name),
+          contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          fileName: `${bureau.name}提醒成效${figures.period.from}至${figures.period.to}.xlsx`,
+        };
+      }
+      return { status: 200, body: figures };
     },
   );
 

@@ -35,7 +35,7 @@ export interface LedgerWorkbookOptions {
 }
 
 // The words the published template (附件2) uses, so that a printed ledger reads like the bureau's own.
-const CHANNEL_LABELS: Readonly<Record<string, string>> = {
+export const CHANNEL_LABELS: Readonly<Record<string, string>> = {
   auto_prompt: '业务系统自动提示',
   sms: '短信提醒',
   phone_call: '人工电话通知',

@@ -11,6 +11,7 @@ import { licencePage } from './licence-page';
 import { licenceSearchPage } from './licence-search-page';
 import { noticePage } from './notice-page';
 import { supervisionPages } from './supervision-pages';
+import { outcomePage } from './outcome-page';
 
 export { webErrorPages } from './errors';
 export type { WebDependencies } from './context';
@@ -30,6 +31,7 @@ export function webPages(deps: WebDependencies & { taskQueue: string; catalogueE
   router.use(licenceSearchPage(deps));
   router.use(licencePage(deps));
   router.use(supervisionPages(deps));
+  router.use(outcomePage(deps));
   router.use(cataloguePages(deps));
   router.use(calendarPage(deps));
   router.use(adminPage(deps));

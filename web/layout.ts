@@ -20,6 +20,7 @@ const NAV: Array<{ href: string; label: string; roles: Principal['role'][] }> = 
   { href: '/inbox', label: '我的任务', roles: ['specialist'] },
   { href: '/dashboard', label: '督查总览', roles: ['supervisor', 'admin'] },
   { href: '/inspection', label: '督促检查', roles: ['supervisor', 'admin'] },
+  { href: '/figures', label: '提醒成效', roles: ['supervisor', 'admin'] },
   { href: '/alerts', label: '督查提醒', roles: ['supervisor', 'admin'] },
   { href: '/licences', label: '查找证照', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/catalogue', label: '提醒目录', roles: ['specialist', 'supervisor', 'admin'] },
@@ -119,6 +120,7 @@ ol.timeline li{position:relative;padding:.2em 0 .8em 1.2em}
 ol.timeline li::before{content:"";position:absolute;left:-.5em;top:.6em;width:.7em;height:.7em;border-radius:50%;background:#0b4f9c}
 ol.timeline time{color:#555;margin-right:.8em;font-variant-numeric:tabular-nums}
 .cards{display:flex;gap:1em;flex-wrap:wrap}
+.chart{margin:1em 0}.chart svg{max-width:100%;height:auto}
 .card{background:#fff;border:1px solid #c9ced6;padding:.8em 1.2em;min-width:10em}
 .card strong{display:block;font-size:1.8em}
 .login{max-width:26em;background:#fff;border:1px solid #c9ced6;padding:1em 1.5em}

@@ -136,6 +136,8 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => '/api/v1/dashboard?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/api/v1/inspection-report?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/api/v1/inspection-report?bureau=weihai&format=xlsx', expect: [401, 403, 403, 403, 200, 200] },
+  { method: 'GET', path: () => '/api/v1/outcome-figures?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
+  { method: 'GET', path: () => '/api/v1/outcome-figures?bureau=weihai&from=2026-01&to=2026-12&format=xlsx', expect: [401, 403, 403, 403, 200, 200] },
   // Alerts are the supervisors' to list and acknowledge.
   { method: 'GET', path: () => '/api/v1/alerts?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
   { method: 'POST', path: () => `/api/v1/alerts/${UNKNOWN}/acknowledgement`, expect: [401, 403, 403, 403, 404, 404] },
@@ -168,6 +170,7 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => `/licences/${licenceId}`, expect: [303, 303, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/dashboard', expect: [303, 303, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/inspection', expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'GET', path: () => '/figures', expect: [303, 303, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/alerts', expect: [303, 303, 403, 403, 200, 200] },
   { method: 'POST', path: () => `/alerts/${UNKNOWN}/acknowledge`, expect: [401, 401, 403, 403, 404, 404] },
   { method: 'GET', path: () => '/catalogue', expect: [303, 303, 200, 200, 200, 200] },

@@ -243,3 +243,20 @@ it("lists a bureau's departments in the catalogue's order (四组, 五组 … �
   expect(page.indexOf('审批四组')).toBeLessThan(page.indexOf('审批十一组'));
   expect((await admin.call('GET', '/api/v1/ledger?bureau=luliang')).status).toBe(200);
 });
+
+it('the outcome report: figures per department as JSON, a page with its charts drawn on the server, an Excel export', async () => {
+  const supervisor = await suite.api.as('supervisor');
+  const figures = await supervisor.call('GET', '/api/v1/outcome-figures?from=2026-01&to=2027-12');
+  expect(figures.status).toBe(200);
+  expect(figures.body.period).toEqual({ from: '2026-01', to: '2027-12' });
+  expect(figures.body.departments.map((department: { department: string }) => department.department)).toContain('市场准入二科');
+  const page = String((await supervisor.call('GET', '/figures?from=2026-01&to=2027-12')).body);
+  expect(page.match(/<svg /g)).toHaveLength(2);
+  expect(page).toContain('提醒覆盖率');
+  expect(page).not.toContain('<script');
+  const workbook = await supervisor.call('GET', '/api/v1/outcome-figures?from=2026-01&to=2027-12&format=xlsx');
+  expect(workbook.status).toBe(200);
+  expect(workbook.headers.get('content-type')).toContain('spreadsheetml');
+  // Another bureau's figures are not a weihai supervisor's to read.
+  expect((await supervisor.call('GET', '/api/v1/outcome-figures?bureau=luliang')).status).toBe(403);
+});

@@ -165,6 +165,19 @@ it('lets a supervisor open a licence timeline, read the inspection report and do
   const [report] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出督促检查报告（Excel）' }).click()]);
   expect(report.suggestedFilename()).toMatch(/督促检查\.xlsx$/);
 
+  // 提醒成效: the last twelve months, drawn without script; the phone reminder of March 2027 is in its table.
+  await page.getByRole('link', { name: '提醒成效' }).click();
+  await page.getByLabel('统计期间从').fill('2026-04');
+  await page.getByLabel('至', { exact: true }).fill('2027-03');
+  await page.getByRole('button', { name: '统计' }).click();
+  await page.waitForURL('**/figures?**');
+  await expect(page.locator('figure.chart svg').count()).resolves.toBe(2);
+  const byChannel = page.getByRole('table', { name: /期内提醒/ });
+  await expect(byChannel.getByRole('row', { name: /市场准入二科\s*电话/ }).textContent()).resolves.toMatch(/已接通并告知\s*\d+$/);
+  await screenshot(page, '13-figures');
+  const [figures] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出（Excel）' }).click()]);
+  expect(figures.suggestedFilename()).toMatch(/提醒成效2026-04至2027-03\.xlsx$/);
+
   await page.getByRole('link', { name: '提醒目录' }).click();
   await screenshot(page, '08-catalogue');
   await page.getByRole('link', { name: 'WH01' }).click();
