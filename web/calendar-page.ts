@@ -37,8 +37,6 @@ export function uncoveredYearsWarning(uncovered: readonly number[]): SafeHtml | 
 export function calendarPage(deps: WebDependencies): Router {
   const router = Router();
 
-  const bureauOf = (req: Request) => pageBureau(deps, req);
-
   const back = (req: Request) => `/calendar?year=${encodeURIComponent(String(req.body?.year ?? String(req.body?.date ?? '').slice(0, 4)))}`;
 
   router.get(
@@ -46,7 +44,7 @@ export function calendarPage(deps: WebDependencies): Router {
     pageAccess(deps, ['specialist', 'supervisor', 'admin']),
     handle(async (req, res) => {
       const principal = who(req);
-      const bureau = await bureauOf(req);
+      const bureau = await pageBureau(deps, req);
       const now = await deps.clock();
       const asked = YearQuery.safeParse(req.query.year);
       const year = asked.success ? asked.data : yearsAhead(now)[0]!;
@@ -114,7 +112,7 @@ ${principal.role === 'admin'
     '/calendar/overrides',
     pageAccess(deps, ['supervisor', 'admin']),
     formAction(back, async (req, res) => {
-      const bureau = await bureauOf(req);
+      const bureau = await pageBureau(deps, req);
       const parsed = OverrideForm.safeParse(Object.fromEntries(Object.entries(req.body as Record<string, unknown>).filter(([name]) => name !== 'bureau')));
       if (!parsed.success) throw ApiError.invalid(fieldProblems(parsed.error));
       const { date, kind, name } = parsed.data;

@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { ApiError } from '../api/errors';
 import { LICENCE_STAGES } from '../domain';
@@ -19,14 +19,11 @@ export function supervisionPages(deps: WebDependencies): Router {
   const router = Router();
   const supervisors = pageAccess(deps, ['supervisor', 'admin']);
 
-  const bureauOf = (req: Request) => pageBureau(deps, req);
-
-
   router.get(
     '/dashboard',
     supervisors,
     handle(async (req, res) => {
-      const bureau = await bureauOf(req);
+      const bureau = await pageBureau(deps, req);
       const now = await deps.clock();
       const [dashboard, uncovered] = await Promise.all([bureauDashboard(deps.prisma, bureau.code, now), uncoveredYearsAhead(deps.prisma, now)]);
       const q = `bureau=${encodeURIComponent(bureau.code)}`;
@@ -77,7 +74,7 @@ ${
     '/inspection',
     supervisors,
     handle(async (req, res) => {
-      const bureau = await bureauOf(req);
+      const bureau = await pageBureau(deps, req);
       const report = await inspectionReport(deps.prisma, bureau.code, await deps.clock());
       const q = `bureau=${encodeURIComponent(bureau.code)}`;
       render(req, res, {
@@ -107,7 +104,7 @@ ${await bureauTabs(deps, req, bureau, '/inspection')}
     '/alerts',
     supervisors,
     handle(async (req, res) => {
-      const bureau = await bureauOf(req);
+      const bureau = await pageBureau(deps, req);
       const all = req.query.status === 'all';
       const alerts = await bureauAlerts(deps.prisma, bureau.code, all ? 'all' : 'open', 200);
       const q = `bureau=${encodeURIComponent(bureau.code)}`;
