@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PrismaClient } from '../generated/prisma/client';
 import { bureauDashboard, inspectionReport, inspectionWorkbook } from '../services/dashboard';
 import type { Clock } from '../services/clock';
-import { askedPeriod, outcomeFigures, outcomeWorkbook } from '../services/outcome-figures';
+import { askedPeriod, MONTH_PATTERN, outcomeFigures, outcomeWorkbook } from '../services/outcome-figures';
 import { askedBureau } from './bureaus';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
@@ -18,9 +18,7 @@ export interface DashboardRoutesDependencies {
 
 const BureauQuery = z.strictObject({ bureau: z.string().trim().min(1).max(64).optional().openapi({ description: "Default: the caller's bureau" }) });
 
-const Month = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM, for example 2027-01');
+const Month = z.string().regex(MONTH_PATTERN, 'a month as YYYY-MM between 1900-01 and 2999-12, for example 2027-01');
 
 const OutcomeQuery = BureauQuery.extend({
   from: Month.optional().openapi({ description: 'First month of the period; default: 11 months before `to`' }),

@@ -5,6 +5,12 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { departmentsInCatalogueOrder } from './dashboard';
 import { CHANNEL_LABELS } from './ledger-export';
 
+/**
+ * A month as `YYYY-MM` that the figures can be counted for: licences of this engine were issued
+ * and expire within these centuries, and year 0 is no date at all.
+ */
+export const MONTH_PATTERN = /^(19|2\d)\d{2}-(0[1-9]|1[0-2])$/;
+
 /** A period of whole calendar months, `from` to `to` inclusive, as `YYYY-MM`. */
 export interface MonthPeriod {
   from: string;

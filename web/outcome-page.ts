@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { outcomeWords } from '../domain';
 import { ratesChart, remindersChart } from '../services/outcome-charts';
 import { CHANNEL_LABELS } from '../services/ledger-export';
-import { askedPeriod, outcomeFigures, percent } from '../services/outcome-figures';
+import { askedPeriod, MONTH_PATTERN, outcomeFigures, percent } from '../services/outcome-figures';
 import { bureauTabs, handle, pageAccess, pageBureau, render, type WebDependencies } from './context';
 import { html, SafeHtml } from './html';
 
 const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const Month = z.preprocess(blankAsUnset, z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional());
+const Month = z.preprocess(blankAsUnset, z.string().regex(MONTH_PATTERN).optional());
 const PeriodForm = z.object({ from: Month, to: Month }).refine((form) => !form.from || !form.to || form.from <= form.to);
 
 /** 提醒成效: what the reminders achieved per department over whole months, as charts and tables (seed 三(五)). */

@@ -207,6 +207,7 @@ const CASES: Case[] = [
   { name: 'window-open ledger: no bureau', as: 'supervisor', method: 'GET', path: () => '/api/v1/ledger/window-open', status: 400, field: 'query.bureau' },
   { name: 'dashboard: an unknown format', as: 'supervisor', method: 'GET', path: () => '/api/v1/inspection-report?bureau=weihai&format=doc', status: 400, field: 'query.format' },
   { name: 'outcome figures: a month written as a date', as: 'supervisor', method: 'GET', path: () => '/api/v1/outcome-figures?from=2027-01-01', status: 400, field: 'query.from' },
+  { name: 'outcome figures: a month of year 0, which the calendar has not', as: 'supervisor', method: 'GET', path: () => '/api/v1/outcome-figures?to=0000-01', status: 400, field: 'query.to' },
   { name: 'outcome figures: a period that ends before it starts', as: 'supervisor', method: 'GET', path: () => '/api/v1/outcome-figures?from=2027-06&to=2027-01', status: 400, field: 'query.from' },
   { name: 'audit: a limit of 0', as: 'admin', method: 'GET', path: () => '/api/v1/audit?limit=0', status: 400, field: 'query.limit' },
 
