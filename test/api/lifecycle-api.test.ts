@@ -225,6 +225,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/audit',
       '/api/v1/dashboard',
       '/api/v1/inspection-report',
+      '/api/v1/outcome-figures',
       '/api/v1/ledger',
       '/api/v1/ledger/window-open',
       '/api/v1/catalogue',

@@ -173,7 +173,7 @@ it('lets a supervisor open a licence timeline, read the inspection report and do
   await page.waitForURL('**/figures?**');
   await expect(page.locator('figure.chart svg').count()).resolves.toBe(2);
   const byChannel = page.getByRole('table', { name: /期内提醒/ });
-  await expect(byChannel.getByRole('row', { name: /市场准入二科\s*电话/ }).textContent()).resolves.toMatch(/已接通并告知\s*\d+$/);
+  await expect(byChannel.getByRole('row', { name: /市场准入二科\s*人工电话通知/ }).textContent()).resolves.toMatch(/已接通并告知\s*\d+$/);
   await screenshot(page, '13-figures');
   const [figures] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出（Excel）' }).click()]);
   expect(figures.suggestedFilename()).toMatch(/提醒成效2026-04至2027-03\.xlsx$/);
