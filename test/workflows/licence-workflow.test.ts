@@ -492,8 +492,14 @@ it('a rejected application resumes the ladder where it stood: no second SMS, the
 it('registered after its expiry date: recorded as expired with an alert, no ladder', async () => {
   const licence = await h.register('LATE-1', '2026-11-01');
   await eventually(async () => expect((await h.status(licence)).stage).toBe('expired'));
-  expect(await h.ledger(licence.id)).toEqual(['expiry:expired_unrenewed']);
-  const alerts = await h.database.prisma.alert.findMany({ where: { licenceId: licence.id } });
+  // The workflow's stage says expired as soon as it decides; the ledger row and the alert are
+  // written by the activities that follow.
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['expiry:expired_unrenewed']));
+  const alerts = await eventually(async () => {
+    const rows = await h.database.prisma.alert.findMany({ where: { licenceId: licence.id } });
+    expect(rows).toHaveLength(1);
+    return rows;
+  });
   expect(alerts.map((alert) => alert.kind)).toEqual(['licence_expired']);
   expect(h.simulators.prompts.filter((prompt) => prompt.idempotencyKey.includes('LATE-1'))).toEqual([]);
 });
