@@ -23,8 +23,9 @@ export async function loadReminderPlan(prisma: PrismaClient, input: { licenceId:
 }
 
 /**
- * The regulators (competent and supervising departments) of a licence's type.
- * @throws Refusal when the type has none: its decisions would go to nobody.
+ * The regulators (competent and supervising departments) of a licence's type; none when the entry
+ * says explicitly that it wants none.
+ * @throws Refusal when the type has none and did not say so: its decisions would go to nobody.
  */
 export async function listRegulators(prisma: PrismaClient, input: { licenceId: string }): Promise<Array<{ id: string; name: string }>> {
   const licence = await prisma.licence.findUniqueOrThrow({
@@ -32,9 +33,9 @@ export async function listRegulators(prisma: PrismaClient, input: { licenceId: s
     include: { catalogueEntry: { include: { regulators: { include: { regulator: true } } } } },
   });
   const entry = licence.catalogueEntry;
-  if (entry.regulators.length === 0) {
+  if (entry.regulators.length === 0 && !entry.regulatorsNotWanted) {
     throw new Refusal('unprocessable', 'no_regulators', `catalogue entry ${entry.id} (${entry.licenceName}) has no regulator to tell of its decisions`, [
-      { path: 'regulatorIds', message: `set the entry's regulators with PATCH /api/v1/catalogue/${entry.id}` },
+      { path: 'regulators', message: `set the entry's regulators (or regulatorsNotWanted) with PATCH /api/v1/catalogue/${entry.id}` },
     ]);
   }
   return entry.regulators

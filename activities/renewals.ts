@@ -3,6 +3,7 @@ import { dateColumn, registerLicence } from '../services/licence-registration';
 import type { NewLicenceDetails, RegulatorNotice, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 import { HttpStatusError, postSigned, type ActivityDependencies } from './dependencies';
 import { activityNow } from './clock';
+import { signingKeyOf } from './regulator-keys';
 import { reminderWindowOpensAt, type LicenceStage } from '../domain';
 
 /** Mirrors an application and, when given, its decision. Idempotent on (licence, application number). */
@@ -65,7 +66,8 @@ export async function pushDecisionToRegulator(deps: ActivityDependencies, input:
   const timestamp = new Date().toISOString();
   const url = regulator.webhookUrl ?? `${endpoints.regulatorWebhookBaseUrl}/${regulator.id}/decisions`;
   try {
-    const { status, json } = await postSigned(url, body, { secret: regulator.secret ?? endpoints.regulatorSigningSecret, idempotencyKey: input.idempotencyKey, timestamp });
+    const secret = await signingKeyOf(regulator.secretRef, endpoints.regulatorSigningSecret);
+    const { status, json } = await postSigned(url, body, { secret, idempotencyKey: input.idempotencyKey, timestamp });
     const receipt = (json as { receiptId?: string } | undefined)?.receiptId ?? `http-${status}`;
     await prisma.$transaction([
       prisma.regulatorDeliveryAttempt.create({ data: { deliveryId: delivery.id, attempt: attempts, at: activityNow(), httpStatus: status } }),

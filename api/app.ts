@@ -16,6 +16,7 @@ import { assistanceRoutes } from './assistance-routes';
 import { batchNoticeRoutes } from './batch-notice-routes';
 import { calendarRoutes } from './calendar-routes';
 import { messageTemplateRoutes } from './message-template-routes';
+import { regulatorRoutes } from './regulator-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { dashboardRoutes } from './dashboard-routes';
@@ -135,6 +136,7 @@ export function createApp(options: ApiDependencies): Express {
   app.use(assistanceRoutes(registry, deps));
   app.use(ledgerRoutes(registry, deps));
   app.use(catalogueRoutes(registry, { ...deps, catalogueEntries }));
+  app.use(regulatorRoutes(registry, deps));
   app.use(importRoutes(registry, deps));
   if (deps.codec) app.use(codecRoutes(registry, deps.codec));
   app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger, authToken: deps.metricsToken }));

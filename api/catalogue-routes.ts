@@ -7,6 +7,7 @@ import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
 import type { CatalogueEntryCache } from '../services/licence-registration';
 import type { Principal } from '../services/access/principal';
+import { REGULATOR_ROLES } from '../services/regulators';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
@@ -37,22 +38,35 @@ const Editable = {
   validityText: text(200).optional().openapi({ description: '有效期 as published: 5年, 3至5年, 2至5年,1年(C类), 无, 随公司许可时间而定 …' }),
   reminderLeadMonths: z.number().int().min(1).max(12).optional().openapi({ description: 'Months before expiry that reminders start; a change re-plans running licences' }),
   graceDays: z.number().int().min(0).max(365).optional(),
+  regulators: z
+    .array(z.strictObject({ id: identifier(100), role: z.enum(REGULATOR_ROLES) }))
+    .max(20)
+    .optional()
+    .openapi({
+      description:
+        "The bureau's regulators its decisions, revocations and lapses are pushed to (审管协同): exactly one competent department (主管部门) and any supervising ones (事中事后监管部门). Replaces the entry's list.",
+      example: [{ id: 'weihai:market-supervision', role: 'competent' }],
+    }),
   regulatorIds: z
     .array(identifier(100))
     .min(1, 'must name at least one regulator')
     .max(20)
     .optional()
-    .openapi({ description: "The bureau's regulators (competent and supervising departments) its decisions, revocations and lapses are pushed to (审管协同)", example: ['weihai:market-supervision'] }),
+    .openapi({ deprecated: true, description: 'The same as `regulators` by id: the first is the competent department, the others supervise', example: ['weihai:market-supervision'] }),
+  regulatorsNotWanted: z.boolean().optional().openapi({ description: 'Says explicitly that the decisions of this type go to no regulator; an entry that reminds needs regulators otherwise' }),
   ...Guidance,
 };
 
-const CatalogueEntryChange = z.strictObject({ ...Editable }).openapi('CatalogueEntryChange');
+const CatalogueEntryChange = z
+  .strictObject({ ...Editable })
+  .refine((entry) => !(entry.regulators && entry.regulatorIds), { path: ['regulatorIds'], message: 'send regulators or regulatorIds, not both' })
+  .openapi('CatalogueEntryChange');
 
 // The README grants supervisors the renewal guidance; the rest of an entry is the administrator's.
 const SUPERVISOR_EDITABLE = new Set(Object.keys(Guidance));
 
 /** Who the audit trail names: the caller, never a name the request carries. */
-const actorOf = (principal: Principal) => ('displayName' in principal ? `${principal.displayName}（${principal.name}）` : principal.name);
+export const actorOf = (principal: Principal) => ('displayName' in principal ? `${principal.displayName}（${principal.name}）` : principal.name);
 const NewCatalogueEntry = z
   .strictObject({
     ...Editable,
@@ -62,8 +76,8 @@ const NewCatalogueEntry = z
     approvalItem: nameText(200),
     licenceName: nameText(200),
     validityText: text(200),
-    regulatorIds: Editable.regulatorIds.unwrap(),
   })
+  .refine((entry) => !(entry.regulators && entry.regulatorIds), { path: ['regulatorIds'], message: 'send regulators or regulatorIds, not both' })
   .openapi('NewCatalogueEntry');
 const Retirement = z.strictObject({ reason: text(500) }).openapi('CatalogueRetirement');
 
@@ -89,6 +103,7 @@ const CatalogueEntryView = z
       complete: z.boolean().openapi({ description: 'Deadline, address, phone and materials are set, so reminder letters can be written' }),
     }),
     regulators: z.array(z.object({ id: z.string(), name: z.string(), role: z.string() })).openapi({ description: 'Who hears of its decisions, revocations and lapses' }),
+    regulatorsNotWanted: z.boolean().openapi({ description: 'The entry said that its decisions go to no regulator' }),
     version: z.number().int(),
     retiredAt: z.iso.datetime().nullable(),
   })
@@ -124,7 +139,7 @@ const EntryIdParams = z.object({ id: text(100).openapi({ example: 'weihai:WH01' 
 
 type EntryRow = CatalogueEntry & { department: { name: string }; regulators: Array<{ role: string; regulator: { id: string; name: string } }> };
 
-const entryInclude = { department: true, regulators: { include: { regulator: true }, orderBy: { regulatorId: 'asc' } } } as const;
+const entryInclude = { department: true, regulators: { include: { regulator: true }, orderBy: [{ role: 'asc' as const }, { regulatorId: 'asc' as const }] } };
 
 function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
   return {
@@ -148,6 +163,7 @@ function viewOf(entry: EntryRow): z.infer<typeof CatalogueEntryView> {
       complete: missingGuidance(entry).length === 0,
     },
     regulators: entry.regulators.map(({ role, regulator }) => ({ id: regulator.id, name: regulator.name, role })),
+    regulatorsNotWanted: entry.regulatorsNotWanted,
     version: entry.version,
     retiredAt: entry.retiredAt?.toISOString() ?? null,
   };

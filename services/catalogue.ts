@@ -2,6 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import { DEFAULT_LADDER, FINAL_STAGES, ladderProblems, missingGuidance, parseValidityText, type LadderStep } from '../domain';
 import type { CatalogueEntry, Prisma, PrismaClient } from '../generated/prisma/client';
 import { Refusal } from './refusal';
+import { regulatorLinksOf, setEntryRegulators, type RegulatorLink } from './regulators';
 import { taskCompletedSignal } from '../workflows/licence-definitions';
 import { replanCatalogueEntryWorkflow } from '../workflows/replan-workflow';
 
@@ -24,12 +25,15 @@ export interface CatalogueEntryChanges {
   servicePhone?: string | null;
   materials?: string[];
   bookingUrl?: string | null;
-  /** The bureau's regulators its decisions go to (审管协同): replaces the entry's list. */
+  /** The bureau's regulators its decisions go to (审管协同), each with its role: replaces the entry's list. */
+  regulators?: RegulatorLink[];
+  /** The same as ids: the first is the competent department, the others supervise. */
   regulatorIds?: string[];
+  /** Said explicitly: decisions of this type go to no regulator. */
+  regulatorsNotWanted?: boolean;
 }
 
 export interface NewCatalogueEntry extends CatalogueEntryChanges {
-  regulatorIds: string[];
   bureau: string;
   code: string;
   departmentName: string;
@@ -50,6 +54,7 @@ const AUDITED_FIELDS = [
   'servicePhone',
   'materials',
   'bookingUrl',
+  'regulatorsNotWanted',
   'retiredAt',
 ] as const;
 
@@ -71,20 +76,8 @@ async function departmentIdFor(tx: Prisma.TransactionClient, bureau: string, nam
   return id;
 }
 
-/**
- * Makes `regulatorIds` the entry's regulators, each of the entry's own bureau.
- * @throws Refusal (invalid) naming `regulatorIds` when one is unknown there or none is given.
- */
-async function setRegulators(tx: Prisma.TransactionClient, entryId: string, bureauCode: string, regulatorIds: string[]): Promise<void> {
-  const known = await tx.regulator.findMany({ where: { bureauCode }, orderBy: { id: 'asc' } });
-  const unknown = regulatorIds.filter((id) => !known.some((regulator) => regulator.id === id));
-  if (regulatorIds.length === 0 || unknown.length > 0) {
-    const problem = regulatorIds.length === 0 ? 'must name at least one regulator' : `${unknown.join(', ')} is not a regulator of ${bureauCode}`;
-    throw Refusal.invalid([{ path: 'regulatorIds', message: `${problem}; ${bureauCode}'s regulators: ${known.map((regulator) => regulator.id).join(', ')}` }]);
-  }
-  await tx.catalogueRegulator.deleteMany({ where: { catalogueEntryId: entryId } });
-  await tx.catalogueRegulator.createMany({ data: [...new Set(regulatorIds)].map((regulatorId) => ({ catalogueEntryId: entryId, regulatorId, role: 'competent' })) });
-}
+const regulatorsOf = async (tx: Prisma.TransactionClient, entryId: string) =>
+  (await tx.catalogueRegulator.findMany({ where: { catalogueEntryId: entryId }, orderBy: { regulatorId: 'asc' } })).map((link) => ({ id: link.regulatorId, role: link.role }));
 
 /** Adds an entry to a bureau's catalogue (version 1), audited. */
 export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatalogueEntry, changedBy: string): Promise<CatalogueEntry> {
@@ -96,7 +89,7 @@ export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatal
     throw new Refusal('conflict', 'catalogue_entry_exists', `${entry.bureau} already has an entry ${entry.code}; change it with PATCH`);
   }
   return prisma.$transaction(async (tx) => {
-    const { bureau: bureauCode, code, departmentName, regulatorIds, ...fields } = entry;
+    const { bureau: bureauCode, code, departmentName, regulators, regulatorIds, regulatorsNotWanted = false, ...fields } = entry;
     const created = await tx.catalogueEntry.create({
       data: {
         ...fields,
@@ -106,10 +99,13 @@ export async function createCatalogueEntry(prisma: PrismaClient, entry: NewCatal
         departmentId: await departmentIdFor(tx, bureauCode, departmentName),
         validityRule,
         remindersEnabled: validityRule.kind !== 'none',
+        regulatorsNotWanted,
       },
     });
-    await setRegulators(tx, id, bureauCode, regulatorIds);
-    await tx.catalogueChange.create({ data: { catalogueEntryId: id, version: 1, changedBy, action: 'create', after: { ...audited(created), regulatorIds } as Prisma.InputJsonObject } });
+    await setEntryRegulators(tx, created, regulatorLinksOf({ regulators, regulatorIds }) ?? [], regulatorsNotWanted);
+    await tx.catalogueChange.create({
+      data: { catalogueEntryId: id, version: 1, changedBy, action: 'create', after: { ...audited(created), regulators: await regulatorsOf(tx, id) } as Prisma.InputJsonObject },
+    });
     return created;
   });
 }
@@ -134,9 +130,16 @@ export async function updateCatalogueEntry(
   const leadTimeChanged = changes.reminderLeadMonths !== undefined && changes.reminderLeadMonths !== before.reminderLeadMonths;
 
   const { entry, replanJobId } = await prisma.$transaction(async (tx) => {
-    const { departmentName, regulatorIds, ...fields } = changes;
-    const regulatorsBefore = (await tx.catalogueRegulator.findMany({ where: { catalogueEntryId: id }, orderBy: { regulatorId: 'asc' } })).map((link) => link.regulatorId);
-    if (regulatorIds) await setRegulators(tx, id, before.bureauCode, regulatorIds);
+    const { departmentName, regulators, regulatorIds, ...fields } = changes;
+    const links = regulatorLinksOf({ regulators, regulatorIds });
+    const regulatorsChange = links !== undefined || changes.regulatorsNotWanted !== undefined;
+    const regulatorsBefore = await regulatorsOf(tx, id);
+    if (regulatorsChange) {
+      const notWanted = changes.regulatorsNotWanted ?? (links && links.length > 0 ? false : before.regulatorsNotWanted);
+      fields.regulatorsNotWanted = notWanted;
+      const remindersEnabled = validityRule ? validityRule.kind !== 'none' : before.remindersEnabled;
+      await setEntryRegulators(tx, { id, bureauCode: before.bureauCode, remindersEnabled }, links ?? (notWanted ? [] : regulatorsBefore as RegulatorLink[]), notWanted);
+    }
     const updated = await tx.catalogueEntry.update({
       where: { id, version: before.version },
       data: {
@@ -152,8 +155,8 @@ export async function updateCatalogueEntry(
         version: updated.version,
         changedBy,
         action: 'update',
-        before: { ...audited(before), ...(regulatorIds ? { regulatorIds: regulatorsBefore } : {}) } as Prisma.InputJsonObject,
-        after: { ...audited(updated), ...(regulatorIds ? { regulatorIds } : {}) } as Prisma.InputJsonObject,
+        before: { ...audited(before), ...(regulatorsChange ? { regulators: regulatorsBefore } : {}) } as Prisma.InputJsonObject,
+        after: { ...audited(updated), ...(regulatorsChange ? { regulators: await regulatorsOf(tx, id) } : {}) } as Prisma.InputJsonObject,
       },
     });
     if (!leadTimeChanged) return { entry: updated, replanJobId: undefined };

@@ -34,6 +34,8 @@ export class IntegrationSimulators {
   readonly acceptedDecisions = new Map<string, number>();
   /** Batch notices the portal published, once per idempotency key. */
   readonly batchNotices: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
+  /** Regulators that check signatures with a key of their own rather than the shared one, by id. */
+  readonly regulatorKeys = new Map<string, string>();
   /** Attempts each regulator saw, delivered or not. */
   readonly regulatorAttempts = new Map<string, number>();
   private readonly outages = new Map<string, RegulatorOutage>();
@@ -117,7 +119,7 @@ export class IntegrationSimulators {
         return;
       }
       const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-      if (!this.signatureValid(req.header('x-timestamp'), raw, req.header('x-signature'))) {
+      if (!this.signatureValid(req.header('x-timestamp'), raw, req.header('x-signature'), this.regulatorKeys.get(regulatorId))) {
         res.status(401).json({ error: 'bad signature' });
         return;
       }

@@ -1,7 +1,9 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { assertBureau } from '../api/access';
-import { Guidance } from '../api/catalogue-routes';
+import { actorOf, Guidance } from '../api/catalogue-routes';
+import type { RegulatorRole } from '../services/regulators';
+import { ROLE_WORDS } from './regulator-pages';
 import { ApiError, fieldProblems } from '../api/errors';
 import { missingGuidance } from '../domain';
 import { updateCatalogueEntry } from '../services/catalogue';
@@ -43,7 +45,10 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string; cata
   const router = Router();
 
   const entryOf = async (req: Request) => {
-    const entry = await deps.prisma.catalogueEntry.findUnique({ where: { id: String(req.params.id) }, include: { department: true } });
+    const entry = await deps.prisma.catalogueEntry.findUnique({
+      where: { id: String(req.params.id) },
+      include: { department: true, regulators: { include: { regulator: true }, orderBy: [{ role: 'asc' }, { regulatorId: 'asc' }] } },
+    });
     if (!entry) throw ApiError.notFound(`Catalogue entry ${req.params.id}`);
     assertBureau(who(req), entry.bureauCode);
     return entry;
@@ -78,6 +83,9 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string; cata
     handle(async (req, res) => {
       const entry = await entryOf(req);
       const editable = who(req).role !== 'specialist';
+      const admin = who(req).role === 'admin';
+      const bureauRegulators = admin ? await deps.prisma.regulator.findMany({ where: { bureauCode: entry.bureauCode }, orderBy: { id: 'asc' } }) : [];
+      const roleOf = (id: string) => entry.regulators.find((link) => link.regulatorId === id)?.role ?? '';
       const values: Record<string, string> = {
         renewalDeadline: entry.renewalDeadline ?? '',
         officeAddress: entry.officeAddress ?? '',
@@ -105,7 +113,28 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string; cata
   ${csrfField(res.locals.csrfToken as string)}
   ${Object.keys(GUIDANCE_LABELS).map(field)}
   ${editable ? html`<p><button type="submit">保存办事指南</button></p>` : html`<p class="hint">由督查人员维护。</p>`}
-</form>`,
+</form>
+<h2>审管协同：推送换证决定的部门</h2>
+${entry.regulatorsNotWanted
+  ? html`<p>本事项的决定不推送任何部门（已明确设置）。</p>`
+  : html`<ul>${entry.regulators.map((link) => html`<li>${link.regulator.name}（${ROLE_WORDS[link.role] ?? link.role}）</li>`)}</ul>`}
+${admin
+  ? html`<form method="post" action="/catalogue/${encodeURIComponent(entry.id)}/regulators">
+  ${csrfField(res.locals.csrfToken as string)}
+  <table>
+    <thead><tr><th scope="col">监管部门</th><th scope="col">角色</th></tr></thead>
+    <tbody>${bureauRegulators.map(
+      (regulator) => html`<tr><td><label for="role-${regulator.id}">${regulator.name}</label></td><td><select id="role-${regulator.id}" name="role:${regulator.id}">${[
+        ['', '不推送'],
+        ['competent', '主管部门'],
+        ['supervising', '监管部门'],
+      ].map(([value, words]) => html`<option value="${value}"${roleOf(regulator.id) === value ? html` selected` : ''}>${words}</option>`)}</select></td></tr>`,
+    )}</tbody>
+  </table>
+  <p><label><input type="checkbox" name="regulatorsNotWanted" value="true"${entry.regulatorsNotWanted ? html` checked` : ''}> 本事项的决定不推送任何部门</label></p>
+  <p><button type="submit">保存推送部门</button> <a href="/regulators?bureau=${encodeURIComponent(entry.bureauCode)}">管理监管部门</a></p>
+</form>`
+  : ''}`,
       });
     }),
   );
@@ -124,6 +153,25 @@ export function cataloguePages(deps: WebDependencies & { taskQueue: string; cata
         await updateCatalogueEntry(deps, entry.id, guidance, 'displayName' in principal ? principal.displayName : principal.name);
         deps.catalogueEntries.forget();
         res.redirect(303, withMessage(`/catalogue/${encodeURIComponent(entry.id)}`, 'notice', '办事指南已保存。'));
+      },
+    ),
+  );
+
+  router.post(
+    '/catalogue/:id/regulators',
+    pageAccess(deps, ['admin']),
+    formAction(
+      (req) => `/catalogue/${encodeURIComponent(String(req.params.id))}`,
+      async (req, res) => {
+        const entry = await entryOf(req);
+        const body = req.body as Record<string, unknown>;
+        const regulators = Object.entries(body)
+          .filter(([name, role]) => name.startsWith('role:') && (role === 'competent' || role === 'supervising'))
+          .map(([name, role]) => ({ id: name.slice('role:'.length), role: role as RegulatorRole }));
+        const regulatorsNotWanted = body.regulatorsNotWanted === 'true';
+        await updateCatalogueEntry(deps, entry.id, regulatorsNotWanted ? { regulatorsNotWanted } : { regulators, regulatorsNotWanted }, actorOf(who(req)));
+        deps.catalogueEntries.forget();
+        res.redirect(303, withMessage(`/catalogue/${encodeURIComponent(entry.id)}`, 'notice', '推送部门已保存，此后的决定按此推送。'));
       },
     ),
   );

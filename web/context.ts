@@ -72,6 +72,9 @@ export function render(req: Request, res: Response, options: Omit<PageOptions, '
     .send(page({ ...options, principal: req.principal, csrfToken: res.locals.csrfToken as string, notice, problem }));
 }
 
+/** A form sends an empty field as an empty string: for the schema it is a field not given. */
+export const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
 /** The signed-in person of a page request (the route's `pageAccess` has checked it). */
 export function who(req: Request): Principal {
   return req.principal!;

@@ -12,6 +12,7 @@ import { licenceSearchPage } from './licence-search-page';
 import { noticePage } from './notice-page';
 import { supervisionPages } from './supervision-pages';
 import { outcomePage } from './outcome-page';
+import { regulatorPages } from './regulator-pages';
 
 export { webErrorPages } from './errors';
 export type { WebDependencies } from './context';
@@ -33,6 +34,7 @@ export function webPages(deps: WebDependencies & { taskQueue: string; catalogueE
   router.use(supervisionPages(deps));
   router.use(outcomePage(deps));
   router.use(cataloguePages(deps));
+  router.use(regulatorPages(deps));
   router.use(calendarPage(deps));
   router.use(adminPage(deps));
   router.use(noticePage(deps));

@@ -24,6 +24,7 @@ const NAV: Array<{ href: string; label: string; roles: Principal['role'][] }> = 
   { href: '/alerts', label: '督查提醒', roles: ['supervisor', 'admin'] },
   { href: '/licences', label: '查找证照', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/catalogue', label: '提醒目录', roles: ['specialist', 'supervisor', 'admin'] },
+  { href: '/regulators', label: '监管部门', roles: ['supervisor', 'admin'] },
   { href: '/calendar', label: '节假日', roles: ['specialist', 'supervisor', 'admin'] },
   { href: '/admin', label: '用户与密钥', roles: ['admin'] },
 ];

@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { LICENCE_STAGES } from '../domain';
 import { searchLicences } from '../services/licence-search';
 import { calendarDateOf } from '../services/licence-registration';
-import { handle, pageAccess, pageBureau, render, type WebDependencies } from './context';
+import { handle, pageAccess, pageBureau, render, type WebDependencies, blankAsUnset } from './context';
 import { html } from './html';
 import { STAGE_WORDS } from './words';
 
 const PAGE_SIZE = 50;
-const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const SearchForm = z.object({
   number: z.preprocess(blankAsUnset, z.string().trim().max(64).optional()),
   holder: z.preprocess(blankAsUnset, z.string().trim().max(100).optional()),

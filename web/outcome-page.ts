@@ -4,10 +4,9 @@ import { outcomeWords } from '../domain';
 import { ratesChart, remindersChart } from '../services/outcome-charts';
 import { CHANNEL_LABELS } from '../services/ledger-export';
 import { askedPeriod, MONTH_PATTERN, outcomeFigures, percent } from '../services/outcome-figures';
-import { bureauTabs, handle, pageAccess, pageBureau, render, type WebDependencies } from './context';
+import { bureauTabs, handle, pageAccess, pageBureau, render, type WebDependencies, blankAsUnset } from './context';
 import { html, SafeHtml } from './html';
 
-const blankAsUnset = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const Month = z.preprocess(blankAsUnset, z.string().regex(MONTH_PATTERN).optional());
 const PeriodForm = z.object({ from: Month, to: Month }).refine((form) => !form.from || !form.to || form.from <= form.to);
 

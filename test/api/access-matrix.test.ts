@@ -127,6 +127,12 @@ const ROWS: Cell[] = [
   },
   { method: 'POST', path: () => `/api/v1/catalogue/${encodeURIComponent('weihai:WH90')}/retire`, body: () => ({ reason: '测试' }), expect: [401, 403, 403, 403, 403, 200] },
   { method: 'GET', path: () => `/api/v1/catalogue/replans/${UNKNOWN}`, expect: [401, 403, 403, 403, 404, 404] },
+  // Regulators: the bureau's systems and supervisors read them (endpoints, key references); the administrator manages them.
+  { method: 'GET', path: () => '/api/v1/regulators?bureau=weihai', expect: [401, 200, 403, 403, 200, 200] },
+  { method: 'GET', path: () => '/api/v1/regulators?bureau=luliang', expect: [401, 403, 403, 403, 403, 200] },
+  { method: 'GET', path: () => `/api/v1/regulators/${encodeURIComponent('weihai:market-supervision')}`, expect: [401, 200, 403, 403, 200, 200] },
+  { method: 'POST', path: () => '/api/v1/regulators', body: () => ({ bureau: 'weihai', code: 'matrix-test', name: '测试监管局' }), expect: [401, 403, 403, 403, 403, 201] },
+  { method: 'PATCH', path: () => `/api/v1/regulators/${encodeURIComponent('weihai:matrix-test')}`, body: () => ({ name: '测试监管局（改）' }), expect: [401, 403, 403, 403, 403, 200] },
   { method: 'GET', path: () => '/api/v1/departments?bureau=weihai', expect: [401, 200, 200, 200, 200, 200] },
   { method: 'PATCH', path: () => `/api/v1/departments/${encodeURIComponent('weihai:投资一科')}`, body: () => ({ ladder: [] }), expect: [401, 403, 403, 403, 403, 400] },
   // Imports: systems and the administrator.
@@ -177,6 +183,11 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => `/catalogue/${WH01}`, expect: [303, 303, 200, 200, 200, 200] },
   { method: 'POST', path: () => `/catalogue/${WH02}`, body: () => 'officeAddress=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 303, 303] },
   { method: 'GET', path: () => '/calendar', expect: [303, 303, 200, 200, 200, 200] },
+  { method: 'GET', path: () => '/regulators', expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'GET', path: () => `/regulators/${encodeURIComponent('weihai:market-supervision')}`, expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'POST', path: () => '/regulators', body: () => `bureau=weihai&code=page-test&name=${encodeURIComponent('页面测试局')}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 403, 303] },
+  { method: 'POST', path: () => `/regulators/${encodeURIComponent('weihai:page-test')}`, body: () => `name=${encodeURIComponent('页面测试局二')}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 403, 303] },
+  { method: 'POST', path: () => `/catalogue/${WH02}/regulators`, body: () => 'role%3Aweihai%3Amarket-supervision=competent', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 403, 303] },
   { method: 'GET', path: () => '/licences?holder=x', expect: [303, 303, 200, 200, 200, 200] },
   {
     method: 'POST',

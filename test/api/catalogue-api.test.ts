@@ -113,13 +113,28 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
     validityText: '3年',
     renewalDeadline: '届满前30日',
   };
-  // Its decisions must reach someone: an entry names its regulators (审管协同), and only the bureau's own.
+  // Its decisions must reach someone: an entry names its regulators (审管协同), only the bureau's
+  // own, one of them the competent department; or it says that it wants none.
+  const fieldsOf = (answer: { body: { error: { fields: Array<{ path: string }> } } }) => answer.body.error.fields.map((field) => field.path);
   const withoutRegulators = await asAdmin('POST', '/api/v1/catalogue', entry);
   expect(withoutRegulators.status).toBe(400);
-  expect(withoutRegulators.body.error.fields.map((field: { path: string }) => field.path)).toEqual(['regulatorIds']);
+  expect(fieldsOf(withoutRegulators)).toEqual(['regulators']);
+  expect(withoutRegulators.body.error.fields[0].message).toContain('regulatorsNotWanted');
   const elsewhere = await asAdmin('POST', '/api/v1/catalogue', { ...entry, regulatorIds: ['luliang:market-supervision'] });
   expect(elsewhere.status).toBe(400);
-  expect(elsewhere.body.error.fields[0]).toMatchObject({ path: 'regulatorIds', message: expect.stringContaining('weihai:market-supervision') });
+  expect(elsewhere.body.error.fields[0]).toMatchObject({ path: 'regulators', message: expect.stringContaining('weihai:market-supervision') });
+  const twoCompetent = await asAdmin('POST', '/api/v1/catalogue', {
+    ...entry,
+    regulators: [
+      { id: 'weihai:market-supervision', role: 'competent' },
+      { id: 'weihai:transport', role: 'competent' },
+    ],
+  });
+  expect(twoCompetent.status).toBe(400);
+  expect(twoCompetent.body.error.fields[0].message).toContain('exactly one competent department');
+  const both = await asAdmin('POST', '/api/v1/catalogue', { ...entry, regulatorsNotWanted: true, regulatorIds: ['weihai:market-supervision'] });
+  expect(fieldsOf(both)).toEqual(['regulatorsNotWanted']);
+  expect((await asAdmin('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}`)).status).toBe(404);
   const created = await asAdmin('POST', '/api/v1/catalogue', { ...entry, regulatorIds: ['weihai:market-supervision'] });
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({
@@ -127,11 +142,16 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
     version: 1,
     validityRule: { kind: 'years', minYears: 3, maxYears: 3 },
     guidance: { renewalDeadline: '届满前30日' },
-    regulators: [{ id: 'weihai:market-supervision', name: expect.stringContaining('市场监督管理局') }],
+    regulators: [{ id: 'weihai:market-supervision', name: expect.stringContaining('市场监督管理局'), role: 'competent' }],
+    regulatorsNotWanted: false,
   });
   const moved = await asAdmin('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}`, { regulatorIds: ['weihai:market-supervision', 'weihai:transport'] });
   expect(moved.status).toBe(200);
-  expect(moved.body.regulators.map((regulator: { id: string }) => regulator.id)).toEqual(['weihai:market-supervision', 'weihai:transport']);
+  expect(moved.body.regulators.map((regulator: { id: string; role: string }) => `${regulator.id}:${regulator.role}`)).toEqual(['weihai:market-supervision:competent', 'weihai:transport:supervising']);
+  const none = await asAdmin('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}`, { regulatorsNotWanted: true });
+  expect(none.body).toMatchObject({ regulators: [], regulatorsNotWanted: true, version: 3 });
+  const again = await asAdmin('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}`, { regulators: [{ id: 'weihai:transport', role: 'competent' }] });
+  expect(again.body).toMatchObject({ regulators: [{ id: 'weihai:transport', role: 'competent' }], regulatorsNotWanted: false, version: 4 });
   const entry2 = { ...entry, regulatorIds: ['weihai:market-supervision'] };
   expect((await asAdmin('POST', '/api/v1/catalogue', entry2)).status).toBe(409);
 
@@ -139,7 +159,7 @@ it('adds an entry, refuses its code twice, and retires it so that it takes no ne
   expect((await asAdmin('POST', '/api/v1/licences', licenceOfType('WH26', 'SC-2026-000'))).status).toBe(201);
 
   const retired = await asAdmin('POST', `/api/v1/catalogue/${encodeURIComponent('weihai:WH26')}/retire`, { reason: '事项取消' });
-  expect(retired.body).toMatchObject({ version: 3, retiredAt: expect.any(String) });
+  expect(retired.body).toMatchObject({ version: 5, retiredAt: expect.any(String) });
   const registration = await asAdmin('POST', '/api/v1/licences', licenceOfType('WH26', 'SC-2026-001'));
   expect(registration.status).toBe(400);
   expect(registration.body.error.fields[0].path).toBe('licenceType');
@@ -194,4 +214,30 @@ it("sets a department's ladder: its running licences climb the new one", async (
   await eventually(async () => expect(await suite.h.ledger(licence.id)).toEqual(['sms:sent']));
   // The wait starts once the SMS's delivery receipt is in.
   await eventually(async () => expect(await suite.h.status(licence)).toMatchObject({ nextAction: { kind: 'phone_call', dueAt: '2027-06-10T01:00:00.000Z' } }));
+});
+
+it('keeps regulators as data: a key is named by reference, never stored; every change is audited', async () => {
+  const raw = await asAdmin('POST', '/api/v1/regulators', { bureau: 'weihai', code: 'ecology-test', name: '威海市生态环境局', secretRef: 's3cr3t-signing-key' });
+  expect(raw.status).toBe(400);
+  expect(raw.body.error.fields).toEqual([{ path: 'secretRef', message: expect.stringContaining('env:NAME') }]);
+  const created = await asAdmin('POST', '/api/v1/regulators', {
+    bureau: 'weihai',
+    code: 'ecology-test',
+    name: '威海市生态环境局',
+    webhookUrl: 'https://sthjj.example.gov.cn/approvals/decisions',
+    secretRef: 'file:/run/secrets/weihai-ecology',
+  });
+  expect(created.status).toBe(201);
+  expect((await asAdmin('POST', '/api/v1/regulators', { bureau: 'weihai', code: 'ecology-test', name: '重复' })).status).toBe(409);
+  expect((await asAdmin('POST', '/api/v1/regulators', { bureau: 'nowhere', code: 'x', name: '某局' })).status).toBe(404);
+  const changed = await asAdmin('PATCH', `/api/v1/regulators/${encodeURIComponent('weihai:ecology-test')}`, { secretRef: 'env:REGULATOR_KEY_ECOLOGY' });
+  expect(changed.body).toMatchObject({ version: 2, secretRef: 'env:REGULATOR_KEY_ECOLOGY', webhookUrl: 'https://sthjj.example.gov.cn/approvals/decisions' });
+  const { body } = await asAdmin('GET', `/api/v1/regulators/${encodeURIComponent('weihai:ecology-test')}`);
+  expect(body.changes).toEqual([
+    expect.objectContaining({ version: 1, action: 'create', changedBy: '管理员（root-admin）' }),
+    expect.objectContaining({ version: 2, action: 'update', before: expect.objectContaining({ secretRef: 'file:/run/secrets/weihai-ecology' }), after: expect.objectContaining({ secretRef: 'env:REGULATOR_KEY_ECOLOGY' }) }),
+  ]);
+  const listed = await asAdmin('GET', '/api/v1/regulators?bureau=weihai');
+  const market = listed.body.regulators.find((regulator: { id: string }) => regulator.id === 'weihai:market-supervision');
+  expect(market.entries).toEqual(expect.arrayContaining([{ id: 'weihai:WH01', licenceName: expect.any(String), role: 'competent' }]));
 });

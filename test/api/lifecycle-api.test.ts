@@ -232,6 +232,8 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/catalogue/{id}',
       '/api/v1/catalogue/{id}/retire',
       '/api/v1/catalogue/replans/{jobId}',
+      '/api/v1/regulators',
+      '/api/v1/regulators/{id}',
       '/api/v1/departments',
       '/api/v1/departments/{id}',
       '/api/v1/imports',
@@ -320,4 +322,57 @@ it('tells an SMS that was not sent as not sent, with the reason', async () => {
   const { body } = await call('GET', `/api/v1/licences/${registered.body.id}/history`);
   const sms = body.events.filter((event: { what: string }) => event.what.startsWith('SMS'));
   expect(sms).toEqual([{ at: expect.any(String), what: 'SMS reminder not sent', detail: 'invalid_number' }]);
+});
+
+it('sends the next decision to a regulator added to the entry, signed with the key its reference names', async () => {
+  const asAdmin = await suite.api.as('admin');
+  const key = 'drug-safety-office-key-0001';
+  process.env.REGULATOR_KEY_TEST_DRUG_SAFETY = key;
+  suite.h.simulators.regulatorKeys.set('weihai:drug-safety', key);
+  const added = await asAdmin.call('POST', '/api/v1/regulators', {
+    bureau: 'weihai',
+    code: 'drug-safety',
+    name: '威海市药品安全委员会办公室',
+    secretRef: 'env:REGULATOR_KEY_TEST_DRUG_SAFETY',
+  });
+  expect(added).toMatchObject({ status: 201, body: { id: 'weihai:drug-safety', secretRef: 'env:REGULATOR_KEY_TEST_DRUG_SAFETY', version: 1, entries: [] } });
+  const linked = await asAdmin.call('PATCH', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`, {
+    regulators: [
+      { id: 'weihai:market-supervision', role: 'competent' },
+      { id: 'weihai:drug-safety', role: 'supervising' },
+    ],
+  });
+  expect(linked.status).toBe(200);
+  expect(linked.body.regulators.map(({ id, role }: { id: string; role: string }) => `${id}:${role}`)).toEqual(['weihai:market-supervision:competent', 'weihai:drug-safety:supervising']);
+
+  const registered = await call('POST', '/api/v1/licences', weihaiDrugLicence('鲁威药经2023777', '威海仁和大药房有限公司', { name: '周强', phone: '13600136000' }, { expiresOn: '2031-05-31' }));
+  expect(registered.status).toBe(201);
+  const id = registered.body.id;
+  expect((await call('POST', `/api/v1/licences/${id}/renewal-application`, { applicationNumber: 'SQ-2027-777', appliedOn: '2027-04-02' })).status).toBe(200);
+  const decided = await call('POST', `/api/v1/licences/${id}/renewal-decision`, {
+    decision: 'approved',
+    decidedOn: '2027-04-02',
+    newLicence: { licenceNumber: '鲁威药经2027777', issuedOn: '2027-04-02', expiresOn: '2032-04-01' },
+  });
+  expect(decided.status).toBe(200);
+  await eventually(async () => {
+    const reached = suite.h.simulators.deliveries.filter((delivery) => (delivery.body as { licenceNumber: string }).licenceNumber === '鲁威药经2023777');
+    expect(reached.map((delivery) => delivery.regulatorId).sort()).toEqual(['weihai:drug-safety', 'weihai:market-supervision']);
+  });
+  // The regulator refused every request signed with any other key: one attempt each.
+  expect(suite.h.simulators.regulatorAttempts.get('weihai:drug-safety')).toBe(1);
+  const { body } = await call('GET', `/api/v1/licences/${id}`);
+  expect(body.regulatorDeliveries).toHaveLength(2);
+  expect(body.regulatorDeliveries).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ regulator: '威海市市场监督管理局', delivered: true }),
+      expect.objectContaining({ regulator: '威海市药品安全委员会办公室', delivered: true, attempts: 1 }),
+    ]),
+  );
+  const trail = await asAdmin.call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
+  expect(trail.body.changes.at(-1)).toMatchObject({
+    changedBy: '管理员（root-admin）',
+    before: { regulators: [{ id: 'weihai:market-supervision', role: 'competent' }] },
+    after: { regulators: [{ id: 'weihai:drug-safety', role: 'supervising' }, { id: 'weihai:market-supervision', role: 'competent' }] },
+  });
 });
