@@ -10,6 +10,7 @@ import { nextSendInstant, workingDaysDeadline, workingDaysLater, type CalendarQu
 import { finishReplan, replanBatch, type ReplanBatchInput } from './replans';
 import { beginNextTerm, pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type BeginNextTermInput, type PushDecisionInput } from './renewals';
 import { raiseRefusal, refusalsAreFinal, type RaiseRefusalInput } from './refusals';
+import { recordScheduledInspection } from './inspections';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 
 /**
@@ -50,6 +51,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     publishBatchNotice: (input: { noticeId: string }) => publishBatchNotice(prisma, endpoints, input),
     endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
     raiseRefusal: (input: RaiseRefusalInput) => raiseRefusal(prisma, input),
+    recordScheduledInspection: (input: { bureauCode: string; firedAt: number }) => recordScheduledInspection(prisma, input),
   });
 }
 

@@ -17,6 +17,7 @@ import { batchNoticeRoutes } from './batch-notice-routes';
 import { calendarRoutes } from './calendar-routes';
 import { messageTemplateRoutes } from './message-template-routes';
 import { regulatorRoutes } from './regulator-routes';
+import { inspectionRoutes } from './inspection-routes';
 import { catalogueRoutes } from './catalogue-routes';
 import { codecRoutes, type CodecDependencies } from './codec-routes';
 import { dashboardRoutes } from './dashboard-routes';
@@ -142,6 +143,7 @@ export function createApp(options: ApiDependencies): Express {
   app.use(metricsRoutes(registry, { metrics: createMetricsRegistry(deps), workerMetricsUrl: deps.workerMetricsUrl, logger: deps.logger, authToken: deps.metricsToken }));
   app.use(accessRoutes(registry, { prisma: deps.prisma, access }));
   app.use(dashboardRoutes(registry, deps));
+  app.use(inspectionRoutes(registry, deps));
   app.use(alertRoutes(registry, deps));
   app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, clock: deps.clock, access, catalogueEntries }));
   app.use(calendarRoutes(registry, deps));

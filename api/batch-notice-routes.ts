@@ -7,8 +7,8 @@ import { ensureBatchNoticeSchedules, publishBatchNoticeNow } from '../services/b
 import { noticeFeed, publishedNotices } from '../services/batch-notices';
 import { assertBureau } from './access';
 import { bureauOr404 } from './bureaus';
-import { ApiError } from './errors';
 import { json } from './openapi-helpers';
+import { CronSchema, setBureauCron } from './cron';
 import { defineRoute } from './routing';
 import { ErrorBody } from './schemas';
 import type { Clock } from '../services/clock';
@@ -45,43 +45,7 @@ const NoticeList = z.object({ bureau: z.string(), bureauName: z.string(), notice
 const PublishStarted = z
   .object({ workflowId: z.string().describe('the Temporal workflow publishing it'), notices: z.string().describe('where it appears once the portal accepted it') })
   .openapi('BatchNoticePublishing');
-const ScheduleBody = z
-  .strictObject({
-    cron: z
-      .string()
-      .trim()
-      .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (minute hour day-of-month month day-of-week), e.g. 0 9 * * 1 for Mondays at 09:00')
-      .superRefine((cron, context) => {
-        for (const problem of cronFieldProblems(cron)) context.addIssue({ code: 'custom', message: problem });
-      })
-      .describe("when the notice is published, in the bureau's time zone"),
-  })
-  .openapi('BatchNoticeSchedule');
-
-// Each field's numbers, as cron counts them (day-of-week 7 is Sunday again); names (MON, JAN) pass through.
-const CRON_FIELDS = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day-of-month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12 },
-  { name: 'day-of-week', min: 0, max: 7 },
-] as const;
-
-/** What is wrong with a five-field cron expression's numbers: out of range, or a step of 0. */
-function cronFieldProblems(cron: string): string[] {
-  const fields = cron.trim().split(/\s+/);
-  if (fields.length !== CRON_FIELDS.length) return [];
-  return fields.flatMap((field, index) => {
-    const { name, min, max } = CRON_FIELDS[index]!;
-    return field.split(',').flatMap((part) => {
-      const [range, step] = part.split('/');
-      if (step !== undefined && !(/^\d+$/.test(step) && Number(step) > 0)) return [`${name} step "${step}" must be a whole number above 0`];
-      const numbers = (range ?? '').split('-').filter((bound) => /^\d+$/.test(bound)).map(Number);
-      const outside = numbers.filter((number) => number < min || number > max);
-      return outside.length > 0 ? [`${name} ${outside.join(', ')} is outside ${min}–${max}`] : [];
-    });
-  });
-}
+const ScheduleBody = z.strictObject({ cron: CronSchema.describe("when the notice is published, in the bureau's time zone") }).openapi('BatchNoticeSchedule');
 
 /** 集中提醒: the bureaus' batch notices, public as JSON and RSS, published by schedule or on demand. */
 /** The feed's links when no public URL is configured: this machine, as `npm start` serves it. */
@@ -172,16 +136,7 @@ export function batchNoticeRoutes(registry: OpenAPIRegistry, deps: BatchNoticeRo
     async ({ params, body, principal }) => {
       assertBureau(principal, params.bureau);
       const bureau = await bureauOf(params.bureau);
-      await deps.prisma.bureau.update({ where: { code: bureau.code }, data: { batchNoticeCron: body.cron } });
-      try {
-        await ensureBatchNoticeSchedules(deps, [bureau.code]);
-      } catch (error) {
-        // Temporal judges the expression; the bureau keeps the schedule it had.
-        await deps.prisma.bureau.update({ where: { code: bureau.code }, data: { batchNoticeCron: bureau.batchNoticeCron } });
-        // gRPC INVALID_ARGUMENT (3) is how Temporal refuses a spec it cannot read.
-        if (error instanceof Error && (/cron|invalid/i.test(error.message) || (error as { code?: unknown }).code === 3)) throw ApiError.invalid([{ path: 'cron', message: `Temporal refused it: ${error.message}` }]);
-        throw error;
-      }
+      await setBureauCron(deps.prisma, bureau, 'batchNoticeCron', body.cron, () => ensureBatchNoticeSchedules(deps, [bureau.code]));
       return { status: 200, body: { cron: body.cron } };
     },
   );

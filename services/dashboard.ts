@@ -167,6 +167,12 @@ export async function inspectionWorkbook(report: DepartmentInspection[], bureauN
     summary.addRow([section.department, section.unremindedLicences.length, section.overdueTasks, section.incompleteLedgerRows.length]);
   }
   summary.columns.forEach((column) => (column.width = 22));
+  addFindingsSheet(workbook, report);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** The sheet 问题清单: one row per unreminded licence and per incomplete ledger row. */
+export function addFindingsSheet(workbook: ExcelJS.Workbook, report: DepartmentInspection[]): void {
   const findings = workbook.addWorksheet('问题清单');
   findings.addRow(['科室', '问题', '证照编号', '持证主体 / 提醒日期', '说明']);
   for (const section of report) {
@@ -178,5 +184,4 @@ export async function inspectionWorkbook(report: DepartmentInspection[], bureauN
     }
   }
   findings.columns.forEach((column) => (column.width = 24));
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }

@@ -13,6 +13,7 @@ import { noticePage } from './notice-page';
 import { supervisionPages } from './supervision-pages';
 import { outcomePage } from './outcome-page';
 import { regulatorPages } from './regulator-pages';
+import { inspectionRunPages } from './inspection-run-pages';
 
 export { webErrorPages } from './errors';
 export type { WebDependencies } from './context';
@@ -32,6 +33,7 @@ export function webPages(deps: WebDependencies & { taskQueue: string; catalogueE
   router.use(licenceSearchPage(deps));
   router.use(licencePage(deps));
   router.use(supervisionPages(deps));
+  router.use(inspectionRunPages(deps));
   router.use(outcomePage(deps));
   router.use(cataloguePages(deps));
   router.use(regulatorPages(deps));

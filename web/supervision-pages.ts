@@ -83,7 +83,8 @@ ${
         body: html`
 ${await bureauTabs(deps, req, bureau, '/inspection')}
 <p><a class="button" href="/api/v1/inspection-report?${q}&amp;format=xlsx" download>导出督促检查报告（Excel）</a>
-<a class="button" href="/api/v1/ledger?${q}&amp;format=xlsx" download>下载提醒台账（Excel）</a></p>
+<a class="button" href="/api/v1/ledger?${q}&amp;format=xlsx" download>下载提醒台账（Excel）</a>
+<a class="button" href="/inspection/runs?${q}">历次检查与整改跟进</a></p>
 <table>
   <caption>各科室检查结果</caption>
   <thead><tr><th scope="col">科室</th><th scope="col">提醒期内未提醒的证照</th><th scope="col">逾期任务</th><th scope="col">台账缺项</th></tr></thead>

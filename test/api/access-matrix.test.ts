@@ -127,6 +127,12 @@ const ROWS: Cell[] = [
   },
   { method: 'POST', path: () => `/api/v1/catalogue/${encodeURIComponent('weihai:WH90')}/retire`, body: () => ({ reason: '测试' }), expect: [401, 403, 403, 403, 403, 200] },
   { method: 'GET', path: () => `/api/v1/catalogue/replans/${UNKNOWN}`, expect: [401, 403, 403, 403, 404, 404] },
+  // Periodic inspection (定期督促检查): supervisors run, follow up and schedule it.
+  { method: 'GET', path: () => '/api/v1/inspection-runs?bureau=weihai', expect: [401, 403, 403, 403, 200, 200] },
+  { method: 'POST', path: () => '/api/v1/inspection-runs', body: () => ({ bureau: 'weihai' }), expect: [401, 403, 403, 403, 201, 201] },
+  { method: 'GET', path: () => `/api/v1/inspection-runs/${UNKNOWN}`, expect: [401, 403, 403, 403, 404, 404] },
+  { method: 'POST', path: () => `/api/v1/inspection-runs/${UNKNOWN}/follow-ups`, body: () => ({ department: '市场准入二科', status: 'resolved', note: '已整改' }), expect: [401, 403, 403, 403, 404, 404] },
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/inspection-schedule', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
   // Regulators: the bureau's systems and supervisors read them (endpoints, key references); the administrator manages them.
   { method: 'GET', path: () => '/api/v1/regulators?bureau=weihai', expect: [401, 200, 403, 403, 200, 200] },
   { method: 'GET', path: () => '/api/v1/regulators?bureau=luliang', expect: [401, 403, 403, 403, 403, 200] },
@@ -184,6 +190,9 @@ const ROWS: Cell[] = [
   { method: 'POST', path: () => `/catalogue/${WH02}`, body: () => 'officeAddress=x', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 303, 303] },
   { method: 'GET', path: () => '/calendar', expect: [303, 303, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/regulators', expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'GET', path: () => '/inspection/runs', expect: [303, 303, 403, 403, 200, 200] },
+  { method: 'POST', path: () => '/inspection/runs', body: () => 'bureau=weihai', headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 303, 303] },
+  { method: 'GET', path: () => `/inspection/runs/${UNKNOWN}`, expect: [303, 303, 403, 403, 404, 404] },
   { method: 'GET', path: () => `/regulators/${encodeURIComponent('weihai:market-supervision')}`, expect: [303, 303, 403, 403, 200, 200] },
   { method: 'POST', path: () => '/regulators', body: () => `bureau=weihai&code=page-test&name=${encodeURIComponent('页面测试局')}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 403, 303] },
   { method: 'POST', path: () => `/regulators/${encodeURIComponent('weihai:page-test')}`, body: () => `name=${encodeURIComponent('页面测试局二')}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, expect: [401, 401, 403, 403, 403, 303] },

@@ -290,6 +290,15 @@ const CASES: Case[] = [
   { name: 'batch notices: a limit of 0', as: 'anonymous', method: 'GET', path: () => '/api/v1/bureaus/weihai/batch-notices?limit=0', status: 400, field: 'query.limit' },
   { name: 'batch notices: an unknown bureau', as: 'anonymous', method: 'GET', path: () => '/api/v1/bureaus/nowhere/batch-notices', status: 404, field: 'params.bureau' },
   { name: 'batch notice schedule: not a cron', as: 'supervisor', method: 'PUT', path: () => '/api/v1/bureaus/weihai/batch-notices/schedule', body: { cron: '* * *; rm -rf /' }, status: 400, field: 'cron' },
+  { name: 'inspection schedule: an hour of 25', as: 'supervisor', method: 'PUT', path: () => '/api/v1/bureaus/weihai/inspection-schedule', body: { cron: '0 25 1 * *' }, status: 400, field: 'cron' },
+  { name: 'inspection run: not a run id', as: 'supervisor', method: 'GET', path: () => '/api/v1/inspection-runs/1%27%20OR%201=1', status: 400, field: 'params.id' },
+  { name: 'inspection run: an unknown format', as: 'supervisor', method: 'GET', path: () => `/api/v1/inspection-runs/${UNKNOWN}?format=pdf`, status: 400, field: 'query.format' },
+  { name: 'follow-up: an unknown status', as: 'supervisor', method: 'POST', path: () => `/api/v1/inspection-runs/${UNKNOWN}/follow-ups`, body: { department: '市场准入二科', status: 'done', note: 'x' }, status: 400, field: 'status' },
+  { name: 'follow-up: markup in the note', as: 'supervisor', method: 'POST', path: () => `/api/v1/inspection-runs/${UNKNOWN}/follow-ups`, body: { department: '市场准入二科', status: 'open', note: INJECTIONS.markup }, status: 400, field: 'note' },
+  { name: 'regulator: a key instead of its reference', as: 'admin', method: 'POST', path: () => '/api/v1/regulators', body: { bureau: 'weihai', code: 'bad-input', name: '某局', secretRef: 'hunter2' }, status: 400, field: 'secretRef' },
+  { name: 'regulator: a file: endpoint', as: 'admin', method: 'POST', path: () => '/api/v1/regulators', body: { bureau: 'weihai', code: 'bad-input', name: '某局', webhookUrl: 'file:///etc/passwd' }, status: 400, field: 'webhookUrl' },
+  { name: 'regulator: markup in the name', as: 'admin', method: 'PATCH', path: () => '/api/v1/regulators/weihai%3Amarket-supervision', body: { name: INJECTIONS.markup }, status: 400, field: 'name' },
+  { name: 'catalogue change: an unknown regulator role', as: 'admin', method: 'PATCH', path: () => '/api/v1/catalogue/weihai%3AWH01', body: { regulators: [{ id: 'weihai:transport', role: 'boss' }] }, status: 400, field: 'regulators.0.role' },
 
   // Accounts and keys.
   { name: 'user: an unknown role', as: 'admin', method: 'POST', path: () => '/api/v1/users', body: { username: 'zhaolei', displayName: '赵磊', password: 'a long enough password', role: 'god' }, status: 400, field: 'role' },

@@ -260,3 +260,55 @@ it('the outcome report: figures per department as JSON, a page with its charts d
   // Another bureau's figures are not a weihai supervisor's to read.
   expect((await supervisor.call('GET', '/api/v1/outcome-figures?bureau=luliang')).status).toBe(403);
 });
+
+it('keeps an inspection run as it was found, per department: follow-ups marked on it, earlier runs opened and exported', async () => {
+  // 14 days after the texts the phone tasks open, due three working days later: by 26 March both are overdue.
+  await suite.h.skipTo('2027-03-26T02:00:00.000Z');
+  await eventually(async () => expect(await suite.h.database.prisma.humanTask.count({ where: { kind: 'phone_call', escalatedAt: { not: null } } })).toBe(2));
+  const supervisor = await suite.api.as('supervisor');
+  const ran = await supervisor.call('POST', '/api/v1/inspection-runs', { bureau: 'weihai' });
+  expect(ran.status).toBe(201);
+  expect(ran.body).toMatchObject({ bureau: 'weihai', trigger: 'manual', requestedBy: '陈静（chenjing）', totals: { overdueTasks: 2 }, departmentsToFollowUp: 2 });
+  const drugs = () => ran.body.departments.find((department: { department: string }) => department.department === '市场准入二科');
+  expect(drugs()).toMatchObject({ overdueTasks: 1, followUp: 'open', followUps: [] });
+
+  const marked = await supervisor.call('POST', `/api/v1/inspection-runs/${ran.body.id}/follow-ups`, { department: '市场准入二科', status: 'resolved', note: '已督促专员完成回访' });
+  expect(marked.status).toBe(201);
+  expect(marked.body.departmentsToFollowUp).toBe(1);
+  expect(marked.body.departments.find((department: { department: string }) => department.department === '市场准入二科')).toMatchObject({
+    followUp: 'resolved',
+    followUps: [{ status: 'resolved', note: '已督促专员完成回访', markedBy: '陈静（chenjing）' }],
+  });
+  const nowhere = await supervisor.call('POST', `/api/v1/inspection-runs/${ran.body.id}/follow-ups`, { department: '不存在的科室', status: 'open', note: 'x' });
+  expect(nowhere.status).toBe(404);
+  expect(nowhere.body.error.fields[0].path).toBe('department');
+
+  // The specialist works the task: the live report moves on, the kept run does not.
+  const specialist = await suite.api.as('specialistA');
+  const [task] = (await specialist.call('GET', '/api/v1/tasks?department=市场准入二科&status=open')).body.tasks;
+  expect((await specialist.call('POST', `/api/v1/tasks/${task.id}/claim`)).status).toBe(200);
+  expect((await specialist.call('POST', `/api/v1/tasks/${task.id}/complete`, { outcome: 'reached' })).status).toBe(200);
+  const live = await supervisor.call('GET', '/api/v1/inspection-report');
+  expect(live.body.departments.find((department: { department: string }) => department.department === '市场准入二科').overdueTasks).toBe(0);
+  const kept = await supervisor.call('GET', `/api/v1/inspection-runs/${ran.body.id}`);
+  expect(kept.body.departments.find((department: { department: string }) => department.department === '市场准入二科').overdueTasks).toBe(1);
+
+  const listed = await supervisor.call('GET', '/api/v1/inspection-runs');
+  expect(listed.body).toMatchObject({ bureau: 'weihai', cron: '0 9 1 * *', runs: [{ id: ran.body.id, departmentsToFollowUp: 1 }] });
+  const { cookie } = await logIn(suite.api.url, ACCOUNTS.supervisor.username, TEST_PASSWORD);
+  const file = await download(`/api/v1/inspection-runs/${ran.body.id}?format=xlsx`, { cookie });
+  expect(file.status).toBe(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file.bytes as unknown as ArrayBuffer);
+  const rows = workbook.getWorksheet('汇总')!.getSheetValues().filter(Boolean).map((row) => (row as unknown[]).slice(1));
+  expect(rows[0]![0]).toMatch(/^威海市行政审批服务局证照到期提醒督促检查（2027\/3\/26 10:00:00）$/);
+  expect(rows).toContainEqual(['市场准入二科', 0, 1, 0, '已整改', '已督促专员完成回访', '陈静（chenjing）']);
+  expect(rows).toContainEqual(['经管二科', 0, 1, 0, '整改中', '', '']);
+
+  const page = String((await supervisor.call('GET', `/inspection/runs/${ran.body.id}`)).body);
+  expect(page).toContain('已督促专员完成回访');
+  expect(page).toContain(`/api/v1/inspection-runs/${ran.body.id}?format=xlsx`);
+  expect(String((await supervisor.call('GET', '/inspection/runs')).body)).toContain(`/inspection/runs/${ran.body.id}`);
+  // Another bureau's runs are not a weihai supervisor's.
+  expect((await supervisor.call('POST', '/api/v1/inspection-runs', { bureau: 'luliang' })).status).toBe(403);
+});

@@ -1,5 +1,7 @@
 import { batchNoticeScheduleId, ensureBatchNoticeSchedules, publishBatchNoticeNow } from '../../services/batch-notice-schedules';
 import { compileBatchNotice, publishBatchNotice } from '../../activities/batch-notices';
+import { ensureInspectionSchedules, inspectionScheduleId } from '../../services/inspection-schedules';
+import { recordScheduledInspection } from '../../activities/inspections';
 import type { batchNoticeWorkflow } from '../../workflows/batch-notice-workflow';
 import { eventually, LifecycleHarness } from '../support/lifecycle';
 import { downAtFirst } from '../support/outages';
@@ -76,4 +78,26 @@ it("keeps one schedule per bureau on its cron and time zone, and the schedule's 
   await eventually(async () => expect(h.simulators.batchNotices).toHaveLength(before + 1), 30_000);
   const published = h.simulators.batchNotices.at(-1)!;
   expect(published.idempotencyKey).toMatch(/^batch-notice%2Fweihai%2F\d{4}-\d{2}-\d{2}$/);
+});
+
+it("keeps one inspection schedule per bureau, monthly by default; the schedule's run is kept once a day", async () => {
+  await h.beginTest({ server: 'dev' });
+  expect(await ensureInspectionSchedules(deps())).toEqual(['luliang', 'weihai']);
+  expect(await ensureInspectionSchedules(deps())).toEqual([]);
+  const schedule = h.env.client.schedule.getHandle(inspectionScheduleId('weihai'));
+  const described = await schedule.describe();
+  expect(described.spec.timezone).toBe('Asia/Shanghai');
+  expect(described.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 9, end: 9, step: 1 }], dayOfMonth: [{ start: 1, end: 1, step: 1 }] })]);
+  const nextRun = described.info.nextActionTimes[0]!;
+  expect(nextRun.toLocaleString('en-GB', { timeZone: 'Asia/Shanghai', day: 'numeric', hour: '2-digit', minute: '2-digit' })).toBe('1, 09:00');
+
+  const prisma = h.database.prisma;
+  await schedule.trigger();
+  await eventually(async () => expect(await prisma.inspectionRun.count({ where: { bureauCode: 'weihai', trigger: 'schedule' } })).toBe(1), 30_000);
+  const run = await prisma.inspectionRun.findFirstOrThrow({ where: { bureauCode: 'weihai', trigger: 'schedule' }, include: { sections: { orderBy: { position: 'asc' } } } });
+  expect(run.idempotencyKey).toMatch(/^inspection\/weihai\/\d{4}-\d{2}-\d{2}$/);
+  expect(run.sections.map((section) => section.departmentName)).toContain('市场准入二科');
+  // Fired again later the same day: the day's run is the one already kept.
+  expect(await recordScheduledInspection(prisma, { bureauCode: 'weihai', firedAt: run.ranAt.getTime() + 60_000 })).toEqual({ runId: run.id });
+  expect(await prisma.inspectionRun.count({ where: { bureauCode: 'weihai', trigger: 'schedule' } })).toBe(1);
 });
