@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { Client } from '@temporalio/client';
+import multer from 'multer';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { getAbsoluteFSPath } from 'swagger-ui-dist';
@@ -204,8 +205,19 @@ const ANONYMOUS_BODY_PATHS = [/^\/login$/, /^\/api\/v1\/session$/, /^\/api\/v1\/
 function bodiesOfKnownCallers(): RequestHandler {
   const json = express.json({ limit: '1mb', verify: refuseInvalidUtf8 });
   const form = express.urlencoded({ extended: false, limit: '100kb', verify: refuseInvalidUtf8 });
+  // A page's small file (a holiday schedule) comes as multipart: read here, before the CSRF check
+  // that needs the form's token, and only on the pages that take one.
+  const smallFile = multer({ storage: multer.memoryStorage(), limits: { fileSize: 256 * 1024, files: 1, fields: 20, fieldSize: 256 * 1024 } }).single('file');
   return (req, res, next) => {
     if (!req.principal && !ANONYMOUS_BODY_PATHS.some((path) => path.test(req.path))) return next();
+    if (req.is('multipart/form-data') && FILE_FORM_PATHS.some((path) => path.test(req.path))) {
+      return smallFile(req, res, (error?: unknown) =>
+        next(error instanceof multer.MulterError ? ApiError.invalid([{ path: error.field ?? 'file', message: `${error.message}: send one file of at most 256 KB` }]) : error),
+      );
+    }
     json(req, res, (error?: unknown) => (error ? next(error) : form(req, res, next)));
   };
 }
+
+// Page forms that upload a file.
+const FILE_FORM_PATHS = [/^\/calendar\/national$/];

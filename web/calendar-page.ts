@@ -19,7 +19,7 @@ const ScheduleForm = z.strictObject({
   year: YearQuery,
   source: z.string(),
   format: z.enum(['csv', 'ics']),
-  content: z.string().min(1, 'paste the CSV or .ics file'),
+  content: z.string().optional(),
 });
 const OverrideForm = OverrideBody.extend({ _csrf: z.string().optional(), date: CalendarDateSchema });
 
@@ -83,12 +83,13 @@ ${principal.role === 'supervisor' || principal.role === 'admin'
 ${principal.role === 'admin'
   ? html`<h2>导入全国节假日安排</h2>
 <p class="hint">按国务院办公厅的通知逐日填写休息日（含节日期间的周末）和调休上班日，适用于所有审批局。CSV 列为 date,kind,name（kind 为 休 或 班）；.ics 为全天事件，名称以“班”结尾的为调休上班日。再次导入同一年会替换该年。</p>
-<form method="post" action="/calendar/national">
+<form method="post" action="/calendar/national" enctype="multipart/form-data">
   ${csrfField(csrf)}
   <label for="year">年份</label><input type="number" id="year" name="year" value="${year + (calendar.covered ? 1 : 0)}" min="2000" max="2100" required>
   <label for="source">依据</label><input type="text" id="source" name="source" placeholder="国办发明电〔2026〕7号" required maxlength="200">
   <label for="format">格式</label><select id="format" name="format"><option value="csv">CSV</option><option value="ics">.ics</option></select>
-  <label for="content">文件内容</label><textarea id="content" name="content" rows="12" required></textarea>
+  <label for="file">选择文件（.csv 或 .ics）</label><input type="file" id="file" name="file" accept=".csv,.ics,text/csv,text/calendar">
+  <label for="content">或粘贴文件内容</label><textarea id="content" name="content" rows="8"></textarea>
   <p><button type="submit">导入</button></p>
 </form>`
   : ''}`,
@@ -102,7 +103,12 @@ ${principal.role === 'admin'
     formAction(back, async (req, res) => {
       const parsed = ScheduleForm.safeParse(req.body);
       if (!parsed.success) throw ApiError.invalid(fieldProblems(parsed.error));
-      const { year, source, format, content } = parsed.data;
+      const { year, source } = parsed.data;
+      // A chosen file wins over pasted text; an .ics file is read as one whatever the select says.
+      const file = req.file;
+      const content = file ? file.buffer.toString('utf8') : (parsed.data.content ?? '').trim();
+      if (content === '') throw ApiError.invalid([{ path: 'file', message: '请选择文件或粘贴文件内容' }]);
+      const format = file && /\.ics$/i.test(file.originalname) ? 'ics' : parsed.data.format;
       const loaded = await loadNationalSchedule(deps.prisma, year, { source, [format]: content }, who(req).name);
       res.redirect(303, withMessage(`/calendar?year=${year}`, 'notice', `${year} 年全国节假日安排已导入，共 ${loaded.days} 天。`));
     }),

@@ -95,13 +95,13 @@ ${
   <td>${section.incompleteLedgerRows.length === 0 ? '无' : html`<ul>${section.incompleteLedgerRows.map((row) => html`<li>${row.licenceNumber}（${row.remindedOn}）缺少：${row.missing.join('、')}</li>`)}</ul>`}</td>
   <td>${section.followUp ? html`<strong>${FOLLOW_UP_WORDS[section.followUp]}</strong>` : '无问题'}
     <ul>${section.followUps.map((followUp) => html`<li>${shanghaiTime(followUp.markedAt, bureau.timeZone)} ${followUp.markedBy}：${FOLLOW_UP_WORDS[followUp.status]}，${followUp.note}</li>`)}</ul>
-    <form method="post" action="/inspection/runs/${run.id}/follow-ups">
+    ${section.followUp === null ? '' : html`<form method="post" action="/inspection/runs/${run.id}/follow-ups">
       ${csrfField(token)}
       <input type="hidden" name="department" value="${section.department}">
       <label>状态 <select name="status">${FOLLOW_UP_STATUSES.map((status) => html`<option value="${status}"${section.followUp === status ? html` selected` : ''}>${FOLLOW_UP_WORDS[status]}</option>`)}</select></label>
       <label>说明 <input type="text" name="note" required maxlength="1000"></label>
       <button type="submit">记录跟进</button>
-    </form></td>
+    </form>`}</td>
 </tr>`,
   )}</tbody>
 </table>`,

@@ -17,6 +17,12 @@ const orNull = (value: unknown) => blankAsUnset(value) ?? null;
 const RegulatorForm = z.object({ name: RegulatorFields.name, webhookUrl: z.preprocess(orNull, RegulatorFields.webhookUrl), secretRef: z.preprocess(orNull, RegulatorFields.secretRef) });
 const NewRegulatorForm = RegulatorForm.extend({ code: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,59}$/) });
 
+const FIELD_WORDS: Record<string, string> = { name: '名称', webhookUrl: '推送地址', secretRef: '签名密钥位置' };
+const changeWords = (after: unknown) =>
+  Object.entries((after ?? {}) as Record<string, unknown>)
+    .map(([field, value]) => `${FIELD_WORDS[field] ?? field}：${value === null ? '默认' : String(value)}`)
+    .join('；');
+
 function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (!result.success) throw ApiError.invalid(fieldProblems(result.error));
@@ -117,7 +123,7 @@ ${admin
 <table>
   <thead><tr><th scope="col">版本</th><th scope="col">时间</th><th scope="col">修改人</th><th scope="col">内容</th></tr></thead>
   <tbody>${regulator.changes.map(
-    (change) => html`<tr><td>${change.version}</td><td>${shanghaiTime(change.changedAt, regulator.bureau.timeZone)}</td><td>${change.changedBy}</td><td>${JSON.stringify(change.after)}</td></tr>`,
+    (change) => html`<tr><td>${change.version}</td><td>${shanghaiTime(change.changedAt, regulator.bureau.timeZone)}</td><td>${change.changedBy}</td><td>${changeWords(change.after)}</td></tr>`,
   )}</tbody>
 </table>`,
       });

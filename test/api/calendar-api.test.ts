@@ -1,5 +1,7 @@
 import { bureauCalendar } from '../../services/working-calendar';
 import { apiSuite } from '../support/api-server';
+import { ACCOUNTS, TEST_PASSWORD } from '../support/accounts';
+import { logIn } from '../support/http';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -162,6 +164,26 @@ it("lets an administrator load a year's schedule from the calendar page, and a s
   expect(outside.status).toBe(303);
   expect(decodeURIComponent(outside.headers.get('location')!)).toContain('days.0.date');
   expect((await suite.api.call('GET', '/api/v1/national-schedule/2029')).body.days).toHaveLength(2);
+
+  // A file chosen on the page comes as multipart: an .ics file is read as one, whatever the select says.
+  const { cookie, csrfToken } = await logIn(suite.api.url, ACCOUNTS.admin.username, TEST_PASSWORD);
+  const upload = (fields: Record<string, string>, file?: { name: string; text: string }) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries({ _csrf: csrfToken, ...fields })) body.append(name, value);
+    if (file) body.append('file', new Blob([file.text], { type: 'application/octet-stream' }), file.name);
+    return fetch(`${suite.api.url}/calendar/national`, { method: 'POST', body, headers: { cookie }, redirect: 'manual' });
+  };
+  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//bureau//holidays//ZH', 'BEGIN:VEVENT', 'UID:2030-new-year@bureau', 'DTSTART;VALUE=DATE:20300101', 'DTEND;VALUE=DATE:20300102', 'SUMMARY:元旦', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  const fromFile = await upload({ year: '2030', source: '国办发明电〔2029〕1号', format: 'csv' }, { name: '2030年节假日.ics', text: ics });
+  expect(fromFile.status).toBe(303);
+  expect(fromFile.headers.get('location')).toMatch(/^\/calendar\?year=2030&notice=/);
+  expect((await suite.api.call('GET', '/api/v1/national-schedule/2030')).body.days).toEqual([{ date: '2030-01-01', kind: 'day_off', name: '元旦' }]);
+  const nothing = await upload({ year: '2031', source: 'x', format: 'csv' });
+  expect(decodeURIComponent(nothing.headers.get('location')!)).toContain('file');
+  const withoutToken = new FormData();
+  withoutToken.append('year', '2031');
+  expect((await fetch(`${suite.api.url}/calendar/national`, { method: 'POST', body: withoutToken, headers: { cookie }, redirect: 'manual' })).status).toBe(403);
+  expect((await suite.api.call('GET', '/api/v1/national-schedule')).body.loadedYears.map((loaded: { year: number }) => loaded.year)).not.toContain(2031);
 
   const supervisor = await suite.api.as('supervisor');
   expect((await supervisor.call('POST', '/calendar/overrides', 'bureau=weihai&date=2029-03-05&kind=day_off&name=' + encodeURIComponent('地方节日'), form)).status).toBe(303);

@@ -153,6 +153,22 @@ it('lets a supervisor open a licence timeline, read the inspection report and do
   await expect(section.textContent()).resolves.toContain('缺少：联系人');
   await screenshot(page, '07-inspection');
 
+  // 定期督促检查: the findings kept as a run, a follow-up marked on the department's part.
+  await page.getByRole('link', { name: '历次检查与整改跟进' }).click();
+  await page.getByRole('button', { name: '立即检查并存档' }).click();
+  await page.waitForURL('**/inspection/runs/*');
+  await expect(page.getByRole('status').textContent()).resolves.toContain('检查已完成并存档');
+  const kept = page.getByRole('row', { name: /市场准入二科/ });
+  await expect(kept.textContent()).resolves.toContain('整改中');
+  await kept.getByLabel('状态').selectOption('resolved');
+  await kept.getByLabel('说明').fill('已补全纸质台账联系人');
+  await kept.getByRole('button', { name: '记录跟进' }).click();
+  await expect(page.getByRole('row', { name: /市场准入二科/ }).textContent()).resolves.toMatch(/已整改[\s\S]*陈静（chenjing）：已整改，已补全纸质台账联系人/);
+  await screenshot(page, '14-inspection-run');
+  const [runExport] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '导出本次检查（Excel）' }).click()]);
+  expect(runExport.suggestedFilename()).toMatch(/督促检查\d{4}-\d{2}-\d{2}\.xlsx$/);
+  await page.getByRole('link', { name: '督促检查', exact: true }).click();
+
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: '下载提醒台账（Excel）' }).click()]);
   expect(download.suggestedFilename()).toMatch(/台账.*\.xlsx$/);
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ledger-')), download.suggestedFilename());
@@ -209,6 +225,28 @@ it('lets the administrator create an account and issue an API key that works at 
   await closeContext(page);
 });
 
+it('lets the administrator add a regulator and name it on a catalogue entry', async () => {
+  const page = await logInAs(browser, suite.api.url, 'admin');
+  await page.goto('/regulators?bureau=weihai');
+  await page.getByLabel('编号', { exact: false }).fill('drug-safety');
+  await page.getByLabel('名称').fill('威海市药品安全委员会办公室');
+  await page.getByLabel('推送地址', { exact: false }).fill('https://ypaq.example.gov.cn/approvals/decisions');
+  await page.getByLabel('签名密钥位置', { exact: false }).fill('env:REGULATOR_KEY_DRUG_SAFETY');
+  await page.getByRole('button', { name: '新增' }).click();
+  await page.waitForURL('**/regulators/weihai%3Adrug-safety**');
+  await page.goto(`/catalogue/${encodeURIComponent('weihai:WH01')}`);
+  await page.getByLabel('威海市药品安全委员会办公室').selectOption('supervising');
+  await page.getByRole('button', { name: '保存推送部门' }).click();
+  await expect(page.getByRole('status').textContent()).resolves.toContain('推送部门已保存');
+  await expect(page.getByText('威海市药品安全委员会办公室（监管部门）').count()).resolves.toBe(1);
+  await page.goto(`/regulators/${encodeURIComponent('weihai:drug-safety')}`);
+  await expect(page.getByRole('listitem').filter({ hasText: '药品经营许可证' }).textContent()).resolves.toContain('监管部门');
+  await screenshot(page, '15-regulator');
+  const entry = await (await suite.api.as('admin')).call('GET', `/api/v1/catalogue/${encodeURIComponent('weihai:WH01')}`);
+  expect(entry.body.regulators.map((regulator: { id: string; role: string }) => `${regulator.id}:${regulator.role}`)).toEqual(['weihai:market-supervision:competent', 'weihai:drug-safety:supervising']);
+  await closeContext(page);
+});
+
 it("lets a specialist download their department's 台账 from the inbox, with the licences not yet reminded", async () => {
   // A second licence of the department whose window opens within the month: on the list, not reminded yet.
   const expiresOn = new Date(Date.parse(CALL_DUE) + 100 * 86_400_000).toISOString().slice(0, 10);
@@ -234,7 +272,12 @@ it("lets the administrator load next year's national schedule on the calendar pa
   await page.getByLabel('年份', { exact: true }).fill('2028');
   await page.getByLabel('依据').fill('国办发明电〔2027〕1号');
   await page.getByLabel('格式').selectOption('csv');
-  await page.getByLabel('文件内容').fill('date,kind,name\n2028-01-01,休,元旦\n2028-01-26,休,春节\n2028-02-05,班,春节调休');
+  // The file as Excel saves a CSV in UTF-8: with a byte-order mark.
+  await page.getByLabel('选择文件（.csv 或 .ics）').setInputFiles({
+    name: '2028年节假日.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('\uFEFFdate,kind,name\n2028-01-01,休,元旦\n2028-01-26,休,春节\n2028-02-05,班,春节调休\n', 'utf8'),
+  });
   await page.getByRole('button', { name: '导入' }).click();
   await page.waitForURL('**/calendar?year=2028**');
   await expect(page.getByRole('status').first().textContent()).resolves.toContain('2028 年全国节假日安排已导入，共 3 天');
