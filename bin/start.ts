@@ -6,8 +6,12 @@ import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { startSystem, type RunningSystem } from '../runtime/system';
+import { DEMO_PASSWORD, loadDemoData } from '../runtime/demo-data';
 
 async function main(): Promise<void> {
+  // `npm start -- --demo`: sample licences in a data folder of their own, never the real one.
+  const demo = process.argv.includes('--demo');
+  if (demo) process.env.DATA_DIR ??= '.data-demo';
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   const temporalLogLevel: LogLevel = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN';
@@ -23,6 +27,8 @@ async function main(): Promise<void> {
 
   const system = await startSystem(config, logger, { workerMetrics: config.TEMPORAL_METRICS_ADDRESS !== 'off' });
   logger.info({ api: system.apiUrl, temporal: system.temporalAddress, temporalUi: system.temporalUiUrl }, 'engine started');
+  const demoLoaded =
+    demo && system.apiUrl ? await loadDemoData({ prisma: system.database.prisma, apiUrl: system.apiUrl, dataDir: config.DATA_DIR, logger, now: new Date() }) : false;
   process.stdout.write(
     [
       '',
@@ -35,6 +41,12 @@ async function main(): Promise<void> {
       `  Temporal       ${system.temporalAddress}`,
       ...(system.temporalUiUrl ? [`  Temporal UI    ${system.temporalUiUrl}`] : []),
       ...bootstrapLines(system.bootstrap),
+      ...(demo
+        ? [
+            `  Demo           sample licences of both bureaus in ${config.DATA_DIR}/${demoLoaded ? ' (just loaded)' : ''}; log in as weihai-specialist, weihai-supervisor,`,
+            `                 luliang-specialist, luliang-supervisor or demo-admin, password ${DEMO_PASSWORD}`,
+          ]
+        : []),
       '  Stop with Ctrl-C.',
       '',
     ].join('\n') + '\n',
