@@ -2,7 +2,7 @@ import { localDateOf, templateParameters } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { log } from '@temporalio/activity';
 import { postSigned, type IntegrationEndpoints } from './dependencies';
-import { smsProblems, SmsRefusedError, type SmsProvider, type SmsSettings } from './sms';
+import { smsProblems, SmsRefusedError, type SmsProvider, type SmsSendRequest, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
 import type { Client } from '@temporalio/client';
@@ -115,7 +115,7 @@ export async function sendReminderSms(
       outcome = 'refused_by_limits';
     } else {
       try {
-        ({ messageId } = await sms.provider.send({
+        ({ messageId } = await sendOnce(prisma, sms, licence.id, {
           phone: licence.contactPhone,
           templateId: wording.providerTemplateId ?? sms.settings.templateId,
           params: templateParameters(wording.text, wording.values),
@@ -148,6 +148,34 @@ export async function sendReminderSms(
   // The carrier may have reported before this row existed: its receipt waits to be applied.
   if (messageId) await applyPendingReceipt({ prisma, temporal }, messageId);
   return { outcome, ...(messageId ? { messageId } : {}), receiptTimeoutMs };
+}
+
+/**
+ * Sends a text at most once, though the providers take every request as a new text: the intent is
+ * written before the provider is called, and an attempt that finds an earlier one asks the
+ * provider's records whether that text went (a timeout after it was accepted, a crash before its
+ * answer was written down) before sending again. A text the records do not show yet is asked
+ * about again until `sendSettleMinutes` have passed since the last attempt: the activity fails and
+ * Temporal retries it. Then it is sent again, counted in `resends`.
+ */
+async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, licenceId: string, request: SmsSendRequest): Promise<{ messageId: string }> {
+  const now = activityNow();
+  const earlier = await prisma.smsSendIntent.findUnique({ where: { outId: request.outId } });
+  if (!earlier) {
+    await prisma.smsSendIntent.create({ data: { outId: request.outId, licenceId, provider: sms.provider.name, phone: request.phone, firstTriedAt: now, lastTriedAt: now, attempts: 1 } });
+    return sms.provider.send(request);
+  }
+  const found = await sms.provider.findSent({ phone: earlier.phone, outId: request.outId, since: earlier.firstTriedAt, until: now });
+  if (found) {
+    log.info(`SMS for ${maskedKey(request.outId)} had gone at an earlier attempt: ${sms.provider.name} has it; not sent again`);
+    return found;
+  }
+  const settledAt = earlier.lastTriedAt.getTime() + sms.settings.sendSettleMinutes * 60_000;
+  if (now.getTime() < settledAt) {
+    throw new Error(`SMS for ${maskedKey(request.outId)}: an earlier attempt's outcome is unknown and ${sms.provider.name} has no record of it yet; asking again until ${new Date(settledAt).toISOString()} before sending again`);
+  }
+  await prisma.smsSendIntent.update({ where: { outId: request.outId }, data: { phone: request.phone, lastTriedAt: now, attempts: { increment: 1 }, resends: { increment: 1 } } });
+  return sms.provider.send(request);
 }
 
 // The providers' answers to a number that cannot receive an SMS.

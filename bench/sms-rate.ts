@@ -79,11 +79,12 @@ async function main(): Promise<void> {
     maxParamLength: 35,
     maxTextLength: 500,
     receiptTimeoutHours: 24,
+    sendSettleMinutes: 10,
   };
   // The worker's own client (createSmsProvider), with the instant each send leaves the limiter noted.
   const inner = PROVIDER === 'aliyun' ? new AliyunSmsProvider(settings) : new TencentSmsProvider(settings);
   const starts: number[] = [];
-  const provider = rateLimited({ name: inner.name, send: (request) => (starts.push(Date.now()), inner.send(request)) }, QPS);
+  const provider = rateLimited({ name: inner.name, send: (request) => (starts.push(Date.now()), inner.send(request)), findSent: (query) => inner.findSent(query) }, QPS);
   const params = templateParameters(
     DEFAULT_TEMPLATES.sms,
     messageValues({

@@ -57,6 +57,8 @@ const environmentSchema = z.object({
   SMS_MAX_PARAM_LENGTH: z.coerce.number().int().min(1).max(500).default(35),
   SMS_MAX_TEXT_LENGTH: z.coerce.number().int().min(10).max(1000).default(500),
   SMS_RECEIPT_TIMEOUT_HOURS: z.coerce.number().positive().max(720).default(24),
+  /** After a send whose outcome is unknown (a timeout, a reset, a crash), how long the provider's records are asked before sending again. */
+  SMS_SEND_SETTLE_MINUTES: z.coerce.number().min(0).max(1440).default(10),
   /**
    * The shared secret the provider's receipt callbacks carry as `?token=`. Unset in an all-in-one
    * process: a secret is generated once into DATA_DIR. Required when ROLE=api, since every API
@@ -226,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxParamLength: settings.SMS_MAX_PARAM_LENGTH,
         maxTextLength: settings.SMS_MAX_TEXT_LENGTH,
         receiptTimeoutHours: settings.SMS_RECEIPT_TIMEOUT_HOURS,
+        sendSettleMinutes: settings.SMS_SEND_SETTLE_MINUTES,
       },
       regulatorWebhookBaseUrl: settings.REGULATOR_WEBHOOK_BASE_URL ?? `${simulators}/regulators`,
       regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,

@@ -15,6 +15,12 @@ export interface SimulatedSms {
   at: string;
 }
 
+/**
+ * How a send to a number goes wrong once: the connection is reset after the provider accepted the
+ * text (the sender never hears of it, yet it goes), or before (nothing went).
+ */
+export type SendFault = 'reset_after_accept' | 'reset_before_accept';
+
 /** What the simulated carrier reports for a number. */
 export type ReceiptPlan =
   | { kind: 'delivered'; duplicate?: boolean }
@@ -41,20 +47,43 @@ export interface SmsSimulatorOptions {
 }
 
 /**
- * A local SMS provider speaking Aliyun's `SendSms` RPC API and Tencent Cloud's TC3-signed
- * `SendSms`: it checks the signature, answers with a message id, and posts delivery receipts in
- * the provider's own report format to the engine, as the carrier would report them.
+ * A local SMS provider speaking Aliyun's RPC API (`SendSms`, `QuerySendDetails`) and Tencent
+ * Cloud's TC3-signed API (`SendSms`, `PullSmsSendStatusByPhoneNumber`): it checks the signature,
+ * answers with a message id, and posts delivery receipts in the provider's own report format to the
+ * engine, as the carrier would report them. Like the real providers it does not drop a repeated
+ * send: every request it accepts is one more text (and one more charge).
  */
 export class SmsProviderSimulator {
   readonly sms: SimulatedSms[] = [];
   /** Send requests seen, accepted or not, with the instant each arrived (wall clock, ms). */
   readonly arrivals: number[] = [];
+  /** Questions about sent texts (QuerySendDetails, PullSmsSendStatusByPhoneNumber) answered. */
+  queries = 0;
   private readonly plans = new Map<string, ReceiptPlan>();
+  private readonly faults = new Map<string, SendFault[]>();
+  /** Messages whose carrier report was posted: what Tencent's status pull shows. */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly options: SmsSimulatorOptions,
     private readonly stamp: () => Promise<string>,
   ) {}
+
+  /** Makes the next sends to a number fail in these ways, one each, in order. */
+  failNextSends(phone: string, ...faults: SendFault[]): void {
+    this.faults.set(phone, [...(this.faults.get(phone) ?? []), ...faults]);
+  }
+
+  /** How many texts were accepted under each OutId / SessionContext: above 1 is a text sent twice. */
+  textsPerClientToken(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const message of this.sms) counts.set(message.clientToken, (counts.get(message.clientToken) ?? 0) + 1);
+    return counts;
+  }
+
+  private nextFault(phone: string): SendFault | undefined {
+    return this.faults.get(phone)?.shift();
+  }
 
   /** Sets what the carrier reports for a number; unset numbers are delivered. */
   setReceiptPlan(phone: string, plan: ReceiptPlan | undefined): void {
@@ -65,7 +94,6 @@ export class SmsProviderSimulator {
   router(): Router {
     const router = Router();
     router.post('/aliyun', express.urlencoded({ extended: false }), async (req, res) => {
-      this.arrivals.push(Date.now());
       const parameters = req.body as Record<string, string>;
       if (parameters.AccessKeyId !== this.options.accessKeyId || !parameters.Signature) {
         res.status(404).json({ Code: 'InvalidAccessKeyId.NotFound', Message: 'Specified access key is not found.' });
@@ -76,6 +104,11 @@ export class SmsProviderSimulator {
         res.status(400).json({ Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' });
         return;
       }
+      if (parameters.Action === 'QuerySendDetails') {
+        res.json(this.aliyunSendDetails(parameters));
+        return;
+      }
+      this.arrivals.push(Date.now());
       if (parameters.Action !== 'SendSms' || !parameters.PhoneNumbers || !parameters.TemplateParam || !parameters.OutId) {
         res.json({ Code: 'isv.INVALID_PARAMETERS', Message: 'PhoneNumbers, TemplateParam and OutId are required' });
         return;
@@ -95,18 +128,25 @@ export class SmsProviderSimulator {
         res.json({ Code: 'isv.INVALID_PARAMETERS', Message: `TemplateParam lacks ${missing.join(', ')}` });
         return;
       }
+      const fault = this.nextFault(parameters.PhoneNumbers);
+      if (fault === 'reset_before_accept') return void req.socket.destroy();
       const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId);
+      if (fault === 'reset_after_accept') return void req.socket.destroy();
       res.json({ Code: 'OK', Message: 'OK', BizId: message.messageId, RequestId: randomUUID() });
     });
 
     router.post('/tencent', express.text({ type: '*/*' }), async (req, res) => {
-      this.arrivals.push(Date.now());
       const payload = typeof req.body === 'string' ? req.body : '';
       const refused = (Code: string, Message: string) => res.json({ Response: { Error: { Code, Message }, RequestId: randomUUID() } });
       if (!this.tc3Valid(req, payload)) {
         refused('AuthFailure.SignatureFailure', 'The provided credentials could not be validated.');
         return;
       }
+      if (req.header('x-tc-action') === 'PullSmsSendStatusByPhoneNumber') {
+        res.json(this.tencentSendStatus(JSON.parse(payload) as { PhoneNumber?: string; BeginTime?: number; EndTime?: number; Offset?: number; Limit?: number }));
+        return;
+      }
+      this.arrivals.push(Date.now());
       const body = JSON.parse(payload) as { PhoneNumberSet?: string[]; TemplateId?: string; TemplateParamSet?: string[]; SignName?: string; SessionContext?: string };
       const phone = body.PhoneNumberSet?.[0]?.replace(/^\+86/, '') ?? '';
       if (!/^1[3-9]\d{9}$/.test(phone)) {
@@ -125,7 +165,10 @@ export class SmsProviderSimulator {
         return;
       }
       const text = renderSms(template, Object.fromEntries(names.map((name, index) => [name, values[index]!])), body.SignName ?? '');
+      const fault = this.nextFault(phone);
+      if (fault === 'reset_before_accept') return void req.socket.destroy();
       const message = await this.accept('tencent', phone, text, body.SessionContext ?? '');
+      if (fault === 'reset_after_accept') return void req.socket.destroy();
       res.json({
         Response: { SendStatusSet: [{ SerialNo: message.messageId, PhoneNumber: `+86${phone}`, Code: 'Ok', Message: 'send success', SessionContext: message.clientToken }], RequestId: randomUUID() },
       });
@@ -144,10 +187,46 @@ export class SmsProviderSimulator {
     return sameText(expected, match[2]!);
   }
 
-  /** Records a message (once per client token, as providers drop a repeated send) and reports on it. */
+  /** Aliyun's `QuerySendDetails`: the number's texts of one day (China time), paged, each with its OutId; shown as soon as accepted. */
+  private aliyunSendDetails(parameters: Record<string, string>) {
+    this.queries += 1;
+    const day = parameters.SendDate ?? '';
+    const pageSize = Math.min(50, Number(parameters.PageSize) || 10);
+    const page = Math.max(1, Number(parameters.CurrentPage) || 1);
+    const texts = this.sms.filter((message) => message.provider === 'aliyun' && message.phone === parameters.PhoneNumber && chinaDay(message.at) === day);
+    const details = texts.slice((page - 1) * pageSize, page * pageSize).map((message) => ({
+      PhoneNum: message.phone,
+      SendStatus: this.reported.has(message.messageId) ? 3 : 1,
+      ErrCode: this.reported.has(message.messageId) ? 'DELIVERED' : '',
+      Content: message.text,
+      SendDate: message.at.replace('T', ' ').slice(0, 19),
+      OutId: message.clientToken,
+    }));
+    return { Code: 'OK', Message: 'OK', TotalCount: texts.length, SmsSendDetailDTOs: { SmsSendDetailDTO: details }, RequestId: randomUUID() };
+  }
+
+  /** Tencent's `PullSmsSendStatusByPhoneNumber`: only the texts the carrier has reported on, with their SessionContext. */
+  private tencentSendStatus(query: { PhoneNumber?: string; BeginTime?: number; EndTime?: number; Offset?: number; Limit?: number }) {
+    this.queries += 1;
+    const phone = (query.PhoneNumber ?? '').replace(/^\+86/, '');
+    const within = (at: string) => Date.parse(at) / 1000 >= (query.BeginTime ?? 0) && Date.parse(at) / 1000 <= (query.EndTime ?? Infinity);
+    const texts = this.sms.filter((message) => message.provider === 'tencent' && message.phone === phone && this.reported.has(message.messageId) && within(message.at));
+    const offset = query.Offset ?? 0;
+    const statuses = texts.slice(offset, offset + Math.min(100, query.Limit ?? 100)).map((message) => ({
+      UserReceiveTime: message.at,
+      CountryCode: '86',
+      SubscriberNumber: message.phone,
+      PhoneNumber: `+86${message.phone}`,
+      SerialNo: message.messageId,
+      ReportStatus: 'SUCCESS',
+      Description: '用户短信送达成功',
+      SessionContext: message.clientToken,
+    }));
+    return { Response: { PullSmsSendStatusSet: statuses, RequestId: randomUUID() } };
+  }
+
+  /** Records a message, however many were sent under the same client token, and reports on it. */
   private async accept(provider: SmsProviderName, phone: string, text: string, clientToken: string): Promise<SimulatedSms> {
-    const earlier = this.sms.find((message) => message.clientToken === clientToken && message.provider === provider);
-    if (earlier) return earlier;
     const message: SimulatedSms = { messageId: provider === 'aliyun' ? `${Date.now()}^${randomUUID().slice(0, 8)}` : randomUUID(), provider, phone, text, clientToken, at: await this.stamp() };
     this.sms.push(message);
     const plan = this.plans.get(phone) ?? { kind: 'delivered' };
@@ -175,6 +254,7 @@ export class SmsProviderSimulator {
    */
   async postReceipt(message: SimulatedSms, failureCode?: string): Promise<number> {
     const at = (await this.stamp()).replace('T', ' ').slice(0, 19);
+    this.reported.add(message.messageId);
     const report =
       message.provider === 'aliyun'
         ? [{ phone_number: message.phone, send_time: at, report_time: at, success: !failureCode, err_code: failureCode ?? 'DELIVERED', err_msg: failureCode ? '失败' : '用户接收成功', sms_size: '1', biz_id: message.messageId, out_id: message.clientToken }]
@@ -187,6 +267,11 @@ export class SmsProviderSimulator {
       return 0;
     }
   }
+}
+
+/** The day of an instant in China, as Aliyun's SendDate writes it (yyyyMMdd). */
+function chinaDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10).replaceAll('-', '');
 }
 
 function sameText(expected: string, given: string): boolean {

@@ -25,6 +25,11 @@ export interface SmsSettings {
   maxTextLength: number;
   /** How long the workflow waits for a delivery receipt before it records `unknown`. */
   receiptTimeoutHours: number;
+  /**
+   * After a send whose outcome was not learnt, how long the provider's records are asked before
+   * the text is sent again: Tencent shows a text only once the carrier has reported it.
+   */
+  sendSettleMinutes: number;
 }
 
 /** The message a template and its values make, as the handset shows it (signature first). */
@@ -65,11 +70,31 @@ export interface SmsSendRequest {
   outId: string;
 }
 
-/** One SMS provider's send API. */
+/** What the engine asks a provider after a send whose outcome it did not learn. */
+export interface SentQuery {
+  phone: string;
+  outId: string;
+  /** When the first attempt set out, and now: the provider's records are searched between them. */
+  since: Date;
+  until: Date;
+}
+
+/** One SMS provider's send API, and its records of what it sent. */
 export interface SmsProvider {
   readonly name: SmsProviderName;
-  /** @returns the provider's id of the accepted message, which its receipts carry. */
+  /**
+   * Sends one text. The providers do not drop a repeated request: every call that reaches them is
+   * a text, and a charge.
+   * @returns the provider's id of the accepted message, which its receipts carry.
+   */
   send(request: SmsSendRequest): Promise<{ messageId: string }>;
+  /**
+   * The provider's record of a text sent under `outId` (Aliyun `QuerySendDetails`, Tencent
+   * `PullSmsSendStatusByPhoneNumber`); undefined when it has none. Aliyun records a text as it
+   * accepts it and names it by OutId only (`messageId` is then `outid:<OutId>`); Tencent only once
+   * the carrier has reported, by its SerialNo.
+   */
+  findSent(query: SentQuery): Promise<{ messageId: string } | undefined>;
 }
 
 /** Raised when the provider refuses a message: its code says why. */
@@ -123,5 +148,6 @@ export function rateLimited(provider: SmsProvider, qps: number): SmsProvider {
       queue = slot;
       return slot.then(() => provider.send(request));
     },
+    findSent: (query) => provider.findSent(query),
   };
 }

@@ -197,6 +197,7 @@ export class LifecycleHarness {
           maxParamLength: 35,
           maxTextLength: 500,
           receiptTimeoutHours: this.smsOptions.receiptTimeoutHours,
+          sendSettleMinutes: 10,
         },
         regulatorWebhookBaseUrl: `${this.simulatorsUrl}/regulators`,
         regulatorSigningSecret: SIGNING_SECRET,

@@ -135,6 +135,31 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
     expect(await receiptSignals(licence)).toBe(1);
     expect(await h.tasks(licence.id)).toEqual(['phone_call#1:open']);
   });
+  it("a connection reset after the provider took the text: the retry finds it in the provider's records and does not send it again", async () => {
+    const licence = await register('RESET-AFTER');
+    h.simulators.smsProvider.failNextSends(licence.phone, 'reset_after_accept');
+    const queriesBefore = h.simulators.smsProvider.queries;
+    await h.skipTo(after(t.smsSent, 60_000));
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    const texts = h.simulators.sms.filter((message) => message.phone === licence.phone);
+    expect(texts).toHaveLength(1);
+    expect(h.simulators.smsProvider.queries).toBeGreaterThan(queriesBefore);
+    expect(await h.database.prisma.smsSendIntent.findFirstOrThrow({ where: { licenceId: licence.id } })).toMatchObject({ attempts: 1, resends: 0 });
+    // Tencent's status names the text by the SerialNo its callbacks carry; Aliyun's records by OutId alone.
+    expect((await messageOf(licence.id)).messageId).toBe(provider === 'tencent' ? texts[0]!.messageId : `outid:${texts[0]!.clientToken}`);
+  });
+
+  it("a connection reset before the provider took the text: sent again, once, when the provider's records still show nothing", async () => {
+    const licence = await register('RESET-BEFORE');
+    h.simulators.smsProvider.failNextSends(licence.phone, 'reset_before_accept');
+    await h.skipTo(after(t.smsSent, 30 * 60_000));
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    const texts = h.simulators.sms.filter((message) => message.phone === licence.phone);
+    expect(texts).toHaveLength(1);
+    expect(await h.database.prisma.smsSendIntent.findFirstOrThrow({ where: { licenceId: licence.id } })).toMatchObject({ attempts: 2, resends: 1 });
+    await eventually(async () => expect((await messageOf(licence.id)).status).toBe('delivered'));
+    expect((await messageOf(licence.id)).messageId).toBe(texts[0]!.messageId);
+  });
 });
 
 describe('the receipt endpoint', () => {

@@ -35,9 +35,10 @@ const workers: ChildProcess[] = [];
 
 beforeAll(async () => {
   // Two worker processes share one database: PostgreSQL, as in production.
-  // The held send's receipt reaches the engine before it knows the message, and the provider drops
-  // the retried send as a repeat: no receipt ever matches, so the step records `unknown` after a
-  // short timeout (about 7 s here) and the ladder goes on.
+  // The provider does not drop a repeated send: the retried attempt finds the held text in the
+  // provider's records (QuerySendDetails, by OutId) and does not send it again. Those records do
+  // not name the text's BizId, so its receipt matches nothing and the step records `unknown` after
+  // a short timeout (about 7 s here); the ladder goes on.
   h = await LifecycleHarness.start({ database: 'postgres', intercept: holdFirstSmsAnswer, sms: { receiptTimeoutHours: 0.002 } });
   await h.beginTest({ server: 'dev', worker: false });
   await h.database.prisma.department.update({
@@ -94,7 +95,9 @@ it('a worker killed while the SMS is in flight: the next worker finishes the lad
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']), 90_000);
   await h.openTask(licence.id, 'phone_call');
 
-  expect(smsRequests).toBe(2);
+  // One send, and one question about it.
+  expect(h.simulators.smsProvider.arrivals).toHaveLength(1);
+  expect(h.simulators.smsProvider.queries).toBeGreaterThanOrEqual(1);
   expect(h.simulators.sms).toHaveLength(1);
   expect(h.simulators.prompts).toHaveLength(1);
   expect(await h.tasks(licence.id)).toEqual(['phone_call#1:open']);
