@@ -2,7 +2,9 @@
  * Drill: the worker is killed with SIGKILL at random moments while 1,000 licences climb their
  * ladder, and restarted each time. Afterwards every licence must have exactly one prompt and one
  * SMS in the ledger and the provider exactly one accepted text per licence: nothing duplicated,
- * nothing missing. It also reports how many delivery receipts found their message.
+ * nothing missing. The simulated provider, like the real ones, takes every request it receives as
+ * a new text, so the count is of texts delivered, not of requests. It also reports how many
+ * delivery receipts found their message.
  *
  *   npm run drill:worker-crash -- [licences, default 1000] [--kills 8] [--qps 50]
  *
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
     const duplicated = count(prompts, (n) => n > 1) + count(texts, (n) => n > 1) + count(accepted, (n) => n > 1);
     console.log(`licences            ${LICENCES}; worker killed ${KILLS} times; ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(`ledger              ${prompts.size} licences with a prompt, ${texts.size} with an SMS`);
+    const resends = await prisma.smsSendIntent.aggregate({ _sum: { resends: true } });
     console.log(`provider            ${simulators.smsProvider.arrivals.length} send requests, ${simulators.sms.length} texts accepted for ${accepted.size} numbers`);
+    console.log(`                    ${simulators.smsProvider.queries} questions about earlier attempts; ${resends._sum.resends ?? 0} texts sent again because the provider had no record of them`);
     console.log(`receipts            ${delivered} of ${LICENCES} SMS matched to their delivery receipt`);
     console.log(`duplicated ${duplicated}, missing ${missing}`);
     if (duplicated > 0 || missing > 0) process.exitCode = 1;

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { batchNoticeScheduleId, ensureBatchNoticeSchedules, publishBatchNoticeNow } from '../../services/batch-notice-schedules';
 import { compileBatchNotice, publishBatchNotice } from '../../activities/batch-notices';
 import { ensureInspectionSchedules, inspectionScheduleId } from '../../services/inspection-schedules';
@@ -97,7 +98,8 @@ it("keeps one inspection schedule per bureau, monthly by default; the schedule's
   const run = await prisma.inspectionRun.findFirstOrThrow({ where: { bureauCode: 'weihai', trigger: 'schedule' }, include: { sections: { orderBy: { position: 'asc' } } } });
   expect(run.idempotencyKey).toMatch(/^inspection\/weihai\/\d{4}-\d{2}-\d{2}$/);
   expect(run.sections.map((section) => section.departmentName)).toContain('市场准入二科');
-  // Fired again later the same day: the day's run is the one already kept.
-  expect(await recordScheduledInspection(prisma, { bureauCode: 'weihai', firedAt: run.ranAt.getTime() + 60_000 })).toEqual({ runId: run.id });
+  // Fired again the same day (at noon of that day in Shanghai, whenever the test runs): the day's run is the one already kept.
+  const noonThatDay = DateTime.fromJSDate(run.ranAt, { zone: 'Asia/Shanghai' }).startOf('day').plus({ hours: 12 }).toMillis();
+  expect(await recordScheduledInspection(prisma, { bureauCode: 'weihai', firedAt: noonThatDay })).toEqual({ runId: run.id });
   expect(await prisma.inspectionRun.count({ where: { bureauCode: 'weihai', trigger: 'schedule' } })).toBe(1);
 });
