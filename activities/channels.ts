@@ -108,7 +108,8 @@ export async function sendReminderSms(
   let messageId: string | undefined;
   if (!licence.contactFlaggedAt) {
     const wording = await licenceMessage(prisma, licence, 'sms');
-    const problems = smsProblems(licence.contactPhone, wording.text, wording.values, sms.settings);
+    const signName = licence.bureau.smsSignName ?? sms.settings.signName;
+    const problems = smsProblems(licence.contactPhone, wording.text, wording.values, { ...sms.settings, signName });
     if (problems.some((problem) => problem.startsWith('invalid_number'))) outcome = 'invalid_number';
     else if (problems.length > 0) {
       log.warn(`SMS for ${maskedKey(input.idempotencyKey)} not sent: ${problems.join('; ')}`);
@@ -120,6 +121,7 @@ export async function sendReminderSms(
           templateId: wording.providerTemplateId ?? sms.settings.templateId,
           params: templateParameters(wording.text, wording.values),
           outId: input.idempotencyKey,
+          signName,
         }));
         outcome = 'sent';
       } catch (error) {
@@ -162,8 +164,11 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
   const now = activityNow();
   const earlier = await prisma.smsSendIntent.findUnique({ where: { outId: request.outId } });
   if (!earlier) {
-    await prisma.smsSendIntent.create({ data: { outId: request.outId, licenceId, provider: sms.provider.name, phone: request.phone, firstTriedAt: now, lastTriedAt: now, attempts: 1 } });
-    return sms.provider.send(request);
+    const recordIntent = async () => {
+      const at = activityNow();
+      await prisma.smsSendIntent.create({ data: { outId: request.outId, licenceId, provider: sms.provider.name, phone: request.phone, firstTriedAt: at, lastTriedAt: at, attempts: 1 } });
+    };
+    return sms.provider.send({ ...request, beforeRequest: recordIntent });
   }
   const found = await sms.provider.findSent({ phone: earlier.phone, outId: request.outId, since: earlier.firstTriedAt, until: now });
   if (found) {
@@ -174,8 +179,10 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
   if (now.getTime() < settledAt) {
     throw new Error(`SMS for ${maskedKey(request.outId)}: an earlier attempt's outcome is unknown and ${sms.provider.name} has no record of it yet; asking again until ${new Date(settledAt).toISOString()} before sending again`);
   }
-  await prisma.smsSendIntent.update({ where: { outId: request.outId }, data: { phone: request.phone, lastTriedAt: now, attempts: { increment: 1 }, resends: { increment: 1 } } });
-  return sms.provider.send(request);
+  const recordResend = async () => {
+    await prisma.smsSendIntent.update({ where: { outId: request.outId }, data: { phone: request.phone, lastTriedAt: activityNow(), attempts: { increment: 1 }, resends: { increment: 1 } } });
+  };
+  return sms.provider.send({ ...request, beforeRequest: recordResend });
 }
 
 // The providers' answers to a number that cannot receive an SMS.

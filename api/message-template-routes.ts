@@ -61,6 +61,16 @@ const TemplateView = z
   .openapi('MessageTemplate');
 const TemplateList = z.object({ bureau: z.string(), licenceType: z.string().nullable(), templates: z.array(TemplateView) }).openapi('MessageTemplates');
 
+// Aliyun and Tencent both approve signatures of 2 to 12 characters: Han characters, letters and digits.
+const SmsSignNameBody = z
+  .strictObject({
+    signName: z
+      .string()
+      .trim()
+      .regex(/^[\u4e00-\u9fffA-Za-z0-9]{2,12}$/, 'must be 2 to 12 Han characters, letters or digits, as approved at the provider (e.g. 威海审批)')
+      .nullable(),
+  })
+  .openapi('SmsSignName');
 const GuidanceBody = z
   .strictObject({
     officeAddress: text(200).nullable().describe('办理地点 for licence types that name none'),
@@ -192,6 +202,27 @@ export function messageTemplateRoutes(registry: OpenAPIRegistry, deps: MessageTe
       await bureauOr404(deps.prisma, params.bureau, 'params.bureau');
       const bureau = await deps.prisma.bureau.update({ where: { code: params.bureau }, data: body });
       return { status: 200, body: { officeAddress: bureau.officeAddress, servicePhone: bureau.servicePhone, portalUrl: bureau.portalUrl } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'put',
+      path: '/api/v1/bureaus/{bureau}/sms-sign-name',
+      access: ['admin'],
+      summary: "Sets the SMS signature (签名) the bureau's texts go under; it must be the one approved for it at the provider",
+      description: 'null gives the bureau back the account-wide SMS_SIGN_NAME. Each bureau then texts under its own name: holders of Weihai see 【威海…】, of Lüliang 【吕梁…】.',
+      tags: ['message templates'],
+      params: BureauParams,
+      body: SmsSignNameBody,
+      responses: { 200: json(SmsSignNameBody, 'The signature now in force'), 400: json(ErrorBody, 'Not a signature the providers accept'), 404: json(ErrorBody, 'No such bureau') },
+    },
+    async ({ params, body }) => {
+      await bureauOr404(deps.prisma, params.bureau, 'params.bureau');
+      const bureau = await deps.prisma.bureau.update({ where: { code: params.bureau }, data: { smsSignName: body.signName } });
+      return { status: 200, body: { signName: bureau.smsSignName } };
     },
   );
 

@@ -27,7 +27,7 @@ export class AliyunSmsProvider implements SmsProvider {
       await this.call('SendSms', {
         OutId: request.outId,
         PhoneNumbers: request.phone,
-        SignName: this.settings.signName,
+        SignName: request.signName ?? this.settings.signName,
         TemplateCode: request.templateId,
         TemplateParam: JSON.stringify(Object.fromEntries(request.params)),
       }),

@@ -68,6 +68,13 @@ export interface SmsSendRequest {
   params: Array<[name: string, value: string]>;
   /** Our key for the message, echoed in its receipt (Aliyun `OutId`, Tencent `SessionContext`). */
   outId: string;
+  /** The signature (签名) the text goes under: the bureau's own, else the account's `signName`. */
+  signName?: string;
+  /**
+   * Runs once the rate limit lets the request go, just before it leaves: a send that waited in the
+   * queue when its worker died never reached the provider, and must not look as if it might have.
+   */
+  beforeRequest?: () => Promise<void>;
 }
 
 /** What the engine asks a provider after a send whose outcome it did not learn. */
@@ -146,7 +153,10 @@ export function rateLimited(provider: SmsProvider, qps: number): SmsProvider {
     send: (request) => {
       const slot = queue.then(nextSlot);
       queue = slot;
-      return slot.then(() => provider.send(request));
+      return slot.then(async () => {
+        await request.beforeRequest?.();
+        return provider.send(request);
+      });
     },
     findSent: (query) => provider.findSent(query),
   };

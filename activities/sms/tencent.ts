@@ -34,7 +34,7 @@ export class TencentSmsProvider implements SmsProvider {
       await this.call('SendSms', {
         PhoneNumberSet: [`+86${request.phone}`],
         SmsSdkAppId: this.settings.sdkAppId,
-        SignName: this.settings.signName,
+        SignName: request.signName ?? this.settings.signName,
         TemplateId: request.templateId,
         // Tencent templates number their parameters {1}, {2} …; the order is the template's.
         TemplateParamSet: request.params.map(([, value]) => value),

@@ -67,6 +67,8 @@ const ROWS: Cell[] = [
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/message-templates/sms', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
   { method: 'DELETE', path: () => '/api/v1/bureaus/weihai/message-templates/letter?licenceType=WH01', expect: [401, 403, 403, 403, 404, 404] },
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/guidance', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
+  // The SMS signature must match the provider's approval: the administrator's.
+  { method: 'PUT', path: () => '/api/v1/bureaus/weihai/sms-sign-name', body: () => ({ signName: '威海审批' }), expect: [401, 403, 403, 403, 403, 200] },
   // Batch notices (集中提醒) are public, with people masked; supervisors publish and schedule them.
   { method: 'GET', path: () => '/api/v1/bureaus/weihai/batch-notices', expect: [200, 200, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/api/v1/bureaus/weihai/batch-notices/feed.xml', expect: [200, 200, 200, 200, 200, 200] },

@@ -290,6 +290,7 @@ const CASES: Case[] = [
   { name: 'batch notices: a limit of 0', as: 'anonymous', method: 'GET', path: () => '/api/v1/bureaus/weihai/batch-notices?limit=0', status: 400, field: 'query.limit' },
   { name: 'batch notices: an unknown bureau', as: 'anonymous', method: 'GET', path: () => '/api/v1/bureaus/nowhere/batch-notices', status: 404, field: 'params.bureau' },
   { name: 'batch notice schedule: not a cron', as: 'supervisor', method: 'PUT', path: () => '/api/v1/bureaus/weihai/batch-notices/schedule', body: { cron: '* * *; rm -rf /' }, status: 400, field: 'cron' },
+  { name: 'SMS signature: brackets in it', as: 'admin', method: 'PUT', path: () => '/api/v1/bureaus/weihai/sms-sign-name', body: { signName: '【威海审批】' }, status: 400, field: 'signName' },
   { name: 'inspection schedule: an hour of 25', as: 'supervisor', method: 'PUT', path: () => '/api/v1/bureaus/weihai/inspection-schedule', body: { cron: '0 25 1 * *' }, status: 400, field: 'cron' },
   { name: 'inspection run: not a run id', as: 'supervisor', method: 'GET', path: () => '/api/v1/inspection-runs/1%27%20OR%201=1', status: 400, field: 'params.id' },
   { name: 'inspection run: an unknown format', as: 'supervisor', method: 'GET', path: () => `/api/v1/inspection-runs/${UNKNOWN}?format=pdf`, status: 400, field: 'query.format' },

@@ -250,6 +250,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/bureaus/{bureau}/message-templates',
       '/api/v1/bureaus/{bureau}/message-templates/{channel}',
       '/api/v1/bureaus/{bureau}/guidance',
+      '/api/v1/bureaus/{bureau}/sms-sign-name',
       '/api/v1/bureaus/{bureau}/batch-notices',
       '/api/v1/bureaus/{bureau}/batch-notices/feed.xml',
       '/api/v1/bureaus/{bureau}/batch-notices/schedule',

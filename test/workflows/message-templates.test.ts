@@ -76,3 +76,14 @@ it('records a wording the provider has not approved as refused, sends nothing, a
   await h.skipTo(t.callDue);
   expect((await h.openTask(licence.id, 'phone_call')).dueAt).toBeInstanceOf(Date);
 });
+
+it("texts each bureau's holders under the bureau's own signature, the account's where the bureau has none", async () => {
+  await h.database.prisma.bureau.update({ where: { code: 'luliang' }, data: { smsSignName: '吕梁审批' } });
+  await h.register('SIGN-LL', t.expiresOn, { bureau: 'luliang', licenceType: 'LL02', holder: { name: '吕梁汾河大药房' }, contact: { name: '王磊', phone: '13800138301' } });
+  await h.register('SIGN-WH', t.expiresOn, { contact: { name: '张敏', phone: '13800138302' } });
+  await h.skipTo(t.afterSms);
+  await eventually(async () => expect([...smsTo('13800138301'), ...smsTo('13800138302')]).toHaveLength(2));
+  expect(smsTo('13800138301')[0]!.text).toMatch(/^【吕梁审批】/);
+  expect(smsTo('13800138302')[0]!.text).toMatch(/^【威海审批】/);
+  await h.database.prisma.bureau.update({ where: { code: 'luliang' }, data: { smsSignName: null } });
+});

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Bureau" ADD COLUMN     "smsSignName" TEXT;
