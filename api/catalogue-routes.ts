@@ -12,7 +12,7 @@ import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ErrorBody, identifier, nameText, PhoneSchema, text, WebUrlSchema } from './schemas';
+import { AuditTrail, auditTrailOf, ErrorBody, identifier, nameText, PhoneSchema, text, WebUrlSchema } from './schemas';
 
 export interface CatalogueRoutesDependencies {
   prisma: PrismaClient;
@@ -214,7 +214,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
       responses: {
         200: json(
           CatalogueEntryView.extend({
-            changes: z.array(z.object({ version: z.number(), changedBy: z.string(), changedAt: z.iso.datetime(), action: z.string(), before: z.unknown(), after: z.unknown() })),
+            changes: AuditTrail,
           }),
           'The entry',
         ),
@@ -229,14 +229,7 @@ export function catalogueRoutes(registry: OpenAPIRegistry, deps: CatalogueRoutes
         status: 200,
         body: {
           ...viewOf(entry),
-          changes: changes.map((change) => ({
-            version: change.version,
-            changedBy: change.changedBy,
-            changedAt: change.changedAt.toISOString(),
-            action: change.action,
-            before: change.before,
-            after: change.after,
-          })),
+          changes: auditTrailOf(changes),
         },
       };
     },

@@ -8,7 +8,7 @@ import { actorOf } from './catalogue-routes';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';
-import { ErrorBody, identifier, nameText, text } from './schemas';
+import { AuditTrail, auditTrailOf, ErrorBody, identifier, nameText, text } from './schemas';
 
 const Endpoint = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://scjg.example.gov.cn/approvals/decisions' })
@@ -109,7 +109,7 @@ export function regulatorRoutes(registry: OpenAPIRegistry, deps: { prisma: Prism
       responses: {
         200: json(
           RegulatorView.extend({
-            changes: z.array(z.object({ version: z.number(), changedBy: z.string(), changedAt: z.iso.datetime(), action: z.string(), before: z.unknown(), after: z.unknown() })),
+            changes: AuditTrail,
           }),
           'The regulator',
         ),
@@ -124,7 +124,7 @@ export function regulatorRoutes(registry: OpenAPIRegistry, deps: { prisma: Prism
         status: 200,
         body: {
           ...viewOf(regulator),
-          changes: changes.map(({ version, changedBy, changedAt, action, before, after }) => ({ version, changedBy, changedAt: changedAt.toISOString(), action, before, after })),
+          changes: auditTrailOf(changes),
         },
       };
     },

@@ -219,3 +219,13 @@ export const CodecPayloadsBody = z
     payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
   })
   .openapi('CodecPayloads');
+
+/** One version in an audit trail (a catalogue entry's, a regulator's): who changed what, when. */
+export const AuditTrail = z.array(
+  z.object({ version: z.number(), changedBy: z.string(), changedAt: z.iso.datetime(), action: z.string(), before: z.unknown(), after: z.unknown() }),
+);
+
+/** The audit trail's rows as the API shows them. */
+export function auditTrailOf(changes: Array<{ version: number; changedBy: string; changedAt: Date; action: string; before: unknown; after: unknown }>): z.infer<typeof AuditTrail> {
+  return changes.map(({ version, changedBy, changedAt, action, before, after }) => ({ version, changedBy, changedAt: changedAt.toISOString(), action, before, after }));
+}
