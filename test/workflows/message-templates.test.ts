@@ -75,6 +75,11 @@ it('records a wording the provider has not approved as refused, sends nothing, a
   expect(smsTo('13800138103')).toEqual([]);
   await h.skipTo(t.callDue);
   expect((await h.openTask(licence.id, 'phone_call')).dueAt).toBeInstanceOf(Date);
+  // The bureau's wording is approved again for the tests after this one.
+  await h.database.prisma.messageTemplate.update({
+    where: { bureauCode_channel_catalogueCode: { bureauCode: 'weihai', channel: 'sms', catalogueCode: '*' } },
+    data: { providerTemplateId: 'SMS_480000100' },
+  });
 });
 
 it("texts each bureau's holders under the bureau's own signature, the account's where the bureau has none", async () => {
