@@ -113,6 +113,50 @@ const LedgerRow = z
   })
   .openapi('LedgerRow');
 
+const SkippedSmsRow = z
+  .object({
+    row: z.object({
+      departmentName: z.string(),
+      holderName: z.string(),
+      licenceName: z.string(),
+      licenceNumber: z.string(),
+      expiresOn: z.string(),
+      contactName: z.string(),
+      contactPhone: z.string(),
+    }),
+    reason: z.enum(['no contact phone', 'not an 11-digit mainland mobile number', 'same number and message as an earlier row']),
+  })
+  .openapi('SkippedSmsRow', { description: 'A row no SMS request carries, so that someone reaches that holder another way' });
+
+const AliyunSmsBatch = z
+  .object({
+    requests: z.array(
+      z.object({
+        PhoneNumberJson: z.string(),
+        SignNameJson: z.string(),
+        TemplateCode: z.string(),
+        TemplateParamJson: z.string(),
+      }),
+    ),
+    skipped: z.array(SkippedSmsRow),
+  })
+  .openapi('AliyunSmsBatch', { description: 'format=sms-aliyun: SendBatchSms bodies of at most 100 numbers; each *Json field is a JSON-encoded array, one element per number' });
+
+const TencentSmsBatch = z
+  .object({
+    requests: z.array(
+      z.object({
+        PhoneNumberSet: z.array(z.string()),
+        SmsSdkAppId: z.string(),
+        SignName: z.string(),
+        TemplateId: z.string(),
+        TemplateParamSet: z.array(z.string()),
+      }),
+    ),
+    skipped: z.array(SkippedSmsRow),
+  })
+  .openapi('TencentSmsBatch', { description: 'format=sms-tencent: SendSms (2021-01-11) bodies of at most 200 numbers sharing one parameter set' });
+
 const WindowOpenQuery = z
   .strictObject({
     bureau: text(64),
@@ -166,7 +210,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
         200: {
           description: 'The rows, or the export',
           content: {
-            'application/json': { schema: z.object({ rows: z.array(LedgerRow), page: z.number(), pageSize: z.number(), total: z.number() }) as never },
+            'application/json': { schema: z.union([z.object({ rows: z.array(LedgerRow), page: z.number(), pageSize: z.number(), total: z.number() }), AliyunSmsBatch, TencentSmsBatch]) as never },
             ...FILE('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx').content,
             ...FILE('text/csv', 'csv').content,
           },
@@ -221,7 +265,7 @@ export function ledgerRoutes(registry: OpenAPIRegistry, deps: LedgerRoutesDepend
         200: {
           description: 'The licences, or the export',
           content: {
-            'application/json': { schema: z.object({ licences: z.array(WindowOpenLicence) }) as never },
+            'application/json': { schema: z.union([z.object({ licences: z.array(WindowOpenLicence) }), AliyunSmsBatch, TencentSmsBatch]) as never },
             ...FILE('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx').content,
             ...FILE('text/csv', 'csv').content,
           },

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { apiSuite } from '../support/api-server';
 import { ACCOUNTS, TEST_API_KEY, TEST_PASSWORD } from '../support/accounts';
 import { logIn } from '../support/http';
+import { documentedAnswers } from '../support/documented-answers';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -115,6 +116,18 @@ it('exports the SMS providers\u2019 batch requests, and names the settings a for
   );
   expect(tencent.status).toBe(200);
   expect(JSON.stringify(tencent.body)).toContain('+8613800138000');
+});
+
+it('answers every format as its OpenAPI document says, so that a generated client reads the batches too', async () => {
+  const expectDocumented = await documentedAnswers(suite.api.url);
+  const sms = `signName=${encodeURIComponent('威海审批')}&templateCode=SMS_123&templateId=1234567&smsSdkAppId=1400000000`;
+  for (const path of ['/api/v1/ledger?bureau=weihai', '/api/v1/ledger/window-open?bureau=weihai&opensWithinDays=30']) {
+    for (const format of ['json', 'sms-aliyun', 'sms-tencent']) {
+      const answer = await suite.api.call('GET', `${path}&format=${format}&${sms}`);
+      expect(answer.status).toBe(200);
+      expectDocumented('GET', path.slice(0, path.indexOf('?')), answer);
+    }
+  }
 });
 
 it("lists a department's licences whose window is open, with contact and reminder status", async () => {
