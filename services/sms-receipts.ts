@@ -18,6 +18,8 @@ const TencentReport = z.array(
 
 interface Report {
   messageId: string;
+  /** Aliyun's receipts also carry the OutId the engine sent with the text. */
+  outId?: string;
   status: SmsDeliveryStatus;
   reportCode: string;
 }
@@ -30,7 +32,9 @@ export function parseReceipts(provider: SmsProviderName, body: unknown): { repor
   if (provider === 'aliyun') {
     const parsed = AliyunReport.safeParse(body);
     if (!parsed.success) return { error: parsed.error };
-    return { reports: parsed.data.map((r) => ({ messageId: r.biz_id, status: r.success ? 'delivered' : 'undeliverable', reportCode: r.err_code })) };
+    return {
+      reports: parsed.data.map((r) => ({ messageId: r.biz_id, outId: r.out_id || undefined, status: r.success ? 'delivered' : 'undeliverable', reportCode: r.err_code })),
+    };
   }
   const parsed = TencentReport.safeParse(body);
   if (!parsed.success) return { error: parsed.error };
@@ -74,14 +78,16 @@ export async function receiveSmsReceipts(deps: ReceiptDependencies, provider: Sm
     else if (applied === 'late') tally.late += 1;
     else tally.duplicates += 1;
   };
+  const candidateIds = [...new Set(reports.flatMap((report) => [report.messageId, ...(report.outId ? [recordedByOutId(report.outId)] : [])]))];
+  const messages = new Map((await deps.prisma.smsMessage.findMany({ where: { messageId: { in: candidateIds } } })).map((message) => [message.messageId, message]));
   const firstOfEach = new Map<string, Report>();
   const repeatsInBatch = new Map<string, number>();
-  for (const report of reports) {
+  for (const received of reports) {
+    const report = asRecorded(received, messages);
     if (firstOfEach.has(report.messageId)) repeatsInBatch.set(report.messageId, (repeatsInBatch.get(report.messageId) ?? 0) + 1);
     else firstOfEach.set(report.messageId, report);
   }
   const ids = [...firstOfEach.keys()];
-  const messages = new Map((await deps.prisma.smsMessage.findMany({ where: { messageId: { in: ids } } })).map((message) => [message.messageId, message]));
 
   const ours = ids.filter((id) => messages.get(id)?.provider === provider);
   const otherProvider = ids.filter((id) => messages.has(id) && messages.get(id)!.provider !== provider);
@@ -98,18 +104,19 @@ export async function receiveSmsReceipts(deps: ReceiptDependencies, provider: Sm
     await deps.prisma.pendingSmsReceipt.createMany({
       data: unrecorded.map((id) => {
         const report = firstOfEach.get(id)!;
-        return { messageId: id, provider, status: report.status, reportCode: report.reportCode, receivedAt };
+        return { messageId: id, outId: report.outId, provider, status: report.status, reportCode: report.reportCode, receivedAt };
       }),
       skipDuplicates: true,
     });
     // The worker may have recorded some of the messages meanwhile, after looking for these receipts.
-    const recordedSince = await deps.prisma.smsMessage.findMany({ where: { messageId: { in: unrecorded } }, select: { messageId: true } });
+    const receivedIdOf = new Map(unrecorded.flatMap((id) => [[id, id] as const, ...(firstOfEach.get(id)!.outId ? [[recordedByOutId(firstOfEach.get(id)!.outId!), id] as const] : [])]));
+    const recordedSince = await deps.prisma.smsMessage.findMany({ where: { messageId: { in: [...receivedIdOf.keys()] } }, select: { messageId: true } });
     const appliedLater = new Set<string>();
     for (const { messageId } of recordedSince) {
       const applied = await applyPendingReceipt(deps, messageId);
       if (applied) {
         count(applied);
-        appliedLater.add(messageId);
+        appliedLater.add(receivedIdOf.get(messageId)!);
       }
     }
     for (const id of unrecorded) if (!appliedLater.has(id)) tally.unknown += 1 + (repeatsInBatch.get(id) ?? 0);
@@ -117,6 +124,21 @@ export async function receiveSmsReceipts(deps: ReceiptDependencies, provider: Sm
   }
   await purgeUnmatchedReceipts(deps.prisma, receivedAt);
   return tally;
+}
+
+/**
+ * The id under which a text is recorded when the engine learnt of it from the provider's records
+ * rather than from its answer: Aliyun's QuerySendDetails names a text by its OutId alone.
+ */
+function recordedByOutId(outId: string): string {
+  return `outid:${outId}`;
+}
+
+/** The report under the id its text is recorded by: the provider's id, or failing that the OutId. */
+function asRecorded(report: Report, messages: ReadonlyMap<string, { messageId: string }>): Report {
+  if (messages.has(report.messageId) || !report.outId) return report;
+  const byOutId = recordedByOutId(report.outId);
+  return messages.has(byOutId) ? { ...report, messageId: byOutId } : report;
 }
 
 /** Drops receipts kept for messages that were never recorded, once they are past keeping. */
@@ -184,9 +206,12 @@ async function signalReceipt(deps: ReceiptDependencies, message: RecordedMessage
  */
 export async function applyPendingReceipt(deps: ReceiptDependencies, messageId: string): Promise<Applied | undefined> {
   const message = await deps.prisma.smsMessage.findUnique({ where: { messageId } });
-  const pending = await deps.prisma.pendingSmsReceipt.findUnique({ where: { messageId } });
-  if (!message || !pending || pending.provider !== message.provider) return undefined;
-  const taken = await deps.prisma.pendingSmsReceipt.deleteMany({ where: { messageId } });
+  if (!message) return undefined;
+  const pending =
+    (await deps.prisma.pendingSmsReceipt.findUnique({ where: { messageId } })) ??
+    (messageId === recordedByOutId(message.outId) ? await deps.prisma.pendingSmsReceipt.findFirst({ where: { outId: message.outId, provider: message.provider } }) : null);
+  if (!pending || pending.provider !== message.provider) return undefined;
+  const taken = await deps.prisma.pendingSmsReceipt.deleteMany({ where: { messageId: pending.messageId } });
   if (taken.count === 0) return undefined;
   const [applied] = await applyReceipts(deps, [{ message, report: { messageId, status: pending.status as SmsDeliveryStatus, reportCode: pending.reportCode } }], pending.receivedAt);
   return applied;

@@ -147,6 +147,12 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
     expect(await h.database.prisma.smsSendIntent.findFirstOrThrow({ where: { licenceId: licence.id } })).toMatchObject({ attempts: 1, resends: 0 });
     // Tencent's status names the text by the SerialNo its callbacks carry; Aliyun's records by OutId alone.
     expect((await messageOf(licence.id)).messageId).toBe(provider === 'tencent' ? texts[0]!.messageId : `outid:${texts[0]!.clientToken}`);
+    // The carrier's receipt names the text by the provider's id (and Aliyun's by the OutId too): it still decides the step.
+    await eventually(async () => expect((await messageOf(licence.id)).status).toBe('delivered'));
+    expect((await h.status(licence)).steps.find((step) => step.kind === 'sms_receipt')?.detail).toMatch(/^delivered/);
+    // A repeat of that receipt, after the text is recorded, is matched to it too.
+    expect(await h.simulators.smsProvider.postReceipt(texts[0]!)).toBe(200);
+    expect((await messageOf(licence.id)).duplicateReceipts).toBe(1);
   });
 
   it("a connection reset before the provider took the text: sent again, once, when the provider's records still show nothing", async () => {
