@@ -212,9 +212,15 @@ export async function recordSmsDelivery(
   if (input.status === 'unknown') {
     await prisma.smsMessage.updateMany({ where: { outId: input.outId, receiptAt: null }, data: { status: 'unknown' } });
   }
-  if (input.status === 'undeliverable') {
-    await prisma.licence.updateMany({ where: { id: input.licenceId, contactFlaggedAt: null }, data: { contactFlaggedAt: activityNow() } });
-  }
+  if (input.status === 'undeliverable') await flagContact(prisma, { licenceId: input.licenceId });
+}
+
+/**
+ * Flags the licence's contact as not reaching the holder (an undeliverable text, a reply saying
+ * the number is wrong), until someone corrects it. Idempotent: a flagged contact keeps its first date.
+ */
+export async function flagContact(prisma: PrismaClient, input: { licenceId: string }): Promise<void> {
+  await prisma.licence.updateMany({ where: { id: input.licenceId, contactFlaggedAt: null }, data: { contactFlaggedAt: activityNow() } });
 }
 
 // Chinese official letters indent paragraphs by two full-width spaces.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../generated/prisma/client';
-import { ASSISTANCE_KINDS, missingGuidance, type ReminderChannel } from '../domain';
+import { HOLDER_REQUEST_KINDS, missingGuidance, type ReminderChannel } from '../domain';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 
@@ -12,6 +12,8 @@ export interface OpenHumanTaskInput {
   /** ISO-8601 instant. */
   dueAt: string;
   letterId?: string;
+  /** What the specialist should know, e.g. the words of the holder's reply. */
+  note?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function openTaskOnce(
 export async function cancelOpenTasks(prisma: PrismaClient, input: { licenceId: string; reason: string }): Promise<number> {
   const { count } = await prisma.humanTask.updateMany({
     // A holder's own request stays for a specialist to close, whatever became of the ladder.
-    where: { licenceId: input.licenceId, status: { in: ['open', 'claimed'] }, kind: { notIn: [...ASSISTANCE_KINDS] } },
+    where: { licenceId: input.licenceId, status: { in: ['open', 'claimed'] }, kind: { notIn: [...HOLDER_REQUEST_KINDS] } },
     data: { status: 'cancelled', note: input.reason },
   });
   return count;

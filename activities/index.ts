@@ -1,5 +1,5 @@
 import type { ActivityDependencies } from './dependencies';
-import { deliverAutoPrompt, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
+import { deliverAutoPrompt, flagContact, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
 import { createSmsProvider } from './sms';
 import { compileBatchNotice, publishBatchNotice } from './batch-notices';
 import { cancelOpenTasks, escalateOverdueTask, missingLetterGuidance, openHumanTask, type EscalateOverdueTaskInput, recordTaskOutcome, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
@@ -30,6 +30,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
     sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, sms, input, deps.temporal),
     recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
+    flagContact: (input: { licenceId: string }) => flagContact(prisma, input),
     prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
     missingLetterGuidance: (input: { licenceId: string }) => missingLetterGuidance(prisma, input),

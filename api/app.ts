@@ -33,6 +33,7 @@ import { lifecycleRoutes } from './lifecycle-routes';
 import { metricsRoutes } from './metrics-routes';
 import { nationalScheduleRoutes } from './national-schedule-routes';
 import { smsReceiptRoutes } from './sms-receipt-routes';
+import { smsReplyRoutes } from './sms-reply-routes';
 import { taskRoutes } from './task-routes';
 import { webErrorPages, webPages } from '../web';
 import { isLoopbackCaller } from './caller-origin';
@@ -150,6 +151,7 @@ export function createApp(options: ApiDependencies): Express {
   app.use(calendarRoutes(registry, deps));
   app.use(nationalScheduleRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));
+  app.use(smsReplyRoutes(registry, deps));
   app.use(letterRoutes(registry, deps));
   app.use(messageTemplateRoutes(registry, deps));
   app.use(batchNoticeRoutes(registry, deps));
@@ -194,8 +196,8 @@ const SWAGGER_PAGE = `<!doctype html>
 </html>`;
 const SWAGGER_START = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui' });`;
 
-// Routes whose callers prove themselves by what they send: logging in, and the provider's receipts.
-const ANONYMOUS_BODY_PATHS = [/^\/login$/, /^\/api\/v1\/session$/, /^\/api\/v1\/sms-receipts\/[^/]+$/];
+// Routes whose callers prove themselves by what they send: logging in, and the provider's receipts and replies.and replies.
+const ANONYMOUS_BODY_PATHS = [/^\/login$/, /^\/api\/v1\/session$/, /^\/api\/v1\/sms-(receipts|replies)\/[^/]+$/];
 
 /**
  * Reads JSON and form bodies only once the caller is known, or on the few routes an anonymous

@@ -183,9 +183,9 @@ export const TaskIdParams = z.object({ id: z.uuid('must be a task id (a UUID)') 
 export const TaskView = z
   .object({
     id: z.string(),
-    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance', 'resolve_refusal', 'confirm_renewal', 'assisted_handling', 'appointment']).openapi({
+    kind: z.enum(['phone_call', 'send_letter', 'complete_guidance', 'resolve_refusal', 'confirm_renewal', 'assisted_handling', 'appointment', 'sms_reply']).openapi({
       description:
-        'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written; confirm_renewal: the holder said it already renewed, look it up in the approval system (renewal_found or not_renewed); resolve_refusal: a step of the licence workflow was refused, its note says what to fix, complete it with `fixed` to try the step again; assisted_handling (帮办代办) and appointment: requests from the holder',
+        'complete_guidance: fill in the catalogue entry\'s renewal guidance (PATCH /api/v1/catalogue/{id}) so that the letter can be written; confirm_renewal: the holder said it already renewed, look it up in the approval system (renewal_found or not_renewed); resolve_refusal: a step of the licence workflow was refused, its note says what to fix, complete it with `fixed` to try the step again; assisted_handling (帮办代办) and appointment: requests from the holder; sms_reply: the holder answered a text asking for a call (请回电) or in words the engine did not read, the note has the reply (called_back, unreachable or no_action_needed)',
     }),
     status: z.enum(TASK_STATUSES),
     attempt: z.number().int(),

@@ -21,7 +21,8 @@ export interface SmsReceiptRoutesDependencies {
 const ProviderParams = z.object({ provider: z.enum(SMS_PROVIDERS) });
 const TokenQuery = z.object({ token: z.string().min(1, 'the receipt URL carries the shared secret as ?token=') });
 
-function tokenMatches(given: string, secret: string | undefined): boolean {
+/** The provider's shared token, compared in constant time; no secret configured matches nothing. */
+export function receiptTokenMatches(given: string, secret: string | undefined): boolean {
   if (!secret) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(secret);
@@ -60,7 +61,7 @@ export function smsReceiptRoutes(registry: OpenAPIRegistry, deps: SmsReceiptRout
       },
     },
     async ({ params, query, body }) => {
-      if (!tokenMatches(query.token, deps.smsReceiptSecret)) throw new ApiError(401, 'unauthorized', 'The receipt token does not match this install\'s SMS_RECEIPT_SECRET (set it, or read the generated one from the data folder\'s sms-receipt-secret, and configure it at the provider).');
+      if (!receiptTokenMatches(query.token, deps.smsReceiptSecret)) throw new ApiError(401, 'unauthorized', 'The receipt token does not match this install\'s SMS_RECEIPT_SECRET (set it, or read the generated one from the data folder\'s sms-receipt-secret, and configure it at the provider).');
       const parsed = parseReceipts(params.provider, body);
       if ('error' in parsed) throw ApiError.invalid(fieldProblems(parsed.error));
       const tally = await receiveSmsReceipts(deps, params.provider, parsed.reports, new Date());

@@ -45,6 +45,7 @@ async function serveSimulator(): Promise<void> {
   const simulators = new IntegrationSimulators('benchmark-signing-key', Date.now, {
     ...credentials,
     receiptUrl: () => 'http://127.0.0.1:9/unused',
+    replyUrl: () => 'http://127.0.0.1:9/unused',
     approvedTemplate: async () => DEFAULT_TEMPLATES.sms,
   });
   for (let i = 0; i < MESSAGES; i++) simulators.smsProvider.setReceiptPlan(`139${String(i).padStart(8, '0')}`, { kind: 'none' });

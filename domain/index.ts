@@ -10,3 +10,4 @@ export * from './validity-rule';
 export * from './working-calendar';
 export * from './message-templates';
 export * from './reminder-words';
+export * from './holder-replies';

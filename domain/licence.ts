@@ -56,3 +56,11 @@ export function missingGuidance(guidance: RenewalGuidance): string[] {
  */
 export const ASSISTANCE_KINDS = ['assisted_handling', 'appointment'] as const;
 export type AssistanceKind = (typeof ASSISTANCE_KINDS)[number];
+
+/** A holder's SMS reply asking to be called back, or one that needs reading: a task the department answers. */
+export const SMS_REPLY_TASK = 'sms_reply';
+/** How a specialist closes a reply task: called the holder back, reached no one, or nothing to do. */
+export const SMS_REPLY_OUTCOMES = ['called_back', 'unreachable', 'no_action_needed'] as const;
+
+/** Tasks the holder asked for, which no turn of the ladder withdraws. */
+export const HOLDER_REQUEST_KINDS: readonly string[] = [...ASSISTANCE_KINDS, SMS_REPLY_TASK];

@@ -20,6 +20,11 @@ export const OUTCOME_WORDS: Readonly<Record<string, string>> = {
   delivered: '已送达',
   undeliverable: '无法送达',
   expired_unrenewed: '到期未换证',
+  called_back: '已回电',
+  no_action_needed: '无需处理',
+  renewed: '称已办理',
+  call_back: '请求回电',
+  other: '其他回复',
 };
 
 // A text is sent, not posted; a prompt in the business system is shown.

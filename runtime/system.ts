@@ -142,6 +142,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
             accessKeySecret: sms.accessKeySecret,
             // The API's port is known once it listens; receipts come after that.
             receiptUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-receipts/${provider}?token=${encodeURIComponent(smsReceiptSecret)}`,
+            replyUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-replies/${provider}?token=${encodeURIComponent(smsReceiptSecret)}`,
             // The simulated account approves every wording a bureau saves; a real one approves each at the provider.
             approvedTemplate: (templateId) => approvedSmsTemplate(database.prisma, sms.templateId, templateId),
           }, config.endpoints.autoPromptSigningSecret)

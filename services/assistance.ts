@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { ASSISTANCE_KINDS, type AssistanceKind } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
-import { bureauCalendar } from './working-calendar';
+import { openHolderRequest } from './holder-requests';
 
 export { ASSISTANCE_KINDS, type AssistanceKind };
 
@@ -31,26 +29,13 @@ export interface AssistanceRequest {
  * @returns the task's id and whether this call created it.
  */
 export async function openAssistanceTask(prisma: PrismaClient, licenceId: string, request: AssistanceRequest, now = new Date()) {
-  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: licenceId }, include: { bureau: true, catalogueEntry: true } });
-  const idempotencyKey = `assistance/${licence.id}/${request.requestId}`;
-  const existing = await prisma.humanTask.findUnique({ where: { idempotencyKey } });
-  if (existing) return { id: existing.id, created: false };
-  const { calendar } = await bureauCalendar(prisma, licence.bureauCode);
-  const dueAt = calendar.addWorkingDays(DateTime.fromJSDate(now), ASSISTANCE_DUE_WORKING_DAYS).toJSDate();
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: licenceId }, include: { catalogueEntry: true } });
   const note = [request.preferredTime ? `希望时间：${request.preferredTime}` : undefined, request.note].filter(Boolean).join('；');
-  const task = await prisma.humanTask.upsert({
-    where: { idempotencyKey },
-    create: {
-      id: randomUUID(),
-      idempotencyKey,
-      licenceId: licence.id,
-      departmentId: licence.catalogueEntry.departmentId,
-      workflowId: licence.workflowId,
-      kind: request.kind,
-      dueAt,
-      note: note || null,
-    },
-    update: {},
+  return openHolderRequest(prisma, { ...licence, departmentId: licence.catalogueEntry.departmentId }, {
+    idempotencyKey: `assistance/${licence.id}/${request.requestId}`,
+    kind: request.kind,
+    from: now,
+    dueWorkingDays: ASSISTANCE_DUE_WORKING_DAYS,
+    note: note || null,
   });
-  return { id: task.id, created: true };
 }

@@ -133,6 +133,9 @@ async function runInWords(temporal: Client, history: History): Promise<HistoryEn
       } else if (attributes.signalName === 'smsReceipt') {
         const receipt = await firstArgument(temporal, attributes.input);
         entries.push({ at, what: 'SMS delivery receipt', detail: `${receipt.status}, ${receipt.reportCode}` });
+      } else if (attributes.signalName === 'holderReply') {
+        const reply = await firstArgument(temporal, attributes.input);
+        entries.push({ at, what: 'holder replied by SMS', detail: `${reply.intent}: ${reply.text}` });
       } else entries.push({ at, what: attributes.signalName ?? 'signal' });
     } else if (event.workflowExecutionCompletedEventAttributes) entries.push({ at, what: 'lifecycle finished' });
     else if (event.workflowExecutionContinuedAsNewEventAttributes) {

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, LETTER_OUTCOMES, missingGuidance, REFUSAL_OUTCOMES, RENEWAL_CHECK_OUTCOMES } from '../domain';
+import { CALL_OUTCOMES, GUIDANCE_OUTCOMES, HOLDER_REQUEST_KINDS, LETTER_OUTCOMES, missingGuidance, REFUSAL_OUTCOMES, RENEWAL_CHECK_OUTCOMES, SMS_REPLY_OUTCOMES, SMS_REPLY_TASK } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { Refusal } from './refusal';
 import { assertDepartment } from './access/scope';
 import type { Principal } from './access/principal';
-import { ASSISTANCE_KINDS, ASSISTANCE_OUTCOMES } from './assistance';
+import { ASSISTANCE_OUTCOMES } from './assistance';
 import { updateLicenceWorkflow } from './licence-updates';
 import { taskCompletedSignal } from '../workflows/licence-definitions';
 
@@ -21,10 +21,9 @@ export const OUTCOMES_BY_KIND: Record<string, readonly string[]> = {
   resolve_refusal: REFUSAL_OUTCOMES,
   confirm_renewal: RENEWAL_CHECK_OUTCOMES,
   ...ASSISTANCE_OUTCOMES,
+  [SMS_REPLY_TASK]: SMS_REPLY_OUTCOMES,
 };
 
-// Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.
-const HOLDER_REQUESTS: readonly string[] = ASSISTANCE_KINDS;
 
 const taskInclude = { licence: { include: { catalogueEntry: true } }, department: true } as const;
 
@@ -116,7 +115,8 @@ export async function completeTask(
   }
   // The ledger's 提醒人 is the person's name; claims match on the login name.
   const completedBy = 'displayName' in principal ? principal.displayName : principal.name;
-  if (!HOLDER_REQUESTS.includes(task.kind)) {
+  // Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.
+  if (!HOLDER_REQUEST_KINDS.includes(task.kind)) {
     await updateLicenceWorkflow(deps.temporal, task.workflowId, (handle) =>
       handle.signal(taskCompletedSignal, { taskId: task.id, outcome: completion.outcome, note: completion.note, completedBy }),
     );

@@ -12,6 +12,8 @@ export interface SimulatedSms {
   text: string;
   /** The sender's OutId / SessionContext. */
   clientToken: string;
+  /** The signature (签名) the text went out under, which the holder's reply names. */
+  signName: string;
   at: string;
 }
 
@@ -34,6 +36,8 @@ export interface SmsSimulatorOptions {
   accessKeySecret: string;
   /** The engine's receipt endpoint for a provider, secret included. */
   receiptUrl(provider: SmsProviderName): string;
+  /** The engine's endpoint for holders' replies, secret included. */
+  replyUrl(provider: SmsProviderName): string;
   /** The account's approved templates: the wording approved under an id, if any. */
   approvedTemplate(templateId: string): Promise<string | undefined>;
   /** How long after answering the send the carrier reports (real ms); 20 unless set. */
@@ -59,6 +63,9 @@ export class SmsProviderSimulator {
   readonly arrivals: number[] = [];
   /** Questions about sent texts (QuerySendDetails, PullSmsSendStatusByPhoneNumber) answered. */
   queries = 0;
+  /** Replies the simulated holders sent; Aliyun's sequence ids count them. */
+  private repliesSent = 0;
+  private lastReplyPush: { provider: SmsProviderName; body: unknown } | undefined;
   private readonly plans = new Map<string, ReceiptPlan>();
   private readonly faults = new Map<string, SendFault[]>();
   /** Messages whose carrier report was posted: what Tencent's status pull shows. */
@@ -130,7 +137,7 @@ export class SmsProviderSimulator {
       }
       const fault = this.nextFault(parameters.PhoneNumbers);
       if (fault === 'reset_before_accept') return void req.socket.destroy();
-      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId);
+      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId, parameters.SignName ?? '');
       if (fault === 'reset_after_accept') return void req.socket.destroy();
       res.json({ Code: 'OK', Message: 'OK', BizId: message.messageId, RequestId: randomUUID() });
     });
@@ -167,7 +174,7 @@ export class SmsProviderSimulator {
       const text = renderSms(template, Object.fromEntries(names.map((name, index) => [name, values[index]!])), body.SignName ?? '');
       const fault = this.nextFault(phone);
       if (fault === 'reset_before_accept') return void req.socket.destroy();
-      const message = await this.accept('tencent', phone, text, body.SessionContext ?? '');
+      const message = await this.accept('tencent', phone, text, body.SessionContext ?? '', body.SignName ?? '');
       if (fault === 'reset_after_accept') return void req.socket.destroy();
       res.json({
         Response: { SendStatusSet: [{ SerialNo: message.messageId, PhoneNumber: `+86${phone}`, Code: 'Ok', Message: 'send success', SessionContext: message.clientToken }], RequestId: randomUUID() },
@@ -226,8 +233,9 @@ export class SmsProviderSimulator {
   }
 
   /** Records a message, however many were sent under the same client token, and reports on it. */
-  private async accept(provider: SmsProviderName, phone: string, text: string, clientToken: string): Promise<SimulatedSms> {
-    const message: SimulatedSms = { messageId: provider === 'aliyun' ? `${Date.now()}^${randomUUID().slice(0, 8)}` : randomUUID(), provider, phone, text, clientToken, at: await this.stamp() };
+  private async accept(provider: SmsProviderName, phone: string, text: string, clientToken: string, signName: string): Promise<SimulatedSms> {
+    const messageId = provider === 'aliyun' ? `${Date.now()}^${randomUUID().slice(0, 8)}` : randomUUID();
+    const message: SimulatedSms = { messageId, provider, phone, text, clientToken, signName, at: await this.stamp() };
     this.sms.push(message);
     const plan = this.plans.get(phone) ?? { kind: 'delivered' };
     if (plan.kind !== 'none') {
@@ -267,6 +275,40 @@ export class SmsProviderSimulator {
       return 0;
     }
   }
+
+  /**
+   * The holder of `phone` answers the last text it received, pushed to the engine as its provider
+   * does: Aliyun an array of upstream messages with a sequence id, Tencent one object with no id.
+   * @returns the engine's status and acknowledgement.
+   */
+  async postReply(phone: string, text: string): Promise<{ status: number; body: unknown }> {
+    const received = this.sms.filter((message) => message.phone === phone).at(-1);
+    if (!received) throw new Error(`no text went to ${phone}: there is nothing to reply to`);
+    const at = await this.stamp();
+    this.repliesSent += 1;
+    const body =
+      received.provider === 'aliyun'
+        ? [{ phone_number: phone, send_time: beijingTime(at), content: text, sign_name: received.signName, dest_code: '', sequence_id: this.repliesSent }]
+        : { extend: '', mobile: phone, nationcode: '86', sign: received.signName, text, time: Math.floor(Date.parse(at) / 1000) };
+    this.lastReplyPush = { provider: received.provider, body };
+    return this.pushReply(received.provider, body);
+  }
+
+  /** Pushes the last reply again, as a provider does when it did not hear the engine's acknowledgement. */
+  async pushLastReplyAgain(): Promise<{ status: number; body: unknown }> {
+    if (!this.lastReplyPush) throw new Error('no reply was pushed yet');
+    return this.pushReply(this.lastReplyPush.provider, this.lastReplyPush.body);
+  }
+
+  private async pushReply(provider: SmsProviderName, body: unknown): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(this.options.replyUrl(provider), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: response.status, body: await response.json() };
+  }
+}
+
+/** Beijing time as Aliyun's upstream messages write it (yyyy-MM-dd HH:mm:ss). */
+function beijingTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 /** The day of an instant in China, as Aliyun's SendDate writes it (yyyyMMdd). */

@@ -21,6 +21,7 @@ export const TASK_KIND_WORDS: Record<string, string> = {
   confirm_renewal: '核实是否已办理延续',
   assisted_handling: '帮办代办',
   appointment: '预约办理',
+  sms_reply: '处理短信回复',
 };
 
 export const ALERT_KIND_WORDS: Record<string, string> = {
@@ -89,6 +90,7 @@ const HISTORY_WORDS: Record<string, string> = {
   'expiry date corrected': '到期日已更正',
   'contact changed': '联系人信息已更正',
   'specialist reported a task done': '专员报告任务完成',
+  'holder replied by SMS': '持证单位回复短信',
   'lifecycle finished': '跟踪结束',
   'workflow terminated by an operator': '运维人员终止了流程',
 };

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CalendarDate, LicenceStage } from '../domain';
+import type { CalendarDate, LicenceStage, ReplyIntent } from '../domain';
 
 /** What a licence workflow is started with. Personal data stays out: activities read it from the database. */
 export interface LicenceWorkflowInput {
@@ -41,6 +41,10 @@ export interface CarriedLife {
   applicationRecorded: boolean;
   /** Task completions not yet taken up: a task is awaited again under its key after the run continues. */
   completions: TaskCompletion[];
+  /** Holder replies the ladder has not answered yet (absent before replies existed). */
+  replies?: HolderReply[];
+  /** Keys of the replies already heard, so that a repeat after continuing changes nothing. */
+  replyKeys?: string[];
   /** The latest steps of the status, so that the live status still tells the recent past. */
   steps: LicenceStep[];
   /** The history length at which the run continued, for the history's words. */
@@ -75,7 +79,8 @@ export type LicenceStepKind =
   | 'task_overdue'
   | 'step_refused'
   | 'renewal_checked'
-  | 'history_continued';
+  | 'history_continued'
+  | 'holder_replied';
 
 /** A step the workflow has taken. */
 export interface LicenceStep {
@@ -175,6 +180,20 @@ export interface SmsReceipt {
 
 /** A delivery receipt for one of the licence's SMS arrived; receipts after the first are not sent. */
 export const smsReceiptSignal = defineSignal<[SmsReceipt]>('smsReceipt');
+
+/** A holder answered a reminder text; sent once per reply and licence, whatever the provider repeats. */
+export interface HolderReply {
+  /** The reply's own key (provider and its id), so that a repeat changes nothing. */
+  replyKey: string;
+  intent: ReplyIntent;
+  /** The reply's words, for the licence's history. */
+  text: string;
+  /** ISO-8601 instant the holder sent it. */
+  sentAt: string;
+}
+
+/** A holder's SMS reply: renewed and wrong number move the ladder; the others are tasks opened by the API. */
+export const holderReplySignal = defineSignal<[HolderReply]>('holderReply');
 
 /** The catalogue entry's reminder plan changed (lead time, ladder): re-plan from now on. */
 export interface ReplanInput {

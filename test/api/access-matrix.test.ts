@@ -54,6 +54,7 @@ const ROWS: Cell[] = [
   { method: 'GET', path: () => '/metrics', expect: [200, 200, 200, 200, 200, 200] },
   // The SMS provider proves itself with the receipt token, whoever else it carries.
   { method: 'POST', path: () => '/api/v1/sms-receipts/aliyun?token=wrong', body: () => [{ biz_id: 'x' }], expect: [401, 401, 401, 401, 401, 401] },
+  { method: 'POST', path: () => '/api/v1/sms-replies/tencent?token=wrong', body: () => ({ mobile: '13800138000', text: '已办理', time: 1 }), expect: [401, 401, 401, 401, 401, 401] },
   // The working-day calendar: read by the bureau, set by its supervisors.
   { method: 'GET', path: () => '/api/v1/bureaus/weihai/calendar?year=2026', expect: [401, 200, 200, 200, 200, 200] },
   { method: 'PUT', path: () => '/api/v1/bureaus/weihai/calendar/overrides/2027-02-30', body: () => ({}), expect: [401, 403, 403, 403, 400, 400] },
@@ -269,7 +270,7 @@ it('covers every documented operation', async () => {
       .replace(/\/bureaus\/[^/]+/, '/bureaus/{bureau}')
       .replace(/\/overrides\/[^/]+/, '/overrides/{date}')
       .replace(/\/message-templates\/[^/]+/, '/message-templates/{channel}')
-      .replace(/\/sms-receipts\/[^/]+/, '/sms-receipts/{provider}')
+      .replace(/\/sms-(receipts|replies)\/[^/]+/, '/sms-$1/{provider}')
       .replace(/\/national-schedule\/\d{4}$/, '/national-schedule/{year}');
   licenceId ??= UNKNOWN;
   const covered = new Set(ROWS.map((row) => `${row.method} ${template(row.path())}`.replace('/replans/{id}', '/replans/{jobId}')));

@@ -359,6 +359,39 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'replied-renewed',
+    async drive(h, number) {
+      // A number of its own: the provider limits texts per number, and other scenarios text the default one.
+      const licence = await h.register(number, await dateIn(h, 200), { contact: { name: '张敏', phone: '13900139011' } });
+      // The prompt, then the SMS a week later; the holder answers it the day after.
+      await days(h, 200 - 90 + 9);
+      await eventually(async () => {
+        if (!(await h.ledger(licence.id)).includes('sms:sent')) throw new Error('no SMS yet');
+      });
+      await h.simulators.smsProvider.postReply('13900139011', '已办理');
+      await h.complete(await h.openTask(licence.id, 'confirm_renewal'), 'renewal_found');
+      await eventually(async () => {
+        if ((await h.status(licence)).nextAction?.kind !== 'record_expiry') throw new Error('the ladder has not stopped yet');
+      });
+      return licence.handle;
+    },
+  },
+  {
+    name: 'replied-wrong-number',
+    async drive(h, number) {
+      const licence = await h.register(number, await dateIn(h, 200), { contact: { name: '张敏', phone: '13900139012' } });
+      await days(h, 200 - 90 + 9);
+      await eventually(async () => {
+        if (!(await h.ledger(licence.id)).includes('sms:sent')) throw new Error('no SMS yet');
+      });
+      await h.simulators.smsProvider.postReply('13900139012', '号码错误');
+      // The call it brings forward waits for the next send window, on a working day.
+      await days(h, 3);
+      await h.openTask(licence.id, 'phone_call');
+      return licence.handle;
+    },
+  },
+  {
     name: 'registered-after-expiry',
     async drive(h, number) {
       const licence = await h.register(number, await dateIn(h, -3));

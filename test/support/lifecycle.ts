@@ -9,6 +9,7 @@ import type { SmsProviderName } from '../../activities/sms';
 import { errorHandler } from '../../api/errors';
 import type { RegisterLicenceBody } from '../../api/schemas';
 import { smsReceiptRoutes } from '../../api/sms-receipt-routes';
+import { smsReplyRoutes } from '../../api/sms-reply-routes';
 import { DEFAULT_TEMPLATES } from '../../domain';
 import { createLogger } from '../../runtime/logger';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
@@ -81,6 +82,7 @@ export class LifecycleHarness {
       accessKeyId: SMS_ACCESS_KEY.id,
       accessKeySecret: SMS_ACCESS_KEY.secret,
       receiptUrl: (provider) => `${clock.harness!.baseUrl}/api/v1/sms-receipts/${provider}?token=${SMS_RECEIPT_SECRET}`,
+      replyUrl: (provider) => `${clock.harness!.baseUrl}/api/v1/sms-replies/${provider}?token=${SMS_RECEIPT_SECRET}`,
       // The provider's template store: the default wording, and what a test approves.
       approvedTemplate: async (templateId) =>
         templateId === defaultSmsTemplateId(options.sms?.provider ?? 'aliyun') ? DEFAULT_TEMPLATES.sms : clock.harness?.approvedSmsTemplates.get(templateId),
@@ -90,7 +92,7 @@ export class LifecycleHarness {
     const app = express();
     if (options.intercept) app.use('/simulators', options.intercept);
     app.use('/simulators', simulators.router());
-    // The engine's receipt endpoint, as the API serves it, for the simulated provider to call.
+    // The engine's receipt and reply endpoints, as the API serves them, for the simulated provider to call.
     app.use('/api', express.json());
     app.use((req, res, next) => (clock.harness?.receiptRouter ? clock.harness.receiptRouter(req, res, next) : next()));
     app.use(errorHandler(createLogger('silent')));
@@ -126,7 +128,8 @@ export class LifecycleHarness {
         ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } }, client: { dataConverter } })
         : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER }, extraArgs }, client: { dataConverter } });
     await registerSearchAttributes(this.currentEnv.connection, 'default');
-    this.receiptRouter = smsReceiptRoutes(new OpenAPIRegistry(), { prisma: this.database.prisma, temporal: this.currentEnv.client, smsReceiptSecret: SMS_RECEIPT_SECRET });
+    const providerRoutes = { prisma: this.database.prisma, temporal: this.currentEnv.client, smsReceiptSecret: SMS_RECEIPT_SECRET };
+    this.receiptRouter = express.Router().use(smsReceiptRoutes(new OpenAPIRegistry(), providerRoutes), smsReplyRoutes(new OpenAPIRegistry(), providerRoutes));
     if (options.worker !== false) await this.startWorker();
   }
 
@@ -327,6 +330,25 @@ export class LifecycleHarness {
     const rows = await this.database.prisma.humanTask.findMany({ where: { licenceId }, orderBy: { createdAt: 'asc' } });
     return rows.map((row) => `${row.kind}#${row.attempt}:${row.status}${row.outcome ? `:${row.outcome}` : ''}`);
   }
+}
+
+/** One harness for a describe block, and a fresh Temporal server with a worker for each of its tests. */
+export function lifecycleSuite(options: Parameters<typeof LifecycleHarness.start>[0] = {}): { readonly h: LifecycleHarness } {
+  let harness: LifecycleHarness | undefined;
+  beforeAll(async () => {
+    harness = await LifecycleHarness.start(options);
+  });
+  beforeEach(async () => harness!.beginTest());
+  afterEach(async () => harness!.endTest());
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+  return {
+    get h() {
+      if (!harness) throw new Error('the suite has not started yet: use it inside tests');
+      return harness;
+    },
+  };
 }
 
 /** Retries an assertion in real time until it passes or `timeoutMs` runs out. */

@@ -38,6 +38,7 @@ it.each([
     expiredAgain: keys.expiredAgain(2),
     notice: keys.notice('rejected-SQ-1', 'reg-7'),
     confirmRenewal: keys.confirmRenewal(0, 2, 1),
+    replyConfirmRenewal: keys.replyConfirmRenewal('aliyun:9001'),
   };
   expect(built).toEqual({
     stage: `${prefix}revoked`,
@@ -63,6 +64,7 @@ it.each([
     expiredAgain: `${prefix}expired-2`,
     notice: `${prefix}notice/rejected-SQ-1/reg-7`,
     confirmRenewal: `${prefix}cycle-0/step-2/call-1/confirm-renewal`,
+    replyConfirmRenewal: `${prefix}reply/aliyun:9001/confirm-renewal`,
   });
 });
 

@@ -1,18 +1,11 @@
 import { revocationUpdate } from '../../workflows/licence-definitions';
 import { eventually, LifecycleHarness, SMS_RECEIPT_SECRET } from '../support/lifecycle';
+import { after, HOUR, SMS_TIMELINE } from '../support/sms-timeline';
 import { quietTemporalLogs } from '../support/temporal';
 
 quietTemporalLogs();
 
-// The default ladder for a licence expiring 2027-05-31: the SMS falls due on Sunday 7 March 2027
-// and goes out at 09:00 on Monday 8 March; after a delivered one the call is due 14 days later.
-const t = {
-  expiresOn: '2027-05-31',
-  smsSent: '2027-03-08T01:00:00.000Z',
-  callDue: '2027-03-22T01:00:00.000Z',
-};
-const after = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
-const HOUR = 3_600_000;
+const t = SMS_TIMELINE;
 
 describe('a carrier that reports two seconds after the text', () => {
   let h: LifecycleHarness;

@@ -1,8 +1,9 @@
 import { ApplicationFailure, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
-import { isCalendarDate, localDateOf, type LicenceStage } from '../../domain';
+import { isCalendarDate, LADDER_REPLY_INTENTS, localDateOf, type LicenceStage } from '../../domain';
 import {
   contactChangedSignal,
   correctExpiryUpdate,
+  holderReplySignal,
   licenceStatusQuery,
   renewalApplicationUpdate,
   renewalDecisionUpdate,
@@ -10,6 +11,7 @@ import {
   revocationUpdate,
   smsReceiptSignal,
   taskCompletedSignal,
+  type HolderReply,
   type RenewalApplicationInput,
   type RenewalDecisionInput,
   type ReplanInput,
@@ -99,6 +101,15 @@ function takeReceipt(life: LicenceLife, receipt: SmsReceipt): void {
   if (!life.smsReceipts.has(receipt.messageId)) life.smsReceipts.set(receipt.messageId, receipt);
 }
 
+function takeReply(life: LicenceLife, reply: HolderReply): void {
+  if (life.heardReplies.has(reply.replyKey)) return;
+  life.heardReplies.add(reply.replyKey);
+  life.note('holder_replied', `${reply.intent}: ${reply.text}`, Date.parse(reply.sentAt));
+  if (!LADDER_REPLY_INTENTS.includes(reply.intent)) return;
+  life.unansweredReplies.push(reply);
+  life.heard();
+}
+
 function takeCompletion(life: LicenceLife, completion: TaskCompletion): void {
   life.completions.set(completion.taskId, completion);
   life.heard();
@@ -115,4 +126,5 @@ export function registerHandlers(life: LicenceLife): void {
   setHandler(replanSignal, (replanned) => replan(life, replanned));
   setHandler(smsReceiptSignal, (receipt) => takeReceipt(life, receipt));
   setHandler(taskCompletedSignal, (completion) => takeCompletion(life, completion));
+  setHandler(holderReplySignal, (reply) => takeReply(life, reply));
 }

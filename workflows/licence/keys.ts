@@ -21,6 +21,8 @@ export function licenceKeys(workflowId: string, term: number) {
     letterTask: (cycle: number, index: number) => key(`${ladderStep(cycle, index)}/letter-task`),
     letterOutcome: (cycle: number, index: number) => key(`${ladderStep(cycle, index)}/letter/outcome`),
     confirmRenewal: (cycle: number, index: number, attempt: number) => key(`${ladderStep(cycle, index)}/call-${attempt}/confirm-renewal`),
+    /** The check in the approval system after a holder's reply said it renewed. */
+    replyConfirmRenewal: (replyKey: string) => key(`reply/${replyKey}/confirm-renewal`),
     taskOverdue: (taskId: string) => key(`task/${taskId}/overdue`),
     /** The stage of an expiry after the first in a term (an expiry corrected, then reached again). */
     expiredAgain: (expiries: number) => key(`expired-${expiries}`),

@@ -3,6 +3,7 @@ import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage
 import type { ReminderPlan } from '../../activities';
 import type {
   CarriedLife,
+  HolderReply,
   LicenceStatus,
   LicenceStep,
   LicenceStepKind,
@@ -70,6 +71,10 @@ export class LicenceLife {
   revocation: RevocationInput | undefined;
   readonly completions = new Map<string, TaskCompletion>();
   readonly smsReceipts = new Map<string, SmsReceipt>();
+  /** Replies the ladder acts on, not yet answered, in the order they came. */
+  readonly unansweredReplies: HolderReply[] = [];
+  /** Every reply heard, by key, so that a reply pushed twice is heard once. */
+  readonly heardReplies = new Set<string>();
   /** Bumped by every handler that brings news, so that any wait can be cut short by it. */
   news = 0;
   /** Set at the run's start for runs that continue as new when their history grows long. */
@@ -94,6 +99,8 @@ export class LicenceLife {
       this.application = carried.application;
       this.applicationRecorded = carried.applicationRecorded;
       for (const completion of carried.completions) this.completions.set(completion.taskId, completion);
+      this.unansweredReplies.push(...(carried.replies ?? []));
+      for (const key of carried.replyKeys ?? []) this.heardReplies.add(key);
       this.steps = [...carried.steps, { kind: 'history_continued', at: startedAt, detail: `after ${carried.historyLength} events` }];
     } else {
       this.steps = [
@@ -120,6 +127,8 @@ export class LicenceLife {
       ...(this.application ? { application: this.application } : {}),
       applicationRecorded: this.applicationRecorded,
       completions: [...this.completions.values()],
+      replies: [...this.unansweredReplies],
+      replyKeys: [...this.heardReplies].slice(-100),
       steps: this.steps.slice(-50),
       historyLength: workflowInfo().historyLength,
     };

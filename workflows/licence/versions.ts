@@ -94,6 +94,13 @@ export const REGULATORS_TOLD_OF_CLOSURES_PATCH = 'regulators-told-of-closures';
  */
 export const WINDOW_REOPENED_WHILE_PAUSED_PATCH = 'window-reopened-while-paused';
 
+/**
+ * Executions from before heard no SMS replies; now a reply that says the holder renewed asks a
+ * specialist to confirm it (found: the ladder stops), and one that says the number is wrong flags
+ * the contact and brings the next step forward to now.
+ */
+export const HOLDER_REPLIES_PATCH = 'holder-replies';
+
 export const LICENCE_PATCHES: readonly LicencePatch[] = [
   {
     id: REMINDER_LADDER_PATCH,
@@ -184,5 +191,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: 'a window moved out and reopened while an application paused the ladder starts it afresh',
     evaluatedIn: ['workflow.ts'],
     coveredBy: ['v11/window-moved-out-while-applied'],
+  },
+  {
+    id: HOLDER_REPLIES_PATCH,
+    why: "a holder's SMS reply (renewed, wrong number) moves the ladder",
+    evaluatedIn: ['replies.ts'],
+    coveredBy: ['v12/replied-renewed', 'v12/replied-wrong-number'],
   },
 ];

@@ -3,6 +3,7 @@ import { localDateOf, type LicenceStage } from '../../domain';
 import type { LicenceStatus, LicenceWorkflowInput } from '../licence-definitions';
 import { activities } from './activity-proxies';
 import { registerHandlers } from './handlers';
+import { answerReply } from './replies';
 import { runLadderStep } from './ladder';
 import { continueIntoNextTerm, pushApproval } from './renewal';
 import { tellRegulators } from './regulators';
@@ -85,6 +86,8 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       if (!life.applicationRecorded) {
         life.applicationRecorded = true;
         const application = life.application;
+        // What the holder said before applying is answered by the application itself.
+        life.unansweredReplies.length = 0;
         await closeTasks(life, 'renewal applied');
         await activities.recordRenewal({ licenceId: life.licenceId, application });
         await life.enter('renewal_pending', 'renewal_applied', Date.now(), keys.renewalApplied(application.applicationNumber));
@@ -176,6 +179,9 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         return life.status();
       }
     }
+
+    // A holder's reply, heard while the ladder waited: answered before the next step.
+    if (await answerReply(life)) continue;
 
     const step = (await reminderPlan()).ladder[ladder.index];
     if (!ladder.done && step) {
