@@ -57,6 +57,8 @@ export interface ApiDependencies {
   csrfSecret?: string;
   /** The shared secret of the SMS provider's receipt callbacks; unset refuses them. */
   smsReceiptSecret?: string;
+  /** The SMS account's signature, for bureaus without their own. */
+  smsSignName?: string;
   /** The bearer token /metrics asks of scrapers; unset: callers on this machine only. */
   metricsToken?: string;
   /** Express's `trust proxy`: the gateway hops (a number) or addresses whose X-Forwarded-For names the caller. */

@@ -1,9 +1,10 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MESSAGE_VALUES, REQUIRED_VALUES, templateProblems, type MessageChannel } from '../domain';
+import { DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MESSAGE_VALUES, REQUIRED_VALUES, smsWordingProblems, templateProblems, type MessageChannel } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { BUREAU_WIDE, effectiveTemplate, templatesOf } from '../services/message-templates';
+import { smsBillingOf, wordingSamples } from '../services/sms-wording';
 import { assertBureau } from './access';
 import { bureauOr404 } from './bureaus';
 import { ApiError } from './errors';
@@ -13,6 +14,8 @@ import { ErrorBody, identifier, PhoneSchema, text, WebUrlSchema } from './schema
 
 export interface MessageTemplateRoutesDependencies {
   prisma: PrismaClient;
+  /** The account's signature (签名), for bureaus without their own: texts are billed with it. */
+  smsSignName?: string;
 }
 
 const BureauParams = z.object({ bureau: z.string().min(1).openapi({ example: 'weihai' }) });
@@ -57,6 +60,15 @@ const TemplateView = z
     providerTemplateId: z.string().nullable(),
     source: z.enum(['licence_type', 'bureau', 'default']).describe('whose wording it is: the licence type\'s, the bureau\'s, or the engine\'s default'),
     requiredValues: z.array(z.string()).describe('the values this channel must state'),
+    billing: z
+      .object({
+        characters: z.number().int(),
+        parts: z.number().int().describe('messages the longest text is billed as: one up to 70 characters, else parts of 67'),
+        longestText: z.string(),
+      })
+      .nullable()
+      .optional()
+      .describe("SMS only: the longest text this wording makes for the bureau's current licences it covers (a made-up one when there are none), signature included"),
   })
   .openapi('MessageTemplate');
 const TemplateList = z.object({ bureau: z.string(), licenceType: z.string().nullable(), templates: z.array(TemplateView) }).openapi('MessageTemplates');
@@ -99,11 +111,20 @@ export function messageTemplateRoutes(registry: OpenAPIRegistry, deps: MessageTe
     return entry.code;
   };
 
-  const list = async (bureau: string, catalogueCode: string): Promise<z.infer<typeof TemplateList>> => ({
-    bureau,
-    licenceType: catalogueCode === BUREAU_WIDE ? null : catalogueCode,
-    templates: (await templatesOf(deps.prisma, bureau, catalogueCode)).map(view),
-  });
+  const signNameOf = async (bureau: string) => (await deps.prisma.bureau.findUnique({ where: { code: bureau } }))?.smsSignName ?? deps.smsSignName ?? '';
+
+  const list = async (bureau: string, catalogueCode: string): Promise<z.infer<typeof TemplateList>> => {
+    const samples = await wordingSamples(deps.prisma, bureau, catalogueCode);
+    const signName = await signNameOf(bureau);
+    return {
+      bureau,
+      licenceType: catalogueCode === BUREAU_WIDE ? null : catalogueCode,
+      templates: (await templatesOf(deps.prisma, bureau, catalogueCode)).map((template) => ({
+        ...view(template),
+        ...(template.channel === 'sms' ? { billing: smsBillingOf(template.text, samples, signName) } : {}),
+      })),
+    };
+  };
 
   defineRoute(
     router,
@@ -152,6 +173,11 @@ export function messageTemplateRoutes(registry: OpenAPIRegistry, deps: MessageTe
       }
       if (problems.length > 0) throw ApiError.invalid(problems);
       const catalogueCode = await catalogueCodeOf(params.bureau, body.licenceType, 'licenceType');
+      if (channel === 'sms') {
+        const samples = await wordingSamples(deps.prisma, params.bureau, catalogueCode);
+        const refused = smsWordingProblems(body.text, samples).map((message) => ({ path: 'text', message }));
+        if (refused.length > 0) throw ApiError.invalid(refused);
+      }
       const fields = { text: body.text, providerTemplateId: body.providerTemplateId ?? null, updatedBy: principal.name };
       await deps.prisma.messageTemplate.upsert({
         where: { bureauCode_channel_catalogueCode: { bureauCode: params.bureau, channel, catalogueCode } },

@@ -11,3 +11,4 @@ export * from './working-calendar';
 export * from './message-templates';
 export * from './reminder-words';
 export * from './holder-replies';
+export * from './sms-wording';

@@ -55,6 +55,14 @@ export const DEFAULT_TEMPLATES: Record<MessageChannel, string> = {
 
 const PLACEHOLDER = /\$\{([^}]*)\}/g;
 
+/** A web link, as the providers recognise one in a text. */
+export const LINK = /(https?:\/\/|www\.)\S+/i;
+
+/** A link written in the wording itself, which the SMS providers take as fixed text. */
+export function hasFixedLink(template: string): boolean {
+  return LINK.test(template.replace(PLACEHOLDER, ''));
+}
+
 /** The values a template uses, in order of first use. */
 export function templateValueNames(template: string): string[] {
   const names: string[] = [];
@@ -82,6 +90,8 @@ export function templateProblems(channel: MessageChannel, template: string): str
   }
   if (template.replace(PLACEHOLDER, '').includes('${')) problems.push('a `${` is never closed; write values as ${name}');
   for (const name of REQUIRED_VALUES[channel]) {
+    // A text cannot carry a link in a variable: its booking page is written into the wording instead.
+    if (channel === 'sms' && name === 'booking' && hasFixedLink(template)) continue;
     if (!names.includes(name)) problems.push(`a ${channel} reminder must state ${MESSAGE_VALUES[name]}: add \${${name}}`);
   }
   return problems;

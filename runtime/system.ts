@@ -165,6 +165,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         publicUrl: config.publicUrl,
         csrfSecret: config.CSRF_SECRET,
         smsReceiptSecret,
+        smsSignName: sms.signName,
         trustProxy: config.TRUST_PROXY,
         metricsToken: config.METRICS_TOKEN,
         loginThrottle: {

@@ -16,7 +16,14 @@ it('shows whose wording each channel uses, and lets a supervisor set it for the 
   const initial = await suite.api.call('GET', '/api/v1/bureaus/weihai/message-templates?licenceType=WH13');
   expect(initial.status).toBe(200);
   expect(initial.body.templates).toEqual([
-    { channel: 'sms', text: DEFAULT_TEMPLATES.sms, providerTemplateId: null, source: 'default', requiredValues: ['expires', 'deadline', 'office', 'phone', 'booking'] },
+    {
+      channel: 'sms',
+      text: DEFAULT_TEMPLATES.sms,
+      providerTemplateId: null,
+      source: 'default',
+      requiredValues: ['expires', 'deadline', 'office', 'phone', 'booking'],
+      billing: { characters: expect.any(Number), parts: expect.any(Number), longestText: expect.any(String) },
+    },
     expect.objectContaining({ channel: 'auto_prompt', source: 'default' }),
     expect.objectContaining({ channel: 'letter', source: 'default' }),
   ]);
@@ -69,4 +76,28 @@ it("sets the bureau's guidance, which fills what a licence type leaves unset", a
   expect(bad.status).toBe(400);
   expect(bad.body.error.fields.map((field: { path: string }) => field.path)).toEqual(['servicePhone', 'portalUrl']);
   expect((await suite.h.database.prisma.bureau.findUniqueOrThrow({ where: { code: 'weihai' } })).servicePhone).toBe('0631-5200000');
+});
+
+it("shows what an SMS wording costs, and refuses one the providers would not approve: a link inside a variable", async () => {
+  const supervisor = await suite.api.as('supervisor');
+  const initial = await suite.api.call('GET', '/api/v1/bureaus/weihai/message-templates?licenceType=WH01');
+  const billing = initial.body.templates[0].billing;
+  expect(billing.longestText.startsWith('【')).toBe(true);
+  expect(billing.characters).toBe([...billing.longestText].length);
+  expect(billing.parts).toBe(billing.characters <= 70 ? 1 : Math.ceil(billing.characters / 67));
+  expect(billing.parts).toBeGreaterThan(1);
+
+  await supervisor.call('PUT', '/api/v1/bureaus/weihai/guidance', { officeAddress: null, servicePhone: null, portalUrl: 'https://zwfw.example.cn/book' });
+  try {
+    const linked = await supervisor.call('PUT', '/api/v1/bureaus/weihai/message-templates/sms', { text: DEFAULT_TEMPLATES.sms, providerTemplateId: 'SMS_480000201' });
+    expect(linked.status).toBe(400);
+    expect(linked.body.error.fields).toEqual([{ path: 'text', message: expect.stringContaining('${booking} would carry the link https://zwfw.example.cn/book') }]);
+    const fixed = DEFAULT_TEMPLATES.sms.replace('预约：${booking}', '预约：https://zwfw.example.cn/book');
+    const accepted = await supervisor.call('PUT', '/api/v1/bureaus/weihai/message-templates/sms', { text: fixed, providerTemplateId: 'SMS_480000202' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.templates[0].billing.longestText).toContain('https://zwfw.example.cn/book');
+  } finally {
+    await supervisor.call('DELETE', '/api/v1/bureaus/weihai/message-templates/sms');
+    await supervisor.call('PUT', '/api/v1/bureaus/weihai/guidance', { officeAddress: null, servicePhone: null, portalUrl: null });
+  }
 });

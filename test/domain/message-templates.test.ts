@@ -1,6 +1,6 @@
 import { templateParameters } from '../../domain';
 import { renderSms, smsProblems } from '../../activities/sms';
-import { DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MessageTemplateError, messageValues, renderMessage, templateProblems, type MessageSources } from '../../domain';
+import { billedSmsParts, DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MessageTemplateError, messageValues, renderMessage, smsWordingProblems, templateProblems, type MessageSources } from '../../domain';
 
 const unsetGuidance: MessageSources = {
   holderName: '威海康宁大药房有限公司',
@@ -99,5 +99,43 @@ describe('reminder wording', () => {
     expect(smsProblems('13800138000', DEFAULT_TEMPLATES.sms, values, { ...limits, maxTextLength: 60 })).toEqual([
       expect.stringMatching(/^the message has \d+ characters; the provider allows 60$/),
     ]);
+  });
+});
+
+describe('billedSmsParts: what a text costs at Aliyun and Tencent', () => {
+  it.each([
+    [1, 1],
+    [70, 1],
+    [71, 2],
+    [134, 2],
+    [135, 3],
+    [201, 3],
+    [202, 4],
+  ])('%i characters are billed as %i', (characters, parts) => {
+    expect(billedSmsParts('证'.repeat(characters))).toBe(parts);
+  });
+
+  it('counts a character outside the basic plane once', () => {
+    expect(billedSmsParts('𠀀'.repeat(70))).toBe(1);
+  });
+});
+
+describe('smsWordingProblems: what the providers would refuse', () => {
+  it('passes the default wording when the booking is a phone call', () => {
+    expect(smsWordingProblems(DEFAULT_TEMPLATES.sms, [messageValues(unsetGuidance)])).toEqual([]);
+  });
+
+  it('refuses a link inside a variable, and takes it written into the wording', () => {
+    const withPortal = messageValues({ ...unsetGuidance, bureauPortalUrl: 'https://zwfw.example.cn/book' });
+    expect(smsWordingProblems(DEFAULT_TEMPLATES.sms, [withPortal])).toEqual([
+      expect.stringMatching(/^\$\{booking\} would carry the link https:\/\/zwfw\.example\.cn\/book, and the providers refuse links inside variables/),
+    ]);
+    const fixedLink = DEFAULT_TEMPLATES.sms.replace('${booking}', 'https://zwfw.example.cn/book');
+    expect(smsWordingProblems(fixedLink, [withPortal])).toEqual([]);
+    expect(templateProblems('sms', fixedLink)).toEqual([]);
+  });
+
+  it('refuses the brackets the signature goes in', () => {
+    expect(smsWordingProblems(`【提醒】${DEFAULT_TEMPLATES.sms}`, [messageValues(unsetGuidance)])).toEqual(['must not contain 【 or 】: the providers keep them for the signature']);
   });
 });
