@@ -11,6 +11,7 @@ import { finishReplan, replanBatch, type ReplanBatchInput } from './replans';
 import { beginNextTerm, pushDecisionToRegulator, recordRenewal, registerRenewedLicence, type BeginNextTermInput, type PushDecisionInput } from './renewals';
 import { raiseRefusal, refusalsAreFinal, type RaiseRefusalInput } from './refusals';
 import { recordScheduledInspection } from './inspections';
+import { reconcileUnknownTexts } from './sms-reconciliation';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 
 /**
@@ -53,6 +54,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     endDependants: (input: { licenceId: string; reason: string; revokedOn: string }) => endDependants(deps, input),
     raiseRefusal: (input: RaiseRefusalInput) => raiseRefusal(prisma, input),
     recordScheduledInspection: (input: { bureauCode: string; firedAt: number }) => recordScheduledInspection(prisma, input),
+    reconcileUnknownTexts: (input: { asOf: number }) => reconcileUnknownTexts(prisma, sms, input),
   });
 }
 

@@ -1,6 +1,7 @@
 import { approvedSmsTemplate } from '../services/message-templates';
 import { ensureBatchNoticeSchedules } from '../services/batch-notice-schedules';
 import { ensureInspectionSchedules } from '../services/inspection-schedules';
+import { ensureSmsReconciliationSchedule } from '../services/sms-reconciliation-schedule';
 import type { Server } from 'node:http';
 import type { PayloadCodec } from '@temporalio/common';
 import type { AddressInfo } from 'node:net';
@@ -110,6 +111,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
       if (scheduled.length > 0) logger.info({ bureaus: scheduled }, 'batch notice schedules created or updated');
       const inspections = await ensureInspectionSchedules({ prisma: database.prisma, temporal: temporal.client, taskQueue: config.TEMPORAL_TASK_QUEUE });
       if (inspections.length > 0) logger.info({ bureaus: inspections }, 'inspection schedules created or updated');
+      if (await ensureSmsReconciliationSchedule(temporal.client, config.TEMPORAL_TASK_QUEUE)) logger.info('SMS reconciliation schedule created or updated');
     }
     let workerDone: Promise<void> = new Promise(() => {});
     if (config.ROLE !== 'api') {

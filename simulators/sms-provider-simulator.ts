@@ -27,6 +27,8 @@ export type SendFault = 'reset_after_accept' | 'reset_before_accept';
 export type ReceiptPlan =
   | { kind: 'delivered'; duplicate?: boolean }
   | { kind: 'failed'; code: string; duplicate?: boolean }
+  /** The carrier reports (the provider's records show it) but the provider's push never reaches the engine. */
+  | { kind: 'lost_callback'; code?: string }
   /** No receipt at all; `postReceipt` can send one later (a late receipt). */
   | { kind: 'none' };
 
@@ -69,7 +71,8 @@ export class SmsProviderSimulator {
   private readonly plans = new Map<string, ReceiptPlan>();
   private readonly faults = new Map<string, SendFault[]>();
   /** Messages whose carrier report was posted: what Tencent's status pull shows. */
-  private readonly reported = new Set<string>();
+  /** What the carrier reported on each text the provider holds a report for: its failure code, or null when delivered. */
+  private readonly reported = new Map<string, string | null>();
 
   constructor(
     private readonly options: SmsSimulatorOptions,
@@ -203,8 +206,9 @@ export class SmsProviderSimulator {
     const texts = this.sms.filter((message) => message.provider === 'aliyun' && message.phone === parameters.PhoneNumber && chinaDay(message.at) === day);
     const details = texts.slice((page - 1) * pageSize, page * pageSize).map((message) => ({
       PhoneNum: message.phone,
-      SendStatus: this.reported.has(message.messageId) ? 3 : 1,
-      ErrCode: this.reported.has(message.messageId) ? 'DELIVERED' : '',
+      // 1 waiting for the carrier, 2 failed, 3 delivered.
+      SendStatus: !this.reported.has(message.messageId) ? 1 : this.reported.get(message.messageId) ? 2 : 3,
+      ErrCode: !this.reported.has(message.messageId) ? '' : (this.reported.get(message.messageId) ?? 'DELIVERED'),
       Content: message.text,
       SendDate: message.at.replace('T', ' ').slice(0, 19),
       OutId: message.clientToken,
@@ -225,8 +229,8 @@ export class SmsProviderSimulator {
       SubscriberNumber: message.phone,
       PhoneNumber: `+86${message.phone}`,
       SerialNo: message.messageId,
-      ReportStatus: 'SUCCESS',
-      Description: '用户短信送达成功',
+      ReportStatus: this.reported.get(message.messageId) ? 'FAIL' : 'SUCCESS',
+      Description: this.reported.get(message.messageId) ?? '用户短信送达成功',
       SessionContext: message.clientToken,
     }));
     return { Response: { PullSmsSendStatusSet: statuses, RequestId: randomUUID() } };
@@ -238,7 +242,8 @@ export class SmsProviderSimulator {
     const message: SimulatedSms = { messageId, provider, phone, text, clientToken, signName, at: await this.stamp() };
     this.sms.push(message);
     const plan = this.plans.get(phone) ?? { kind: 'delivered' };
-    if (plan.kind !== 'none') {
+    if (plan.kind === 'lost_callback') this.reported.set(message.messageId, plan.code ?? null);
+    else if (plan.kind !== 'none') {
       // Held before the provider answers the send, while the engine's send is still under way.
       const release = (await this.options.holdTime?.()) ?? (async () => undefined);
       // The carrier reports after the provider has answered the send.
@@ -262,7 +267,7 @@ export class SmsProviderSimulator {
    */
   async postReceipt(message: SimulatedSms, failureCode?: string): Promise<number> {
     const at = (await this.stamp()).replace('T', ' ').slice(0, 19);
-    this.reported.add(message.messageId);
+    this.reported.set(message.messageId, failureCode ?? null);
     const report =
       message.provider === 'aliyun'
         ? [{ phone_number: message.phone, send_time: at, report_time: at, success: !failureCode, err_code: failureCode ?? 'DELIVERED', err_msg: failureCode ? '失败' : '用户接收成功', sms_size: '1', biz_id: message.messageId, out_id: message.clientToken }]

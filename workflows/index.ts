@@ -3,3 +3,4 @@ export { licenceWorkflow } from './licence/workflow';
 export { replanCatalogueEntryWorkflow } from './replan-workflow';
 export { batchNoticeWorkflow } from './batch-notice-workflow';
 export { inspectionWorkflow } from './inspection-workflow';
+export { smsReconciliationWorkflow } from './sms-reconciliation-workflow';

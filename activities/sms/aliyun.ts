@@ -2,14 +2,20 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { aliyunRpcSignature } from './signatures';
-import { SmsRefusedError, type SentQuery, type SmsProvider, type SmsSendRequest, type SmsSettings } from './provider';
+import { SmsRefusedError, type SentQuery, type SentRecord, type SmsProvider, type SmsSendRequest, type SmsSettings } from './provider';
 
 const SendSmsAnswer = z.object({ Code: z.string(), Message: z.string().optional(), BizId: z.string().optional(), RequestId: z.string().optional() });
 const QuerySendDetailsAnswer = z.object({
   Code: z.string(),
   Message: z.string().optional(),
   TotalCount: z.coerce.number().optional(),
-  SmsSendDetailDTOs: z.object({ SmsSendDetailDTO: z.array(z.object({ OutId: z.string().optional(), PhoneNum: z.string().optional(), SendDate: z.string().optional() })) }).optional(),
+  SmsSendDetailDTOs: z
+    .object({
+      SmsSendDetailDTO: z.array(
+        z.object({ OutId: z.string().optional(), PhoneNum: z.string().optional(), SendDate: z.string().optional(), SendStatus: z.coerce.number().optional(), ErrCode: z.string().optional() }),
+      ),
+    })
+    .optional(),
 });
 const PAGE_SIZE = 50;
 
@@ -40,7 +46,7 @@ export class AliyunSmsProvider implements SmsProvider {
   }
 
   /** Searches the number's texts of each day (China time) since the first attempt for the OutId. */
-  async findSent(query: SentQuery): Promise<{ messageId: string } | undefined> {
+  async findSent(query: SentQuery): Promise<SentRecord | undefined> {
     const first = DateTime.fromJSDate(query.since, { zone: 'Asia/Shanghai' }).startOf('day');
     const last = DateTime.fromJSDate(query.until, { zone: 'Asia/Shanghai' }).startOf('day');
     for (let day = first; day <= last; day = day.plus({ days: 1 })) {
@@ -51,7 +57,12 @@ export class AliyunSmsProvider implements SmsProvider {
         if (!answer.success) throw new Error(`${this.settings.url} answered without a QuerySendDetails result`);
         if (answer.data.Code !== 'OK') throw new SmsRefusedError('aliyun', answer.data.Code, answer.data.Message ?? '');
         const details = answer.data.SmsSendDetailDTOs?.SmsSendDetailDTO ?? [];
-        if (details.some((detail) => detail.OutId === query.outId)) return { messageId: `outid:${query.outId}` };
+        const sent = details.find((detail) => detail.OutId === query.outId);
+        // SendStatus: 1 waiting for the carrier, 2 failed, 3 delivered.
+        if (sent) {
+          const report = sent.SendStatus === 3 || sent.SendStatus === 2 ? { status: sent.SendStatus === 3 ? 'delivered' : 'undeliverable', reportCode: sent.ErrCode ?? '' } as const : undefined;
+          return { messageId: `outid:${query.outId}`, ...(report ? { report } : {}) };
+        }
         if (details.length < PAGE_SIZE) break;
       }
     }

@@ -101,7 +101,13 @@ export interface SmsProvider {
    * accepts it and names it by OutId only (`messageId` is then `outid:<OutId>`); Tencent only once
    * the carrier has reported, by its SerialNo.
    */
-  findSent(query: SentQuery): Promise<{ messageId: string } | undefined>;
+  findSent(query: SentQuery): Promise<SentRecord | undefined>;
+}
+
+/** A text in the provider's records, with the carrier's report once there is one. */
+export interface SentRecord {
+  messageId: string;
+  report?: { status: 'delivered' | 'undeliverable'; reportCode: string };
 }
 
 /** Raised when the provider refuses a message: its code says why. */

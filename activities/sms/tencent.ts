@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { tc3Authorization } from './signatures';
-import { SmsRefusedError, type SentQuery, type SmsProvider, type SmsSendRequest, type SmsSettings } from './provider';
+import { SmsRefusedError, type SentQuery, type SentRecord, type SmsProvider, type SmsSendRequest, type SmsSettings } from './provider';
 
 const Failure = z.object({ Code: z.string(), Message: z.string() }).optional();
 const SendSmsAnswer = z.object({
@@ -12,7 +12,9 @@ const SendSmsAnswer = z.object({
 });
 const PullStatusAnswer = z.object({
   Response: z.object({
-    PullSmsSendStatusSet: z.array(z.object({ SerialNo: z.string(), SessionContext: z.string().nullable().optional() })).optional(),
+    PullSmsSendStatusSet: z
+      .array(z.object({ SerialNo: z.string(), SessionContext: z.string().nullable().optional(), ReportStatus: z.string().optional(), Description: z.string().optional() }))
+      .optional(),
     Error: Failure,
   }),
 });
@@ -50,7 +52,7 @@ export class TencentSmsProvider implements SmsProvider {
   }
 
   /** The number's reported texts since the first attempt, searched for the SessionContext. */
-  async findSent(query: SentQuery): Promise<{ messageId: string } | undefined> {
+  async findSent(query: SentQuery): Promise<SentRecord | undefined> {
     for (let offset = 0; ; offset += PAGE_SIZE) {
       const answer = PullStatusAnswer.safeParse(
         await this.call('PullSmsSendStatusByPhoneNumber', {
@@ -66,7 +68,8 @@ export class TencentSmsProvider implements SmsProvider {
       const { Error: failure, PullSmsSendStatusSet: statuses = [] } = answer.data.Response;
       if (failure) throw new SmsRefusedError('tencent', failure.Code, failure.Message);
       const sent = statuses.find((status) => status.SessionContext === query.outId);
-      if (sent) return { messageId: sent.SerialNo };
+      // Tencent lists a text only once the carrier has reported on it.
+      if (sent) return { messageId: sent.SerialNo, report: { status: sent.ReportStatus === 'SUCCESS' ? 'delivered' : 'undeliverable', reportCode: sent.ReportStatus === 'SUCCESS' ? 'DELIVRD' : (sent.Description ?? 'FAIL') } };
       if (statuses.length < PAGE_SIZE) return undefined;
     }
   }

@@ -1,4 +1,5 @@
 import { revocationUpdate } from '../../workflows/licence-definitions';
+import { smsReconciliationWorkflow } from '../../workflows/sms-reconciliation-workflow';
 import { eventually, LifecycleHarness, SMS_RECEIPT_SECRET } from '../support/lifecycle';
 import { after, HOUR, SMS_TIMELINE } from '../support/sms-timeline';
 import { quietTemporalLogs } from '../support/temporal';
@@ -113,6 +114,20 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
     expect(await receiptSignals(licence)).toBe(0);
     expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue });
     expect((await h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence.id } })).contactFlaggedAt).toBeNull();
+  });
+
+  it("a receipt lost on its way: the hourly reconciliation learns the outcome from the provider's records", async () => {
+    const licence = await register('LOST-RECEIPT');
+    h.simulators.smsProvider.setReceiptPlan(licence.phone, { kind: 'lost_callback' });
+    await h.skipTo(after(t.smsSent, 24 * HOUR + 60_000));
+    await eventually(async () => expect((await messageOf(licence.id)).status).toBe('unknown'));
+    const run = await h.env.client.workflow.execute(smsReconciliationWorkflow, { taskQueue: h.taskQueue, workflowId: `sms-reconciliation-${provider}` });
+    expect(run.reconciled).toBeGreaterThanOrEqual(1);
+    expect(await messageOf(licence.id)).toMatchObject({ status: 'delivered', reconciled: true, lateReceipt: true, reportCode: provider === 'aliyun' ? 'DELIVERED' : 'DELIVRD' });
+    // The ladder went on when the receipt did not come; what was learnt later is for the record.
+    expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue });
+    const again = await h.env.client.workflow.execute(smsReconciliationWorkflow, { taskQueue: h.taskQueue, workflowId: `sms-reconciliation-${provider}-again` });
+    expect(again).toEqual({ lookedUp: 0, reconciled: 0 });
   });
 
   it('duplicated: the second receipt is counted and changes nothing', async () => {
