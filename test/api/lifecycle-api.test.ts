@@ -255,6 +255,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/bureaus/{bureau}/batch-notices/feed.xml',
       '/api/v1/bureaus/{bureau}/batch-notices/schedule',
       '/api/v1/sms-receipts/{provider}',
+      '/api/v1/sms-replies/{provider}',
       '/api/v1/letters/{id}',
       '/api/v1/letters/{id}/pdf',
       '/healthz',

@@ -42,6 +42,10 @@ describe('SMS receipts', () => {
     const secret = fs.readFileSync(file, 'utf8').trim();
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect((await anonymous.call('POST', `/api/v1/sms-receipts/aliyun?token=${encodeURIComponent(secret)}`, receipt)).status).toBe(200);
+    // Holders' replies come in under the same secret, and only under it.
+    const reply = { mobile: '13800138000', nationcode: '86', sign: '威海审批', text: '已办理', time: 1_800_000_000 };
+    expect((await anonymous.call('POST', '/api/v1/sms-replies/tencent?token=local-sms-receipt-secret', reply)).status).toBe(401);
+    expect((await anonymous.call('POST', `/api/v1/sms-replies/tencent?token=${encodeURIComponent(secret)}`, reply)).body).toMatchObject({ result: 0, matched: 0, unmatched: 1 });
   });
 });
 
