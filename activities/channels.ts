@@ -7,6 +7,7 @@ import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
 import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
+import { planHolderText } from './holder-texts';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
 import { renderLetterPdf } from '../services/letter-pdf';
@@ -109,7 +110,20 @@ export async function sendReminderSms(
   if (!licence.contactFlaggedAt) {
     const wording = await licenceMessage(prisma, licence, 'sms');
     const signName = licence.bureau.smsSignName ?? sms.settings.signName;
-    const problems = smsProblems(licence.contactPhone, wording.text, wording.values, { ...sms.settings, signName });
+    const limits = { ...sms.settings, signName };
+    let values = wording.values;
+    let problems = smsProblems(licence.contactPhone, wording.text, values, limits);
+    if (problems.length === 0) {
+      const plan = await planHolderText({ prisma, temporal }, licence, wording, input.idempotencyKey, (together) => smsProblems(licence.contactPhone, wording.text, together, limits).length === 0, activityNow());
+      if (plan.kind === 'listed') {
+        // The holder's text of the day lists this licence: nothing to send; the ledger still has its row.
+        log.info(`SMS for ${maskedKey(input.idempotencyKey)} is in the holder's text of the day (${maskedKey(plan.outId)})`);
+        await prisma.$transaction((tx) => writeLedgerEntry(tx, { ...input, channel: 'sms', outcome: 'sent', remindedBy: 'system', remindedAt: activityNow() }));
+        return { outcome: 'sent', receiptTimeoutMs };
+      }
+      if (plan.kind === 'send') values = plan.values;
+      problems = smsProblems(licence.contactPhone, wording.text, values, limits);
+    }
     if (problems.some((problem) => problem.startsWith('invalid_number'))) outcome = 'invalid_number';
     else if (problems.length > 0) {
       log.warn(`SMS for ${maskedKey(input.idempotencyKey)} not sent: ${problems.join('; ')}`);
@@ -119,7 +133,7 @@ export async function sendReminderSms(
         ({ messageId } = await sendOnce(prisma, sms, licence.id, {
           phone: licence.contactPhone,
           templateId: wording.providerTemplateId ?? sms.settings.templateId,
-          params: templateParameters(wording.text, wording.values),
+          params: templateParameters(wording.text, values),
           outId: input.idempotencyKey,
           signName,
         }));

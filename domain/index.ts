@@ -12,3 +12,4 @@ export * from './message-templates';
 export * from './reminder-words';
 export * from './holder-replies';
 export * from './sms-wording';
+export * from './holder-texts';

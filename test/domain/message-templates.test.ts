@@ -1,6 +1,6 @@
 import { templateParameters } from '../../domain';
 import { renderSms, smsProblems } from '../../activities/sms';
-import { billedSmsParts, DEFAULT_TEMPLATES, MESSAGE_CHANNELS, MessageTemplateError, messageValues, renderMessage, smsWordingProblems, templateProblems, type MessageSources } from '../../domain';
+import { billedSmsParts, DEFAULT_TEMPLATES, holderTextValues, MESSAGE_CHANNELS, MessageTemplateError, messageValues, renderMessage, smsWordingProblems, templateProblems, type MessageSources } from '../../domain';
 
 const unsetGuidance: MessageSources = {
   holderName: '威海康宁大药房有限公司',
@@ -137,5 +137,26 @@ describe('smsWordingProblems: what the providers would refuse', () => {
 
   it('refuses the brackets the signature goes in', () => {
     expect(smsWordingProblems(`【提醒】${DEFAULT_TEMPLATES.sms}`, [messageValues(unsetGuidance)])).toEqual(['must not contain 【 or 】: the providers keep them for the signature']);
+  });
+});
+
+describe('holderTextValues: one text for a holder whose licences fall due together', () => {
+  const pharmacy = messageValues(completeGuidance);
+  const second = messageValues({ ...completeGuidance, licenceNumber: '鲁威药经2023103', expiresOn: '2027-06-02' });
+  const food = messageValues({ ...completeGuidance, licenceName: '食品经营许可证', licenceNumber: 'JY13710020000001' });
+
+  it('lists the numbers and dates, and writes a shared name once', () => {
+    expect(holderTextValues([pharmacy, second, food])).toMatchObject({
+      holder: '威海康宁大药房有限公司',
+      licence: '药品经营许可证、食品经营许可证',
+      number: '鲁威药经2023001、鲁威药经2023103、JY13710020000001',
+      expires: '2027-05-31、2027-06-02',
+      office: '威海市政务服务中心二楼B区',
+    });
+  });
+
+  it('gives none when the licences are renewed in different places or by different deadlines', () => {
+    expect(holderTextValues([pharmacy, messageValues({ ...completeGuidance, officeAddress: '威海市政务服务中心一楼' })])).toBeUndefined();
+    expect(holderTextValues([pharmacy, messageValues({ ...completeGuidance, renewalDeadline: null })])).toBeUndefined();
   });
 });

@@ -1,0 +1,23 @@
+import type { MessageValueName, MessageValues } from './message-templates';
+
+// What a text says about where and how to renew: one text may speak for several licences only when
+// this is the same for all of them.
+const SHARED_VALUES: readonly MessageValueName[] = ['deadline', 'office', 'phone', 'materials', 'booking', 'bureau'];
+// What differs from licence to licence, listed in the one text in the licences' order.
+const LISTED_VALUES: readonly MessageValueName[] = ['holder', 'licence', 'number', 'expires'];
+const LIST_SEPARATOR = '、';
+
+/**
+ * The values of one text that reminds a holder of several licences: names, numbers and dates
+ * listed (a value the licences share is written once), the rest shared.
+ * @returns undefined when the licences differ in what the text says about renewing (another
+ * office, another deadline): each then needs its own text.
+ */
+export function holderTextValues(licences: readonly MessageValues[]): MessageValues | undefined {
+  const [first] = licences;
+  if (!first) return undefined;
+  if (licences.some((values) => SHARED_VALUES.some((name) => values[name] !== first[name]))) return undefined;
+  const combined = { ...first };
+  for (const name of LISTED_VALUES) combined[name] = [...new Set(licences.map((values) => values[name]))].join(LIST_SEPARATOR);
+  return combined;
+}
