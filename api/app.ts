@@ -149,7 +149,7 @@ export function createApp(options: ApiDependencies): Express {
   app.use(dashboardRoutes(registry, deps));
   app.use(inspectionRoutes(registry, deps));
   app.use(alertRoutes(registry, deps));
-  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, clock: deps.clock, access, catalogueEntries }));
+  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, clock: deps.clock, access, catalogueEntries, publicUrl: deps.publicUrl }));
   app.use(calendarRoutes(registry, deps));
   app.use(nationalScheduleRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));

@@ -16,6 +16,8 @@ export interface WebDependencies {
   access: AccessControl;
   /** What due times and overdue tasks are judged against. */
   clock: Clock;
+  /** Where the public reaches this engine; links shared outside it start with it. */
+  publicUrl?: string;
 }
 
 // The API's error codes in the words a member of staff reads.

@@ -13,6 +13,8 @@ export interface PageOptions {
   notice?: string;
   /** An error about the last action. */
   problem?: string;
+  /** How the page looks when shared (WeChat and other apps read these tags): a title, a line, an image. */
+  share?: { title: string; description: string; imageUrl: string };
   body: SafeHtml;
 }
 
@@ -48,6 +50,18 @@ export function page(options: PageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · 证照到期提醒</title>
+${
+  options.share
+    ? html`<meta name="description" content="${options.share.description}">
+<meta property="og:type" content="website">
+<meta property="og:title" content="${options.share.title}">
+<meta property="og:description" content="${options.share.description}">
+<meta property="og:image" content="${options.share.imageUrl}">
+<meta itemprop="name" content="${options.share.title}">
+<meta itemprop="description" content="${options.share.description}">
+<meta itemprop="image" content="${options.share.imageUrl}">`
+    : ''
+}
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { bureauOr404 } from '../api/bureaus';
-import { noticeFeedPath, publishedNotices } from '../services/batch-notices';
+import { noticeFeedPath, noticePagePath, publishedNotices } from '../services/batch-notices';
+import { noticePosterPng } from '../services/notice-poster';
+import type { Request } from 'express';
 import { handle, pageAccess, render, type WebDependencies } from './context';
 import { html } from './html';
 
@@ -10,6 +12,25 @@ import { html } from './html';
  */
 export function noticePage(deps: WebDependencies): Router {
   const router = Router();
+  // Shared links and the poster's QR code must reach the public site, not this request's host alone.
+  const siteOf = (req: Request) => (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
+  const posterPath = (code: string) => `${noticePagePath(code)}/poster.png`;
+
+  router.get(
+    '/notices/:bureau/poster.png',
+    pageAccess(deps, 'anyone'),
+    handle(async (req, res) => {
+      const bureau = await bureauOr404(deps.prisma, String(req.params.bureau), 'params.bureau');
+      const [latest] = await publishedNotices(deps.prisma, bureau.code, 1);
+      const png = await noticePosterPng(bureau.name, latest, `${siteOf(req)}${noticePagePath(bureau.code)}`);
+      res
+        .type('png')
+        .set('cache-control', 'public, max-age=300')
+        .set('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${bureau.name}证照到期集中提醒${latest ? `-${latest.issuedOn}` : ''}.png`)}`)
+        .send(png);
+    }),
+  );
+
   router.get(
     '/notices/:bureau',
     pageAccess(deps, 'anyone'),
@@ -18,10 +39,16 @@ export function noticePage(deps: WebDependencies): Router {
       const bureau = await bureauOr404(deps.prisma, code, 'params.bureau');
       const notices = await publishedNotices(deps.prisma, bureau.code, 4);
       res.set('link', `<${noticeFeedPath(bureau.code)}>; rel="alternate"; type="application/rss+xml"`);
+      const latest = notices[0];
       render(req, res, {
         title: `${bureau.name}证照到期集中提醒`,
+        share: {
+          title: `${bureau.name}证照到期集中提醒`,
+          description: latest ? `${latest.issuedOn}：${latest.entries.length} 张证照即将到期，请持证人及时办理换证、延续手续。` : '请持证人在申请换证时限内办理换证、延续手续。',
+          imageUrl: `${siteOf(req)}${posterPath(bureau.code)}`,
+        },
         body: html`
-<p>以下证照即将到期。请持证人在申请换证时限内办理换证、延续手续，逾期将影响正常经营。<a href="${noticeFeedPath(bureau.code)}">RSS 订阅</a></p>
+<p>以下证照即将到期。请持证人在申请换证时限内办理换证、延续手续，逾期将影响正常经营。<a href="${noticeFeedPath(bureau.code)}">RSS 订阅</a> · <a href="${posterPath(bureau.code)}" download>下载朋友圈海报</a></p>
 ${
   notices.length === 0
     ? html`<p>暂无集中提醒。</p>`

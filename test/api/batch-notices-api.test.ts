@@ -1,3 +1,5 @@
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { apiSuite } from '../support/api-server';
 import { eventually } from '../support/lifecycle';
 import { quietTemporalLogs } from '../support/temporal';
@@ -53,6 +55,20 @@ it('publishes the notice on demand and serves it to the public as JSON, RSS and 
   expect(text).toContain('<tr><td>护士执业证书</td><td>王**</td><td>2027-05-20</td><td>有效期届满前</td></tr>');
   expect(text).not.toContain('王秀英');
   expect((await fetch(`${api.url}/notices/nowhere`)).status).toBe(404);
+
+  // 朋友圈转发: the page says how it looks when shared, and offers the poster it shows.
+  expect(text).toContain(`<meta property="og:image" content="${api.url}/notices/weihai/poster.png">`);
+  expect(text).toMatch(/<meta property="og:description" content="2027-03-0\d：2 张证照即将到期/);
+  const poster = await fetch(`${api.url}/notices/weihai/poster.png`);
+  expect(poster.status).toBe(200);
+  expect(poster.headers.get('content-type')).toBe('image/png');
+  expect(poster.headers.get('content-disposition')).toContain(encodeURIComponent('威海市行政审批服务局证照到期集中提醒-2027-03-0'));
+  const png = Buffer.from(await poster.arrayBuffer());
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const image = PNG.sync.read(png);
+  expect([image.width, image.height]).toEqual([1080, 1620]);
+  // Its QR code, as a phone's camera reads it, opens the public page.
+  expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(`${api.url}/notices/weihai`);
 });
 
 it('refuses a cron expression whose fields are out of range (found by the fuzzer: 0 0 0 0 0 answered 500)', async () => {
