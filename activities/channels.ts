@@ -80,7 +80,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
 
 /** What the SMS step did: the ledger outcome, and the provider's message id when it went out. */
 export interface SmsSendOutcome {
-  outcome: 'sent' | 'skipped_contact_flagged' | 'invalid_number' | 'refused_by_limits' | 'refused_by_provider' | string;
+  outcome: 'sent' | 'skipped_contact_flagged' | 'invalid_number' | 'refused_by_limits' | 'refused_by_provider' | 'deferred' | string;
   messageId?: string;
   /** How long the workflow waits for the delivery receipt. */
   receiptTimeoutMs: number;
@@ -140,6 +140,7 @@ export async function sendReminderSms(
         outcome = 'sent';
       } catch (error) {
         if (!(error instanceof SmsRefusedError)) throw error;
+        if (LIMIT_CODES.has(error.code)) return deferSms(prisma, input, licence, error, receiptTimeoutMs);
         if (INVALID_NUMBER_CODES.has(error.code)) outcome = 'invalid_number';
         else if (TEMPLATE_REFUSAL_CODES.has(error.code)) {
           // Retrying cannot help: the wording is not what the provider approved. The ladder goes on.
@@ -164,6 +165,31 @@ export async function sendReminderSms(
   // The carrier may have reported before this row existed: its receipt waits to be applied.
   if (messageId) await applyPendingReceipt({ prisma, temporal }, messageId);
   return { outcome, ...(messageId ? { messageId } : {}), receiptTimeoutMs };
+}
+
+/**
+ * The provider refused the text for the number's limits (so many a day): nothing went. The step is
+ * deferred, not retried, so that the text does not go out at night when the count resets; the
+ * workflow sends it again at the next send window. The ledger records the deferral under a key of
+ * its own and the day, so that the text's own row is still to come. The day's holder text, if
+ * this step was to send it, is given up, so that the other licences' steps text for themselves.
+ */
+async function deferSms(
+  prisma: PrismaClient,
+  input: ChannelInput,
+  licence: { id: string; bureauCode: string; contactPhone: string; bureau: { timeZone: string } },
+  refusal: SmsRefusedError,
+  receiptTimeoutMs: number,
+): Promise<SmsSendOutcome> {
+  const now = activityNow();
+  const day = localDateOf(now, licence.bureau.timeZone);
+  log.warn(`SMS for ${maskedKey(input.idempotencyKey)} deferred to the next send window: ${refusal.code} ${refusal.message}`);
+  await prisma.$transaction(async (tx) => {
+    await tx.smsSendIntent.deleteMany({ where: { outId: input.idempotencyKey } });
+    await tx.holderText.deleteMany({ where: { bureauCode: licence.bureauCode, phone: licence.contactPhone, day, outId: input.idempotencyKey } });
+    await writeLedgerEntry(tx, { ...input, idempotencyKey: `${input.idempotencyKey}/deferred/${day}`, channel: 'sms', outcome: 'deferred', remindedBy: 'system', remindedAt: now });
+  });
+  return { outcome: 'deferred', receiptTimeoutMs };
 }
 
 /**
@@ -199,6 +225,16 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
   return sms.provider.send({ ...request, beforeRequest: recordResend });
 }
 
+// The providers' answers to a number that has had its texts for now (Aliyun's business limit control
+// counts a number's texts per minute, hour and day; Tencent names each limit).
+const LIMIT_CODES = new Set([
+  'isv.BUSINESS_LIMIT_CONTROL',
+  'isv.DAY_LIMIT_CONTROL',
+  'LimitExceeded.PhoneNumberDailyLimit',
+  'LimitExceeded.PhoneNumberOneHourLimit',
+  'LimitExceeded.PhoneNumberThirtySecondLimit',
+  'LimitExceeded.PhoneNumberSameContentDailyLimit',
+]);
 // The providers' answers to a number that cannot receive an SMS.
 const INVALID_NUMBER_CODES = new Set(['isv.MOBILE_NUMBER_ILLEGAL', 'InvalidParameterValue.IncorrectPhoneNumber']);
 // The providers' answers to a template they did not approve, or parameters that do not fit it.

@@ -29,7 +29,7 @@ export const OUTCOME_WORDS: Readonly<Record<string, string>> = {
 
 // A text is sent, not posted; a prompt in the business system is shown.
 const CHANNEL_OUTCOME_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  sms: { sent: '已发送，待回执', delivered: '已送达', undeliverable: '无法送达' },
+  sms: { sent: '已发送，待回执', delivered: '已送达', undeliverable: '无法送达', deferred: '号码当日条数已满，顺延至下一发送时段' },
   auto_prompt: { delivered: '已提示' },
 };
 

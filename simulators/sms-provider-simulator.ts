@@ -65,6 +65,8 @@ export class SmsProviderSimulator {
   readonly arrivals: number[] = [];
   /** Questions about sent texts (QuerySendDetails, PullSmsSendStatusByPhoneNumber) answered. */
   queries = 0;
+  /** Texts a number may receive per China day before the provider refuses more (its business limit control); none unless set. */
+  perNumberDailyLimit: number | undefined;
   /** Replies the simulated holders sent; Aliyun's sequence ids count them. */
   private repliesSent = 0;
   private lastReplyPush: { provider: SmsProviderName; body: unknown } | undefined;
@@ -138,6 +140,10 @@ export class SmsProviderSimulator {
         res.json({ Code: 'isv.INVALID_PARAMETERS', Message: `TemplateParam lacks ${missing.join(', ')}` });
         return;
       }
+      if (await this.overDailyLimit(parameters.PhoneNumbers)) {
+        res.json({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发号码天级流控Permits:' + this.perNumberDailyLimit, RequestId: randomUUID() });
+        return;
+      }
       const fault = this.nextFault(parameters.PhoneNumbers);
       if (fault === 'reset_before_accept') return void req.socket.destroy();
       const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId, parameters.SignName ?? '');
@@ -175,6 +181,11 @@ export class SmsProviderSimulator {
         return;
       }
       const text = renderSms(template, Object.fromEntries(names.map((name, index) => [name, values[index]!])), body.SignName ?? '');
+      if (await this.overDailyLimit(phone)) {
+        // Tencent answers a refused number in its send status, not as an error of the call.
+        res.json({ Response: { SendStatusSet: [{ SerialNo: '', PhoneNumber: `+86${phone}`, Code: 'LimitExceeded.PhoneNumberDailyLimit', Message: 'the number has reached its daily limit' }], RequestId: randomUUID() } });
+        return;
+      }
       const fault = this.nextFault(phone);
       if (fault === 'reset_before_accept') return void req.socket.destroy();
       const message = await this.accept('tencent', phone, text, body.SessionContext ?? '', body.SignName ?? '');
@@ -195,6 +206,12 @@ export class SmsProviderSimulator {
       this.options.accessKeySecret,
     );
     return sameText(expected, match[2]!);
+  }
+
+  private async overDailyLimit(phone: string): Promise<boolean> {
+    if (this.perNumberDailyLimit === undefined) return false;
+    const today = chinaDay(await this.stamp());
+    return this.sms.filter((message) => message.phone === phone && chinaDay(message.at) === today).length >= this.perNumberDailyLimit;
   }
 
   /** Aliyun's `QuerySendDetails`: the number's texts of one day (China time), paged, each with its OutId; shown as soon as accepted. */

@@ -80,7 +80,8 @@ export type LicenceStepKind =
   | 'step_refused'
   | 'renewal_checked'
   | 'history_continued'
-  | 'holder_replied';
+  | 'holder_replied'
+  | 'sms_deferred';
 
 /** A step the workflow has taken. */
 export interface LicenceStep {

@@ -392,6 +392,34 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'sms-deferred',
+    async drive(h, number) {
+      const phone = '13900139013';
+      // Renewed in another office, the two licences cannot share a text; the provider takes one a day for the number.
+      await h.database.prisma.catalogueEntry.update({ where: { bureauCode_code: { bureauCode: 'weihai', code: 'WH04' } }, data: { officeAddress: '威海市交通运输服务中心' } });
+      h.simulators.smsProvider.perNumberDailyLimit = 1;
+      try {
+        // Both ladders text on Monday 8 March 2027, at 09:00 in Weihai.
+        const licences = [
+          await h.register(number, '2027-05-31', { contact: { name: '张敏', phone } }),
+          await h.register(`${number}-B`, '2027-05-31', { licenceType: 'WH04', contact: { name: '张敏', phone }, issuedOn: '2023-05-31' }),
+        ];
+        await h.skipTo('2027-03-08T02:00:00.000Z');
+        const deferred = await eventually(async () => {
+          for (const licence of licences) if ((await h.ledger(licence.id)).includes('sms:deferred')) return licence;
+          throw new Error('no text deferred yet');
+        });
+        await h.skipTo('2027-03-09T02:00:00.000Z');
+        await eventually(async () => {
+          if ((await h.ledger(deferred.id)).filter((row) => row === 'sms:sent').length === 0) throw new Error('the deferred text has not gone yet');
+        });
+        return deferred.handle;
+      } finally {
+        h.simulators.smsProvider.perNumberDailyLimit = undefined;
+      }
+    },
+  },
+  {
     name: 'registered-after-expiry',
     async drive(h, number) {
       const licence = await h.register(number, await dateIn(h, -3));

@@ -38,3 +38,27 @@ describe('one text per holder and day', () => {
     expect(texts[0]!.text).not.toContain('鲁威药经2023212');
   });
 });
+
+describe("the provider's daily limit for a number", () => {
+  const suite = lifecycleSuite({ sms: { provider: 'aliyun', receiptTimeoutHours: 24 } });
+
+  it('a text the provider refused for the day goes at the next send window, not at night, and the ledger says it was deferred', async () => {
+    const { h } = suite;
+    const phone = '13500135003';
+    // The transport licence is renewed elsewhere: one text cannot speak for both.
+    await h.database.prisma.catalogueEntry.update({ where: { bureauCode_code: { bureauCode: 'weihai', code: 'WH04' } }, data: { officeAddress: '威海市交通运输服务中心' } });
+    h.simulators.smsProvider.perNumberDailyLimit = 1;
+    const drugs = await h.register('鲁威药经2023221', t.expiresOn, { contact: { name: '张敏', phone } });
+    const transport = await h.register('鲁交运管2023222', t.expiresOn, { licenceType: 'WH04', holder: { name: '威海顺达危险货物运输有限公司' }, contact: { name: '张敏', phone }, issuedOn: '2023-05-31' });
+    await h.skipTo(after(t.smsSent, HOUR));
+    const ledgers = async () => [(await h.ledger(drugs.id)).join(' '), (await h.ledger(transport.id)).join(' ')].sort();
+    await eventually(async () => expect(await ledgers()).toEqual(['auto_prompt:delivered sms:deferred', 'auto_prompt:delivered sms:sent']));
+
+    // Tuesday 9 March, 09:00 in Weihai: the next send window.
+    await h.skipTo('2027-03-09T02:00:00.000Z');
+    await eventually(async () => expect(await ledgers()).toEqual(['auto_prompt:delivered sms:deferred sms:sent', 'auto_prompt:delivered sms:sent']));
+    const texts = h.simulators.sms.filter((message) => message.phone === phone);
+    expect(texts).toHaveLength(2);
+    expect(texts[1]!.at >= '2027-03-09T01:00:00.000Z').toBe(true);
+  });
+});

@@ -101,6 +101,13 @@ export const WINDOW_REOPENED_WHILE_PAUSED_PATCH = 'window-reopened-while-paused'
  */
 export const HOLDER_REPLIES_PATCH = 'holder-replies';
 
+/**
+ * Executions from before retried a text the provider refused for the number's limits until it
+ * went, at whatever hour the count reset; now the step is deferred to the next day's first send
+ * window, and the ledger says so.
+ */
+export const SMS_DEFERRAL_PATCH = 'sms-deferral';
+
 export const LICENCE_PATCHES: readonly LicencePatch[] = [
   {
     id: REMINDER_LADDER_PATCH,
@@ -197,5 +204,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: "a holder's SMS reply (renewed, wrong number) moves the ladder",
     evaluatedIn: ['replies.ts'],
     coveredBy: ['v12/replied-renewed', 'v12/replied-wrong-number'],
+  },
+  {
+    id: SMS_DEFERRAL_PATCH,
+    why: "a text refused for the number's daily limit waits for the next day's send window",
+    evaluatedIn: ['channels/sms.ts'],
+    coveredBy: ['v13/sms-deferred'],
   },
 ];

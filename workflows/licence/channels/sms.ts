@@ -1,9 +1,10 @@
 import { condition, patched } from '@temporalio/workflow';
+import { DateTime } from 'luxon';
 import type { LadderStep } from '../../../domain';
 import { activities } from '../activity-proxies';
 import type { LicenceLife } from '../state';
 import { waitEnds } from '../timing';
-import { SMS_RECEIPTS_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
+import { SMS_DEFERRAL_PATCH, SMS_RECEIPTS_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
 import { somethingHappened } from '../waits';
 
 type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
@@ -15,6 +16,13 @@ type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
 export async function runSms(life: LicenceLife, step: SmsStep, index: number, due: number): Promise<void> {
   const outId = life.keys.sms(life.ladder.cycle, index);
   const sent = await activities.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
+  if (sent.outcome === 'deferred' && patched(SMS_DEFERRAL_PATCH)) {
+    // The provider refused the number more texts today: the same step goes again from tomorrow,
+    // at the first send window, which the ladder's turn finds from there.
+    life.note('sms_deferred');
+    life.ladder.notBefore = DateTime.fromMillis(Date.now(), { zone: life.input.timeZone }).plus({ days: 1 }).startOf('day').toMillis();
+    return;
+  }
   life.note('sms_sent', sent.outcome);
   if (patched(SMS_RECEIPTS_PATCH)) {
     let delivery: 'delivered' | 'undeliverable' | 'unknown' | undefined;
