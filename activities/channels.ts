@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { localDateOf, templateParameters } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { log } from '@temporalio/activity';
@@ -121,6 +122,9 @@ export async function sendReminderSms(
         await prisma.$transaction((tx) => writeLedgerEntry(tx, { ...input, channel: 'sms', outcome: 'sent', remindedBy: 'system', remindedAt: activityNow() }));
         return { outcome: 'sent', receiptTimeoutMs };
       }
+      if ((await textsToday(prisma, licence, input.idempotencyKey)) >= sms.settings.perNumberDailyLimit) {
+        return deferSms(prisma, input, licence, `the number has had its ${sms.settings.perNumberDailyLimit} texts today (SMS_PER_NUMBER_DAILY_LIMIT)`, receiptTimeoutMs);
+      }
       if (plan.kind === 'send') values = plan.values;
       problems = smsProblems(licence.contactPhone, wording.text, values, limits);
     }
@@ -140,7 +144,7 @@ export async function sendReminderSms(
         outcome = 'sent';
       } catch (error) {
         if (!(error instanceof SmsRefusedError)) throw error;
-        if (LIMIT_CODES.has(error.code)) return deferSms(prisma, input, licence, error, receiptTimeoutMs);
+        if (LIMIT_CODES.has(error.code)) return deferSms(prisma, input, licence, `${sms.provider.name} refused it: ${error.code} ${error.message}`, receiptTimeoutMs);
         if (INVALID_NUMBER_CODES.has(error.code)) outcome = 'invalid_number';
         else if (TEMPLATE_REFUSAL_CODES.has(error.code)) {
           // Retrying cannot help: the wording is not what the provider approved. The ladder goes on.
@@ -167,10 +171,16 @@ export async function sendReminderSms(
   return { outcome, ...(messageId ? { messageId } : {}), receiptTimeoutMs };
 }
 
+/** Texts that went, or set out, to the licence's number today on the bureau's calendar, other than this step's. */
+async function textsToday(prisma: PrismaClient, licence: { contactPhone: string; bureau: { timeZone: string } }, outId: string): Promise<number> {
+  const startOfDay = DateTime.fromJSDate(activityNow()).setZone(licence.bureau.timeZone).startOf('day').toJSDate();
+  return prisma.smsSendIntent.count({ where: { phone: licence.contactPhone, lastTriedAt: { gte: startOfDay }, outId: { not: outId } } });
+}
+
 /**
- * The provider refused the text for the number's limits (so many a day): nothing went. The step is
- * deferred, not retried, so that the text does not go out at night when the count resets; the
- * workflow sends it again at the next send window. The ledger records the deferral under a key of
+ * The number has had its texts for the day, by the account's limit here or by the provider's
+ * refusal: nothing went. The step is deferred, not retried, so that the text does not go out at
+ * night when the count resets; the workflow sends it again at the next day's send window. The ledger records the deferral under a key of
  * its own and the day, so that the text's own row is still to come. The day's holder text, if
  * this step was to send it, is given up, so that the other licences' steps text for themselves.
  */
@@ -178,15 +188,15 @@ async function deferSms(
   prisma: PrismaClient,
   input: ChannelInput,
   licence: { id: string; bureauCode: string; contactPhone: string; bureau: { timeZone: string } },
-  refusal: SmsRefusedError,
+  why: string,
   receiptTimeoutMs: number,
 ): Promise<SmsSendOutcome> {
   const now = activityNow();
   const day = localDateOf(now, licence.bureau.timeZone);
-  log.warn(`SMS for ${maskedKey(input.idempotencyKey)} deferred to the next send window: ${refusal.code} ${refusal.message}`);
+  log.warn(`SMS for ${maskedKey(input.idempotencyKey)} deferred to the next send window: ${why}`);
   await prisma.$transaction(async (tx) => {
     await tx.smsSendIntent.deleteMany({ where: { outId: input.idempotencyKey } });
-    await tx.holderText.deleteMany({ where: { bureauCode: licence.bureauCode, phone: licence.contactPhone, day, outId: input.idempotencyKey } });
+    await tx.holderText.deleteMany({ where: { outId: input.idempotencyKey } });
     await writeLedgerEntry(tx, { ...input, idempotencyKey: `${input.idempotencyKey}/deferred/${day}`, channel: 'sms', outcome: 'deferred', remindedBy: 'system', remindedAt: now });
   });
   return { outcome: 'deferred', receiptTimeoutMs };

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { holderTextValues, localDateOf, type MessageValues } from '../domain';
+import { holderTextValues, localDateOf, renewalSaying, type MessageValues } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { licenceMessage, valuesOfLicence, type LicenceForMessage, type LicenceMessage } from '../services/message-templates';
 import { licenceStatusQuery } from '../workflows/licence-definitions';
@@ -14,17 +15,17 @@ export type HolderTextPlan =
   | { kind: 'send'; values: MessageValues; licenceIds: string[] }
   /** Another licence's step sent the day's text to the number, and it lists this licence. */
   | { kind: 'listed'; outId: string }
-  /** The number had a text today that does not list this licence: it gets its own. */
+  /** The number had a text today saying the same that does not list this licence: it gets its own. */
   | { kind: 'alone' };
 
 // A holder with more licences than this due on one day is rare; a text could not list them anyway.
 const MOST_COMPANIONS = 9;
 
 /**
- * One text a day per holder's number: a licence's SMS step lists in its text the holder's other
- * licences (same bureau, same number) whose own SMS step falls due that day too, when one text can
- * be true for all of them (same wording, same office, deadline and booking) and stays within the
- * provider's limits (`fits`). The day's text is written down (HolderText) before it is sent, so that
+ * One text a day per holder's number and renewal: a licence's SMS step lists in its text the
+ * holder's other licences (same bureau, same number) whose own SMS step falls due that day too,
+ * when one text is true for all of them (same wording, office, deadline and booking) and stays
+ * within the provider's limits (`fits`). Licences renewed elsewhere get a text of their own. The day's text is written down (HolderText) before it is sent, so that
  * the other licences' steps find themselves listed and send nothing, and so that a retry of this
  * step sends the same text.
  */
@@ -37,12 +38,13 @@ export async function planHolderText(
   now: Date,
 ): Promise<HolderTextPlan> {
   const { prisma } = deps;
-  const key = { bureauCode: licence.bureauCode, phone: licence.contactPhone, day: localDateOf(now, licence.bureau.timeZone) };
-  let todays = await prisma.holderText.findUnique({ where: { bureauCode_phone_day: key } });
+  const saying = createHash('sha256').update(`${wording.text}\n${wording.providerTemplateId ?? ''}\n${renewalSaying(wording.values)}`).digest('hex').slice(0, 32);
+  const key = { bureauCode: licence.bureauCode, phone: licence.contactPhone, day: localDateOf(now, licence.bureau.timeZone), saying };
+  let todays = await prisma.holderText.findUnique({ where: { bureauCode_phone_day_saying: key } });
   if (!todays) {
     const listed = listable(wording.values, (await companionsDueToday(deps, licence, wording, key.day)).map((companion) => ({ id: companion.id, values: valuesOfLicence(companion) })), fits);
     await prisma.holderText.createMany({ data: [{ ...key, outId, licenceIds: [licence.id, ...listed] }], skipDuplicates: true });
-    todays = await prisma.holderText.findUniqueOrThrow({ where: { bureauCode_phone_day: key } });
+    todays = await prisma.holderText.findUniqueOrThrow({ where: { bureauCode_phone_day_saying: key } });
   }
   if (todays.outId === outId) return { kind: 'send', values: await valuesListed(prisma, todays.licenceIds, wording.values), licenceIds: todays.licenceIds };
   if (todays.licenceIds.includes(licence.id)) return { kind: 'listed', outId: todays.outId };
@@ -62,8 +64,8 @@ function listable(own: MessageValues, companions: Array<{ id: string; values: Me
 async function valuesListed(prisma: PrismaClient, licenceIds: string[], own: MessageValues): Promise<MessageValues> {
   if (licenceIds.length === 1) return own;
   const rows = await prisma.licence.findMany({ where: { id: { in: licenceIds } }, include: { bureau: true, catalogueEntry: true } });
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const listed = licenceIds.flatMap((id) => (byId.has(id) ? [valuesOfLicence(byId.get(id)!)] : []));
+  // Listed by number, whichever licence's step happened to send the text.
+  const listed = rows.sort((a, b) => a.licenceNumber.localeCompare(b.licenceNumber)).map(valuesOfLicence);
   return holderTextValues(listed) ?? own;
 }
 

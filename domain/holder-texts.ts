@@ -21,3 +21,8 @@ export function holderTextValues(licences: readonly MessageValues[]): MessageVal
   for (const name of LISTED_VALUES) combined[name] = [...new Set(licences.map((values) => values[name]))].join(LIST_SEPARATOR);
   return combined;
 }
+
+/** What a text says about renewing, the same for every licence one text may speak for. */
+export function renewalSaying(values: MessageValues): string {
+  return JSON.stringify(SHARED_VALUES.map((name) => values[name]));
+}

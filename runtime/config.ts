@@ -59,6 +59,7 @@ const environmentSchema = z.object({
   SMS_RECEIPT_TIMEOUT_HOURS: z.coerce.number().positive().max(720).default(24),
   /** After a send whose outcome is unknown (a timeout, a reset, a crash), how long the provider's records are asked before sending again. */
   SMS_SEND_SETTLE_MINUTES: z.coerce.number().min(0).max(1440).default(10),
+  SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   /**
    * The shared secret the provider's receipt callbacks carry as `?token=`. Unset in an all-in-one
    * process: a secret is generated once into DATA_DIR. Required when ROLE=api, since every API
@@ -229,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         maxTextLength: settings.SMS_MAX_TEXT_LENGTH,
         receiptTimeoutHours: settings.SMS_RECEIPT_TIMEOUT_HOURS,
         sendSettleMinutes: settings.SMS_SEND_SETTLE_MINUTES,
+        perNumberDailyLimit: settings.SMS_PER_NUMBER_DAILY_LIMIT,
       },
       regulatorWebhookBaseUrl: settings.REGULATOR_WEBHOOK_BASE_URL ?? `${simulators}/regulators`,
       regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,

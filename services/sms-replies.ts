@@ -134,10 +134,13 @@ type TextedLicence = { id: string; workflowId: string; bureauCode: string; depar
 async function licencesTextedTo(prisma: PrismaClient, reply: IncomingReply): Promise<TextedLicence[]> {
   const since = new Date(reply.sentAt.getTime() - REPLY_MATCH_DAYS * 86_400_000);
   const texted = await prisma.smsSendIntent.findMany({ where: { phone: reply.phone, lastTriedAt: { gte: since } }, select: { licenceId: true }, distinct: ['licenceId'] });
-  if (texted.length === 0) return [];
+  // A holder's text of the day also spoke for the licences it listed.
+  const listed = await prisma.holderText.findMany({ where: { phone: reply.phone, day: { gte: since.toISOString().slice(0, 10) } }, select: { licenceIds: true } });
+  const licenceIds = [...new Set([...texted.map((intent) => intent.licenceId), ...listed.flatMap((text) => text.licenceIds)])];
+  if (licenceIds.length === 0) return [];
   const signedBy = reply.signName ? await prisma.bureau.findMany({ where: { smsSignName: reply.signName }, select: { code: true } }) : [];
   const licences = await prisma.licence.findMany({
-    where: { id: { in: texted.map((intent) => intent.licenceId) }, ...(signedBy.length > 0 ? { bureauCode: { in: signedBy.map((bureau) => bureau.code) } } : {}) },
+    where: { id: { in: licenceIds }, ...(signedBy.length > 0 ? { bureauCode: { in: signedBy.map((bureau) => bureau.code) } } : {}) },
     select: { id: true, workflowId: true, bureauCode: true, catalogueEntry: { select: { departmentId: true } } },
     orderBy: { licenceNumber: 'asc' },
   });

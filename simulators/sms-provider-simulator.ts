@@ -140,13 +140,15 @@ export class SmsProviderSimulator {
         res.json({ Code: 'isv.INVALID_PARAMETERS', Message: `TemplateParam lacks ${missing.join(', ')}` });
         return;
       }
-      if (await this.overDailyLimit(parameters.PhoneNumbers)) {
+      // The clock is read first: the limit's count and the text's record then happen at once, as at the provider.
+      const at = await this.stamp();
+      if (this.overDailyLimit(parameters.PhoneNumbers, at)) {
         res.json({ Code: 'isv.BUSINESS_LIMIT_CONTROL', Message: '触发号码天级流控Permits:' + this.perNumberDailyLimit, RequestId: randomUUID() });
         return;
       }
       const fault = this.nextFault(parameters.PhoneNumbers);
       if (fault === 'reset_before_accept') return void req.socket.destroy();
-      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId, parameters.SignName ?? '');
+      const message = await this.accept('aliyun', parameters.PhoneNumbers, renderSms(template, params, parameters.SignName ?? ''), parameters.OutId, parameters.SignName ?? '', at);
       if (fault === 'reset_after_accept') return void req.socket.destroy();
       res.json({ Code: 'OK', Message: 'OK', BizId: message.messageId, RequestId: randomUUID() });
     });
@@ -181,14 +183,15 @@ export class SmsProviderSimulator {
         return;
       }
       const text = renderSms(template, Object.fromEntries(names.map((name, index) => [name, values[index]!])), body.SignName ?? '');
-      if (await this.overDailyLimit(phone)) {
+      const at = await this.stamp();
+      if (this.overDailyLimit(phone, at)) {
         // Tencent answers a refused number in its send status, not as an error of the call.
         res.json({ Response: { SendStatusSet: [{ SerialNo: '', PhoneNumber: `+86${phone}`, Code: 'LimitExceeded.PhoneNumberDailyLimit', Message: 'the number has reached its daily limit' }], RequestId: randomUUID() } });
         return;
       }
       const fault = this.nextFault(phone);
       if (fault === 'reset_before_accept') return void req.socket.destroy();
-      const message = await this.accept('tencent', phone, text, body.SessionContext ?? '', body.SignName ?? '');
+      const message = await this.accept('tencent', phone, text, body.SessionContext ?? '', body.SignName ?? '', at);
       if (fault === 'reset_after_accept') return void req.socket.destroy();
       res.json({
         Response: { SendStatusSet: [{ SerialNo: message.messageId, PhoneNumber: `+86${phone}`, Code: 'Ok', Message: 'send success', SessionContext: message.clientToken }], RequestId: randomUUID() },
@@ -208,9 +211,9 @@ export class SmsProviderSimulator {
     return sameText(expected, match[2]!);
   }
 
-  private async overDailyLimit(phone: string): Promise<boolean> {
+  private overDailyLimit(phone: string, at: string): boolean {
     if (this.perNumberDailyLimit === undefined) return false;
-    const today = chinaDay(await this.stamp());
+    const today = chinaDay(at);
     return this.sms.filter((message) => message.phone === phone && chinaDay(message.at) === today).length >= this.perNumberDailyLimit;
   }
 
@@ -254,9 +257,9 @@ export class SmsProviderSimulator {
   }
 
   /** Records a message, however many were sent under the same client token, and reports on it. */
-  private async accept(provider: SmsProviderName, phone: string, text: string, clientToken: string, signName: string): Promise<SimulatedSms> {
+  private async accept(provider: SmsProviderName, phone: string, text: string, clientToken: string, signName: string, at: string): Promise<SimulatedSms> {
     const messageId = provider === 'aliyun' ? `${Date.now()}^${randomUUID().slice(0, 8)}` : randomUUID();
-    const message: SimulatedSms = { messageId, provider, phone, text, clientToken, signName, at: await this.stamp() };
+    const message: SimulatedSms = { messageId, provider, phone, text, clientToken, signName, at };
     this.sms.push(message);
     const plan = this.plans.get(phone) ?? { kind: 'delivered' };
     if (plan.kind === 'lost_callback') this.reported.set(message.messageId, plan.code ?? null);

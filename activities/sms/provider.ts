@@ -30,6 +30,8 @@ export interface SmsSettings {
    * the text is sent again: Tencent shows a text only once the carrier has reported it.
    */
   sendSettleMinutes: number;
+  /** Texts a number may get per day (the bureau's calendar day), as the account is set at the provider; more wait for the next day. */
+  perNumberDailyLimit: number;
 }
 
 /** The message a template and its values make, as the handset shows it (signature first). */

@@ -56,7 +56,7 @@ describe.each(['aliyun', 'tencent'] as const)("holders' replies through %s", (pr
     expect((await suite.h.database.prisma.licence.findUniqueOrThrow({ where: { id: licence!.id } })).contactFlaggedAt).not.toBeNull();
   });
 
-  it('"请回电" from a holder of two licences: a call-back task on each, the ladder unchanged; a repeated push changes nothing', async () => {
+  it('"请回电" from a holder of two licences, reminded in one text: a call-back task on each, the ladder unchanged; a repeated push changes nothing', async () => {
     const licences = await textedLicences('CALL-1', 'CALL-2');
     const first = await suite.h.simulators.smsProvider.postReply(licences[0]!.phone, '请回电');
     expect(first.body).toMatchObject({ matched: 1, duplicates: 0 });
@@ -77,6 +77,7 @@ describe.each(['aliyun', 'tencent'] as const)("holders' replies through %s", (pr
   it('a reply from a number no recent text went to is kept, and touches no licence', async () => {
     const [licence] = await textedLicences('STRANGER');
     await suite.h.database.prisma.smsSendIntent.updateMany({ where: { licenceId: licence!.id }, data: { phone: '13000000000' } });
+    await suite.h.database.prisma.holderText.updateMany({ where: { phone: licence!.phone }, data: { phone: '13000000000' } });
     expect(await reply(licence!.phone, '已办理')).toMatchObject({ matched: 0, unmatched: 1 });
     expect(await suite.h.tasks(licence!.id)).toEqual([]);
   });

@@ -3,11 +3,12 @@ CREATE TABLE "HolderText" (
     "bureauCode" TEXT NOT NULL,
     "phone" TEXT NOT NULL,
     "day" TEXT NOT NULL,
+    "saying" TEXT NOT NULL,
     "outId" TEXT NOT NULL,
     "licenceIds" TEXT[],
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "HolderText_pkey" PRIMARY KEY ("bureauCode","phone","day")
+    CONSTRAINT "HolderText_pkey" PRIMARY KEY ("bureauCode","phone","day","saying")
 );
 
 -- CreateIndex
