@@ -59,6 +59,8 @@ export interface ApiDependencies {
   smsReceiptSecret?: string;
   /** The SMS account's signature, for bureaus without their own. */
   smsSignName?: string;
+  /** The longest value the SMS provider takes in a template variable. */
+  smsMaxParamLength?: number;
   /** The bearer token /metrics asks of scrapers; unset: callers on this machine only. */
   metricsToken?: string;
   /** Express's `trust proxy`: the gateway hops (a number) or addresses whose X-Forwarded-For names the caller. */

@@ -16,6 +16,8 @@ export interface MessageTemplateRoutesDependencies {
   prisma: PrismaClient;
   /** The account's signature (签名), for bureaus without their own: texts are billed with it. */
   smsSignName?: string;
+  /** The longest value the provider takes in a template variable. */
+  smsMaxParamLength?: number;
 }
 
 const BureauParams = z.object({ bureau: z.string().min(1).openapi({ example: 'weihai' }) });
@@ -175,7 +177,7 @@ export function messageTemplateRoutes(registry: OpenAPIRegistry, deps: MessageTe
       const catalogueCode = await catalogueCodeOf(params.bureau, body.licenceType, 'licenceType');
       if (channel === 'sms') {
         const samples = await wordingSamples(deps.prisma, params.bureau, catalogueCode);
-        const refused = smsWordingProblems(body.text, samples).map((message) => ({ path: 'text', message }));
+        const refused = smsWordingProblems(body.text, samples, deps.smsMaxParamLength).map((message) => ({ path: 'text', message }));
         if (refused.length > 0) throw ApiError.invalid(refused);
       }
       const fields = { text: body.text, providerTemplateId: body.providerTemplateId ?? null, updatedBy: principal.name };

@@ -16,12 +16,19 @@ export function billedSmsParts(text: string): number {
 }
 
 /**
- * Why the providers would not approve or send an SMS wording with these values: brackets they
- * keep for the signature, a link inside a variable (both review templates so; a link must be fixed
- * text). Empty when it may go.
+ * Why the providers would not approve or send an SMS wording with these values: a variable longer
+ * than they take, brackets they keep for the signature, a link inside a variable (both review
+ * templates so; a link must be fixed text). Empty when it may go.
  */
-export function smsWordingProblems(template: string, samples: readonly MessageValues[]): string[] {
+export function smsWordingProblems(template: string, samples: readonly MessageValues[], maxParamLength = Infinity): string[] {
   const problems: string[] = [];
+  const tooLong = new Map<string, string>();
+  for (const values of samples) {
+    for (const [name, value] of templateParameters(template, values)) if ([...value].length > maxParamLength && !tooLong.has(name)) tooLong.set(name, value);
+  }
+  for (const [name, value] of tooLong) {
+    problems.push(`\${${name}} would carry ${[...value].length} characters (${value}), over the provider's ${maxParamLength} for a variable: shorten the guidance it comes from, or write that part into the wording`);
+  }
   if (/[【】]/.test(template)) problems.push('must not contain 【 or 】: the providers keep them for the signature');
   const linked = new Map<string, string>();
   for (const values of samples) {

@@ -168,6 +168,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         csrfSecret: config.CSRF_SECRET,
         smsReceiptSecret,
         smsSignName: sms.signName,
+        smsMaxParamLength: sms.maxParamLength,
         trustProxy: config.TRUST_PROXY,
         metricsToken: config.METRICS_TOKEN,
         loginThrottle: {

@@ -92,6 +92,11 @@ it("shows what an SMS wording costs, and refuses one the providers would not app
     const linked = await supervisor.call('PUT', '/api/v1/bureaus/weihai/message-templates/sms', { text: DEFAULT_TEMPLATES.sms, providerTemplateId: 'SMS_480000201' });
     expect(linked.status).toBe(400);
     expect(linked.body.error.fields).toEqual([{ path: 'text', message: expect.stringContaining('${booking} would carry the link https://zwfw.example.cn/book') }]);
+    const longOffice = '威海市环翠区统一路政务服务中心东楼三层社会事务综合受理窗口十二号至十八号';
+    await supervisor.call('PUT', '/api/v1/bureaus/weihai/guidance', { officeAddress: longOffice, servicePhone: null, portalUrl: null });
+    const tooLong = await supervisor.call('PUT', '/api/v1/bureaus/weihai/message-templates/sms', { text: DEFAULT_TEMPLATES.sms, providerTemplateId: 'SMS_480000203' });
+    expect(tooLong.body.error.fields).toEqual([{ path: 'text', message: expect.stringContaining(`\${office} would carry ${[...longOffice].length} characters`) }]);
+    await supervisor.call('PUT', '/api/v1/bureaus/weihai/guidance', { officeAddress: null, servicePhone: null, portalUrl: 'https://zwfw.example.cn/book' });
     const fixed = DEFAULT_TEMPLATES.sms.replace('预约：${booking}', '预约：https://zwfw.example.cn/book');
     const accepted = await supervisor.call('PUT', '/api/v1/bureaus/weihai/message-templates/sms', { text: fixed, providerTemplateId: 'SMS_480000202' });
     expect(accepted.status).toBe(200);

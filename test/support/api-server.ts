@@ -53,6 +53,8 @@ export async function serveApi(h: LifecycleHarness): Promise<TestApi> {
     logger: createLogger('silent'),
     // Overdue tasks and dashboards are judged on the test server's clock, as the timers that made them.
     clock: async () => new Date(await h.now()),
+    smsSignName: h.dependencies().endpoints.sms.signName,
+    smsMaxParamLength: h.dependencies().endpoints.sms.maxParamLength,
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
