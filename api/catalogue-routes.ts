@@ -6,7 +6,7 @@ import { DAY_COUNTS, DEFAULT_LADDER, missingGuidance, type LadderStep } from '..
 import type { CatalogueEntry, PrismaClient } from '../generated/prisma/client';
 import { createCatalogueEntry, retireCatalogueEntry, updateCatalogueEntry, updateDepartmentLadder } from '../services/catalogue';
 import type { CatalogueEntryCache } from '../services/licence-registration';
-import type { Principal } from '../services/access/principal';
+import { actorOf } from '../services/access/principal';
 import { REGULATOR_ROLES } from '../services/regulators';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
@@ -65,8 +65,6 @@ const CatalogueEntryChange = z
 // The README grants supervisors the renewal guidance; the rest of an entry is the administrator's.
 const SUPERVISOR_EDITABLE = new Set(Object.keys(Guidance));
 
-/** Who the audit trail names: the caller, never a name the request carries. */
-export const actorOf = (principal: Principal) => ('displayName' in principal ? `${principal.displayName}（${principal.name}）` : principal.name);
 const NewCatalogueEntry = z
   .strictObject({
     ...Editable,

@@ -8,7 +8,7 @@ import { addFollowUp, FOLLOW_UP_STATUSES, inspectionRun, inspectionRuns, inspect
 import { ensureInspectionSchedules } from '../services/inspection-schedules';
 import { assertBureau } from './access';
 import { askedBureau, bureauOr404 } from './bureaus';
-import { actorOf } from './catalogue-routes';
+import { actorOf } from '../services/access/principal';
 import { CronSchema, setBureauCron } from './cron';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { PrismaClient, Regulator } from '../generated/prisma/client';
 import { createRegulator, SECRET_REF_PATTERN, updateRegulator } from '../services/regulators';
 import { assertBureau } from './access';
-import { actorOf } from './catalogue-routes';
+import { actorOf } from '../services/access/principal';
 import { ApiError } from './errors';
 import { json } from './openapi-helpers';
 import { defineRoute } from './routing';

@@ -5,7 +5,7 @@ import { ApiError, fieldProblems } from '../api/errors';
 import { CalendarDateSchema } from '../api/schemas';
 import { loadNationalSchedule, yearsAhead } from '../services/national-schedule';
 import { calendarYear, setCalendarOverride, uncoveredYearsAhead } from '../services/working-calendar';
-import { bureauTabs, formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
+import { bureauTabs, formAction, formData, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
 import { html, type SafeHtml } from './html';
 import { csrfField } from './layout';
 
@@ -101,14 +101,13 @@ ${principal.role === 'admin'
     '/calendar/national',
     pageAccess(deps, ['admin']),
     formAction(back, async (req, res) => {
-      const parsed = ScheduleForm.safeParse(req.body);
-      if (!parsed.success) throw ApiError.invalid(fieldProblems(parsed.error));
-      const { year, source } = parsed.data;
+      const form = formData(ScheduleForm, req.body);
+      const { year, source } = form;
       // A chosen file wins over pasted text; an .ics file is read as one whatever the select says.
       const file = req.file;
-      const content = file ? file.buffer.toString('utf8') : (parsed.data.content ?? '').trim();
+      const content = file ? file.buffer.toString('utf8') : (form.content ?? '').trim();
       if (content === '') throw ApiError.invalid([{ path: 'file', message: '请选择文件或粘贴文件内容' }]);
-      const format = file && /\.ics$/i.test(file.originalname) ? 'ics' : parsed.data.format;
+      const format = file && /\.ics$/i.test(file.originalname) ? 'ics' : form.format;
       const loaded = await loadNationalSchedule(deps.prisma, year, { source, [format]: content }, who(req).name);
       res.redirect(303, withMessage(`/calendar?year=${year}`, 'notice', `${year} 年全国节假日安排已导入，共 ${loaded.days} 天。`));
     }),

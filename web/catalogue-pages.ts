@@ -1,14 +1,15 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { assertBureau } from '../api/access';
-import { actorOf, Guidance } from '../api/catalogue-routes';
+import { Guidance } from '../api/catalogue-routes';
+import { actorOf } from '../services/access/principal';
 import type { RegulatorRole } from '../services/regulators';
 import { ROLE_WORDS } from './regulator-pages';
-import { ApiError, fieldProblems } from '../api/errors';
+import { ApiError } from '../api/errors';
 import { missingGuidance } from '../domain';
 import { updateCatalogueEntry } from '../services/catalogue';
 import type { CatalogueEntryCache } from '../services/licence-registration';
-import { formAction, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
+import { formAction, formData, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 
@@ -146,11 +147,8 @@ ${admin
       (req) => `/catalogue/${encodeURIComponent(String(req.params.id))}`,
       async (req, res) => {
         const entry = await entryOf(req);
-        const parsed = GuidanceForm.safeParse(guidanceOf(req.body as Record<string, unknown>));
-        if (!parsed.success) throw ApiError.invalid(fieldProblems(parsed.error));
-        const guidance = parsed.data;
-        const principal = who(req);
-        await updateCatalogueEntry(deps, entry.id, guidance, 'displayName' in principal ? principal.displayName : principal.name);
+        const guidance = formData(GuidanceForm, guidanceOf(req.body as Record<string, unknown>));
+        await updateCatalogueEntry(deps, entry.id, guidance, actorOf(who(req)));
         deps.catalogueEntries.forget();
         res.redirect(303, withMessage(`/catalogue/${encodeURIComponent(entry.id)}`, 'notice', '办事指南已保存。'));
       },

@@ -2,7 +2,8 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { assertBureau, type AccessControl } from '../api/access';
-import { ApiError, asApiError } from '../api/errors';
+import type { z } from 'zod';
+import { ApiError, asApiError, fieldProblems } from '../api/errors';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Principal, Role } from '../services/access/principal';
 import type { Clock } from '../services/clock';
@@ -72,6 +73,16 @@ export function render(req: Request, res: Response, options: Omit<PageOptions, '
     .type('html')
     .set('cache-control', 'no-store')
     .send(page({ ...options, principal: req.principal, csrfToken: res.locals.csrfToken as string, notice, problem }));
+}
+
+/**
+ * A posted form read by its schema.
+ * @throws ApiError (400) naming each field and its problem, which the page shows.
+ */
+export function formData<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw ApiError.invalid(fieldProblems(result.error));
+  return result.data;
 }
 
 /** A form sends an empty field as an empty string: for the schema it is a field not given. */

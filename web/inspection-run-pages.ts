@@ -1,10 +1,10 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { assertBureau } from '../api/access';
-import { actorOf } from '../api/catalogue-routes';
-import { ApiError, fieldProblems } from '../api/errors';
+import { actorOf } from '../services/access/principal';
+import { ApiError } from '../api/errors';
 import { addFollowUp, FOLLOW_UP_STATUSES, FOLLOW_UP_WORDS, inspectionRun, inspectionRuns, runInspectionNow } from '../services/inspection-runs';
-import { formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
+import { formAction, formData, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 import { shanghaiTime } from './words';
@@ -116,10 +116,9 @@ ${
       (req) => `/inspection/runs/${encodeURIComponent(String(req.params.id))}`,
       async (req, res) => {
         const run = await runOf(req);
-        const form = FollowUpForm.safeParse(req.body);
-        if (!form.success) throw ApiError.invalid(fieldProblems(form.error));
-        await addFollowUp(deps.prisma, run.id, form.data, actorOf(who(req)), await deps.clock());
-        res.redirect(303, withMessage(`/inspection/runs/${run.id}`, 'notice', `已记录${form.data.department}的整改跟进。`));
+        const form = formData(FollowUpForm, req.body);
+        await addFollowUp(deps.prisma, run.id, form, actorOf(who(req)), await deps.clock());
+        res.redirect(303, withMessage(`/inspection/runs/${run.id}`, 'notice', `已记录${form.department}的整改跟进。`));
       },
     ),
   );

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { assertBureau } from '../api/access';
-import { actorOf } from '../api/catalogue-routes';
-import { ApiError, fieldProblems } from '../api/errors';
+import { actorOf } from '../services/access/principal';
+import { ApiError } from '../api/errors';
 import { RegulatorFields } from '../api/regulator-routes';
 import { createRegulator, updateRegulator } from '../services/regulators';
-import { blankAsUnset, bureauTabs, formAction, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
+import { blankAsUnset, bureauTabs, formAction, formData, handle, pageAccess, pageBureau, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
 import { csrfField } from './layout';
 import { shanghaiTime } from './words';
@@ -22,12 +22,6 @@ const changeWords = (after: unknown) =>
   Object.entries((after ?? {}) as Record<string, unknown>)
     .map(([field, value]) => `${FIELD_WORDS[field] ?? field}：${value === null ? '默认' : String(value)}`)
     .join('；');
-
-function parsed<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body);
-  if (!result.success) throw ApiError.invalid(fieldProblems(result.error));
-  return result.data;
-}
 
 /** 监管部门: who hears of each bureau's decisions (审管协同), where, and under which key; the administrator keeps them. */
 export function regulatorPages(deps: WebDependencies): Router {
@@ -93,7 +87,7 @@ ${admin
       (req) => `/regulators?bureau=${encodeURIComponent(String(req.body?.bureau ?? ''))}`,
       async (req, res) => {
         const bureau = await pageBureau(deps, req);
-        const form = parsed(NewRegulatorForm, req.body);
+        const form = formData(NewRegulatorForm, req.body);
         const created = await createRegulator(deps.prisma, { ...form, bureau: bureau.code }, actorOf(who(req)));
         res.redirect(303, withMessage(`/regulators/${encodeURIComponent(created.id)}`, 'notice', '监管部门已新增，请在“提醒目录”中把它指定给相关事项。'));
       },
@@ -137,7 +131,7 @@ ${admin
       (req) => `/regulators/${encodeURIComponent(String(req.params.id))}`,
       async (req, res) => {
         const regulator = await regulatorOf(req);
-        await updateRegulator(deps.prisma, regulator.id, parsed(RegulatorForm, req.body), actorOf(who(req)));
+        await updateRegulator(deps.prisma, regulator.id, formData(RegulatorForm, req.body), actorOf(who(req)));
         res.redirect(303, withMessage(`/regulators/${encodeURIComponent(regulator.id)}`, 'notice', '已保存，下一次推送起生效。'));
       },
     ),

@@ -42,3 +42,8 @@ export function seesContactsOf(principal: Principal, licence: { bureauCode: stri
   if (principal.role === 'system' || principal.role === 'supervisor') return true;
   return principal.role === 'specialist' && principal.departmentId === licence.departmentId;
 }
+
+/** Who an audit trail names: the caller, never a name the request carries. */
+export function actorOf(principal: Principal): string {
+  return 'displayName' in principal ? `${principal.displayName}（${principal.name}）` : principal.name;
+}
