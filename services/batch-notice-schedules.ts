@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Clien
 import { localDateOf } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { batchNoticeWorkflow } from '../workflows/batch-notice-workflow';
-import { ensureBureauSchedule } from './bureau-schedules';
+import { ensureBureauSchedules } from './bureau-schedules';
 
 export interface BatchNoticeDependencies {
   prisma: PrismaClient;
@@ -15,17 +15,11 @@ export const batchNoticeScheduleId = (bureauCode: string) => `batch-notice/${bur
 
 /**
  * Makes sure each bureau has its batch notice schedule, firing at its `batchNoticeCron` in its
- * time zone (see {@link ensureBureauSchedule}).
+ * time zone (see {@link ensureBureauSchedules}).
  * @returns the bureaus whose schedule was created or updated.
  */
-export async function ensureBatchNoticeSchedules(deps: BatchNoticeDependencies, bureauCodes?: string[]): Promise<string[]> {
-  const bureaus = await deps.prisma.bureau.findMany({ where: bureauCodes ? { code: { in: bureauCodes } } : {}, orderBy: { code: 'asc' } });
-  const changed: string[] = [];
-  for (const bureau of bureaus) {
-    const schedule = { scheduleId: batchNoticeScheduleId(bureau.code), cron: bureau.batchNoticeCron, timeZone: bureau.timeZone, workflowType: batchNoticeWorkflow, args: [{ bureauCode: bureau.code }] };
-    if (await ensureBureauSchedule(deps.temporal, deps.taskQueue, schedule)) changed.push(bureau.code);
-  }
-  return changed;
+export function ensureBatchNoticeSchedules(deps: BatchNoticeDependencies, bureauCodes?: string[]): Promise<string[]> {
+  return ensureBureauSchedules(deps, { scheduleId: batchNoticeScheduleId, cronOf: (bureau) => bureau.batchNoticeCron, workflowType: batchNoticeWorkflow }, bureauCodes);
 }
 
 /**

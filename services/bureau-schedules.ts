@@ -1,4 +1,5 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type Workflow } from '@temporalio/client';
+import type { PrismaClient } from '../generated/prisma/client';
 
 /** A Temporal Schedule that runs one workflow per bureau on the bureau's own cron and time zone. */
 export interface BureauSchedule {
@@ -37,4 +38,26 @@ export async function ensureBureauSchedule(temporal: Client, taskQueue: string, 
     await handle.update((previous) => ({ ...previous, spec, state: { ...previous.state, note } }));
     return true;
   }
+}
+
+/** One kind of schedule every bureau has: its id, the bureau's cron for it, and the workflow it starts with `{ bureauCode }`. */
+export interface BureauScheduleKind {
+  scheduleId(bureauCode: string): string;
+  cronOf(bureau: { batchNoticeCron: string; inspectionCron: string }): string;
+  workflowType: Workflow;
+}
+
+/**
+ * Makes sure each bureau (or each of `bureauCodes`) has its schedule of this kind, on its cron
+ * and in its time zone (see {@link ensureBureauSchedule}).
+ * @returns the bureaus whose schedule was created or updated.
+ */
+export async function ensureBureauSchedules(deps: { prisma: PrismaClient; temporal: Client; taskQueue: string }, kind: BureauScheduleKind, bureauCodes?: string[]): Promise<string[]> {
+  const bureaus = await deps.prisma.bureau.findMany({ where: bureauCodes ? { code: { in: bureauCodes } } : {}, orderBy: { code: 'asc' } });
+  const changed: string[] = [];
+  for (const bureau of bureaus) {
+    const schedule = { scheduleId: kind.scheduleId(bureau.code), cron: kind.cronOf(bureau), timeZone: bureau.timeZone, workflowType: kind.workflowType, args: [{ bureauCode: bureau.code }] };
+    if (await ensureBureauSchedule(deps.temporal, deps.taskQueue, schedule)) changed.push(bureau.code);
+  }
+  return changed;
 }
