@@ -122,8 +122,9 @@ export async function sendReminderSms(
         await prisma.$transaction((tx) => writeLedgerEntry(tx, { ...input, channel: 'sms', outcome: 'sent', remindedBy: 'system', remindedAt: activityNow() }));
         return { outcome: 'sent', receiptTimeoutMs };
       }
-      if ((await textsToday(prisma, licence, input.idempotencyKey)) >= sms.settings.perNumberDailyLimit) {
-        return deferSms(prisma, input, licence, `the number has had its ${sms.settings.perNumberDailyLimit} texts today (SMS_PER_NUMBER_DAILY_LIMIT)`, receiptTimeoutMs);
+      const dailyLimit = sms.settings.perNumberDailyLimit;
+      if (dailyLimit !== undefined && (await textsToday(prisma, licence, input.idempotencyKey)) >= dailyLimit) {
+        return deferSms(prisma, input, licence, `the number has had its ${dailyLimit} texts today (SMS_PER_NUMBER_DAILY_LIMIT)`, receiptTimeoutMs);
       }
       if (plan.kind === 'send') values = plan.values;
       problems = smsProblems(licence.contactPhone, wording.text, values, limits);

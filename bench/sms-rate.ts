@@ -81,7 +81,6 @@ async function main(): Promise<void> {
     maxTextLength: 500,
     receiptTimeoutHours: 24,
     sendSettleMinutes: 10,
-    perNumberDailyLimit: 10,
   };
   // The worker's own client (createSmsProvider), with the instant each send leaves the limiter noted.
   const inner = PROVIDER === 'aliyun' ? new AliyunSmsProvider(settings) : new TencentSmsProvider(settings);

@@ -59,7 +59,7 @@ const environmentSchema = z.object({
   SMS_RECEIPT_TIMEOUT_HOURS: z.coerce.number().positive().max(720).default(24),
   /** After a send whose outcome is unknown (a timeout, a reset, a crash), how long the provider's records are asked before sending again. */
   SMS_SEND_SETTLE_MINUTES: z.coerce.number().min(0).max(1440).default(10),
-  SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).optional(),
   /**
    * The shared secret the provider's receipt callbacks carry as `?token=`. Unset in an all-in-one
    * process: a secret is generated once into DATA_DIR. Required when ROLE=api, since every API

@@ -30,8 +30,11 @@ export interface SmsSettings {
    * the text is sent again: Tencent shows a text only once the carrier has reported it.
    */
   sendSettleMinutes: number;
-  /** Texts a number may get per day (the bureau's calendar day), as the account is set at the provider; more wait for the next day. */
-  perNumberDailyLimit: number;
+  /**
+   * Texts a number may get per day (the bureau's calendar day), as the account is set at the
+   * provider; more wait for the next day. Unset: the provider's refusal alone defers them.
+   */
+  perNumberDailyLimit?: number;
 }
 
 /** The message a template and its values make, as the handset shows it (signature first). */

@@ -57,7 +57,7 @@ export class LifecycleHarness {
     readonly database: TestDatabase,
     readonly simulators: IntegrationSimulators,
     private readonly server: Server,
-    private readonly smsOptions: { provider: SmsProviderName; qps: number; receiptTimeoutHours: number; perNumberDailyLimit: number },
+    private readonly smsOptions: { provider: SmsProviderName; qps: number; receiptTimeoutHours: number; perNumberDailyLimit?: number },
     private readonly defaultStartAt: string,
   ) {}
 
@@ -103,7 +103,7 @@ export class LifecycleHarness {
       provider: options.sms?.provider ?? 'aliyun',
       qps: options.sms?.qps ?? 50,
       receiptTimeoutHours: options.sms?.receiptTimeoutHours ?? 24,
-      perNumberDailyLimit: options.sms?.perNumberDailyLimit ?? 10,
+      perNumberDailyLimit: options.sms?.perNumberDailyLimit,
     }, options.startAt ?? TEST_CLOCK_START);
     return clock.harness;
   }
@@ -173,7 +173,7 @@ export class LifecycleHarness {
       SMS_QPS: String(endpoints.sms.qps),
       SMS_RECEIPT_SECRET,
       SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
-      SMS_PER_NUMBER_DAILY_LIMIT: String(endpoints.sms.perNumberDailyLimit),
+      ...(endpoints.sms.perNumberDailyLimit ? { SMS_PER_NUMBER_DAILY_LIMIT: String(endpoints.sms.perNumberDailyLimit) } : {}),
       REGULATOR_WEBHOOK_BASE_URL: endpoints.regulatorWebhookBaseUrl,
       REGULATOR_SIGNING_SECRET: endpoints.regulatorSigningSecret,
     };
