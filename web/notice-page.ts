@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { bureauOr404 } from '../api/bureaus';
-import { noticeFeedPath, noticePagePath, publishedNotices } from '../services/batch-notices';
+import { noticeFeedPath, noticePagePath, publishedNotices, type PublishedNotice } from '../services/batch-notices';
 import { noticePosterPng } from '../services/notice-poster';
+import { keptLookups } from '../runtime/kept-lookups';
 import type { Request } from 'express';
 import { handle, pageAccess, render, type WebDependencies } from './context';
 import { html } from './html';
@@ -15,6 +16,14 @@ export function noticePage(deps: WebDependencies): Router {
   // Shared links and the poster's QR code must reach the public site, not this request's host alone.
   const siteOf = (req: Request) => (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
   const posterPath = (code: string) => `${noticePagePath(code)}/poster.png`;
+  // Drawing a poster takes a fifth of a second of CPU and anyone may ask for it: each notice's
+  // poster is drawn once (concurrent asks share the drawing) and kept while it is the latest.
+  const posters = keptLookups({
+    keyOf: (poster: { bureauName: string; notice: PublishedNotice | undefined; pageUrl: string }) => `${poster.pageUrl}|${poster.notice?.id ?? 'none'}`,
+    lookup: (poster) => noticePosterPng(poster.bureauName, poster.notice, poster.pageUrl),
+    ttlSeconds: 3600,
+    max: 100,
+  });
 
   router.get(
     '/notices/:bureau/poster.png',
@@ -22,7 +31,7 @@ export function noticePage(deps: WebDependencies): Router {
     handle(async (req, res) => {
       const bureau = await bureauOr404(deps.prisma, String(req.params.bureau), 'params.bureau');
       const [latest] = await publishedNotices(deps.prisma, bureau.code, 1);
-      const png = await noticePosterPng(bureau.name, latest, `${siteOf(req)}${noticePagePath(bureau.code)}`);
+      const png = (await posters.get({ bureauName: bureau.name, notice: latest, pageUrl: `${siteOf(req)}${noticePagePath(bureau.code)}` }))!;
       res
         .type('png')
         .set('cache-control', 'public, max-age=300')

@@ -64,6 +64,8 @@ it('publishes the notice on demand and serves it to the public as JSON, RSS and 
   expect(poster.headers.get('content-type')).toBe('image/png');
   expect(poster.headers.get('content-disposition')).toContain(encodeURIComponent('威海市行政审批服务局证照到期集中提醒-2027-03-0'));
   const png = Buffer.from(await poster.arrayBuffer());
+  // Drawn once per notice: asked again, the same image comes back.
+  expect(Buffer.from(await (await fetch(`${api.url}/notices/weihai/poster.png`)).arrayBuffer()).equals(png)).toBe(true);
   expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   const image = PNG.sync.read(png);
   expect([image.width, image.height]).toEqual([1080, 1620]);
