@@ -3,7 +3,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { Refusal } from '../services/refusal';
 import { REFUSAL_FAILURE_TYPE, type RefusalDetails } from '../workflows/licence-definitions';
 import { activityNow } from './clock';
-import { openTaskOnce } from './human-tasks';
+import { openTaskOnce } from '../services/task-store';
 
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any activity's signature

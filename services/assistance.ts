@@ -29,9 +29,9 @@ export interface AssistanceRequest {
  * @returns the task's id and whether this call created it.
  */
 export async function openAssistanceTask(prisma: PrismaClient, licenceId: string, request: AssistanceRequest, now = new Date()) {
-  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: licenceId }, include: { catalogueEntry: true } });
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: licenceId }, select: { id: true, bureauCode: true } });
   const note = [request.preferredTime ? `希望时间：${request.preferredTime}` : undefined, request.note].filter(Boolean).join('；');
-  return openHolderRequest(prisma, { ...licence, departmentId: licence.catalogueEntry.departmentId }, {
+  return openHolderRequest(prisma, licence, {
     idempotencyKey: `assistance/${licence.id}/${request.requestId}`,
     kind: request.kind,
     from: now,

@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { PrismaClient } from '../generated/prisma/client';
+import { openTaskOnce } from './task-store';
 import { bureauCalendar } from './working-calendar';
 
-/** The licence a holder's request is about, with where its tasks go. */
+/** The licence a holder's request is about. */
 export interface RequestingLicence {
   id: string;
   bureauCode: string;
-  workflowId: string;
-  departmentId: string;
 }
 
 /**
@@ -25,20 +23,7 @@ export async function openHolderRequest(
   const existing = await prisma.humanTask.findUnique({ where: { idempotencyKey: request.idempotencyKey }, select: { id: true } });
   if (existing) return { id: existing.id, created: false };
   const { calendar } = await bureauCalendar(prisma, licence.bureauCode);
-  const dueAt = calendar.addWorkingDays(DateTime.fromJSDate(request.from), request.dueWorkingDays).toJSDate();
-  const task = await prisma.humanTask.upsert({
-    where: { idempotencyKey: request.idempotencyKey },
-    create: {
-      id: randomUUID(),
-      idempotencyKey: request.idempotencyKey,
-      licenceId: licence.id,
-      departmentId: licence.departmentId,
-      workflowId: licence.workflowId,
-      kind: request.kind,
-      dueAt,
-      note: request.note,
-    },
-    update: {},
-  });
-  return { id: task.id, created: true };
+  const dueAt = calendar.addWorkingDays(DateTime.fromJSDate(request.from), request.dueWorkingDays).toJSDate().toISOString();
+  const id = await openTaskOnce(prisma, { licenceId: licence.id, idempotencyKey: request.idempotencyKey, kind: request.kind, dueAt, note: request.note ?? undefined });
+  return { id, created: true };
 }

@@ -129,7 +129,7 @@ export async function receiveSmsReplies(deps: ReplyDependencies, provider: SmsPr
   return tally;
 }
 
-type TextedLicence = { id: string; workflowId: string; bureauCode: string; departmentId: string };
+type TextedLicence = { id: string; workflowId: string; bureauCode: string };
 
 async function licencesTextedTo(prisma: PrismaClient, reply: IncomingReply): Promise<TextedLicence[]> {
   const since = new Date(reply.sentAt.getTime() - REPLY_MATCH_DAYS * 86_400_000);
@@ -141,10 +141,10 @@ async function licencesTextedTo(prisma: PrismaClient, reply: IncomingReply): Pro
   const signedBy = reply.signName ? await prisma.bureau.findMany({ where: { smsSignName: reply.signName }, select: { code: true } }) : [];
   const licences = await prisma.licence.findMany({
     where: { id: { in: licenceIds }, ...(signedBy.length > 0 ? { bureauCode: { in: signedBy.map((bureau) => bureau.code) } } : {}) },
-    select: { id: true, workflowId: true, bureauCode: true, catalogueEntry: { select: { departmentId: true } } },
+    select: { id: true, workflowId: true, bureauCode: true },
     orderBy: { licenceNumber: 'asc' },
   });
-  return licences.map(({ catalogueEntry, ...licence }) => ({ ...licence, departmentId: catalogueEntry.departmentId }));
+  return licences;
 }
 
 async function handToLicence(deps: ReplyDependencies, reply: IncomingReply, intent: ReplyIntent, licence: TextedLicence): Promise<void> {
