@@ -181,14 +181,15 @@ async function textsToday(prisma: PrismaClient, licence: { contactPhone: string;
 /**
  * The number has had its texts for the day, by the account's limit here or by the provider's
  * refusal: nothing went. The step is deferred, not retried, so that the text does not go out at
- * night when the count resets; the workflow sends it again at the next day's send window. The ledger records the deferral under a key of
- * its own and the day, so that the text's own row is still to come. The day's holder text, if
- * this step was to send it, is given up, so that the other licences' steps text for themselves.
+ * night when the count resets; the workflow sends it again at the next day's send window. The
+ * ledger records the deferral under a key of its own and the day, so that the text's own row is
+ * still to come. The day's holder text, if this step was to send it, is given up, so that the
+ * other licences' steps text for themselves.
  */
 async function deferSms(
   prisma: PrismaClient,
   input: ChannelInput,
-  licence: { id: string; bureauCode: string; contactPhone: string; bureau: { timeZone: string } },
+  licence: { bureau: { timeZone: string } },
   why: string,
   receiptTimeoutMs: number,
 ): Promise<SmsSendOutcome> {
