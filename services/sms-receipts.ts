@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import Bottleneck from 'bottleneck';
 import { z } from 'zod';
-import type { SmsProviderName } from '../activities/sms/provider';
+import { recordedByOutId, type SmsProviderName } from '../activities/sms/provider';
 import type { PrismaClient } from '../generated/prisma/client';
 import { smsReceiptSignal, type SmsDeliveryStatus } from '../workflows/licence-definitions';
 
@@ -109,7 +109,13 @@ export async function receiveSmsReceipts(deps: ReceiptDependencies, provider: Sm
       skipDuplicates: true,
     });
     // The worker may have recorded some of the messages meanwhile, after looking for these receipts.
-    const receivedIdOf = new Map(unrecorded.flatMap((id) => [[id, id] as const, ...(firstOfEach.get(id)!.outId ? [[recordedByOutId(firstOfEach.get(id)!.outId!), id] as const] : [])]));
+    // Each id a text may be recorded under, mapped back to the id its receipt came with.
+    const receivedIdOf = new Map<string, string>();
+    for (const id of unrecorded) {
+      receivedIdOf.set(id, id);
+      const { outId } = firstOfEach.get(id)!;
+      if (outId) receivedIdOf.set(recordedByOutId(outId), id);
+    }
     const recordedSince = await deps.prisma.smsMessage.findMany({ where: { messageId: { in: [...receivedIdOf.keys()] } }, select: { messageId: true } });
     const appliedLater = new Set<string>();
     for (const { messageId } of recordedSince) {
@@ -124,14 +130,6 @@ export async function receiveSmsReceipts(deps: ReceiptDependencies, provider: Sm
   }
   await purgeUnmatchedReceipts(deps.prisma, receivedAt);
   return tally;
-}
-
-/**
- * The id under which a text is recorded when the engine learnt of it from the provider's records
- * rather than from its answer: Aliyun's QuerySendDetails names a text by its OutId alone.
- */
-function recordedByOutId(outId: string): string {
-  return `outid:${outId}`;
 }
 
 /** The report under the id its text is recorded by: the provider's id, or failing that the OutId. */

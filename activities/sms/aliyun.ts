@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { aliyunRpcSignature } from './signatures';
-import { SmsRefusedError, type SentQuery, type SentRecord, type SmsProvider, type SmsSendRequest, type SmsSettings } from './provider';
+import { recordedByOutId, SmsRefusedError, type SentQuery, type SentRecord, type SmsProvider, type SmsSendRequest, type SmsSettings } from './provider';
 
 const SendSmsAnswer = z.object({ Code: z.string(), Message: z.string().optional(), BizId: z.string().optional(), RequestId: z.string().optional() });
 const QuerySendDetailsAnswer = z.object({
@@ -61,7 +61,7 @@ export class AliyunSmsProvider implements SmsProvider {
         // SendStatus: 1 waiting for the carrier, 2 failed, 3 delivered.
         if (sent) {
           const report = sent.SendStatus === 3 || sent.SendStatus === 2 ? { status: sent.SendStatus === 3 ? 'delivered' : 'undeliverable', reportCode: sent.ErrCode ?? '' } as const : undefined;
-          return { messageId: `outid:${query.outId}`, ...(report ? { report } : {}) };
+          return { messageId: recordedByOutId(query.outId), ...(report ? { report } : {}) };
         }
         if (details.length < PAGE_SIZE) break;
       }

@@ -115,6 +115,14 @@ export interface SentRecord {
   report?: { status: 'delivered' | 'undeliverable'; reportCode: string };
 }
 
+/**
+ * The id a text is recorded under when the engine learnt of it from the provider's records rather
+ * than from its answer: Aliyun's QuerySendDetails names a text by its OutId alone.
+ */
+export function recordedByOutId(outId: string): string {
+  return `outid:${outId}`;
+}
+
 /** Raised when the provider refuses a message: its code says why. */
 export class SmsRefusedError extends Error {
   override name = 'SmsRefusedError';
