@@ -12,6 +12,7 @@ import { planHolderText } from './holder-texts';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
 import { renderLetterPdf } from '../services/letter-pdf';
+import { wechatBindingUrl } from '../services/wechat-bindings';
 
 interface ChannelInput {
   licenceId: string;
@@ -46,6 +47,8 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
     update: { attempts: { increment: 1 } },
   });
   const { message, values } = await licenceMessage(prisma, licence, 'auto_prompt');
+  // The portal shows the holder where to bind the licence to its WeChat, for the WeChat steps after this one.
+  const wechatBindingLink = endpoints.wechat && endpoints.publicUrl ? await wechatBindingUrl(prisma, endpoints.publicUrl, licence.id) : undefined;
   const body = JSON.stringify({
     bureau: licence.bureauCode,
     department: licence.catalogueEntry.department.name,
@@ -59,6 +62,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
     materials: values.materials,
     booking: values.booking,
     message,
+    ...(wechatBindingLink ? { wechatBindingUrl: wechatBindingLink } : {}),
   });
   let answer: unknown;
   try {

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { SmsSettings } from './sms/provider';
+import type { WechatSettings } from './wechat/client';
 
 /** Where the reminder channels and regulators are reached. */
 export interface IntegrationEndpoints {
@@ -13,6 +14,10 @@ export interface IntegrationEndpoints {
   batchNoticeUrl: string;
   /** The SMS provider, its account and limits. */
   sms: SmsSettings;
+  /** The WeChat service account; unset, every WeChat step texts the holder instead. */
+  wechat?: WechatSettings;
+  /** Where the public reaches this engine: binding links in letters and prompts start with it. */
+  publicUrl?: string;
   /** Regulators without a webhook of their own get `<base>/<regulator id>/decisions`. */
   regulatorWebhookBaseUrl: string;
   /** HMAC key for regulators without a secret of their own. */

@@ -12,6 +12,8 @@ import { beginNextTerm, pushDecisionToRegulator, recordRenewal, registerRenewedL
 import { raiseRefusal, refusalsAreFinal, type RaiseRefusalInput } from './refusals';
 import { recordScheduledInspection } from './inspections';
 import { reconcileUnknownTexts } from './sms-reconciliation';
+import { sendReminderWechat } from './wechat-reminders';
+import { WechatClient } from './wechat/client';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 
 /**
@@ -22,6 +24,8 @@ export function createLicenceActivities(deps: ActivityDependencies) {
   const { prisma, endpoints } = deps;
   // One provider per worker: its QPS limit holds across every SMS activity this worker runs.
   const sms = { provider: createSmsProvider(endpoints.sms), settings: endpoints.sms };
+  // One client per worker: its access token serves every WeChat activity this worker runs.
+  const wechat = endpoints.wechat ? new WechatClient(endpoints.wechat) : undefined;
   return refusalsAreFinal({
     recordLicenceStep: (input: RecordLicenceStepInput) => recordLicenceStep(prisma, input),
     recordClosure: (input: { licenceId: string; reason: string }) => recordClosure(prisma, input),
@@ -30,6 +34,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
     sendReminderSms: (input: { licenceId: string; idempotencyKey: string }) => sendReminderSms(prisma, sms, input, deps.temporal),
+    sendReminderWechat: (input: { licenceId: string; idempotencyKey: string }) => sendReminderWechat(prisma, wechat, input),
     recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
     flagContact: (input: { licenceId: string }) => flagContact(prisma, input),
     prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),

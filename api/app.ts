@@ -38,6 +38,7 @@ import { taskRoutes } from './task-routes';
 import { webErrorPages, webPages } from '../web';
 import { isLoopbackCaller } from './caller-origin';
 import type { WorkbookLimits } from '../services/import/workbook-limits';
+import { WechatClient, type WechatSettings } from '../activities/wechat/client';
 
 /** What the API needs from the process that hosts it. */
 export interface ApiDependencies {
@@ -79,6 +80,8 @@ export interface ApiDependencies {
   workbookLimits?: WorkbookLimits;
   /** What due times and overdue tasks are judged against; the wall clock when unset. */
   clock?: Clock;
+  /** The WeChat service account whose web authorisation binds holders; unset, the binding pages answer 404. */
+  wechat?: WechatSettings;
 }
 
 /** How long registrations keep a catalogue entry, unless configured. */
@@ -151,7 +154,8 @@ export function createApp(options: ApiDependencies): Express {
   app.use(dashboardRoutes(registry, deps));
   app.use(inspectionRoutes(registry, deps));
   app.use(alertRoutes(registry, deps));
-  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, clock: deps.clock, access, catalogueEntries, publicUrl: deps.publicUrl }));
+  const wechat = deps.wechat ? new WechatClient(deps.wechat) : undefined;
+  app.use(webPages({ prisma: deps.prisma, temporal: deps.temporal, taskQueue: deps.taskQueue, clock: deps.clock, access, catalogueEntries, publicUrl: deps.publicUrl, wechat }));
   app.use(calendarRoutes(registry, deps));
   app.use(nationalScheduleRoutes(registry, deps));
   app.use(smsReceiptRoutes(registry, deps));

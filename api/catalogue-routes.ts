@@ -121,6 +121,9 @@ const LadderSchema = z
     z.discriminatedUnion('channel', [
       z.strictObject({ channel: z.literal('auto_prompt'), waitDays: days(90), countIn }),
       z.strictObject({ channel: z.literal('sms'), waitDays: days(90), countIn }),
+      z
+        .strictObject({ channel: z.literal('wechat'), waitDays: days(90), countIn })
+        .describe('a WeChat service-account message to a holder who bound the licence; the others get the SMS instead'),
       z.strictObject({ channel: z.literal('phone_call'), maxAttempts: z.number().int().min(1).max(10), retryAfterDays: days(30), dueWorkingDays: days(30), countIn }),
       z.strictObject({ channel: z.literal('letter'), dueWorkingDays: days(30) }),
     ]),

@@ -13,3 +13,4 @@ export * from './reminder-words';
 export * from './holder-replies';
 export * from './sms-wording';
 export * from './holder-texts';
+export * from './wechat-messages';

@@ -4,7 +4,7 @@
  * volume, so the ladder is data: the default below is used where a department has none.
  */
 
-export const REMINDER_CHANNELS = ['auto_prompt', 'sms', 'phone_call', 'letter'] as const;
+export const REMINDER_CHANNELS = ['auto_prompt', 'sms', 'wechat', 'phone_call', 'letter'] as const;
 export type ReminderChannel = (typeof REMINDER_CHANNELS)[number];
 
 /** How a step's waits are counted: every day, or only the bureau's working days. */
@@ -23,6 +23,18 @@ export interface AutoPromptStep {
 /** 短信提醒 */
 export interface SmsStep {
   channel: 'sms';
+  waitDays: number;
+  /** How `waitDays` is counted; calendar days when unset. */
+  countIn?: DayCount;
+}
+
+/**
+ * 微信提醒: a message from the bureau's WeChat service account to a holder who bound the licence
+ * to its WeChat; a holder who has not, or whose WeChat refuses the account's messages, gets the
+ * SMS instead, and the step waits as a text's would.
+ */
+export interface WechatStep {
+  channel: 'wechat';
   waitDays: number;
   /** How `waitDays` is counted; calendar days when unset. */
   countIn?: DayCount;
@@ -47,7 +59,7 @@ export interface LetterStep {
   dueWorkingDays: number;
 }
 
-export type LadderStep = AutoPromptStep | SmsStep | PhoneCallStep | LetterStep;
+export type LadderStep = AutoPromptStep | SmsStep | WechatStep | PhoneCallStep | LetterStep;
 
 export const DEFAULT_LADDER: readonly LadderStep[] = [
   { channel: 'auto_prompt', waitDays: 7 },

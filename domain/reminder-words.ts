@@ -31,6 +31,7 @@ export const OUTCOME_WORDS: Readonly<Record<string, string>> = {
 const CHANNEL_OUTCOME_WORDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   sms: { sent: '已发送，待回执', delivered: '已送达', undeliverable: '无法送达', deferred: '号码当日条数已满，顺延至下一发送时段' },
   auto_prompt: { delivered: '已提示' },
+  wechat: { sent: '已发送', unconfirmed: '已提交微信，未获确认' },
 };
 
 /** An outcome of a reminder on a channel in the ledger's words; an unknown one is shown as recorded. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
 import type { IntegrationEndpoints } from '../activities/dependencies';
 import { SMS_PROVIDERS } from '../activities/sms/provider';
+import { LOCAL_WECHAT_ACCOUNT } from '../simulators/wechat-simulator';
 
 /** The embedded database folder used when DATABASE_URL is not set. */
 export function defaultDatabaseUrl(dataDir = '.data'): string {
@@ -66,6 +67,17 @@ const environmentSchema = z.object({
    * process must accept the same token.
    */
   SMS_RECEIPT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * The bureau's WeChat service account (服务号) for the ladder's WeChat step: its API origin
+   * (https://api.weixin.qq.com) and web authorisation origin (https://open.weixin.qq.com). Unset
+   * with SIMULATORS=off: no account, and every WeChat step texts the holder instead.
+   */
+  WECHAT_API_URL: z.url().optional(),
+  WECHAT_OAUTH_URL: z.url().optional(),
+  WECHAT_APP_ID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must be the account\'s AppID, wx and 16 hex digits').default(LOCAL_WECHAT_ACCOUNT.appId),
+  WECHAT_APP_SECRET: z.string().min(16, 'must be at least 16 characters').default(LOCAL_WECHAT_ACCOUNT.appSecret),
+  /** The licence-expiry template (政务民生) the account added, with fields thing1, thing2, time3, thing4, phone_number5. */
+  WECHAT_TEMPLATE_ID: z.string().min(1).default(LOCAL_WECHAT_ACCOUNT.templateId),
   REGULATOR_WEBHOOK_BASE_URL: z.url().optional(),
   REGULATOR_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').default('local-development-signing-key'),
   /** The local SMS provider, portal and regulator stand-ins, served by the API under /simulators. */
@@ -196,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     for (const name of ['SMS_ACCESS_KEY_ID', 'SMS_ACCESS_KEY_SECRET', 'SMS_RECEIPT_SECRET'] as const) {
       if (!env[name]) missingSecrets.push(name);
     }
+    if (settings.WECHAT_API_URL) {
+      for (const name of ['WECHAT_APP_ID', 'WECHAT_APP_SECRET', 'WECHAT_TEMPLATE_ID'] as const) {
+        if (!env[name]) missingSecrets.push(name);
+      }
+    }
     if (missing.length + missingSecrets.length > 0) {
       throw new ConfigError(
         `Invalid environment:\n${[
@@ -213,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
     endpoints: {
+      publicUrl,
       autoPromptUrl: settings.AUTO_PROMPT_URL ?? `${simulators}/portal/prompts`,
       autoPromptSigningSecret: settings.AUTO_PROMPT_SIGNING_SECRET ?? settings.REGULATOR_SIGNING_SECRET,
       batchNoticeUrl: settings.BATCH_NOTICE_URL ?? `${simulators}/portal/batch-notices`,
@@ -232,6 +250,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         sendSettleMinutes: settings.SMS_SEND_SETTLE_MINUTES,
         perNumberDailyLimit: settings.SMS_PER_NUMBER_DAILY_LIMIT,
       },
+      wechat:
+        settings.WECHAT_API_URL || settings.SIMULATORS === 'on'
+          ? {
+              apiUrl: settings.WECHAT_API_URL ?? `${simulators}/wechat`,
+              oauthUrl: settings.WECHAT_OAUTH_URL ?? (settings.WECHAT_API_URL ? 'https://open.weixin.qq.com' : `${simulators}/wechat`),
+              appId: settings.WECHAT_APP_ID,
+              appSecret: settings.WECHAT_APP_SECRET,
+              templateId: settings.WECHAT_TEMPLATE_ID,
+            }
+          : undefined,
       regulatorWebhookBaseUrl: settings.REGULATOR_WEBHOOK_BASE_URL ?? `${simulators}/regulators`,
       regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,
     },

@@ -147,7 +147,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
             replyUrl: (provider) => `${apiUrl ?? `http://${config.HOST}:${config.PORT}`}/api/v1/sms-replies/${provider}?token=${encodeURIComponent(smsReceiptSecret)}`,
             // The simulated account approves every wording a bureau saves; a real one approves each at the provider.
             approvedTemplate: (templateId) => approvedSmsTemplate(database.prisma, sms.templateId, templateId),
-          }, config.endpoints.autoPromptSigningSecret)
+          }, config.endpoints.autoPromptSigningSecret, { appId: config.WECHAT_APP_ID, appSecret: config.WECHAT_APP_SECRET, templateId: config.WECHAT_TEMPLATE_ID })
         : undefined;
     if (config.ROLE !== 'worker') {
       const app = createApp({
@@ -167,6 +167,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         publicUrl: config.publicUrl,
         csrfSecret: config.CSRF_SECRET,
         smsReceiptSecret,
+        wechat: config.endpoints.wechat,
         smsSignName: sms.signName,
         smsMaxParamLength: sms.maxParamLength,
         trustProxy: config.TRUST_PROXY,

@@ -35,6 +35,13 @@ const ACTIVITY_WORDS: Record<string, (input: Input, result: Input) => Omit<Histo
   deliverAutoPrompt: () => ({ what: 'business-system prompt delivered' }),
   // The ledger's outcome: a flagged contact, a landline or a refusal sends nothing.
   sendReminderSms: (_input, result) => (result.outcome === 'sent' ? { what: 'SMS reminder sent' } : { what: 'SMS reminder not sent', detail: result.outcome }),
+  // Every outcome but `sent` is followed by the step's text.
+  sendReminderWechat: (_input, result) =>
+    result.outcome === 'sent'
+      ? { what: 'WeChat reminder sent' }
+      : result.outcome === 'unconfirmed'
+        ? { what: 'WeChat reminder unconfirmed: texted as well' }
+        : { what: 'WeChat reminder not sent: texted instead', detail: result.outcome },
   prepareLetter: () => ({ what: 'reminder letter (函告) written' }),
   openHumanTask: (input) => ({ what: TASK_WORDS[input.kind] ?? 'task opened', detail: `attempt ${input.attempt}, due ${input.dueAt}` }),
   recordTaskOutcome: (input) => ({ what: OUTCOME_WORDS[input.channel] ?? 'task done', detail: `${input.outcome}, by ${input.completedBy}` }),

@@ -1,8 +1,10 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import { SmsProviderSimulator, type SimulatedSms, type SmsSimulatorOptions } from './sms-provider-simulator';
+import { LOCAL_WECHAT_ACCOUNT, WechatSimulator, type WechatAccount } from './wechat-simulator';
 
 export type { SimulatedSms, SmsSimulatorOptions } from './sms-provider-simulator';
+export type { SimulatedWechatMessage, WechatAccount } from './wechat-simulator';
 
 /** A decision a simulated regulator received, once per idempotency key. */
 export interface SimulatedDelivery {
@@ -21,13 +23,15 @@ export interface RegulatorOutage {
 }
 
 /**
- * Local stand-ins for the outside world, served over real HTTP: the SMS provider, the approval
- * system's prompt inbox and the regulators' decision webhooks. Used by the embedded default and
+ * Local stand-ins for the outside world, served over real HTTP: the SMS provider, the WeChat
+ * service account, the approval system's prompt inbox and the regulators' decision webhooks. Used by the embedded default and
  * the tests; production points the engine at the real endpoints.
  */
 export class IntegrationSimulators {
   /** The SMS provider, speaking Aliyun's and Tencent's APIs under `/sms/aliyun` and `/sms/tencent`. */
   readonly smsProvider: SmsProviderSimulator;
+  /** The bureau's WeChat service account, speaking WeChat's API under `/wechat`. */
+  readonly wechat: WechatSimulator;
   readonly prompts: Array<{ idempotencyKey: string; body: unknown; at: string; receiptId: string }> = [];
   readonly deliveries: SimulatedDelivery[] = [];
   /** Decisions each regulator accepted, by idempotency key: a count above 1 is a repeat it had to drop. */
@@ -45,14 +49,17 @@ export class IntegrationSimulators {
    * @param clock the time to stamp on what arrives; tests pass the test server's clock.
    * @param sms the provider's credentials and the engine's receipt endpoint.
    * @param promptSigningSecret the key the portal checks prompt signatures with.
+   * @param wechatAccount the service account's app id, secret and template.
    */
   constructor(
     private readonly signingSecret: string,
     private readonly clock: () => number | Promise<number>,
     sms: SmsSimulatorOptions,
     private readonly promptSigningSecret: string = signingSecret,
+    wechatAccount: WechatAccount = LOCAL_WECHAT_ACCOUNT,
   ) {
     this.smsProvider = new SmsProviderSimulator(sms, () => this.stamp());
+    this.wechat = new WechatSimulator(wechatAccount, clock);
   }
 
   /** Every SMS the provider accepted. */
@@ -75,6 +82,7 @@ export class IntegrationSimulators {
     const router = Router();
     // The SMS provider parses its own bodies: form-encoded (Aliyun) or signed raw JSON (Tencent).
     router.use('/sms', this.smsProvider.router());
+    router.use('/wechat', this.wechat.router());
     // Notices are signed over their raw bytes and can be large: read before the JSON parser.
     router.post('/portal/batch-notices', express.text({ type: '*/*', limit: '20mb' }), async (req, res) => {
       const raw = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);

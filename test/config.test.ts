@@ -66,5 +66,18 @@ describe('loadConfig', () => {
     const production = loadConfig({ ...endpoints, SMS_ACCESS_KEY_ID: 'LTAI-real', SMS_ACCESS_KEY_SECRET: 'real-secret', SMS_RECEIPT_SECRET: 'a-receipt-secret-of-the-bureau' });
     expect(production.endpoints.sms).toMatchObject({ provider: 'aliyun', url: 'https://dysmsapi.aliyuncs.com/', accessKeyId: 'LTAI-real', qps: 10, receiptTimeoutHours: 24 });
     expect(() => loadConfig({ SMS_PROVIDER: 'huawei' })).toThrow(/SMS_PROVIDER/);
+    // Without an account of its own, a production deployment's WeChat steps text instead; with one, it needs the account's values.
+    expect(production.endpoints.wechat).toBeUndefined();
+    const withWechat = { ...endpoints, SMS_ACCESS_KEY_ID: 'LTAI-real', SMS_ACCESS_KEY_SECRET: 'real-secret', SMS_RECEIPT_SECRET: 'a-receipt-secret-of-the-bureau', WECHAT_API_URL: 'https://api.weixin.qq.com' };
+    expect(() => loadConfig(withWechat)).toThrow(/WECHAT_APP_ID: is required when SIMULATORS=off[\s\S]*WECHAT_APP_SECRET[\s\S]*WECHAT_TEMPLATE_ID/);
+    const account = { WECHAT_APP_ID: 'wx1234567890abcdef', WECHAT_APP_SECRET: 'the-account-app-secret', WECHAT_TEMPLATE_ID: 'tmpl-licence-expiry' };
+    expect(loadConfig({ ...withWechat, ...account }).endpoints.wechat).toEqual({
+      apiUrl: 'https://api.weixin.qq.com',
+      oauthUrl: 'https://open.weixin.qq.com',
+      appId: 'wx1234567890abcdef',
+      appSecret: 'the-account-app-secret',
+      templateId: 'tmpl-licence-expiry',
+    });
+    expect(() => loadConfig({ WECHAT_APP_ID: 'not-an-app-id' })).toThrow(/WECHAT_APP_ID: must be the account's AppID/);
   });
 });

@@ -14,6 +14,8 @@ import { supervisionPages } from './supervision-pages';
 import { outcomePage } from './outcome-page';
 import { regulatorPages } from './regulator-pages';
 import { inspectionRunPages } from './inspection-run-pages';
+import { wechatBindingPages } from './wechat-binding-pages';
+import type { WechatClient } from '../activities/wechat/client';
 
 export { webErrorPages } from './errors';
 export type { WebDependencies } from './context';
@@ -23,7 +25,7 @@ export type { WebDependencies } from './context';
  * the licence page with its timeline, the supervisors' dashboard and inspection report, the
  * catalogue, the working-day calendar, and the administrator's accounts and keys. Forms post back here with a CSRF token.
  */
-export function webPages(deps: WebDependencies & { taskQueue: string; catalogueEntries: CatalogueEntryCache }): Router {
+export function webPages(deps: WebDependencies & { taskQueue: string; catalogueEntries: CatalogueEntryCache; wechat?: WechatClient }): Router {
   const router = Router();
   router.get('/assets/app.css', (_req, res) => {
     res.type('css').set('cache-control', 'public, max-age=86400').send(STYLESHEET);
@@ -40,5 +42,6 @@ export function webPages(deps: WebDependencies & { taskQueue: string; catalogueE
   router.use(calendarPage(deps));
   router.use(adminPage(deps));
   router.use(noticePage(deps));
+  router.use(wechatBindingPages(deps));
   return router;
 }

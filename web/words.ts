@@ -43,6 +43,7 @@ export const NEXT_ACTION_WORDS: Record<string, string> = {
   open_reminder_window: '开启提醒期',
   auto_prompt: '业务系统自动提示',
   sms: '发送提醒短信',
+  wechat: '发送微信提醒',
   phone_call: '电话提醒',
   letter: '点对点函告',
   await_task: '等待专员完成任务',
@@ -55,6 +56,7 @@ export const NEXT_ACTION_WORDS: Record<string, string> = {
 export const CHANNEL_WORDS: Record<string, string> = {
   auto_prompt: '业务系统提示',
   sms: '短信',
+  wechat: '微信',
   phone_call: '电话',
   letter: '函告',
 };
@@ -74,6 +76,9 @@ const HISTORY_WORDS: Record<string, string> = {
   'letter sent': '提醒函已寄出',
   'business-system prompt delivered': '业务系统提示已送达',
   'SMS reminder sent': '提醒短信已发送',
+  'WeChat reminder sent': '微信提醒已发送',
+  'WeChat reminder not sent: texted instead': '微信未能送达，改发短信',
+  'WeChat reminder unconfirmed: texted as well': '微信发送结果未获确认，已另发短信',
   'SMS delivered': '提醒短信已送达',
   'reminder letter (函告) written': '已生成点对点提醒函',
   'open tasks withdrawn': '撤销未完成任务',

@@ -81,7 +81,8 @@ export type LicenceStepKind =
   | 'renewal_checked'
   | 'history_continued'
   | 'holder_replied'
-  | 'sms_deferred';
+  | 'sms_deferred'
+  | 'wechat_sent';
 
 /** A step the workflow has taken. */
 export interface LicenceStep {
@@ -96,6 +97,7 @@ export type NextActionKind =
   | 'open_reminder_window'
   | 'auto_prompt'
   | 'sms'
+  | 'wechat'
   | 'phone_call'
   | 'letter'
   | 'await_task'

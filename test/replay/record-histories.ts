@@ -20,6 +20,7 @@ import {
   revocationUpdate,
 } from '../../workflows/licence-definitions';
 import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
+import { Prisma } from '../../generated/prisma/client';
 
 /** One path of a licence's life, driven on a fresh test server whose clock starts at TEST_CLOCK_START. */
 interface Scenario {
@@ -52,6 +53,28 @@ async function renewedKeepingNumber(h: LifecycleHarness, licenceNumber: string) 
     if ((await licence.handle.describe()).runId === firstRun) throw new Error(`${licenceNumber} is still in its first term`);
   });
   return { licence, firstRun };
+}
+
+/** Runs a scenario with WeChat in the SMS's place in the default ladder of weihai's 市场准入二科. */
+async function withWechatLadder(h: LifecycleHarness, drive: () => Promise<WorkflowHandle>): Promise<WorkflowHandle> {
+  const where = { id: 'weihai:市场准入二科' };
+  const { ladder } = await h.database.prisma.department.findUniqueOrThrow({ where });
+  await h.database.prisma.department.update({
+    where,
+    data: {
+      ladder: [
+        { channel: 'auto_prompt', waitDays: 7 },
+        { channel: 'wechat', waitDays: 14 },
+        { channel: 'phone_call', maxAttempts: 3, retryAfterDays: 2, dueWorkingDays: 3 },
+        { channel: 'letter', dueWorkingDays: 5 },
+      ],
+    },
+  });
+  try {
+    return await drive();
+  } finally {
+    await h.database.prisma.department.update({ where, data: { ladder: ladder ?? Prisma.DbNull } });
+  }
 }
 
 /** Registers a licence expiring in `expiresInDays` and lets its ladder reach the phone task. */
@@ -418,6 +441,30 @@ const SCENARIOS: Scenario[] = [
         h.simulators.smsProvider.perNumberDailyLimit = undefined;
       }
     },
+  },
+  {
+    name: 'wechat-sent',
+    drive: (h, number) =>
+      withWechatLadder(h, async () => {
+        const licence = await h.register(number, await dateIn(h, 200), { contact: { name: '张敏', phone: '13900139014' } });
+        await h.database.prisma.wechatBinding.create({ data: { licenceId: licence.id, openId: h.simulators.wechat.follower(), boundAt: new Date(await h.now()) } });
+        // The message a week after the prompt, the call two weeks after it.
+        await days(h, 200 - 90 + 9 + 14);
+        await h.openTask(licence.id, 'phone_call');
+        return licence.handle;
+      }),
+  },
+  {
+    name: 'wechat-not-bound',
+    drive: (h, number) =>
+      withWechatLadder(h, async () => {
+        const licence = await h.register(number, await dateIn(h, 200), { contact: { name: '张敏', phone: '13900139015' } });
+        await days(h, 200 - 90 + 9);
+        await eventually(async () => {
+          if (!(await h.ledger(licence.id)).includes('sms:sent')) throw new Error('no text instead of the WeChat message yet');
+        });
+        return licence.handle;
+      }),
   },
   {
     name: 'registered-after-expiry',

@@ -55,6 +55,7 @@ export async function serveApi(h: LifecycleHarness): Promise<TestApi> {
     clock: async () => new Date(await h.now()),
     smsSignName: h.dependencies().endpoints.sms.signName,
     smsMaxParamLength: h.dependencies().endpoints.sms.maxParamLength,
+    wechat: h.dependencies().endpoints.wechat,
   });
   const server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));

@@ -15,6 +15,7 @@ import { createLogger } from '../../runtime/logger';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { registerLicence } from '../../services/licence-registration';
 import { IntegrationSimulators } from '../../simulators/integration-simulators';
+import { LOCAL_WECHAT_ACCOUNT } from '../../simulators/wechat-simulator';
 import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from './databases';
 import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
@@ -52,6 +53,8 @@ export class LifecycleHarness {
   private receiptRouter?: Router;
   /** Wordings the simulated provider approved beyond its default, by template id. */
   readonly approvedSmsTemplates = new Map<string, string>();
+  /** Where binding links in prompts and letters point: an API a test serves over this harness, else the harness itself. */
+  publicUrl?: string;
 
   private constructor(
     readonly database: TestDatabase,
@@ -174,6 +177,12 @@ export class LifecycleHarness {
       SMS_RECEIPT_SECRET,
       SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
       ...(endpoints.sms.perNumberDailyLimit ? { SMS_PER_NUMBER_DAILY_LIMIT: String(endpoints.sms.perNumberDailyLimit) } : {}),
+      WECHAT_API_URL: endpoints.wechat!.apiUrl,
+      WECHAT_OAUTH_URL: endpoints.wechat!.oauthUrl,
+      WECHAT_APP_ID: endpoints.wechat!.appId,
+      WECHAT_APP_SECRET: endpoints.wechat!.appSecret,
+      WECHAT_TEMPLATE_ID: endpoints.wechat!.templateId,
+      ...(endpoints.publicUrl ? { PUBLIC_URL: endpoints.publicUrl } : {}),
       REGULATOR_WEBHOOK_BASE_URL: endpoints.regulatorWebhookBaseUrl,
       REGULATOR_SIGNING_SECRET: endpoints.regulatorSigningSecret,
     };
@@ -205,6 +214,12 @@ export class LifecycleHarness {
           sendSettleMinutes: 10,
           perNumberDailyLimit: this.smsOptions.perNumberDailyLimit,
         },
+        wechat: {
+          apiUrl: `${this.simulatorsUrl}/wechat`,
+          oauthUrl: `${this.simulatorsUrl}/wechat`,
+          ...LOCAL_WECHAT_ACCOUNT,
+        },
+        publicUrl: this.publicUrl ?? this.baseUrl,
         regulatorWebhookBaseUrl: `${this.simulatorsUrl}/regulators`,
         regulatorSigningSecret: SIGNING_SECRET,
       },

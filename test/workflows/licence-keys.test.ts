@@ -20,6 +20,7 @@ it.each([
     windowReopened: keys.windowOpened(2),
     autoPrompt: keys.autoPrompt(0, 0),
     sms: keys.sms(1, 1),
+    wechat: keys.wechat(1, 1),
     callTask: keys.callTask(0, 2, 3),
     callOutcome: keys.callOutcome(0, 2, 3),
     guidanceTask: keys.guidanceTask(0, 3, 2),
@@ -46,6 +47,7 @@ it.each([
     windowReopened: `${prefix}cycle-2/reminder_window_opened`,
     autoPrompt: `${prefix}cycle-0/step-0/auto-prompt`,
     sms: `${prefix}cycle-1/step-1/sms`,
+    wechat: `${prefix}cycle-1/step-1/wechat`,
     callTask: `${prefix}cycle-0/step-2/call-3`,
     callOutcome: `${prefix}cycle-0/step-2/call-3/outcome`,
     guidanceTask: `${prefix}cycle-0/step-3/guidance-2`,
@@ -83,7 +85,7 @@ it.each(['v4/no-answer-then-reached', 'v5/task-overdue-then-reached', 'v6/next-t
   for (let cycle = 0; cycle < 3; cycle++) {
     built.add(keys.windowOpened(cycle)).add(keys.expiryAlert(cycle));
     for (let index = 0; index < 5; index++) {
-      [keys.autoPrompt, keys.sms, keys.letter, keys.letterTask, keys.letterOutcome].forEach((make) => built.add(make(cycle, index)));
+      [keys.autoPrompt, keys.sms, keys.wechat, keys.letter, keys.letterTask, keys.letterOutcome].forEach((make) => built.add(make(cycle, index)));
       for (let attempt = 1; attempt < 4; attempt++) [keys.callTask, keys.callOutcome, keys.guidanceTask].forEach((make) => built.add(make(cycle, index, attempt)));
     }
   }

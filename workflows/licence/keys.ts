@@ -14,6 +14,8 @@ export function licenceKeys(workflowId: string, term: number) {
     autoPrompt: (cycle: number, index: number) => key(`${ladderStep(cycle, index)}/auto-prompt`),
     /** Also the OutId / SessionContext the provider echoes in its receipt. */
     sms: (cycle: number, index: number) => key(`${ladderStep(cycle, index)}/sms`),
+    /** Also the source of the message's client_msg_id, which WeChat drops a repeat of for ten minutes. */
+    wechat: (cycle: number, index: number) => key(`${ladderStep(cycle, index)}/wechat`),
     callTask: (cycle: number, index: number, attempt: number) => key(`${ladderStep(cycle, index)}/call-${attempt}`),
     callOutcome: (cycle: number, index: number, attempt: number) => key(`${ladderStep(cycle, index)}/call-${attempt}/outcome`),
     guidanceTask: (cycle: number, index: number, request: number) => key(`${ladderStep(cycle, index)}/guidance-${request}`),

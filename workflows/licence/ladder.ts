@@ -3,6 +3,7 @@ import { runAutoPrompt } from './channels/auto-prompt';
 import { runLetter } from './channels/letter';
 import { runPhoneCall } from './channels/phone-call';
 import { runSms } from './channels/sms';
+import { runWechat } from './channels/wechat';
 import type { LicenceLife } from './state';
 
 /** Runs one ladder step that fell due at `due`; waits after it count from that instant. */
@@ -12,6 +13,8 @@ export function runLadderStep(life: LicenceLife, step: LadderStep, index: number
       return runAutoPrompt(life, step, index, due);
     case 'sms':
       return runSms(life, step, index, due);
+    case 'wechat':
+      return runWechat(life, step, index, due);
     case 'phone_call':
       return runPhoneCall(life, step, index, due);
     case 'letter':

@@ -190,8 +190,8 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         await waitUntil(life, Math.min(ladder.notBefore, life.lapsesAt()), turn);
         continue;
       }
-      if ((step.channel === 'sms' || step.channel === 'phone_call') && patched(WORKING_CALENDAR_PATCH)) {
-        // Texts and calls reach people only in the bureau's hours on a working day: something due
+      if ((step.channel === 'sms' || step.channel === 'wechat' || step.channel === 'phone_call') && patched(WORKING_CALENDAR_PATCH)) {
+        // Texts, WeChat messages and calls reach people only in the bureau's hours on a working day: something due
         // at night or on a holiday moves to the next opening, and the waits after it count from there.
         const sendAt = Date.parse(await activities.nextSendInstant({ licenceId: life.licenceId, from: iso(Date.now()) }));
         if (sendAt > Date.now()) {
