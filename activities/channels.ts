@@ -48,7 +48,7 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
   });
   const { message, values } = await licenceMessage(prisma, licence, 'auto_prompt');
   // The portal shows the holder where to bind the licence to its WeChat, for the WeChat steps after this one.
-  const wechatBindingLink = endpoints.wechat && endpoints.publicUrl ? await wechatBindingUrl(prisma, endpoints.publicUrl, licence.id) : undefined;
+  const wechatBindingLink = await bindingLinkIfWechat(prisma, endpoints, licence.id);
   const body = JSON.stringify({
     bureau: licence.bureauCode,
     department: licence.catalogueEntry.department.name,
@@ -289,6 +289,11 @@ export async function flagContact(prisma: PrismaClient, input: { licenceId: stri
   await prisma.licence.updateMany({ where: { id: input.licenceId, contactFlaggedAt: null }, data: { contactFlaggedAt: activityNow() } });
 }
 
+/** The licence's WeChat binding link where the bureau has a WeChat account and a public address. */
+async function bindingLinkIfWechat(prisma: PrismaClient, endpoints: Pick<IntegrationEndpoints, 'wechat' | 'publicUrl'>, licenceId: string): Promise<string | undefined> {
+  return endpoints.wechat && endpoints.publicUrl ? wechatBindingUrl(prisma, endpoints.publicUrl, licenceId) : undefined;
+}
+
 // Chinese official letters indent paragraphs by two full-width spaces.
 const IDEOGRAPHIC_SPACE = '\u3000';
 
@@ -297,7 +302,7 @@ const IDEOGRAPHIC_SPACE = '\u3000';
  * bureau's letterhead. Idempotent by key.
  * @returns the letter's id.
  */
-export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): Promise<string> {
+export async function prepareLetter(prisma: PrismaClient, endpoints: Pick<IntegrationEndpoints, 'wechat' | 'publicUrl'>, input: ChannelInput): Promise<string> {
   const existing = await prisma.letter.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
   if (existing) return existing.id;
   const licence = await licenceForReminder(prisma, input.licenceId);
@@ -312,7 +317,8 @@ export async function prepareLetter(prisma: PrismaClient, input: ChannelInput): 
     `${licence.bureau.name}${IDEOGRAPHIC_SPACE}${licence.catalogueEntry.department.name}`,
     today,
   ].join('\n');
-  const pdf = await renderLetterPdf({ bureauName: licence.bureau.name, body });
+  const wechatBindingLink = await bindingLinkIfWechat(prisma, endpoints, licence.id);
+  const pdf = await renderLetterPdf({ bureauName: licence.bureau.name, body, ...(wechatBindingLink ? { wechatBindingUrl: wechatBindingLink } : {}) });
   const letter = await prisma.letter.upsert({
     where: { idempotencyKey: input.idempotencyKey },
     create: { idempotencyKey: input.idempotencyKey, licenceId: licence.id, body, pdf: new Uint8Array(pdf) },

@@ -37,7 +37,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
     sendReminderWechat: (input: { licenceId: string; idempotencyKey: string }) => sendReminderWechat(prisma, wechat, input),
     recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
     flagContact: (input: { licenceId: string }) => flagContact(prisma, input),
-    prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, input),
+    prepareLetter: (input: { licenceId: string; idempotencyKey: string }) => prepareLetter(prisma, endpoints, input),
     openHumanTask: (input: OpenHumanTaskInput) => openHumanTask(prisma, input),
     missingLetterGuidance: (input: { licenceId: string }) => missingLetterGuidance(prisma, input),
     cancelOpenTasks: (input: { licenceId: string; reason: string }) => cancelOpenTasks(prisma, input),

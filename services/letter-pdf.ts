@@ -1,5 +1,6 @@
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
 
 // Noto Sans SC as TrueType (Google Fonts' static instances, shipped by an npm package): pdfkit
 // embeds the subset of glyphs a letter uses.
@@ -13,7 +14,11 @@ export interface LetterPdfContent {
   bureauName: string;
   /** The letter: its first line is the title, the rest its paragraphs (see `prepareLetter`). */
   body: string;
+  /** The licence's WeChat binding link, printed as a QR code beside the closing when the bureau has a WeChat account. */
+  wechatBindingUrl?: string;
 }
+
+const QR_SIZE = 96;
 
 /**
  * Typesets a reminder letter (点对点函告) on A4 in Noto Sans SC: the bureau's letterhead and a
@@ -45,6 +50,18 @@ export async function renderLetterPdf(content: LetterPdfContent): Promise<Buffer
     const closing = index >= closingFrom && closingFrom > 0;
     document.font('regular').fontSize(12.5).text(line === '' ? ' ' : line, { align: closing ? 'right' : 'left', width, lineGap: 5 });
   });
+  if (content.wechatBindingUrl) {
+    // Scanned with WeChat, the code binds the licence so that its next reminders come by WeChat.
+    const qr = await QRCode.toBuffer(content.wechatBindingUrl, { type: 'png', margin: 1, errorCorrectionLevel: 'M', width: QR_SIZE * 3 });
+    if (document.y + QR_SIZE + 40 > document.page.height - 72) document.addPage();
+    const top = document.y + 16;
+    document.image(qr, 80, top, { width: QR_SIZE, height: QR_SIZE });
+    document
+      .font('regular')
+      .fontSize(10)
+      .fillColor('#444444')
+      .text('微信扫码绑定本证照，到期提醒将通过微信服务号发送', 80 + QR_SIZE + 12, top + QR_SIZE / 2 - 8, { width: width - QR_SIZE - 12 });
+  }
   document.end();
   return finished;
 }

@@ -20,7 +20,7 @@ import { historyDetail, historyWords, NEXT_ACTION_WORDS, OUTCOME_WORDS, shanghai
 
 const LicenceId = z.uuid();
 /** The ladder steps that reach people only inside the bureau's send window on a working day. */
-const SENT_IN_WINDOW = new Set(['sms', 'phone_call']);
+const SENT_IN_WINDOW = new Set(['sms', 'wechat', 'phone_call']);
 
 /**
  * The licence page: details, current stage, the next action with when it is due, and the
@@ -44,6 +44,7 @@ export function licencePage(deps: WebDependencies): Router {
           tasks: { orderBy: { createdAt: 'asc' } },
           deliveries: { include: { regulator: true }, orderBy: { createdAt: 'asc' } },
           terms: { orderBy: { term: 'asc' } },
+          wechatBinding: true,
         },
       });
       if (!licence) throw ApiError.notFound(`Licence ${id.data}`);
@@ -85,6 +86,7 @@ ${unreachable ? html`<p class="problem" role="alert">流程服务暂不可用：
   <dt>审批科室</dt><dd>${licence.catalogueEntry.department.name}</dd>
   <dt>联系人</dt><dd>${contact.name}</dd>
   <dt>联系电话</dt><dd>${contact.phone}</dd>
+  <dt>微信提醒</dt><dd id="wechat-binding">${wechatBindingWords(licence.wechatBinding, zone)}</dd>
   <dt>发证日期</dt><dd>${calendarDateOf(licence.issuedOn)}</dd>
   <dt>到期日期</dt><dd>${calendarDateOf(licence.expiresOn)}</dd>
   <dt>提醒期开始</dt><dd>${shanghaiTime(licence.reminderWindowOpensAt, zone)}</dd>
@@ -171,4 +173,11 @@ ${
   );
 
   return router;
+}
+
+/** Whether the licence's WeChat reminders reach anyone, in the words of the page. */
+function wechatBindingWords(binding: { boundAt: Date; refusedAt: Date | null; refusalCode: number | null } | null, zone: string): string {
+  if (!binding) return '未绑定（微信提醒改发短信）';
+  if (binding.refusedAt) return `持证主体已取消关注或拒收（微信错误码 ${binding.refusalCode}，${shanghaiTime(binding.refusedAt, zone)}），改发短信`;
+  return `已绑定（${shanghaiTime(binding.boundAt, zone)}）`;
 }

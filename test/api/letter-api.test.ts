@@ -2,7 +2,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { updateCatalogueEntry } from '../../services/catalogue';
+import { wechatBindingUrl } from '../../services/wechat-bindings';
 import { TEST_API_KEY } from '../support/accounts';
 import { apiSuite } from '../support/api-server';
 import { quietTemporalLogs } from '../support/temporal';
@@ -57,6 +60,13 @@ it('writes the letter as a Chinese PDF with everything the holder needs, downloa
     expect(text).toContain(expected);
   }
   expect(execFileSync('pdffonts', [file], { encoding: 'utf8' })).toMatch(/NotoSansSC/);
+  // The bureau has a WeChat account: the letter carries the licence's binding link as a code to scan.
+  expect(text).toContain('微信扫码绑定本证照');
+  execFileSync('pdfimages', ['-png', file, path.join(folder, 'image')]);
+  const [qrImage] = fs.readdirSync(folder).filter((name) => name.startsWith('image')).sort();
+  const image = PNG.sync.read(fs.readFileSync(path.join(folder, qrImage!)));
+  const scanned = jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+  expect(scanned).toBe(await wechatBindingUrl(h.database.prisma, h.dependencies().endpoints.publicUrl!, licence.id));
   fs.rmSync(folder, { recursive: true });
 
   expect((await api.call('GET', '/api/v1/letters/00000000-0000-4000-8000-000000000000/pdf')).status).toBe(404);

@@ -131,6 +131,12 @@ it('a bound holder gets one WeChat message and no text; an unbound or unfollowed
   const refusal = await h.database.prisma.wechatBinding.findUniqueOrThrow({ where: { licenceId: licences.unfollowed.id } });
   expect(refusal.refusalCode).toBe(43004);
   expect(refusal.refusedAt).not.toBeNull();
+  // The licence page tells staff who is reached on WeChat and who is texted instead.
+  const supervisor = await api.as('supervisor');
+  const pageOf = async (id: string) => String((await supervisor.call('GET', `/licences/${id}`)).body);
+  expect(await pageOf(licences.bound.id)).toMatch(/<dd id="wechat-binding">已绑定/);
+  expect(await pageOf(licences.unbound.id)).toMatch(/<dd id="wechat-binding">未绑定/);
+  expect(await pageOf(licences.unfollowed.id)).toContain('已取消关注或拒收（微信错误码 43004');
 
   // Every ladder goes on to its call 14 days after its reminder.
   for (const licence of Object.values(licences)) await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: t.callDue }));
