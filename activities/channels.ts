@@ -203,6 +203,7 @@ async function deferSms(
   await prisma.$transaction(async (tx) => {
     await tx.smsSendIntent.deleteMany({ where: { outId: input.idempotencyKey } });
     await tx.holderText.deleteMany({ where: { outId: input.idempotencyKey } });
+    await tx.holderTextClaim.deleteMany({ where: { outId: input.idempotencyKey } });
     await writeLedgerEntry(tx, { ...input, idempotencyKey: `${input.idempotencyKey}/deferred/${day}`, channel: 'sms', outcome: 'deferred', remindedBy: 'system', remindedAt: now });
   });
   return { outcome: 'deferred', receiptTimeoutMs };

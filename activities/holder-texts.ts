@@ -7,7 +7,7 @@ import { licenceMessage, valuesOfLicence, type LicenceForMessage, type LicenceMe
 import { licenceStatusQuery } from '../workflows/licence-definitions';
 
 /** A licence about to be texted, as the SMS step reads it. */
-export type TextedLicence = LicenceForMessage & { id: string; workflowId: string; contactPhone: string; bureau: { timeZone: string } };
+export type TextedLicence = LicenceForMessage & { id: string; workflowId: string; contactPhone: string; holderIdNumber: string | null; bureau: { timeZone: string } };
 
 /** What the SMS step of a licence does about the holder's other licences. */
 export type HolderTextPlan =
@@ -22,12 +22,14 @@ export type HolderTextPlan =
 const MOST_COMPANIONS = 9;
 
 /**
- * One text a day per holder's number and renewal: a licence's SMS step lists in its text the
- * holder's other licences (same bureau, same number) whose own SMS step falls due that day too,
- * when one text is true for all of them (same wording, office, deadline and booking) and stays
- * within the provider's limits (`fits`). Licences renewed elsewhere get a text of their own. The day's text is written down (HolderText) before it is sent, so that
- * the other licences' steps find themselves listed and send nothing, and so that a retry of this
- * step sends the same text.
+ * One text a day per holder and renewal: a licence's SMS step lists in its text the holder's other
+ * licences (same bureau, and the same number or the same unified social credit code / ID number)
+ * whose own SMS step falls due that day too, when one text is true for all of them (same wording,
+ * office, deadline and booking) and stays within the provider's limits (`fits`). Licences renewed
+ * elsewhere get a text of their own. The day's text is written down (HolderText) with a claim on
+ * each way of knowing the holder (HolderTextClaim) before it is sent: a second step that would text
+ * the same holder finds a claim taken and, listed in the first text, sends nothing; a retry of the
+ * sending step sends the same text.
  */
 export async function planHolderText(
   deps: { prisma: PrismaClient; temporal: Client },
@@ -39,16 +41,39 @@ export async function planHolderText(
 ): Promise<HolderTextPlan> {
   const { prisma } = deps;
   const saying = createHash('sha256').update(`${wording.text}\n${wording.providerTemplateId ?? ''}\n${renewalSaying(wording.values)}`).digest('hex').slice(0, 32);
-  const key = { bureauCode: licence.bureauCode, phone: licence.contactPhone, day: localDateOf(now, licence.bureau.timeZone), saying };
-  let todays = await prisma.holderText.findUnique({ where: { bureauCode_phone_day_saying: key } });
-  if (!todays) {
-    const listed = listable(wording.values, (await companionsDueToday(deps, licence, wording, key.day)).map((companion) => ({ id: companion.id, values: valuesOfLicence(companion) })), fits);
-    await prisma.holderText.createMany({ data: [{ ...key, outId, licenceIds: [licence.id, ...listed] }], skipDuplicates: true });
-    todays = await prisma.holderText.findUniqueOrThrow({ where: { bureauCode_phone_day_saying: key } });
+  const day = localDateOf(now, licence.bureau.timeZone);
+  const decided = await listingOf(prisma, licence, wording.values, day, outId);
+  if (decided) return decided;
+  const key = { bureauCode: licence.bureauCode, phone: licence.contactPhone, day, saying };
+  // The number had today's text saying the same, which does not list this licence: it gets its own.
+  if (await prisma.holderText.findUnique({ where: { bureauCode_phone_day_saying: key } })) return { kind: 'alone' };
+  const companions = await companionsDueToday(deps, licence, wording, day);
+  const listed = listable(wording.values, companions.map((companion) => ({ id: companion.id, values: valuesOfLicence(companion) })), fits);
+  const claims = holderKeys(licence).map((holder) => ({ bureauCode: licence.bureauCode, holder, day, saying, outId }));
+  try {
+    await prisma.$transaction([prisma.holderTextClaim.createMany({ data: claims }), prisma.holderText.create({ data: { ...key, outId, licenceIds: [licence.id, ...listed] } })]);
+  } catch (error) {
+    // Another step claimed the holder first: its text lists this licence, or this one goes alone.
+    if (!isUniqueViolation(error)) throw error;
   }
-  if (todays.outId === outId) return { kind: 'send', values: await valuesListed(prisma, todays.licenceIds, wording.values), licenceIds: todays.licenceIds };
-  if (todays.licenceIds.includes(licence.id)) return { kind: 'listed', outId: todays.outId };
-  return { kind: 'alone' };
+  return (await listingOf(prisma, licence, wording.values, day, outId)) ?? { kind: 'alone' };
+}
+
+/** What today's texts already decided for the licence: this step sends one that lists it, or another did. */
+async function listingOf(prisma: PrismaClient, licence: TextedLicence, own: MessageValues, day: string, outId: string): Promise<HolderTextPlan | undefined> {
+  const text = await prisma.holderText.findFirst({ where: { bureauCode: licence.bureauCode, day, licenceIds: { has: licence.id } }, orderBy: { createdAt: 'asc' } });
+  if (!text) return undefined;
+  if (text.outId !== outId) return { kind: 'listed', outId: text.outId };
+  return { kind: 'send', values: await valuesListed(prisma, text.licenceIds, own), licenceIds: text.licenceIds };
+}
+
+/** The ways of knowing the holder a text reaches: its number, and its credit code or ID number when it has one. */
+function holderKeys(licence: Pick<TextedLicence, 'contactPhone' | 'holderIdNumber'>): string[] {
+  return [`phone:${licence.contactPhone}`, ...(licence.holderIdNumber ? [`id:${licence.holderIdNumber}`] : [])];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002';
 }
 
 /**
@@ -70,12 +95,18 @@ async function valuesListed(prisma: PrismaClient, licenceIds: string[], own: Mes
 }
 
 /**
- * The holder's other licences whose SMS step is due by the end of `day` and has not texted yet,
+ * The holder's other licences (same number, or same credit code / ID number) whose SMS step is due by the end of `day` and has not texted yet,
  * worded the same: their workflows are asked where their ladders stand.
  */
 async function companionsDueToday(deps: { prisma: PrismaClient; temporal: Client }, licence: TextedLicence, wording: LicenceMessage, day: string) {
   const candidates = await deps.prisma.licence.findMany({
-    where: { bureauCode: licence.bureauCode, contactPhone: licence.contactPhone, id: { not: licence.id }, contactFlaggedAt: null, stage: 'window_open' },
+    where: {
+      bureauCode: licence.bureauCode,
+      OR: [{ contactPhone: licence.contactPhone }, ...(licence.holderIdNumber ? [{ holderIdNumber: licence.holderIdNumber }] : [])],
+      id: { not: licence.id },
+      contactFlaggedAt: null,
+      stage: 'window_open',
+    },
     include: { bureau: true, catalogueEntry: true },
     orderBy: { licenceNumber: 'asc' },
     take: MOST_COMPANIONS,

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { HOLDER_REQUEST_KINDS, missingGuidance, type ReminderChannel } from '../domain';
+import { HOLDER_REQUEST_KINDS, localDateOf, missingGuidance, taskBundleKey, type ReminderChannel } from '../domain';
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { openTaskOnce } from '../services/task-store';
@@ -21,7 +21,16 @@ export interface OpenHumanTaskInput {
  * @returns the task's id (the existing one on a retry).
  */
 export async function openHumanTask(prisma: PrismaClient, input: OpenHumanTaskInput): Promise<string> {
-  return openTaskOnce(prisma, { ...input, letterId: input.letterId ?? null });
+  return openTaskOnce(prisma, { ...input, letterId: input.letterId ?? null, bundleKey: await bundleKeyOf(prisma, input) });
+}
+
+/** Calls and letters are made to a holder, not to a licence: those opened for one holder on one day share a bundle. */
+const BUNDLED_KINDS: ReadonlySet<string> = new Set(['phone_call', 'send_letter']);
+
+async function bundleKeyOf(prisma: PrismaClient, input: OpenHumanTaskInput): Promise<string | null> {
+  if (!BUNDLED_KINDS.has(input.kind)) return null;
+  const licence = await prisma.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { bureau: true } });
+  return taskBundleKey(input.kind, licence, localDateOf(activityNow(), licence.bureau.timeZone));
 }
 
 

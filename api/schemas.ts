@@ -199,6 +199,12 @@ export const TaskView = z
     outcome: z.string().nullable(),
     letter: z.string().nullable().openapi({ description: 'The letter to send, for a send_letter task' }),
     letterPdf: z.string().nullable().openapi({ description: "Where to download the letter's PDF, for a send_letter task" }),
+    bundle: z
+      .array(z.object({ id: z.string(), licenceNumber: z.string(), licenceName: z.string(), status: z.enum(TASK_STATUSES) }))
+      .openapi({
+        description:
+          "The holder's other calls or letters of the same day in this department: one call or one envelope serves them all; claiming, releasing, assigning or completing this task does the same to those still open",
+      }),
   })
   .openapi('Task');
 

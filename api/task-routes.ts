@@ -7,7 +7,7 @@ import { calendarDateOf } from '../services/licence-registration';
 import type { Clock } from '../services/clock';
 import { contactFor, personalTextFor } from '../services/access/masking';
 import type { Principal } from '../services/access/principal';
-import { assignTask, claimTask, completeTask, releaseTask, taskFor } from '../services/task-work';
+import { assignTask, bundlesOf, claimTask, completeTask, releaseTask, taskFor, type BundledTask } from '../services/task-work';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
 import { letterPdfPath } from './letter-routes';
@@ -44,7 +44,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
     return new Map(letters.map((letter) => [letter.id, { body: letter.body, hasPdf: printable.has(letter.id) }]));
   };
 
-  const view = (task: TaskRow, principal: Principal, letters: Map<string, { body: string; hasPdf: boolean }>, now: Date): z.infer<typeof TaskView> => {
+  const view = (task: TaskRow, principal: Principal, letters: Map<string, { body: string; hasPdf: boolean }>, now: Date, bundles: Map<string, BundledTask[]>): z.infer<typeof TaskView> => {
     const letter = task.letterId ? letters.get(task.letterId) : undefined;
     return {
       id: task.id,
@@ -67,12 +67,13 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       outcome: task.outcome,
       letter: letter?.body ?? null,
       letterPdf: letter?.hasPdf && task.letterId ? letterPdfPath(task.letterId) : null,
+      bundle: (bundles.get(task.id) ?? []).map((mate) => ({ ...mate, status: mate.status as z.infer<typeof TaskView>['status'] })),
     };
   };
 
   const answer = async (principal: Principal, id: string) => {
     const task = await taskFor(deps.prisma, principal, id);
-    return { status: 200, body: view(task, principal, await lettersOf([task]), await deps.clock()) };
+    return { status: 200, body: view(task, principal, await lettersOf([task]), await deps.clock(), await bundlesOf(deps.prisma, [task])) };
   };
 
   defineRoute(
@@ -110,8 +111,8 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
         orderBy: { dueAt: 'asc' },
         take: 500,
       });
-      const letters = await lettersOf(tasks);
-      return { status: 200, body: { tasks: tasks.map((task) => view(task, principal, letters, now)) } };
+      const [letters, bundles] = await Promise.all([lettersOf(tasks), bundlesOf(deps.prisma, tasks)]);
+      return { status: 200, body: { tasks: tasks.map((task) => view(task, principal, letters, now, bundles)) } };
     },
   );
 

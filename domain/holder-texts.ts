@@ -26,3 +26,13 @@ export function holderTextValues(licences: readonly MessageValues[]): MessageVal
 export function renewalSaying(values: MessageValues): string {
   return JSON.stringify(SHARED_VALUES.map((name) => values[name]));
 }
+
+/** How a holder is known across its licences: its unified social credit code or ID number when given, else its contact number. */
+export function holderIdentity(licence: { holderIdNumber: string | null; contactPhone: string }): string {
+  return licence.holderIdNumber ? `id:${licence.holderIdNumber}` : `phone:${licence.contactPhone}`;
+}
+
+/** The bundle of a holder's calls or letters opened on one calendar day of the bureau. */
+export function taskBundleKey(kind: string, licence: { holderIdNumber: string | null; contactPhone: string }, day: string): string {
+  return `${kind}/${holderIdentity(licence)}/${day}`;
+}

@@ -7,7 +7,7 @@ export type TaskWriter = Pick<PrismaClient, 'licence' | 'humanTask'>;
 /** Opens a task of any kind in the licence's department, once per key; @returns its id. */
 export async function openTaskOnce(
   db: TaskWriter,
-  input: { licenceId: string; idempotencyKey: string; kind: string; attempt?: number; dueAt: string; letterId?: string | null; note?: string },
+  input: { licenceId: string; idempotencyKey: string; kind: string; attempt?: number; dueAt: string; letterId?: string | null; note?: string; bundleKey?: string | null },
 ): Promise<string> {
   const licence = await db.licence.findUniqueOrThrow({ where: { id: input.licenceId }, include: { catalogueEntry: true } });
   const task = await db.humanTask.upsert({
@@ -23,6 +23,7 @@ export async function openTaskOnce(
       dueAt: new Date(input.dueAt),
       letterId: input.letterId ?? null,
       note: input.note ?? null,
+      bundleKey: input.bundleKey ?? null,
     },
     update: {},
   });

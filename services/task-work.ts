@@ -49,6 +49,17 @@ export async function claimTask(prisma: PrismaClient, principal: Principal, id: 
     const now = await prisma.humanTask.findUniqueOrThrow({ where: { id } });
     throw new Refusal('conflict', 'task_not_claimable', `The task is ${now.status}${now.claimedBy ? ` by ${now.claimedBy}` : ''}.`);
   }
+  // One call reaches the holder about all of the day's licences: whoever makes it takes them all.
+  await prisma.humanTask.updateMany({ where: { ...(await bundleOf(prisma, id)), status: 'open' }, data: { status: 'claimed', claimedBy: principal.name, claimedAt: new Date() } });
+}
+
+/**
+ * The rest of a task's bundle in its department (the same holder's calls or letters opened the
+ * same day), as a filter; a filter matching nothing when the task has no bundle.
+ */
+async function bundleOf(prisma: PrismaClient, id: string) {
+  const task = await prisma.humanTask.findUniqueOrThrow({ where: { id }, select: { bundleKey: true, departmentId: true } });
+  return task.bundleKey ? { bundleKey: task.bundleKey, departmentId: task.departmentId, id: { not: id } } : { id: { in: [] as string[] } };
 }
 
 /**
@@ -62,6 +73,7 @@ export async function releaseTask(prisma: PrismaClient, principal: Principal, id
     data: { status: 'open', claimedBy: null, claimedAt: null },
   });
   if (released.count === 0) throw new Refusal('conflict', 'task_not_held', 'Only the specialist who claimed the task can release it.');
+  await prisma.humanTask.updateMany({ where: { ...(await bundleOf(prisma, id)), status: 'claimed', claimedBy: principal.name }, data: { status: 'open', claimedBy: null, claimedAt: null } });
 }
 
 /**
@@ -79,6 +91,10 @@ export async function assignTask(prisma: PrismaClient, principal: Principal, id:
     data: { status: 'claimed', claimedBy: specialist.username, claimedAt: new Date() },
   });
   if (assigned.count === 0) throw new Refusal('conflict', 'task_closed', `The task is already ${task.status}.`);
+  await prisma.humanTask.updateMany({
+    where: { ...(await bundleOf(prisma, id)), status: { in: ['open', 'claimed'] } },
+    data: { status: 'claimed', claimedBy: specialist.username, claimedAt: new Date() },
+  });
 }
 
 /**
@@ -115,14 +131,51 @@ export async function completeTask(
   }
   // The ledger's 提醒人 is the person's name; claims match on the login name.
   const completedBy = 'displayName' in principal ? principal.displayName : principal.name;
-  // Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.
-  if (!HOLDER_REQUEST_KINDS.includes(task.kind)) {
-    await updateLicenceWorkflow(deps.temporal, task.workflowId, (handle) =>
-      handle.signal(taskCompletedSignal, { taskId: task.id, outcome: completion.outcome, note: completion.note, completedBy }),
-    );
-  }
-  await deps.prisma.humanTask.updateMany({
-    where: { id: task.id, status: { in: ['open', 'claimed'] } },
-    data: { status: 'completed', outcome: completion.outcome, note: completion.note ?? task.note, completedBy, completedAt: new Date() },
+  // The holder's other calls or letters of the day were answered by the same call, sent in the same envelope.
+  const mates = await deps.prisma.humanTask.findMany({
+    where: { ...(await bundleOf(deps.prisma, task.id)), OR: [{ status: 'open' }, { status: 'claimed', claimedBy: principal.name }] },
   });
+  for (const done of [task, ...mates]) {
+    // Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.
+    if (!HOLDER_REQUEST_KINDS.includes(done.kind)) {
+      await updateLicenceWorkflow(deps.temporal, done.workflowId, (handle) =>
+        handle.signal(taskCompletedSignal, { taskId: done.id, outcome: completion.outcome, note: completion.note, completedBy }),
+      );
+    }
+    await deps.prisma.humanTask.updateMany({
+      where: { id: done.id, status: { in: ['open', 'claimed'] } },
+      data: { status: 'completed', outcome: completion.outcome, note: completion.note ?? done.note, completedBy, completedAt: new Date() },
+    });
+  }
+}
+
+/** One of the other tasks in a task's bundle, as the task's view lists it. */
+export interface BundledTask {
+  id: string;
+  licenceNumber: string;
+  licenceName: string;
+  status: string;
+}
+
+/** For each task with a bundle, the bundle's other tasks (one query whatever the number of tasks). */
+export async function bundlesOf(prisma: PrismaClient, tasks: ReadonlyArray<{ id: string; bundleKey: string | null; departmentId: string }>): Promise<Map<string, BundledTask[]>> {
+  const keys = [...new Set(tasks.flatMap((task) => (task.bundleKey ? [task.bundleKey] : [])))];
+  const bundles = new Map<string, BundledTask[]>();
+  if (keys.length === 0) return bundles;
+  const rows = await prisma.humanTask.findMany({
+    where: { bundleKey: { in: keys } },
+    select: { id: true, bundleKey: true, departmentId: true, status: true, licence: { select: { licenceNumber: true, catalogueEntry: { select: { licenceName: true } } } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  for (const task of tasks) {
+    if (!task.bundleKey) continue;
+    const others = rows.filter((row) => row.bundleKey === task.bundleKey && row.departmentId === task.departmentId && row.id !== task.id);
+    if (others.length > 0) {
+      bundles.set(
+        task.id,
+        others.map((row) => ({ id: row.id, licenceNumber: row.licence.licenceNumber, licenceName: row.licence.catalogueEntry.licenceName, status: row.status })),
+      );
+    }
+  }
+  return bundles;
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import { contactFor } from '../services/access/masking';
 import { calendarDateOf } from '../services/licence-registration';
-import { claimTask, completeTask, OUTCOMES_BY_KIND, releaseTask, taskFor } from '../services/task-work';
+import { bundlesOf, claimTask, completeTask, OUTCOMES_BY_KIND, releaseTask, taskFor } from '../services/task-work';
 import { ApiError } from '../api/errors';
 import { formAction, handle, pageAccess, render, type WebDependencies, who, withMessage } from './context';
 import { html } from './html';
@@ -54,11 +54,13 @@ export function inboxPages(deps: WebDependencies): Router {
           }),
         ),
       );
+      const bundles = await bundlesOf(deps.prisma, tasks);
       const row = (task: TaskRow) => {
         const overdue = task.dueAt < now;
+        const mates = bundles.get(task.id) ?? [];
         return html`<tr>
   <td><a href="/tasks/${task.id}">${TASK_KIND_WORDS[task.kind] ?? task.kind}（第 ${task.attempt} 次）</a></td>
-  <td><a href="/licences/${task.licenceId}">${task.licence.licenceNumber}</a></td>
+  <td><a href="/licences/${task.licenceId}">${task.licence.licenceNumber}</a>${mates.length > 0 ? html`<br><small>同一持证主体另有 ${mates.length} 项，一并办理</small>` : ''}</td>
   <td>${task.licence.holderName}</td>
   <td>${task.licence.contactName}<br>${task.licence.contactPhone}</td>
   <td${overdue ? html` class="overdue"` : ''}>${shanghaiTime(task.dueAt)}${overdue ? '（已逾期）' : ''}</td>
@@ -105,6 +107,7 @@ ${
       const mine = task.status === 'claimed' && task.claimedBy === principal.name;
       const outcomes = OUTCOMES_BY_KIND[task.kind] ?? [];
       const overdue = task.dueAt < (await deps.clock());
+      const mates = (await bundlesOf(deps.prisma, [task])).get(task.id) ?? [];
       render(req, res, {
         title: `${TASK_KIND_WORDS[task.kind] ?? task.kind}：${task.licence.licenceNumber}`,
         current: '/inbox',
@@ -118,6 +121,13 @@ ${
   ${contact.address ? html`<dt>地址</dt><dd>${contact.address}</dd>` : ''}
   <dt>办理期限</dt><dd>${shanghaiTime(task.dueAt)}${overdue ? html` <span class="overdue">已逾期</span>` : ''}</dd>
   <dt>状态</dt><dd id="task-status">${TASK_STATUS_WORDS[task.status] ?? task.status}${task.claimedBy ? `：${task.claimedBy}` : ''}</dd>
+  ${
+    mates.length > 0
+      ? html`<dt>一并办理</dt><dd id="task-bundle">同一持证主体当日的${TASK_KIND_WORDS[task.kind] ?? task.kind}：${mates.map(
+          (mate, index) => html`${index > 0 ? '、' : ''}<a href="/tasks/${mate.id}">${mate.licenceName} ${mate.licenceNumber}</a>（${TASK_STATUS_WORDS[mate.status] ?? mate.status}）`,
+        )}。领取、退回和登记结果对尚未办结的各项一并生效。</dd>`
+      : ''
+  }
   ${task.note && !task.outcome ? html`<dt>申请或备注</dt><dd>${task.note}</dd>` : ''}
   ${task.outcome ? html`<dt>结果</dt><dd>${OUTCOME_WORDS[task.outcome] ?? task.outcome}${task.note ? `（${task.note}）` : ''}</dd>` : ''}
 </dl>

@@ -27,6 +27,23 @@ describe('one text per holder and day', () => {
     expect([...holderText!.licenceIds].sort()).toEqual(licences.map((licence) => licence.id).sort());
   });
 
+  it('a holder known by its credit code gets one text for its licences though each names another contact number; the ledger keeps a row for each', async () => {
+    const { h } = suite;
+    const holder = { name: '威海康宁大药房有限公司', idNumber: '91371000MA3C8XYZ1K' };
+    const phones = ['13500135011', '13500135012', '13500135013'];
+    const numbers = ['鲁威药经2023241', '鲁威药经2023242', '鲁威药经2023243'];
+    const licences = [];
+    for (const [index, number] of numbers.entries()) licences.push(await h.register(number, t.expiresOn, { holder, contact: { name: '张敏', phone: phones[index]! } }));
+    await h.skipTo(after(t.smsSent, HOUR));
+    for (const licence of licences) await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    const texts = h.simulators.sms.filter((message) => phones.includes(message.phone));
+    expect(texts).toHaveLength(1);
+    expect(texts[0]!.text).toContain('鲁威药经2023241、鲁威药经2023242、鲁威药经2023243');
+    // One claim on the credit code: the other licences' steps found it taken and sent nothing.
+    const claims = await h.database.prisma.holderTextClaim.findMany({ where: { holder: `id:${holder.idNumber}` } });
+    expect(claims).toHaveLength(1);
+  });
+
   it('licences of one number falling due on different days get a text each', async () => {
     const { h } = suite;
     const phone = '13500135002';
