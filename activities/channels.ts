@@ -107,6 +107,8 @@ export async function sendReminderSms(
   const done = await alreadyReminded(prisma, input.idempotencyKey);
   if (done) {
     const message = await prisma.smsMessage.findUnique({ where: { outId: input.idempotencyKey } });
+    // The attempt that recorded the text may have died before applying a receipt that came first.
+    if (message) await applyPendingReceipt({ prisma, temporal }, message.messageId);
     return { outcome: done, ...(message ? { messageId: message.messageId } : {}), receiptTimeoutMs };
   }
   const licence = await licenceForReminder(prisma, input.licenceId);
