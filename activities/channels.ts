@@ -11,7 +11,7 @@ import { writeLedgerEntry } from './ledger';
 import { planHolderText } from './holder-texts';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
-import { renderLetterPdf } from '../services/letter-pdf';
+import { letterText, renderLetterPdf } from '../services/letter-pdf';
 import { wechatBindingUrl } from '../services/wechat-bindings';
 
 interface ChannelInput {
@@ -297,9 +297,6 @@ async function bindingLinkIfWechat(prisma: PrismaClient, endpoints: Pick<Integra
   return endpoints.wechat && endpoints.publicUrl ? wechatBindingUrl(prisma, endpoints.publicUrl, licenceId) : undefined;
 }
 
-// Chinese official letters indent paragraphs by two full-width spaces.
-const IDEOGRAPHIC_SPACE = '\u3000';
-
 /**
  * 点对点函告: writes the reminder letter for a specialist to send, as text and as a PDF with the
  * bureau's letterhead. Idempotent by key.
@@ -311,15 +308,7 @@ export async function prepareLetter(prisma: PrismaClient, endpoints: Pick<Integr
   const licence = await licenceForReminder(prisma, input.licenceId);
   const today = localDateOf(activityNow(), licence.bureau.timeZone);
   const { message } = await licenceMessage(prisma, licence, 'letter');
-  const body = [
-    '证照到期提醒函',
-    '',
-    message,
-    `${IDEOGRAPHIC_SPACE.repeat(2)}联系人：${licence.contactName}`,
-    '',
-    `${licence.bureau.name}${IDEOGRAPHIC_SPACE}${licence.catalogueEntry.department.name}`,
-    today,
-  ].join('\n');
+  const body = letterText({ message, contactName: licence.contactName, bureauName: licence.bureau.name, departmentName: licence.catalogueEntry.department.name, day: today });
   const wechatBindingLink = await bindingLinkIfWechat(prisma, endpoints, licence.id);
   const pdf = await renderLetterPdf({ bureauName: licence.bureau.name, body, ...(wechatBindingLink ? { wechatBindingUrl: wechatBindingLink } : {}) });
   const letter = await prisma.letter.upsert({

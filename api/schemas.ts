@@ -205,6 +205,10 @@ export const TaskView = z
         description:
           "The holder's other calls or letters of the same day in this department: one call or one envelope serves them all; claiming, releasing, assigning or completing this task does the same to those still open",
       }),
+    bundleLetterPdf: z
+      .string()
+      .nullable()
+      .openapi({ description: "For a send_letter task with a bundle: one letter listing the holder's licences, to send instead of each licence's own" }),
   })
   .openapi('Task');
 

@@ -7,6 +7,7 @@ import { calendarDateOf } from '../services/licence-registration';
 import type { Clock } from '../services/clock';
 import { contactFor, personalTextFor } from '../services/access/masking';
 import type { Principal } from '../services/access/principal';
+import { bundleLetterPdf } from '../services/letter-bundles';
 import { assignTask, bundlesOf, claimTask, completeTask, releaseTask, taskFor, type BundledTask } from '../services/task-work';
 import { assertBureau } from './access';
 import { ApiError } from './errors';
@@ -68,6 +69,7 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       letter: letter?.body ?? null,
       letterPdf: letter?.hasPdf && task.letterId ? letterPdfPath(task.letterId) : null,
       bundle: (bundles.get(task.id) ?? []).map((mate) => ({ ...mate, status: mate.status as z.infer<typeof TaskView>['status'] })),
+      bundleLetterPdf: task.kind === 'send_letter' && bundles.has(task.id) ? `/api/v1/tasks/${task.id}/bundle-letter` : null,
     };
   };
 
@@ -113,6 +115,29 @@ export function taskRoutes(registry: OpenAPIRegistry, deps: TaskRoutesDependenci
       });
       const [letters, bundles] = await Promise.all([lettersOf(tasks), bundlesOf(deps.prisma, tasks)]);
       return { status: 200, body: { tasks: tasks.map((task) => view(task, principal, letters, now, bundles)) } };
+    },
+  );
+
+  defineRoute(
+    router,
+    registry,
+    {
+      method: 'get',
+      path: '/api/v1/tasks/{id}/bundle-letter',
+      summary: "One letter for a holder's letters of a day: the licences listed in one reminder letter (PDF)",
+      tags: ['tasks'],
+      access: ['specialist', 'supervisor', 'admin'],
+      params: TaskIdParams,
+      responses: {
+        200: { description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+        404: json(ErrorBody, 'No such task'),
+        409: json(ErrorBody, "Not one of a holder's several letters, or their letters say different things about renewing (send each)"),
+      },
+    },
+    async ({ params, principal }) => {
+      const task = await taskFor(deps.prisma, principal, params.id);
+      const letter = await bundleLetterPdf(deps.prisma, task, await deps.clock());
+      return { status: 200, file: letter.pdf, contentType: 'application/pdf', fileName: `证照到期提醒函-${letter.licenceNumbers.join('、')}.pdf` };
     },
   );
 

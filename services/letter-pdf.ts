@@ -20,6 +20,22 @@ export interface LetterPdfContent {
 
 const QR_SIZE = 96;
 
+// Chinese official letters indent paragraphs by two full-width spaces.
+const IDEOGRAPHIC_SPACE = '\u3000';
+
+/** A reminder letter's text: the title, the worded reminder, the contact, and the closing (bureau, department, date). */
+export function letterText(parts: { message: string; contactName: string; bureauName: string; departmentName: string; day: string }): string {
+  return [
+    '证照到期提醒函',
+    '',
+    parts.message,
+    `${IDEOGRAPHIC_SPACE.repeat(2)}联系人：${parts.contactName}`,
+    '',
+    `${parts.bureauName}${IDEOGRAPHIC_SPACE}${parts.departmentName}`,
+    parts.day,
+  ].join('\n');
+}
+
 /**
  * Typesets a reminder letter (点对点函告) on A4 in Noto Sans SC: the bureau's letterhead and a
  * rule, the title centred, then the paragraphs; the closing (department and date) flush right.

@@ -132,6 +132,11 @@ ${
   ${task.outcome ? html`<dt>结果</dt><dd>${OUTCOME_WORDS[task.outcome] ?? task.outcome}${task.note ? `（${task.note}）` : ''}</dd>` : ''}
 </dl>
 ${letter ? html`<h2>提醒函</h2><pre class="letter">${letter.body}</pre>` : ''}
+${
+  letter && mates.length > 0
+    ? html`<p><a class="button" href="/api/v1/tasks/${task.id}/bundle-letter" download>下载合并提醒函（同一持证主体 ${mates.length + 1} 本证照，一封寄出）</a></p>`
+    : ''
+}
 ${task.status === 'open' ? html`<form method="post" action="/tasks/${task.id}/claim">${csrfField(token)}<p><button type="submit">领取此任务</button></p></form>` : ''}
 ${
   mine

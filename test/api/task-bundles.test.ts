@@ -1,4 +1,11 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { updateCatalogueEntry } from '../../services/catalogue';
+import { ACCOUNTS, TEST_PASSWORD } from '../support/accounts';
 import { apiSuite } from '../support/api-server';
+import { logIn } from '../support/http';
 import { eventually } from '../support/lifecycle';
 import { after, HOUR, SMS_TIMELINE as t } from '../support/sms-timeline';
 import { quietTemporalLogs } from '../support/temporal';
@@ -46,4 +53,47 @@ it("a holder's three licences falling due together make one text and one call: t
     await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'record_expiry', dueAt: expect.any(String) }));
   }
   expect(await h.tasks(other.id)).toEqual(['phone_call#1:open']);
+});
+
+it("a holder's two letters of a day are one letter listing both licences, and one envelope completes both tasks", async () => {
+  const { h, api } = suite;
+  await h.database.prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: [{ channel: 'letter', dueWorkingDays: 5 }] } });
+  await updateCatalogueEntry(
+    { prisma: h.database.prisma, temporal: h.env.client, taskQueue: h.taskQueue },
+    'weihai:WH01',
+    { renewalDeadline: '届满前30个工作日', officeAddress: '威海市政务服务中心二楼B区', servicePhone: '0631-5201234', materials: ['延续申请表'] },
+    '李强',
+  );
+  const holder = { name: '威海康宁大药房有限公司', idNumber: '91371000MA3C8XYZ3M' };
+  const licences = [
+    await h.register('鲁威药经2023261', '2027-07-31', { holder, contact: { name: '张敏', phone: '13500135031' } }),
+    await h.register('鲁威药经2023262', '2027-07-31', { holder, contact: { name: '李强', phone: '13500135032' } }),
+  ];
+  await h.skipTo('2027-05-01T00:00:00.000Z');
+  const tasks = await Promise.all(licences.map((licence) => h.openTask(licence.id, 'send_letter')));
+  const specialist = await api.as('specialistA');
+  const view = ((await specialist.call('GET', '/api/v1/tasks?status=open')).body.tasks as Array<{ id: string; bundleLetterPdf: string | null }>).find((task) => task.id === tasks[0]!.id)!;
+  expect(view.bundleLetterPdf).toBe(`/api/v1/tasks/${tasks[0]!.id}/bundle-letter`);
+
+  // Read as the specialist prints it: one letter naming both licences.
+  const { cookie } = await logIn(api.url, ACCOUNTS.specialistA.username, TEST_PASSWORD);
+  const response = await fetch(`${api.url}${view.bundleLetterPdf}`, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toBe('application/pdf');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-letter-'));
+  const file = path.join(folder, 'letter.pdf');
+  fs.writeFileSync(file, Buffer.from(await response.arrayBuffer()));
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+  expect(text).toContain('鲁威药经2023261、鲁威药经2023262');
+  expect(text.match(/证照到期提醒函/g)).toHaveLength(1);
+  expect(text).toContain('办理地点：威海市政务服务中心二楼B区');
+  fs.rmSync(folder, { recursive: true });
+
+  // One envelope: sending it completes both tasks, and each licence's ledger has its letter.
+  expect((await specialist.call('POST', `/api/v1/tasks/${tasks[0]!.id}/complete`, { outcome: 'sent', note: 'EMS 1100000000001' })).status).toBe(200);
+  for (const licence of licences) await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['letter:sent']));
+  // A task without a bundle has no holder's letter to give.
+  const lone = await h.database.prisma.humanTask.findFirstOrThrow({ where: { licence: { licenceNumber: '鲁威药经2023254' } } });
+  const alone = await specialist.call('GET', `/api/v1/tasks/${lone.id}/bundle-letter`);
+  expect(alone.status).toBe(409);
 });
