@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { localDateOf, templateParameters } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { log } from '@temporalio/activity';
@@ -8,6 +7,7 @@ import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
 import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
+import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
 import { planHolderText } from './holder-texts';
 import { activityNow } from './clock';
 import { calendarDateOf } from '../services/licence-registration';
@@ -128,9 +128,19 @@ export async function sendReminderSms(
         await prisma.$transaction((tx) => writeLedgerEntry(tx, { ...input, channel: 'sms', outcome: 'sent', remindedBy: 'system', remindedAt: activityNow() }));
         return { outcome: 'sent', receiptTimeoutMs };
       }
-      const dailyLimit = sms.settings.perNumberDailyLimit;
-      if (dailyLimit !== undefined && (await textsToday(prisma, licence, input.idempotencyKey)) >= dailyLimit) {
-        return deferSms(prisma, input, licence, `the number has had its ${dailyLimit} texts today (SMS_PER_NUMBER_DAILY_LIMIT)`, receiptTimeoutMs);
+      // The account's daily limits: a text past one waits for the next day's send window.
+      const templateId = wording.providerTemplateId ?? sms.settings.templateId;
+      const quotas = [
+        ...(sms.settings.perNumberDailyLimit !== undefined
+          ? [{ scope: `phone:${licence.contactPhone}`, limit: sms.settings.perNumberDailyLimit, why: `the number has had its ${sms.settings.perNumberDailyLimit} texts today (SMS_PER_NUMBER_DAILY_LIMIT)` }]
+          : []),
+        ...(sms.settings.perTemplateDailyLimit !== undefined
+          ? [{ scope: `template:${templateId}`, limit: sms.settings.perTemplateDailyLimit, why: `template ${templateId} has sent its ${sms.settings.perTemplateDailyLimit} texts today (SMS_PER_TEMPLATE_DAILY_LIMIT)` }]
+          : []),
+      ];
+      const day = localDateOf(activityNow(), licence.bureau.timeZone);
+      for (const quota of quotas) {
+        if (!(await takeSmsQuota(prisma, { ...quota, day, outId: input.idempotencyKey }))) return deferSms(prisma, input, licence, quota.why, receiptTimeoutMs);
       }
       if (plan.kind === 'send') values = plan.values;
       problems = smsProblems(licence.contactPhone, wording.text, values, limits);
@@ -178,12 +188,6 @@ export async function sendReminderSms(
   return { outcome, ...(messageId ? { messageId } : {}), receiptTimeoutMs };
 }
 
-/** Texts that went, or set out, to the licence's number today on the bureau's calendar, other than this step's. */
-async function textsToday(prisma: PrismaClient, licence: { contactPhone: string; bureau: { timeZone: string } }, outId: string): Promise<number> {
-  const startOfDay = DateTime.fromJSDate(activityNow()).setZone(licence.bureau.timeZone).startOf('day').toJSDate();
-  return prisma.smsSendIntent.count({ where: { phone: licence.contactPhone, lastTriedAt: { gte: startOfDay }, outId: { not: outId } } });
-}
-
 /**
  * The number has had its texts for the day, by the account's limit here or by the provider's
  * refusal: nothing went. The step is deferred, not retried, so that the text does not go out at
@@ -206,6 +210,7 @@ async function deferSms(
     await tx.smsSendIntent.deleteMany({ where: { outId: input.idempotencyKey } });
     await tx.holderText.deleteMany({ where: { outId: input.idempotencyKey } });
     await tx.holderTextClaim.deleteMany({ where: { outId: input.idempotencyKey } });
+    await returnSmsQuotas(tx, input.idempotencyKey, day);
     await writeLedgerEntry(tx, { ...input, idempotencyKey: `${input.idempotencyKey}/deferred/${day}`, channel: 'sms', outcome: 'deferred', remindedBy: 'system', remindedAt: now });
   });
   return { outcome: 'deferred', receiptTimeoutMs };

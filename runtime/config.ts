@@ -61,6 +61,7 @@ const environmentSchema = z.object({
   /** After a send whose outcome is unknown (a timeout, a reset, a crash), how long the provider's records are asked before sending again. */
   SMS_SEND_SETTLE_MINUTES: z.coerce.number().min(0).max(1440).default(10),
   SMS_PER_NUMBER_DAILY_LIMIT: z.coerce.number().int().min(1).max(1000).optional(),
+  SMS_PER_TEMPLATE_DAILY_LIMIT: z.coerce.number().int().min(1).max(10_000_000).optional(),
   /**
    * The shared secret the provider's receipt callbacks carry as `?token=`. Unset in an all-in-one
    * process: a secret is generated once into DATA_DIR. Required when ROLE=api, since every API
@@ -249,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         receiptTimeoutHours: settings.SMS_RECEIPT_TIMEOUT_HOURS,
         sendSettleMinutes: settings.SMS_SEND_SETTLE_MINUTES,
         perNumberDailyLimit: settings.SMS_PER_NUMBER_DAILY_LIMIT,
+        perTemplateDailyLimit: settings.SMS_PER_TEMPLATE_DAILY_LIMIT,
       },
       wechat:
         settings.WECHAT_API_URL || settings.SIMULATORS === 'on'

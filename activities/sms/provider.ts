@@ -35,6 +35,11 @@ export interface SmsSettings {
    * provider; more wait for the next day. Unset: the provider's refusal alone defers them.
    */
   perNumberDailyLimit?: number;
+  /**
+   * Texts one provider template may send per day across the account, as the bureau caps it
+   * (a budget, or the provider's own limit for the template); more wait for the next day.
+   */
+  perTemplateDailyLimit?: number;
 }
 
 /** The message a template and its values make, as the handset shows it (signature first). */

@@ -60,7 +60,7 @@ export class LifecycleHarness {
     readonly database: TestDatabase,
     readonly simulators: IntegrationSimulators,
     private readonly server: Server,
-    private readonly smsOptions: { provider: SmsProviderName; qps: number; receiptTimeoutHours: number; perNumberDailyLimit?: number },
+    private readonly smsOptions: { provider: SmsProviderName; qps: number; receiptTimeoutHours: number; perNumberDailyLimit?: number; perTemplateDailyLimit?: number },
     private readonly defaultStartAt: string,
   ) {}
 
@@ -75,7 +75,7 @@ export class LifecycleHarness {
     options: {
       database?: 'pglite' | 'postgres';
       intercept?: RequestHandler;
-      sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number; receiptDelayMs?: number; perNumberDailyLimit?: number };
+      sms?: { provider?: SmsProviderName; qps?: number; receiptTimeoutHours?: number; receiptDelayMs?: number; perNumberDailyLimit?: number; perTemplateDailyLimit?: number };
       startAt?: string;
     } = {},
   ): Promise<LifecycleHarness> {
@@ -107,6 +107,7 @@ export class LifecycleHarness {
       qps: options.sms?.qps ?? 50,
       receiptTimeoutHours: options.sms?.receiptTimeoutHours ?? 24,
       perNumberDailyLimit: options.sms?.perNumberDailyLimit,
+      perTemplateDailyLimit: options.sms?.perTemplateDailyLimit,
     }, options.startAt ?? TEST_CLOCK_START);
     return clock.harness;
   }
@@ -177,6 +178,7 @@ export class LifecycleHarness {
       SMS_RECEIPT_SECRET,
       SMS_RECEIPT_TIMEOUT_HOURS: String(endpoints.sms.receiptTimeoutHours),
       ...(endpoints.sms.perNumberDailyLimit ? { SMS_PER_NUMBER_DAILY_LIMIT: String(endpoints.sms.perNumberDailyLimit) } : {}),
+      ...(endpoints.sms.perTemplateDailyLimit ? { SMS_PER_TEMPLATE_DAILY_LIMIT: String(endpoints.sms.perTemplateDailyLimit) } : {}),
       WECHAT_API_URL: endpoints.wechat!.apiUrl,
       WECHAT_OAUTH_URL: endpoints.wechat!.oauthUrl,
       WECHAT_APP_ID: endpoints.wechat!.appId,
@@ -213,6 +215,7 @@ export class LifecycleHarness {
           receiptTimeoutHours: this.smsOptions.receiptTimeoutHours,
           sendSettleMinutes: 10,
           perNumberDailyLimit: this.smsOptions.perNumberDailyLimit,
+          perTemplateDailyLimit: this.smsOptions.perTemplateDailyLimit,
         },
         wechat: {
           apiUrl: `${this.simulatorsUrl}/wechat`,

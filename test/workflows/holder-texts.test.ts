@@ -112,3 +112,25 @@ describe("the account's own limit for a number (SMS_PER_NUMBER_DAILY_LIMIT)", ()
     expect(texts.filter((message) => message.text.includes('鲁威药经2023231、鲁威药经2023232'))).toHaveLength(1);
   });
 });
+
+describe("the account's daily limit for a template (SMS_PER_TEMPLATE_DAILY_LIMIT)", () => {
+  const suite = lifecycleSuite({ sms: { provider: 'aliyun', receiptTimeoutHours: 24, perTemplateDailyLimit: 2 } });
+
+  it('texts past the limit wait for the next day’s send window; every holder is texted once', async () => {
+    const { h } = suite;
+    const phones = ['13500135041', '13500135042', '13500135043'];
+    const licences: Array<Awaited<ReturnType<typeof h.register>>> = [];
+    for (const [index, phone] of phones.entries()) {
+      licences.push(await h.register(`鲁威药经202327${index}`, t.expiresOn, { holder: { name: `威海第${index + 1}药店` }, contact: { name: '张敏', phone } }));
+    }
+    await h.skipTo(after(t.smsSent, HOUR));
+    const ledgers = async () => (await Promise.all(licences.map(async (licence) => (await h.ledger(licence.id)).join(' ')))).sort();
+    await eventually(async () => expect(await ledgers()).toEqual(['auto_prompt:delivered sms:deferred', 'auto_prompt:delivered sms:sent', 'auto_prompt:delivered sms:sent']));
+    expect(h.simulators.sms.filter((text) => phones.includes(text.phone))).toHaveLength(2);
+
+    // Tuesday 9 March, 09:00 in Weihai: the template's count starts again.
+    await h.skipTo('2027-03-09T02:00:00.000Z');
+    await eventually(async () => expect(await ledgers()).toEqual(['auto_prompt:delivered sms:deferred sms:sent', 'auto_prompt:delivered sms:sent', 'auto_prompt:delivered sms:sent']));
+    expect(new Set(h.simulators.sms.filter((text) => phones.includes(text.phone)).map((text) => text.phone)).size).toBe(3);
+  });
+});
