@@ -105,6 +105,8 @@ const ROWS: Cell[] = [
   // Tasks: specialists of the owning department work them, supervisors assign them.
   { method: 'GET', path: () => '/api/v1/tasks', expect: [401, 403, 200, 200, 200, 200] },
   { method: 'GET', path: () => '/api/v1/tasks?department=市场准入二科', expect: [401, 403, 403, 200, 200, 200] },
+  // A lone call has no holder's letter: past access control, the answer is 409.
+  { method: 'GET', path: () => `/api/v1/tasks/${taskId}/bundle-letter`, expect: [401, 403, 403, 409, 409, 409] },
   { method: 'POST', path: () => `/api/v1/tasks/${taskId}/claim`, expect: [401, 403, 403, 200, 403, 403] },
   { method: 'POST', path: () => `/api/v1/tasks/${taskId}/release`, expect: [401, 403, 403, 200, 403, 403] },
   { method: 'POST', path: () => `/api/v1/tasks/${taskId}/assign`, body: () => ({ username: 'liqiang' }), expect: [401, 403, 403, 403, 200, 403] },

@@ -214,6 +214,7 @@ it('describes every route in a valid OpenAPI 3.1 document', async () => {
       '/api/v1/tasks/{id}/release',
       '/api/v1/licences/{id}/assistance-requests',
       '/api/v1/tasks/{id}/assign',
+      '/api/v1/tasks/{id}/bundle-letter',
       '/api/v1/session',
       '/api/v1/users',
       '/api/v1/users/{id}',
