@@ -32,6 +32,13 @@ export type ReceiptPlan =
   /** No receipt at all; `postReceipt` can send one later (a late receipt). */
   | { kind: 'none' };
 
+/** A report waiting for its push, and what to release once it is pushed. */
+interface QueuedReceipt {
+  message: SimulatedSms;
+  failureCode: string | undefined;
+  release(): Promise<void>;
+}
+
 /** What the simulator needs to check signatures and to call the engine back. */
 export interface SmsSimulatorOptions {
   accessKeyId: string;
@@ -42,7 +49,7 @@ export interface SmsSimulatorOptions {
   replyUrl(provider: SmsProviderName): string;
   /** The account's approved templates: the wording approved under an id, if any. */
   approvedTemplate(templateId: string): Promise<string | undefined>;
-  /** How long after answering the send the carrier reports (real ms); 20 unless set. */
+  /** How long after answering the send the carrier reports (real ms), and so how long a push gathers reports; 20 unless set. */
   receiptDelayMs?: number;
   /**
    * Called as a receipt is scheduled; what it returns, once the receipt has been posted. A test
@@ -67,6 +74,9 @@ export class SmsProviderSimulator {
   queries = 0;
   /** Texts a number may receive per China day before the provider refuses more (its business limit control); none unless set. */
   perNumberDailyLimit: number | undefined;
+  /** The number of reports in each receipt push, in order. */
+  readonly receiptPushes: number[] = [];
+  private readonly receiptQueues = new Map<SmsProviderName, QueuedReceipt[]>();
   /** Replies the simulated holders sent; Aliyun's sequence ids count them. */
   private repliesSent = 0;
   private lastReplyPush: { provider: SmsProviderName; body: unknown } | undefined;
@@ -266,19 +276,33 @@ export class SmsProviderSimulator {
     else if (plan.kind !== 'none') {
       // Held before the provider answers the send, while the engine's send is still under way.
       const release = (await this.options.holdTime?.()) ?? (async () => undefined);
-      // The carrier reports after the provider has answered the send.
-      setTimeout(() => {
-        void (async () => {
-          try {
-            await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
-            if (plan.duplicate) await this.postReceipt(message, plan.kind === 'delivered' ? undefined : plan.code);
-          } finally {
-            await release();
-          }
-        })();
-      }, this.options.receiptDelayMs ?? 20);
+      const failureCode = plan.kind === 'delivered' ? undefined : plan.code;
+      this.queueReceipt(provider, { message, failureCode, release }, plan.duplicate ?? false);
     }
     return message;
+  }
+
+  /**
+   * The carrier reports after the provider has answered the send, and the provider pushes the
+   * reports that came in meanwhile together, as Aliyun and Tencent push arrays: a report waits up
+   * to `receiptDelayMs` for others, and a repeated one is in the push twice.
+   */
+  private queueReceipt(provider: SmsProviderName, receipt: QueuedReceipt, duplicate: boolean): void {
+    const queue = this.receiptQueues.get(provider) ?? [];
+    queue.push(receipt, ...(duplicate ? [{ ...receipt, release: async () => undefined }] : []));
+    this.receiptQueues.set(provider, queue);
+    if (queue.length > 1 + (duplicate ? 1 : 0)) return;
+    setTimeout(() => {
+      const batch = this.receiptQueues.get(provider) ?? [];
+      this.receiptQueues.delete(provider);
+      void (async () => {
+        try {
+          await this.postReceipts(provider, batch);
+        } finally {
+          for (const queued of batch) await queued.release();
+        }
+      })();
+    }, this.options.receiptDelayMs ?? 20);
   }
 
   /**
@@ -286,14 +310,20 @@ export class SmsProviderSimulator {
    * failed with `failureCode`. Tests call it to send a late receipt.
    */
   async postReceipt(message: SimulatedSms, failureCode?: string): Promise<number> {
+    return this.postReceipts(message.provider, [{ message, failureCode }]);
+  }
+
+  private async postReceipts(provider: SmsProviderName, receipts: ReadonlyArray<Omit<QueuedReceipt, 'release'>>): Promise<number> {
     const at = (await this.stamp()).replace('T', ' ').slice(0, 19);
-    this.reported.set(message.messageId, failureCode ?? null);
-    const report =
-      message.provider === 'aliyun'
-        ? [{ phone_number: message.phone, send_time: at, report_time: at, success: !failureCode, err_code: failureCode ?? 'DELIVERED', err_msg: failureCode ? '失败' : '用户接收成功', sms_size: '1', biz_id: message.messageId, out_id: message.clientToken }]
-        : [{ user_receive_time: at, nationcode: '86', mobile: message.phone, report_status: failureCode ? 'FAIL' : 'SUCCESS', errmsg: failureCode ?? 'DELIVRD', description: failureCode ? '失败' : '用户短信送达成功', sid: message.messageId }];
+    for (const { message, failureCode } of receipts) this.reported.set(message.messageId, failureCode ?? null);
+    this.receiptPushes.push(receipts.length);
+    const reports = receipts.map(({ message, failureCode }) =>
+      provider === 'aliyun'
+        ? { phone_number: message.phone, send_time: at, report_time: at, success: !failureCode, err_code: failureCode ?? 'DELIVERED', err_msg: failureCode ? '失败' : '用户接收成功', sms_size: '1', biz_id: message.messageId, out_id: message.clientToken }
+        : { user_receive_time: at, nationcode: '86', mobile: message.phone, report_status: failureCode ? 'FAIL' : 'SUCCESS', errmsg: failureCode ?? 'DELIVRD', description: failureCode ? '失败' : '用户短信送达成功', sid: message.messageId },
+    );
     try {
-      const response = await fetch(this.options.receiptUrl(message.provider), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(report) });
+      const response = await fetch(this.options.receiptUrl(provider), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reports) });
       return response.status;
     } catch {
       // The engine is down: a real provider retries later; the simulator drops it, like a lost receipt.

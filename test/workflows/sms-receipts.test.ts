@@ -26,6 +26,8 @@ describe('a carrier that reports two seconds after the text', () => {
     for (const licence of licences) {
       await eventually(async () => expect((await h.status(licence)).steps.filter((step) => step.kind === 'sms_receipt').map((step) => step.detail)).toEqual(['delivered (DELIVERED)']));
     }
+    // The provider pushed the three reports that came in within its two seconds together, as one array.
+    expect(h.simulators.smsProvider.receiptPushes).toEqual([3]);
   });
 });
 
