@@ -40,7 +40,7 @@ export async function taskFor(prisma: PrismaClient, principal: Principal, id: st
  * @throws Refusal (conflict) naming who holds it when it is not open.
  */
 export async function claimTask(prisma: PrismaClient, principal: Principal, id: string): Promise<void> {
-  await taskFor(prisma, principal, id);
+  const task = await taskFor(prisma, principal, id);
   const claimed = await prisma.humanTask.updateMany({
     where: { id, OR: [{ status: 'open' }, { status: 'claimed', claimedBy: principal.name }] },
     data: { status: 'claimed', claimedBy: principal.name, claimedAt: new Date() },
@@ -50,16 +50,15 @@ export async function claimTask(prisma: PrismaClient, principal: Principal, id: 
     throw new Refusal('conflict', 'task_not_claimable', `The task is ${now.status}${now.claimedBy ? ` by ${now.claimedBy}` : ''}.`);
   }
   // One call reaches the holder about all of the day's licences: whoever makes it takes them all.
-  await prisma.humanTask.updateMany({ where: { ...(await bundleOf(prisma, id)), status: 'open' }, data: { status: 'claimed', claimedBy: principal.name, claimedAt: new Date() } });
+  await prisma.humanTask.updateMany({ where: { ...bundleOf(task), status: 'open' }, data: { status: 'claimed', claimedBy: principal.name, claimedAt: new Date() } });
 }
 
 /**
  * The rest of a task's bundle in its department (the same holder's calls or letters opened the
  * same day), as a filter; a filter matching nothing when the task has no bundle.
  */
-async function bundleOf(prisma: PrismaClient, id: string) {
-  const task = await prisma.humanTask.findUniqueOrThrow({ where: { id }, select: { bundleKey: true, departmentId: true } });
-  return task.bundleKey ? { bundleKey: task.bundleKey, departmentId: task.departmentId, id: { not: id } } : { id: { in: [] as string[] } };
+function bundleOf(task: { id: string; bundleKey: string | null; departmentId: string }) {
+  return task.bundleKey ? { bundleKey: task.bundleKey, departmentId: task.departmentId, id: { not: task.id } } : { id: { in: [] as string[] } };
 }
 
 /**
@@ -67,13 +66,13 @@ async function bundleOf(prisma: PrismaClient, id: string) {
  * @throws Refusal (conflict) when the caller does not hold it.
  */
 export async function releaseTask(prisma: PrismaClient, principal: Principal, id: string): Promise<void> {
-  await taskFor(prisma, principal, id);
+  const task = await taskFor(prisma, principal, id);
   const released = await prisma.humanTask.updateMany({
     where: { id, status: 'claimed', claimedBy: principal.name },
     data: { status: 'open', claimedBy: null, claimedAt: null },
   });
   if (released.count === 0) throw new Refusal('conflict', 'task_not_held', 'Only the specialist who claimed the task can release it.');
-  await prisma.humanTask.updateMany({ where: { ...(await bundleOf(prisma, id)), status: 'claimed', claimedBy: principal.name }, data: { status: 'open', claimedBy: null, claimedAt: null } });
+  await prisma.humanTask.updateMany({ where: { ...bundleOf(task), status: 'claimed', claimedBy: principal.name }, data: { status: 'open', claimedBy: null, claimedAt: null } });
 }
 
 /**
@@ -92,7 +91,7 @@ export async function assignTask(prisma: PrismaClient, principal: Principal, id:
   });
   if (assigned.count === 0) throw new Refusal('conflict', 'task_closed', `The task is already ${task.status}.`);
   await prisma.humanTask.updateMany({
-    where: { ...(await bundleOf(prisma, id)), status: { in: ['open', 'claimed'] } },
+    where: { ...bundleOf(task), status: { in: ['open', 'claimed'] } },
     data: { status: 'claimed', claimedBy: specialist.username, claimedAt: new Date() },
   });
 }
@@ -133,7 +132,7 @@ export async function completeTask(
   const completedBy = 'displayName' in principal ? principal.displayName : principal.name;
   // The holder's other calls or letters of the day were answered by the same call, sent in the same envelope.
   const mates = await deps.prisma.humanTask.findMany({
-    where: { ...(await bundleOf(deps.prisma, task.id)), OR: [{ status: 'open' }, { status: 'claimed', claimedBy: principal.name }] },
+    where: { ...bundleOf(task), OR: [{ status: 'open' }, { status: 'claimed', claimedBy: principal.name }] },
   });
   for (const done of [task, ...mates]) {
     // Tasks a holder asked for: the department answers them; the licence's workflow does not wait on them.

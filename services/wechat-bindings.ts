@@ -11,10 +11,9 @@ export const WECHAT_BOUND_PATH = '/wechat/bound';
 
 /** The licence's binding-link code, made once and kept, so that every letter and prompt of the licence carries the same link. */
 export async function wechatBindingCode(prisma: PrismaClient, licenceId: string): Promise<string> {
-  const kept = await prisma.wechatBindingLink.findUnique({ where: { licenceId } });
-  if (kept) return kept.code;
-  await prisma.wechatBindingLink.createMany({ data: [{ code: randomBytes(16).toString('base64url'), licenceId }], skipDuplicates: true });
-  return (await prisma.wechatBindingLink.findUniqueOrThrow({ where: { licenceId } })).code;
+  // One statement (INSERT … ON CONFLICT): prompts and letters of a storm ask it once each, concurrently.
+  const link = await prisma.wechatBindingLink.upsert({ where: { licenceId }, create: { code: randomBytes(16).toString('base64url'), licenceId }, update: {} });
+  return link.code;
 }
 
 /** The licence's binding link, on the public site. */

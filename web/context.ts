@@ -36,6 +36,11 @@ const PROBLEM_WORDS: Record<string, string> = {
   workflow_unreachable: '流程服务暂不可用，请稍后重试。',
 };
 
+/** Where links shared outside the engine point: the public site, not the host this request named. */
+export function publicSiteOf(deps: Pick<WebDependencies, 'publicUrl'>, req: Request): string {
+  return (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
+}
+
 /** An API error in Chinese for the pages. */
 export function problemWords(error: ApiError): string {
   if (error.code === 'invalid_request') return `请检查填写内容：${error.fields.map((field) => field.path).join('、')}`;

@@ -4,7 +4,7 @@ import { noticeFeedPath, noticePagePath, publishedNotices, type PublishedNotice 
 import { noticePosterPng } from '../services/notice-poster';
 import { keptLookups } from '../runtime/kept-lookups';
 import type { Request } from 'express';
-import { handle, pageAccess, render, type WebDependencies } from './context';
+import { handle, pageAccess, publicSiteOf, render, type WebDependencies } from './context';
 import { html } from './html';
 
 /**
@@ -13,8 +13,7 @@ import { html } from './html';
  */
 export function noticePage(deps: WebDependencies): Router {
   const router = Router();
-  // Shared links and the poster's QR code must reach the public site, not this request's host alone.
-  const siteOf = (req: Request) => (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
+  const siteOf = (req: Request) => publicSiteOf(deps, req);
   const posterPath = (code: string) => `${noticePagePath(code)}/poster.png`;
   // Drawing a poster takes a fifth of a second of CPU and anyone may ask for it: each notice's
   // poster is drawn once (concurrent asks share the drawing) and kept while it is the latest.

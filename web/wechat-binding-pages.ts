@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { WechatApiError, type WechatClient } from '../activities/wechat/client';
 import { ApiError } from '../api/errors';
 import { bindWechat, licenceOfBindingCode, WECHAT_BOUND_PATH, wechatBindingPath } from '../services/wechat-bindings';
-import { handle, pageAccess, render, type WebDependencies } from './context';
+import { handle, pageAccess, publicSiteOf, render, type WebDependencies } from './context';
 import { html, SafeHtml } from './html';
 
 // WeChat's in-app browser names itself so; its web authorisation works nowhere else.
@@ -23,7 +23,7 @@ const AuthorisationAnswer = z.object({
  */
 export function wechatBindingPages(deps: WebDependencies & { wechat?: WechatClient }): Router {
   const router = Router();
-  const siteOf = (req: Request) => (deps.publicUrl ?? `${req.protocol}://${req.get('host')}`).replace(/\/+$/, '');
+  const siteOf = (req: Request) => publicSiteOf(deps, req);
   const accountOrNotFound = () => {
     if (!deps.wechat) throw new ApiError(404, 'not_found', '本机关尚未开通微信提醒。');
     return deps.wechat;

@@ -21,6 +21,7 @@ import {
 } from '../../workflows/licence-definitions';
 import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { Prisma } from '../../generated/prisma/client';
+import { DEFAULT_LADDER } from '../../domain';
 
 /** One path of a licence's life, driven on a fresh test server whose clock starts at TEST_CLOCK_START. */
 interface Scenario {
@@ -61,14 +62,7 @@ async function withWechatLadder(h: LifecycleHarness, drive: () => Promise<Workfl
   const { ladder } = await h.database.prisma.department.findUniqueOrThrow({ where });
   await h.database.prisma.department.update({
     where,
-    data: {
-      ladder: [
-        { channel: 'auto_prompt', waitDays: 7 },
-        { channel: 'wechat', waitDays: 14 },
-        { channel: 'phone_call', maxAttempts: 3, retryAfterDays: 2, dueWorkingDays: 3 },
-        { channel: 'letter', dueWorkingDays: 5 },
-      ],
-    },
+    data: { ladder: DEFAULT_LADDER.map((step) => (step.channel === 'sms' ? { ...step, channel: 'wechat' } : step)) as unknown as object[] },
   });
   try {
     return await drive();

@@ -1,3 +1,4 @@
+import { DEFAULT_LADDER } from '../../domain';
 import { serveApi, type TestApi } from '../support/api-server';
 import { eventually, LifecycleHarness } from '../support/lifecycle';
 import { after, HOUR, SMS_TIMELINE as t } from '../support/sms-timeline';
@@ -7,12 +8,7 @@ quietTemporalLogs();
 
 // The default ladder with WeChat in the SMS's place: the WeChat step falls due on Sunday
 // 7 March 2027 and goes at 09:00 on Monday 8 March, as the text would.
-const WECHAT_LADDER = [
-  { channel: 'auto_prompt', waitDays: 7 },
-  { channel: 'wechat', waitDays: 14 },
-  { channel: 'phone_call', maxAttempts: 3, retryAfterDays: 2, dueWorkingDays: 3 },
-  { channel: 'letter', dueWorkingDays: 5 },
-];
+const WECHAT_LADDER = DEFAULT_LADDER.map((step) => (step.channel === 'sms' ? { ...step, channel: 'wechat' } : step));
 const DEPARTMENT = encodeURIComponent('weihai:市场准入二科');
 const IN_WECHAT = { 'user-agent': 'Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Mobile MicroMessenger/8.0.50' };
 
