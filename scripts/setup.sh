@@ -3,8 +3,11 @@
 #
 #   scripts/setup.sh          tools for running the system (Temporal CLI dev server)
 #   scripts/setup.sh --run    the same (npm start calls this)
-#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, Chromium, libfaketime, poppler-utils and the API fuzzer (npm test calls this)
+#   scripts/setup.sh --test   also Temporal's Java test server, PostgreSQL, Chromium, libfaketime, poppler-utils, the API fuzzer,
+#                             and what --cluster makes, for the topology's smoke test (npm test calls this)
 #   scripts/setup.sh --bench  tools for the benchmarks and drills: PostgreSQL and the vegeta load generator
+#   scripts/setup.sh --cluster  the production-like topology (npm run cluster): PostgreSQL, HAProxy,
+#                             and the Temporal server with its SQL tool, built with Go
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -13,6 +16,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 tools="$root/.tools"
 mode="${1:---run}"
 temporal_cli_version="1.5.1"
+# The server the CLI's dev server embeds; docker-compose.yml builds the same one.
+temporal_server_version="1.29.1"
 vegeta_version="12.13.0"
 schemathesis_version="4.32.5"
 mkdir -p "$tools/bin"
@@ -179,6 +184,42 @@ ensure_schemathesis() {
   echo "$schemathesis_version" >"$stamp"
 }
 
+# The Temporal server and its SQL tool, built with Go from the server's module (the module ships the
+# PostgreSQL schemas the tool applies, copied beside them).
+ensure_temporal_server() {
+  local dir="$tools/temporal-server" stamp="$tools/temporal-server/version"
+  if [ -x "$dir/bin/temporal-server" ] && [ -x "$dir/bin/temporal-sql-tool" ] && [ -d "$dir/schema/postgresql/v12" ] &&
+    [ "$(cat "$stamp" 2>/dev/null)" = "$temporal_server_version" ]; then return; fi
+  command -v go >/dev/null 2>&1 ||
+    missing "the Temporal server. Install Go 1.24 or newer (so that 'go install' can build it)."
+  say "building the Temporal server v$temporal_server_version and its SQL tool with go install (a few minutes, once)…"
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  GOBIN="$dir/bin" GOFLAGS=-mod=mod go install "go.temporal.io/server/cmd/server@v$temporal_server_version" \
+    "go.temporal.io/server/cmd/tools/sql@v$temporal_server_version" ||
+    missing "the Temporal server: 'go install go.temporal.io/server/cmd/server@v$temporal_server_version go.temporal.io/server/cmd/tools/sql@v$temporal_server_version' failed (see above); is the Go module proxy reachable?"
+  mv "$dir/bin/server" "$dir/bin/temporal-server"
+  mv "$dir/bin/sql" "$dir/bin/temporal-sql-tool"
+  local module
+  module=$(GOFLAGS=-mod=mod go mod download -json "go.temporal.io/server@v$temporal_server_version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [ -d "$module/schema/postgresql/v12" ] || missing "the Temporal server's PostgreSQL schemas: not found in the module's folder ($module)."
+  mkdir -p "$dir/schema"
+  cp -r "$module/schema/postgresql" "$dir/schema/"
+  chmod -R u+w "$dir/schema"
+  echo "$temporal_server_version" >"$stamp"
+  say "Temporal server ready: $("$dir/bin/temporal-server" --version 2>&1 | head -1)"
+}
+
+# HAProxy from Debian's packages: the reverse proxy in front of the API processes.
+ensure_haproxy() {
+  if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then return; fi
+  if can_apt; then
+    say "installing HAProxy from Debian's packages…"
+    apt_install haproxy
+    return
+  fi
+  missing "HAProxy, the reverse proxy of the topology. Install it (Debian: apt-get install haproxy)."
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -191,10 +232,17 @@ case "$mode" in
     ensure_faketime
     ensure_poppler
     ensure_schemathesis
+    ensure_haproxy
+    ensure_temporal_server
     ;;
   --bench)
     ensure_postgres
     ensure_vegeta
     ;;
-  *) missing "unknown option '$mode': use --run, --test or --bench." ;;
+  --cluster)
+    ensure_postgres
+    ensure_haproxy
+    ensure_temporal_server
+    ;;
+  *) missing "unknown option '$mode': use --run, --test, --bench or --cluster." ;;
 esac

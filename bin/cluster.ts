@@ -1,0 +1,62 @@
+/**
+ * `npm run cluster -- start|stop|status`: the production topology on this machine's loopback
+ * (cluster/topology.ts). `start` returns once every part serves and leaves them running; `stop`
+ * stops them and keeps the data (`stop --purge` deletes it too).
+ *
+ * CLUSTER_DIR (default .cluster) holds pids, logs and the generated secrets; CLUSTER_BASE_PORT
+ * (default 17000) is the first of its ports, so that a second topology can run beside it.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { Cluster, ROOT } from '../cluster/topology';
+
+const settings = z
+  .object({
+    CLUSTER_DIR: z.string().min(1).default(path.join(ROOT, '.cluster')),
+    CLUSTER_BASE_PORT: z.coerce.number().int().min(1024).max(64_000).default(17_000),
+  })
+  .parse(process.env);
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { purge: { type: 'boolean', default: false } } });
+  const command = positionals[0] ?? 'status';
+  const cluster = new Cluster({ dir: settings.CLUSTER_DIR, basePort: settings.CLUSTER_BASE_PORT, say: (line) => console.log(`cluster: ${line}`) });
+  switch (command) {
+    case 'start': {
+      const ms = await cluster.start();
+      const secrets = cluster.secrets;
+      console.log(
+        [
+          '',
+          `  Started in ${(ms / 1000).toFixed(1)} s.`,
+          `  Engine (HAProxy)  ${cluster.url}/   (API processes at ${cluster.apiUrl(0)} and ${cluster.apiUrl(1)})`,
+          `  API key           ${secrets.apiKey}   (bureau weihai)`,
+          `  Administrator     user "admin", password ${secrets.adminPassword}`,
+          `  Temporal          ${cluster.temporalAddress}   (frontend; history, matching and worker run apart), namespace default`,
+          `  PostgreSQL        127.0.0.1:${cluster.ports.postgres}   (databases temporal, temporal_visibility, licences)`,
+          `  Providers         ${cluster.simulatorsUrl}   (simulated: SMS, WeChat, the approval system, the regulators)`,
+          `  Logs and secrets  ${cluster.dir}`,
+          '  Stop with         npm run cluster -- stop',
+          '',
+        ].join('\n'),
+      );
+      return;
+    }
+    case 'stop':
+      await cluster.stop({ purge: values.purge });
+      console.log(values.purge ? 'cluster: stopped; its data is deleted' : 'cluster: stopped; its data is kept for the next start');
+      return;
+    case 'status':
+      for (const [name, state] of Object.entries(cluster.status())) console.log(`${name.padEnd(18)} ${state === 'stopped' ? 'stopped' : `running (pid ${state})`}`);
+      return;
+    default:
+      console.error(`unknown command "${command}": use start, stop [--purge] or status`);
+      process.exit(2);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`cluster: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+/**
+ * The production topology, end to end through its proxy: a Temporal cluster on PostgreSQL with its
+ * four services in processes of their own, two API processes behind HAProxy, two workers and the
+ * simulated providers apart. One licence goes from registration to the prompt, the SMS, a renewal
+ * and the regulator's receipt, in real time (its department reminds at once).
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import { remindAtOnce } from '../../bench/topology';
+import { Cluster, clusterPorts, NAMESPACE } from '../../cluster/topology';
+import { openDatabase, parseDatabaseTarget, type Database } from '../../runtime/database';
+import { sendJson, keyCaller } from '../support/http';
+import { eventually } from '../support/lifecycle';
+
+jest.setTimeout(600_000);
+
+let cluster: Cluster;
+let database: Database;
+
+/** A base port whose whole range of the topology is free now. */
+async function freeBasePort(): Promise<number> {
+  const isFree = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = net.createServer().once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const base = 20_000 + 1000 * Math.floor(Math.random() * 30);
+    const ports = clusterPorts(base);
+    const all = [ports.proxy, ...ports.api, ports.simulators, ports.postgres, ...Object.values(ports.temporal).flatMap((service) => Object.values(service))];
+    if ((await Promise.all(all.map(isFree))).every(Boolean)) return base;
+  }
+  throw new Error('no free range of ports for the topology');
+}
+
+beforeAll(async () => {
+  cluster = new Cluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-smoke-')), basePort: await freeBasePort(), engineEnv: { LOG_LEVEL: 'warn' } });
+  await cluster.start();
+  database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
+  await remindAtOnce(database.prisma);
+}, 600_000);
+
+afterAll(async () => {
+  await database?.close();
+  await cluster?.stop({ purge: true });
+});
+
+const call = (method: string, route: string, body?: unknown) => keyCaller(cluster.url, cluster.secrets.apiKey).call(method, route, body);
+
+async function providers(): Promise<{ sms: Array<{ phone: string }>; prompts: Array<{ body: unknown }>; deliveries: Array<{ receiptId: string }> }> {
+  return (await sendJson(`${cluster.simulatorsUrl}/state`, 'GET')).body;
+}
+
+it('runs every part as a process of its own: four Temporal services, two APIs behind the proxy, two workers', () => {
+  const status = cluster.status();
+  for (const name of ['postgresql', 'temporal-frontend', 'temporal-history', 'temporal-matching', 'temporal-worker', 'api-1', 'api-2', 'worker-1', 'worker-2', 'proxy'] as const) {
+    expect([name, status[name]]).toEqual([name, expect.any(Number)]);
+  }
+  expect(new Set(Object.values(status)).size).toBe(Object.keys(status).length);
+});
+
+it('takes a licence through the proxy from registration to the regulator receipt', async () => {
+  const today = DateTime.now().setZone('Asia/Shanghai');
+  const phone = '13912345670';
+  const registered = await call('POST', '/api/v1/licences', {
+    bureau: 'weihai',
+    licenceNumber: '鲁威药经CL00001',
+    licenceType: 'WH01',
+    holder: { name: '威海市集群药店' },
+    contact: { name: '张敏', phone },
+    issuedOn: today.minus({ years: 4 }).toISODate(),
+    expiresOn: today.plus({ days: 80 }).toISODate(),
+  });
+  expect(registered.status).toBe(201);
+  const id: string = registered.body.id;
+
+  await eventually(async () => {
+    const state = await providers();
+    expect(state.prompts.filter((prompt) => JSON.stringify(prompt.body).includes('鲁威药经CL00001'))).toHaveLength(1);
+    expect(state.sms.filter((text) => text.phone === phone)).toHaveLength(1);
+  }, 120_000);
+  await eventually(async () => expect((await call('GET', `/api/v1/licences/${id}/history`)).body.events.map((event: { what: string }) => event.what)).toContain('SMS delivery receipt'), 60_000);
+
+  expect((await call('POST', `/api/v1/licences/${id}/renewal-application`, { applicationNumber: 'SQ-CL-1', appliedOn: today.toISODate() })).status).toBe(200);
+  await eventually(async () => expect((await call('GET', `/api/v1/licences/${id}/status`)).body.stage).toBe('renewal_pending'), 60_000);
+  const decided = await call('POST', `/api/v1/licences/${id}/renewal-decision`, {
+    decision: 'approved',
+    decidedOn: today.toISODate(),
+    newLicence: { licenceNumber: '鲁威药经CL00002', issuedOn: today.toISODate(), expiresOn: today.plus({ years: 5 }).minus({ days: 1 }).toISODate() },
+  });
+  expect(decided).toEqual({ status: 200, body: { stage: 'renewal_approved' } });
+
+  await eventually(async () => expect((await call('GET', `/api/v1/licences/${id}`)).body.stage).toBe('renewed'), 120_000);
+  const { deliveries } = await providers();
+  expect(deliveries).toHaveLength(1);
+  expect((await call('GET', `/api/v1/licences/${id}`)).body.regulatorDeliveries).toEqual([expect.objectContaining({ delivered: true, receipt: deliveries[0]!.receiptId })]);
+});
+
+it("finds the licence by the engine's search attributes in the cluster's SQL visibility", async () => {
+  const connection = await Connection.connect({ address: cluster.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: NAMESPACE });
+    await eventually(async () => {
+      const ids: string[] = [];
+      for await (const workflow of client.workflow.list({ query: "LicenceStage = 'renewed'" })) ids.push(workflow.workflowId);
+      expect(ids).toEqual(['licence/weihai/鲁威药经CL00001']);
+    }, 60_000);
+  } finally {
+    await connection.close();
+  }
+});
