@@ -9,12 +9,12 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { Cluster, ROOT } from '../cluster/topology';
+import { Cluster, MAX_BASE_PORT, ROOT } from '../cluster/topology';
 
 const settings = z
   .object({
     CLUSTER_DIR: z.string().min(1).default(path.join(ROOT, '.cluster')),
-    CLUSTER_BASE_PORT: z.coerce.number().int().min(1024).max(64_000).default(17_000),
+    CLUSTER_BASE_PORT: z.coerce.number().int().min(1024).max(MAX_BASE_PORT, `must be at most ${MAX_BASE_PORT}: Temporal stores membership ports as smallints`).default(17_000),
   })
   .parse(process.env);
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
           `  API key           ${secrets.apiKey}   (bureau weihai)`,
           `  Administrator     user "admin", password ${secrets.adminPassword}`,
           `  Temporal          ${cluster.temporalAddress}   (frontend; history, matching and worker run apart), namespace default`,
+          `  Temporal UI       ${cluster.temporalUiUrl}   (payloads decoded through the engine's /codec)`,
           `  PostgreSQL        127.0.0.1:${cluster.ports.postgres}   (databases temporal, temporal_visibility, licences)`,
           `  Providers         ${cluster.simulatorsUrl}   (simulated: SMS, WeChat, the approval system, the regulators)`,
           `  Logs and secrets  ${cluster.dir}`,

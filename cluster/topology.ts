@@ -12,8 +12,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
 import { Client as PgClient } from 'pg';
 import { generatePayloadKeySetting } from '../runtime/payload-codec';
 
@@ -21,7 +19,6 @@ export const ROOT = path.resolve(__dirname, '..');
 const TOOLS = path.join(ROOT, '.tools');
 const TEMPORAL_SERVER_DIR = path.join(TOOLS, 'temporal-server');
 export const NAMESPACE = 'default';
-const NAMESPACE_RETENTION_DAYS = 90;
 
 export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
@@ -34,13 +31,19 @@ export const PROCESS_NAMES = [
   'worker-1',
   'worker-2',
   'proxy',
+  'temporal-ui',
 ] as const;
 export type ProcessName = (typeof PROCESS_NAMES)[number];
 
+/** The highest base port: Temporal stores a membership port (base + 939) as a smallint. */
+export const MAX_BASE_PORT = 31_000;
+
 /** Every port of the topology, offsets from one base so that two topologies can run side by side. */
 export function clusterPorts(base: number) {
+  if (!Number.isInteger(base) || base < 1024 || base > MAX_BASE_PORT) throw new Error(`the base port must be a whole number from 1024 to ${MAX_BASE_PORT}, got ${base}`);
   return {
     proxy: base + 100,
+    temporalUi: base + 80,
     api: [base + 101, base + 102] as const,
     simulators: base + 190,
     postgres: base + 432,
@@ -68,7 +71,6 @@ interface ClusterSecrets {
   wechatAppId: string;
   wechatAppSecret: string;
   csrfSecret: string;
-  codecAuthToken: string;
   metricsToken: string;
   apiKey: string;
   adminPassword: string;
@@ -100,6 +102,9 @@ export class Cluster {
   /** The address the public and the approval systems use: HAProxy in front of both API processes. */
   get url(): string {
     return `http://127.0.0.1:${this.ports.proxy}`;
+  }
+  get temporalUiUrl(): string {
+    return `http://127.0.0.1:${this.ports.temporalUi}`;
   }
   get temporalAddress(): string {
     return `127.0.0.1:${this.ports.temporal.frontend.grpc}`;
@@ -133,7 +138,7 @@ export class Cluster {
     for (const name of PROCESS_NAMES) {
       if (this.isRunning(name)) continue;
       await this.startProcess(name);
-      if (name === 'temporal-worker') await this.registerNamespace();
+      if (name === 'temporal-worker') this.registerNamespace();
     }
     return Date.now() - started;
   }
@@ -210,7 +215,9 @@ export class Cluster {
       REGULATOR_SIGNING_SECRET: secrets.regulatorSigningSecret,
       AUTO_PROMPT_SIGNING_SECRET: secrets.promptSigningSecret,
       PAYLOAD_ENCRYPTION_KEYS: secrets.payloadEncryptionKeys,
-      CODEC_AUTH_TOKEN: secrets.codecAuthToken,
+      // No codec token: the Web UI sends none (it would pass a signed-in user's token), so the codec
+      // answers callers on this machine, the browser on loopback included, through the proxy.
+      CODEC_ALLOWED_ORIGINS: this.temporalUiUrl,
       METRICS_TOKEN: secrets.metricsToken,
       CSRF_SECRET: secrets.csrfSecret,
       BOOTSTRAP_API_KEY: secrets.apiKey,
@@ -242,7 +249,6 @@ export class Cluster {
       wechatAppId: `wx${randomBytes(8).toString('hex')}`,
       wechatAppSecret: randomBytes(16).toString('hex'),
       csrfSecret: token(32),
-      codecAuthToken: token(),
       metricsToken: token(),
       apiKey: `lre_${token()}`,
       adminPassword: token(12),
@@ -313,51 +319,36 @@ export class Cluster {
     } finally {
       await admin.end();
     }
-    for (const [database, schema] of [
-      ['temporal', 'temporal'],
-      ['temporal_visibility', 'visibility'],
-    ] as const) {
-      const client = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: 'temporal', password: secrets.temporalDbPassword, database });
-      await client.connect();
-      const versioned = await client.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'");
-      await client.end();
-      const tool = (...args: string[]) =>
-        execFileSync(
-          path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-sql-tool'),
-          ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(this.ports.postgres), '-u', 'temporal', '--pw', secrets.temporalDbPassword, '--db', database, ...args],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-      if (versioned.rowCount === 0) {
-        this.say(`Temporal: creating the ${database} schema`);
-        tool('setup-schema', '-v', '0.0');
-      }
-      tool('update-schema', '-d', path.join(TEMPORAL_SERVER_DIR, 'schema', 'postgresql', 'v12', schema, 'versioned'));
-    }
+    runSetupScript('schema', { ...this.temporalDatabaseEnvironment(), TEMPORAL_SCHEMA_DIR: path.join(TEMPORAL_SERVER_DIR, 'schema', 'postgresql', 'v12'), TEMPORAL_SQL_TOOL: path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-sql-tool') });
   }
 
-  private async registerNamespace(): Promise<void> {
-    const connection = await Connection.connect({ address: this.temporalAddress });
-    try {
-      await retryUntil(60_000, async () => {
-        try {
-          await connection.workflowService.registerNamespace({
-            namespace: NAMESPACE,
-            workflowExecutionRetentionPeriod: msToTs(`${NAMESPACE_RETENTION_DAYS} days`),
-          });
-          this.say(`Temporal: namespace ${NAMESPACE} registered`);
-        } catch (error) {
-          if ((error as { code?: number }).code !== GRPC_ALREADY_EXISTS) throw error;
-        }
-        // The frontend serves a new namespace once its namespace cache refreshes (about 10 s).
-        await connection.operatorService.listSearchAttributes({ namespace: NAMESPACE });
-      });
-    } finally {
-      await connection.close();
-    }
+  private registerNamespace(): void {
+    runSetupScript('namespace', { TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_CLI: path.join(TOOLS, 'bin', 'temporal') });
+    this.say(`Temporal: namespace ${NAMESPACE} served`);
+  }
+
+  private temporalDatabaseEnvironment(): Record<string, string> {
+    return { TEMPORAL_DB_ADDRESS: `127.0.0.1:${this.ports.postgres}`, TEMPORAL_DB_USER: 'temporal', TEMPORAL_DB_PASSWORD: this.secrets.temporalDbPassword };
   }
 
   private processSpec(name: ProcessName): { command: string; args: string[]; env: Record<string, string>; ready(): Promise<void> } {
     const ports = this.ports;
+    if (name === 'temporal-ui') {
+      return {
+        command: path.join(TOOLS, 'temporal-ui', 'bin', 'temporal-ui'),
+        args: ['--root', ROOT, '--config', 'cluster/temporal-ui', '--env', 'production', 'start'],
+        env: {
+          TEMPORAL_ADDRESS: this.temporalAddress,
+          TEMPORAL_NAMESPACE: NAMESPACE,
+          TEMPORAL_UI_PORT: String(ports.temporalUi),
+          TEMPORAL_UI_PUBLIC_URL: this.temporalUiUrl,
+          TEMPORAL_UI_CODEC_ENDPOINT: `${this.url}/codec`,
+          // Plain http on loopback.
+          TEMPORAL_UI_COOKIE_INSECURE: 'true',
+        },
+        ready: () => waitForHttp(`${this.temporalUiUrl}/healthz`, 30_000, this.logFile(name)),
+      };
+    }
     if (name.startsWith('temporal-')) {
       const service = name.slice('temporal-'.length) as TemporalService;
       const servicePorts = ports.temporal[service];
@@ -366,8 +357,7 @@ export class Cluster {
         command: path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-server'),
         args: ['--root', ROOT, '--config', 'cluster/temporal', '--env', 'production', '--allow-no-auth', 'start', '--service', service],
         env: {
-          TEMPORAL_DB_ADDRESS: `127.0.0.1:${ports.postgres}`,
-          TEMPORAL_DB_PASSWORD: this.secrets.temporalDbPassword,
+          ...this.temporalDatabaseEnvironment(),
           TEMPORAL_BIND_ADDRESS: '127.0.0.1',
           TEMPORAL_METRICS_PORT: String(servicePorts.metrics),
           TEMPORAL_FRONTEND_ADDRESS: this.temporalAddress,
@@ -458,14 +448,19 @@ export class Cluster {
   }
 }
 
-const GRPC_ALREADY_EXISTS = 6;
+/** cluster/temporal/setup.sh, the same steps docker-compose.yml runs. */
+function runSetupScript(step: 'schema' | 'namespace', env: Record<string, string>): void {
+  try {
+    execFileSync('bash', [path.join(ROOT, 'cluster', 'temporal', 'setup.sh'), step], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? os.homedir(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw new Error(`Temporal's ${step} setup failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+  }
+}
 
 /** Says what setup has not built, in the words of what to run. */
 function requireBuiltTools(): void {
-  for (const binary of ['temporal-server', 'temporal-sql-tool']) {
-    if (!fs.existsSync(path.join(TEMPORAL_SERVER_DIR, 'bin', binary))) {
-      throw new Error(`The Temporal server is not built: run 'npm run setup -- --cluster' (it builds ${binary} with Go).`);
-    }
+  for (const binary of [path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-server'), path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-sql-tool'), path.join(TOOLS, 'temporal-ui', 'bin', 'temporal-ui'), path.join(TOOLS, 'bin', 'temporal')]) {
+    if (!fs.existsSync(binary)) throw new Error(`${path.basename(binary)} is not built: run 'npm run setup -- --cluster' (it builds it with Go).`);
   }
   haproxyBinary();
   pgBinary('pg_ctl');

@@ -7,7 +7,7 @@
 #                             and what --cluster makes, for the topology's smoke test (npm test calls this)
 #   scripts/setup.sh --bench  tools for the benchmarks and drills: PostgreSQL and the vegeta load generator
 #   scripts/setup.sh --cluster  the production-like topology (npm run cluster): PostgreSQL, HAProxy,
-#                             and the Temporal server with its SQL tool, built with Go
+#                             the Temporal server with its SQL tool, and its Web UI, built with Go
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -18,6 +18,8 @@ mode="${1:---run}"
 temporal_cli_version="1.5.1"
 # The server the CLI's dev server embeds; docker-compose.yml builds the same one.
 temporal_server_version="1.29.1"
+# The Web UI the CLI v1.5.1 embeds, built as a server of its own.
+temporal_ui_version="2.42.1"
 vegeta_version="12.13.0"
 schemathesis_version="4.32.5"
 mkdir -p "$tools/bin"
@@ -209,6 +211,19 @@ ensure_temporal_server() {
   say "Temporal server ready: $("$dir/bin/temporal-server" --version 2>&1 | head -1)"
 }
 
+# Temporal's Web UI server, built with Go; its module carries the built pages.
+ensure_temporal_ui() {
+  local dir="$tools/temporal-ui" stamp="$tools/temporal-ui/version"
+  if [ -x "$dir/bin/temporal-ui" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$temporal_ui_version" ]; then return; fi
+  command -v go >/dev/null 2>&1 || missing "Temporal's Web UI. Install Go 1.24 or newer (so that 'go install' can build it)."
+  say "building Temporal's Web UI v$temporal_ui_version with go install (once)…"
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  GOBIN="$dir/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/ui-server/v2/cmd/server@v$temporal_ui_version" ||
+    missing "Temporal's Web UI: 'go install github.com/temporalio/ui-server/v2/cmd/server@v$temporal_ui_version' failed (see above); is the Go module proxy reachable?"
+  mv "$dir/bin/server" "$dir/bin/temporal-ui"
+  echo "$temporal_ui_version" >"$stamp"
+}
+
 # HAProxy from Debian's packages: the reverse proxy in front of the API processes.
 ensure_haproxy() {
   if command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ]; then return; fi
@@ -234,6 +249,7 @@ case "$mode" in
     ensure_schemathesis
     ensure_haproxy
     ensure_temporal_server
+    ensure_temporal_ui
     ;;
   --bench)
     ensure_postgres
@@ -243,6 +259,7 @@ case "$mode" in
     ensure_postgres
     ensure_haproxy
     ensure_temporal_server
+    ensure_temporal_ui
     ;;
   *) missing "unknown option '$mode': use --run, --test, --bench or --cluster." ;;
 esac

@@ -29,7 +29,7 @@ async function freeBasePort(): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = 20_000 + 1000 * Math.floor(Math.random() * 30);
+    const base = 20_000 + 1000 * Math.floor(Math.random() * 11);
     const ports = clusterPorts(base);
     const all = [ports.proxy, ...ports.api, ports.simulators, ports.postgres, ...Object.values(ports.temporal).flatMap((service) => Object.values(service))];
     if ((await Promise.all(all.map(isFree))).every(Boolean)) return base;
@@ -57,7 +57,7 @@ async function providers(): Promise<{ sms: Array<{ phone: string }>; prompts: Ar
 
 it('runs every part as a process of its own: four Temporal services, two APIs behind the proxy, two workers', () => {
   const status = cluster.status();
-  for (const name of ['postgresql', 'temporal-frontend', 'temporal-history', 'temporal-matching', 'temporal-worker', 'api-1', 'api-2', 'worker-1', 'worker-2', 'proxy'] as const) {
+  for (const name of ['postgresql', 'temporal-frontend', 'temporal-history', 'temporal-matching', 'temporal-worker', 'temporal-ui', 'api-1', 'api-2', 'worker-1', 'worker-2', 'proxy'] as const) {
     expect([name, status[name]]).toEqual([name, expect.any(Number)]);
   }
   expect(new Set(Object.values(status)).size).toBe(Object.keys(status).length);
@@ -109,6 +109,28 @@ it("finds the licence by the engine's search attributes in the cluster's SQL vis
       for await (const workflow of client.workflow.list({ query: "LicenceStage = 'renewed'" })) ids.push(workflow.workflowId);
       expect(ids).toEqual(['licence/weihai/鲁威药经CL00001']);
     }, 60_000);
+  } finally {
+    await connection.close();
+  }
+});
+
+it("serves Temporal's Web UI, whose page decodes the licence's encrypted history through the engine's codec behind the proxy", async () => {
+  const settings = (await sendJson(`${cluster.temporalUiUrl}/api/v1/settings`, 'GET')).body;
+  expect(settings.Codec.Endpoint).toBe(`${cluster.url}/codec`);
+  const connection = await Connection.connect({ address: cluster.temporalAddress });
+  try {
+    const { history } = await connection.workflowService.getWorkflowExecutionHistory({ namespace: NAMESPACE, execution: { workflowId: 'licence/weihai/鲁威药经CL00001' } });
+    const input = history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;
+    const asJson = input.map((payload) => ({
+      metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')])),
+      data: Buffer.from(payload.data ?? new Uint8Array()).toString('base64'),
+    }));
+    expect(Buffer.from(asJson[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
+    // As the browser sends it: from the UI's origin, through HAProxy.
+    const decoded = await sendJson(`${cluster.url}/codec/decode`, 'POST', { payloads: asJson }, { origin: cluster.temporalUiUrl, 'x-namespace': NAMESPACE });
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(cluster.temporalUiUrl);
+    expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).toContain('鲁威药经CL00001');
   } finally {
     await connection.close();
   }
