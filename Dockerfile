@@ -1,5 +1,6 @@
 # The engine's image: API and worker, run apart in production by ROLE=api / ROLE=worker.
-FROM node:20-bookworm-slim
+# Node 24, the LTS line maintained until April 2028 (package.json's engines names what is supported).
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 ENV NODE_ENV=production \

@@ -55,7 +55,7 @@ ensure_temporal_cli() {
     return
   fi
   command -v go >/dev/null 2>&1 ||
-    missing "the Temporal CLI. Install Go 1.23 or newer (so that 'go install' can build it) or set TEMPORAL_CLI to a temporal binary."
+    missing "the Temporal CLI. Install Go 1.25 or newer (so that 'go install' can build it) or set TEMPORAL_CLI to a temporal binary."
   say "building the Temporal CLI v$temporal_cli_version with go install (a few minutes, once)…"
   GOBIN="$tools/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@v$temporal_cli_version" ||
     missing "the Temporal CLI: 'go install github.com/temporalio/cli/cmd/temporal@v$temporal_cli_version' failed (see above); is the Go module proxy reachable?"
@@ -193,7 +193,7 @@ ensure_temporal_server() {
   if [ -x "$dir/bin/temporal-server" ] && [ -x "$dir/bin/temporal-sql-tool" ] && [ -d "$dir/schema/postgresql/v12" ] &&
     [ "$(cat "$stamp" 2>/dev/null)" = "$temporal_server_version" ]; then return; fi
   command -v go >/dev/null 2>&1 ||
-    missing "the Temporal server. Install Go 1.24 or newer (so that 'go install' can build it)."
+    missing "the Temporal server. Install Go 1.25 or newer (so that 'go install' can build it)."
   say "building the Temporal server v$temporal_server_version and its SQL tool with go install (a few minutes, once)…"
   rm -rf "$dir" && mkdir -p "$dir/bin"
   GOBIN="$dir/bin" GOFLAGS=-mod=mod go install "go.temporal.io/server/cmd/server@v$temporal_server_version" \
@@ -215,7 +215,7 @@ ensure_temporal_server() {
 ensure_temporal_ui() {
   local dir="$tools/temporal-ui" stamp="$tools/temporal-ui/version"
   if [ -x "$dir/bin/temporal-ui" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$temporal_ui_version" ]; then return; fi
-  command -v go >/dev/null 2>&1 || missing "Temporal's Web UI. Install Go 1.24 or newer (so that 'go install' can build it)."
+  command -v go >/dev/null 2>&1 || missing "Temporal's Web UI. Install Go 1.25 or newer (so that 'go install' can build it)."
   say "building Temporal's Web UI v$temporal_ui_version with go install (once)…"
   rm -rf "$dir" && mkdir -p "$dir/bin"
   GOBIN="$dir/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/ui-server/v2/cmd/server@v$temporal_ui_version" ||
