@@ -24,6 +24,7 @@ const OPERATOR_SETTINGS: Record<string, string> = {
   METRICS_TOKEN: 'metrics-token-of-the-bureau',
   CSRF_SECRET: 'csrf-secret-of-the-bureau-0123456789',
   APP_POSTGRES_PASSWORD: 'app-database-password',
+  PUBLIC_URL: 'https://zwfw.example.cn/reminders',
   TEMPORAL_POSTGRES_PASSWORD: 'temporal-database-password',
 };
 
@@ -38,30 +39,71 @@ function interpolate(environment: Record<string, string> = {}, settings: Record<
   return Object.fromEntries(Object.entries(environment).map(([key, text]) => [key, value(String(text))]));
 }
 
+/** A version the project's setup pins, as scripts/setup.sh spells it. */
+function setupVersion(name: string): string {
+  const match = new RegExp(`^${name}="([^"]+)"$`, 'm').exec(fs.readFileSync(path.join(PROJECT_ROOT, 'scripts', 'setup.sh'), 'utf8'));
+  if (!match) throw new Error(`scripts/setup.sh does not set ${name}`);
+  return match[1]!;
+}
+
+const TEMPORAL_SERVICES = ['temporal-frontend', 'temporal-history', 'temporal-matching', 'temporal-worker'];
+
 describe('docker-compose.yml', () => {
-  it('has a Temporal cluster with its database and UI, the application database, migrations, API and worker', () => {
+  it('runs the loopback topology: each Temporal service apart, its schema and namespace set-up, the UI, two APIs behind HAProxy, two workers', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
-      ['api', 'app-postgresql', 'migrate', 'temporal', 'temporal-postgresql', 'temporal-ui', 'worker'].sort(),
+      [
+        ...TEMPORAL_SERVICES,
+        'temporal-postgresql',
+        'temporal-schema',
+        'temporal-namespace',
+        'temporal-ui',
+        'app-postgresql',
+        'migrate',
+        'api-1',
+        'api-2',
+        'worker-1',
+        'worker-2',
+        'proxy',
+      ].sort(),
     );
-    expect(compose.services.temporal!.image).toMatch(/^temporalio\/auto-setup:\d+\.\d+\.\d+$/);
-    expect(compose.services['temporal-ui']!.image).toMatch(/^temporalio\/ui:\d+\.\d+\.\d+$/);
+    for (const [index, name] of TEMPORAL_SERVICES.entries()) {
+      expect(compose.services[name]!.command).toEqual([['frontend', 'history', 'matching', 'worker'][index]]);
+    }
+    expect(compose.services['temporal-schema']!.command).toEqual(['setup', 'schema']);
+    expect(compose.services['temporal-namespace']!.command).toEqual(['setup', 'namespace']);
+    expect(compose.services.proxy!.environment).toMatchObject({ API1_ADDRESS: 'api-1:3000', API2_ADDRESS: 'api-2:3000' });
   });
 
-  it.each(['api', 'worker'])('gives the %s an environment that the engine accepts, with external Temporal and PostgreSQL', (name) => {
+  it('builds the Temporal image from exactly the versions and configuration files the loopback topology runs', () => {
+    for (const name of [...TEMPORAL_SERVICES, 'temporal-schema', 'temporal-namespace', 'temporal-ui']) {
+      expect([name, compose.services[name]!.image]).toEqual([name, `licence-reminder-temporal:${setupVersion('temporal_server_version')}`]);
+    }
+    const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'cluster', 'temporal', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`ARG TEMPORAL_SERVER_VERSION=${setupVersion('temporal_server_version')}\n`);
+    expect(dockerfile).toContain(`ARG TEMPORAL_CLI_VERSION=${setupVersion('temporal_cli_version')}\n`);
+    expect(dockerfile).toContain(`ARG TEMPORAL_UI_VERSION=${setupVersion('temporal_ui_version')}\n`);
+    for (const file of ['cluster/temporal/production.yaml', 'cluster/temporal/dynamicconfig.yaml', 'cluster/temporal/setup.sh', 'cluster/temporal-ui/production.yaml']) {
+      expect(dockerfile).toContain(file);
+      expect(fs.existsSync(path.join(PROJECT_ROOT, file))).toBe(true);
+    }
+  });
+
+  it.each(['api-1', 'api-2', 'worker-1', 'worker-2'])('gives %s an environment that the engine accepts, with the cluster and PostgreSQL', (name) => {
     const service = compose.services[name]!;
     expect(service.build).toBe('.');
     const config = loadConfig(interpolate(service.environment, OPERATOR_SETTINGS));
     expect(config.embeddedTemporal).toBe(false);
+    expect(config.TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(config.databaseUrl).toMatch(/^postgresql:\/\/.+@app-postgresql:5432\//);
-    expect(config.ROLE).toBe(name);
+    expect(config.ROLE).toBe(name.replace(/-\d$/, ''));
     // The bureau's own systems, never the simulators.
     expect(config.SIMULATORS).toBe('off');
     expect(config.endpoints.sms.url).toBe('https://dysmsapi.aliyuncs.com/');
-    expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(['temporal', 'app-postgresql', 'migrate']));
+    expect(Object.keys(service.depends_on ?? {})).toEqual(expect.arrayContaining(['temporal-namespace', 'app-postgresql', 'migrate']));
   });
 
   it('has no public default for any secret or endpoint: compose names each one the operator has not set', () => {
-    for (const name of ['api', 'worker', 'migrate', 'app-postgresql', 'temporal', 'temporal-postgresql']) {
+    for (const name of ['api-1', 'api-2', 'worker-1', 'worker-2', 'migrate', 'app-postgresql', 'temporal-frontend', 'temporal-schema', 'temporal-postgresql']) {
       const environment = compose.services[name]!.environment ?? {};
       expect(() => interpolate(environment, {})).toThrow();
       for (const secret of Object.keys(OPERATOR_SETTINGS)) {
@@ -79,9 +121,12 @@ describe('docker-compose.yml', () => {
     expect(command).toBe('deploy');
   });
 
-  it('builds from a Dockerfile that starts the engine', () => {
+  it('builds the engine from a Dockerfile on a maintained Node LTS that package.json supports', () => {
     const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
-    expect(dockerfile).toMatch(/^FROM node:20/m);
+    const node = /^FROM node:(\d+)-/m.exec(dockerfile)![1]!;
+    expect(Number(node)).toBeGreaterThanOrEqual(22);
+    const engines = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    expect(engines).toContain(`^${node}.`);
     expect(dockerfile).toMatch(/npm ci/);
     const cmd = /^CMD (.+)$/m.exec(dockerfile)![1]!;
     const [, entry] = JSON.parse(cmd) as string[];
