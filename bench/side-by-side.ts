@@ -1,0 +1,222 @@
+/**
+ * The engine's cost on both topologies, one after the other in one run, each figure against the
+ * raw limit of the same server measured in the same run:
+ *  - registration through the API ÷ a bare `client.workflow.start` with the same options (to a
+ *    queue no worker polls), both with no worker running;
+ *  - a wake-up storm: licences registered while no worker runs, each window open today and its
+ *    department reminding at once; the workers start at t0, and the licences whose prompt was
+ *    delivered per second ÷ the bare start rate;
+ *  - the SMS sent per second during that storm ÷ the provider QPS configured.
+ *
+ *   npm run bench:side-by-side -- [licences per measurement, default 1000] [--storm 1000] [--qps 50] [--concurrency 64]
+ *
+ * "dev server": bench/topology.ts (PostgreSQL; the API and the Temporal CLI's dev server in this
+ * process; one worker process). "cluster": cluster/topology.ts (the Temporal server as four
+ * processes on PostgreSQL, two APIs behind HAProxy, two worker processes). Loopback only; each
+ * topology is stopped and deleted after its turn.
+ */
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { Cluster } from '../cluster/topology';
+import { openDatabase, parseDatabaseTarget, type Database } from '../runtime/database';
+import { connectTemporalClient, type TemporalClient } from '../runtime/temporal';
+import { licenceWorkflowStartOptions } from '../services/licence-registration';
+import { licenceWorkflow } from '../workflows/licence/workflow';
+import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
+import { machineLine } from './machine';
+import { BENCH_API_KEY, loadLicence, remindAtOnce, runScript, startTopology } from './topology';
+import { attack } from './vegeta';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { storm: { type: 'string', default: '1000' }, qps: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '64' } },
+});
+const LICENCES = Number(positionals[0] ?? 1000);
+const STORM = Number(values.storm);
+const QPS = Number(values.qps);
+const CONCURRENCY = Number(values.concurrency);
+const DAY = 86_400_000;
+
+/** What a measurement needs of a topology. */
+interface Subject {
+  name: string;
+  apiUrl: string;
+  apiKey: string;
+  temporal: TemporalClient;
+  database: Database;
+  /** Stops every worker process. */
+  stopWorkers(): Promise<void>;
+  /** Starts the topology's worker processes; resolves once they poll. */
+  startWorkers(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Figures {
+  bare: number;
+  api: number;
+  stormSeconds?: number;
+  smsRate?: number;
+  stormPrompts: number;
+}
+
+async function devServer(): Promise<Subject> {
+  const topology = await startTopology('side', { PORT: '3397', TEMPORAL_DEV_PORT: '7397', TEMPORAL_UI_PORT: '8397', SMS_QPS: String(QPS) });
+  const temporal = await connectTemporalClient(topology.system.temporalAddress, 'default');
+  const workers: ChildProcess[] = [];
+  return {
+    name: 'dev server',
+    apiUrl: topology.system.apiUrl!,
+    apiKey: BENCH_API_KEY,
+    temporal,
+    database: topology.system.database,
+    async stopWorkers() {
+      for (const worker of workers.splice(0)) worker.kill('SIGTERM');
+    },
+    async startWorkers() {
+      workers.push(await topology.startWorker());
+    },
+    async stop() {
+      await temporal.close();
+      await topology.stop();
+    },
+  };
+}
+
+async function cluster(): Promise<Subject> {
+  const cluster = new Cluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cluster-')), basePort: 19_000, engineEnv: { LOG_LEVEL: 'warn', SMS_QPS: String(QPS) } });
+  await cluster.start();
+  const temporal = await connectTemporalClient(cluster.temporalAddress, 'default');
+  const database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
+  const workers = ['worker-1', 'worker-2'] as const;
+  return {
+    name: 'cluster',
+    apiUrl: cluster.url,
+    apiKey: cluster.secrets.apiKey,
+    temporal,
+    database,
+    async stopWorkers() {
+      for (const worker of workers) if (cluster.status()[worker] !== 'stopped') cluster.kill(worker, 'SIGTERM');
+      while (workers.some((worker) => cluster.status()[worker] !== 'stopped')) await new Promise((resolve) => setTimeout(resolve, 200));
+    },
+    async startWorkers() {
+      await Promise.all(workers.map((worker) => cluster.restart(worker)));
+    },
+    async stop() {
+      await temporal.close();
+      await database.close();
+      await cluster.stop({ purge: true });
+    },
+  };
+}
+
+async function timed(count: number, task: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function measure(subject: Subject): Promise<Figures> {
+  const { prisma } = subject.database;
+  await subject.stopWorkers();
+  await remindAtOnce(prisma);
+  const sleeping = (series: string, index: number) => loadLicence(series, index, { issuedOn: '2024-06-01', expiresOn: '2029-05-31' });
+  const entry = await prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' }, include: { department: true } });
+  const bareInput = (series: string, index: number): LicenceWorkflowInput => ({
+    licenceId: randomUUID(),
+    bureau: 'weihai',
+    licenceNumber: sleeping(series, index).licenceNumber,
+    licenceType: entry.code,
+    department: entry.department.name,
+    expiresOn: sleeping(series, index).expiresOn,
+    reminderLeadMonths: entry.reminderLeadMonths,
+    timeZone: 'Asia/Shanghai',
+  });
+  const bareRate = async (series: string, count: number) =>
+    count /
+    (await timed(count, (index) =>
+      subject.temporal.client.workflow.start(licenceWorkflow, licenceWorkflowStartOptions(bareInput(series, index), `bench/raw/${series}/${index}`, 'bench-unpolled')).then(() => undefined),
+    ));
+  const apiRate = async (series: string, count: number) => {
+    const report = await attack(
+      Array.from({ length: count }, (_, index) => ({
+        method: 'POST' as const,
+        url: `${subject.apiUrl}/api/v1/licences`,
+        headers: { Authorization: `Bearer ${subject.apiKey}` },
+        json: sleeping(series, index),
+      })),
+      { eachOnce: true, workers: CONCURRENCY },
+    );
+    if (report.statusCodes['201'] !== count) throw new Error(`${count} registrations answered ${JSON.stringify(report.statusCodes)}`);
+    return report.throughput;
+  };
+  // Warm-up, not counted.
+  await bareRate('RW', 200);
+  await apiRate('AW', 200);
+  const bare = await bareRate('R', LICENCES);
+  const api = await apiRate('A', LICENCES);
+  console.log(`${subject.name}: client.workflow.start ${bare.toFixed(1)}/s, POST /api/v1/licences ${api.toFixed(1)}/s, ratio ${(api / bare).toFixed(2)}`);
+
+  const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
+  const stormReport = await attack(
+    Array.from({ length: STORM }, (_, index) => ({
+      method: 'POST' as const,
+      url: `${subject.apiUrl}/api/v1/licences`,
+      headers: { Authorization: `Bearer ${subject.apiKey}` },
+      json: loadLicence('S', index, { issuedOn: '2022-06-01', expiresOn }),
+    })),
+    { eachOnce: true, workers: 32 },
+  );
+  if (stormReport.statusCodes['201'] !== STORM) throw new Error(`storm registrations answered ${JSON.stringify(stormReport.statusCodes)}`);
+  const t0 = Date.now();
+  await subject.startWorkers();
+  const deadline = t0 + Math.max(1200, (STORM / QPS) * 3) * 1000;
+  let stormSeconds: number | undefined;
+  let prompts = 0;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const [delivered, texts] = await Promise.all([prisma.promptDelivery.count({ where: { deliveredAt: { not: null } } }), prisma.smsMessage.count()]);
+    prompts = delivered;
+    process.stderr.write(`\r  ${subject.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s: ${delivered} prompts delivered, ${texts} SMS sent`);
+    if (stormSeconds === undefined && delivered >= STORM) stormSeconds = (Date.now() - t0) / 1000;
+    if (stormSeconds !== undefined && texts >= STORM) break;
+  }
+  process.stderr.write('\n');
+  const sent = (await prisma.smsMessage.findMany({ select: { sentAt: true } })).map((row) => row.sentAt.getTime()).sort((a, b) => a - b);
+  const span = (sent.at(-1)! - sent[0]!) / 1000;
+  return { bare, api, stormSeconds, smsRate: sent.length > 1 ? (sent.length - 1) / span : undefined, stormPrompts: prompts };
+}
+
+async function main(): Promise<void> {
+  console.log(machineLine());
+  const results: Array<[string, Figures]> = [];
+  for (const start of [devServer, cluster]) {
+    const subject = await start();
+    try {
+      results.push([subject.name, await measure(subject)]);
+    } finally {
+      await subject.stop();
+    }
+  }
+  console.log(`\n${LICENCES} registrations per measurement, ${CONCURRENCY} in flight; storm of ${STORM}; SMS QPS ${QPS}`);
+  console.log('| figure | dev server | cluster | goal |');
+  console.log('|---|---|---|---|');
+  const row = (figure: string, cell: (f: Figures) => string, goal: string) => console.log(`| ${figure} | ${results.map(([, f]) => cell(f)).join(' | ')} | ${goal} |`);
+  row('registration through the API ÷ bare client.workflow.start', (f) => `${(f.api / f.bare).toFixed(2)} (${f.api.toFixed(1)}/s against ${f.bare.toFixed(1)}/s)`, '≥ 0.9');
+  row(
+    'wake-up storm: licences prompted per second ÷ bare start rate',
+    (f) => (f.stormSeconds ? `${(STORM / f.stormSeconds / f.bare).toFixed(2)} (${STORM} in ${f.stormSeconds.toFixed(0)} s: ${(STORM / f.stormSeconds).toFixed(1)}/s)` : `not done (${f.stormPrompts} of ${STORM})`),
+    '≥ 0.3',
+  );
+  row('SMS sent during the storm ÷ configured QPS', (f) => (f.smsRate ? `${(f.smsRate / QPS).toFixed(2)} (${f.smsRate.toFixed(1)}/s against ${QPS})` : 'none'), '≥ 0.9');
+}
+
+runScript(main);
