@@ -16,6 +16,7 @@ const BENCHMARKS: Array<[name: string, args: string[]]> = [
   ['wake-up-storm', ['10000', '--qps', '50']],
   ['scale', ['100000']],
   ['import', ['100000']],
+  ['side-by-side', ['1000', '--storm', '1000', '--qps', '50']],
 ];
 
 const only = process.argv.indexOf('--only');

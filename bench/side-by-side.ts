@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
+import { Client as PgClient } from 'pg';
 import { Cluster } from '../cluster/topology';
 import { openDatabase, parseDatabaseTarget, type Database } from '../runtime/database';
 import { connectTemporalClient, type TemporalClient } from '../runtime/temporal';
@@ -50,6 +51,8 @@ interface Subject {
   database: Database;
   /** Stops every worker process. */
   stopWorkers(): Promise<void>;
+  /** Bytes of Temporal's two databases and the engine's, where the topology can tell. */
+  databaseBytes?(): Promise<{ temporal: number; engine: number }>;
   /** Starts the topology's worker processes; resolves once they poll. */
   startWorkers(): Promise<void>;
   stop(): Promise<void>;
@@ -58,6 +61,9 @@ interface Subject {
 interface Figures {
   bare: number;
   api: number;
+  /** Database bytes a sleeping licence adds (registered through the API), and a woken one (prompt and SMS). */
+  bytesPerSleeping?: { temporal: number; engine: number };
+  bytesPerWoken?: { temporal: number; engine: number };
   stormSeconds?: number;
   smsRate?: number;
   stormPrompts: number;
@@ -104,6 +110,16 @@ async function cluster(): Promise<Subject> {
     },
     async startWorkers() {
       await Promise.all(workers.map((worker) => cluster.restart(worker)));
+    },
+    async databaseBytes() {
+      const admin = new PgClient({ host: '127.0.0.1', port: cluster.ports.postgres, user: 'postgres', password: cluster.secrets.postgresPassword, database: 'postgres' });
+      await admin.connect();
+      try {
+        const size = async (name: string) => Number((await admin.query('SELECT pg_database_size($1) AS bytes', [name])).rows[0].bytes);
+        return { temporal: (await size('temporal')) + (await size('temporal_visibility')), engine: await size('licences') };
+      } finally {
+        await admin.end();
+      }
     },
     async stop() {
       await temporal.close();
@@ -162,10 +178,21 @@ async function measure(subject: Subject): Promise<Figures> {
   await bareRate('RW', 200);
   await apiRate('AW', 200);
   const bare = await bareRate('R', LICENCES);
+  // Autovacuum and checkpoints move the sizes: a pause first, then differences over whole batches.
+  const bytes = async () => {
+    if (!subject.databaseBytes) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    return subject.databaseBytes();
+  };
+  const per = (before: { temporal: number; engine: number } | undefined, after: { temporal: number; engine: number } | undefined, count: number) =>
+    before && after ? { temporal: (after.temporal - before.temporal) / count, engine: (after.engine - before.engine) / count } : undefined;
+  const beforeApi = await bytes();
   const api = await apiRate('A', LICENCES);
+  const afterApi = await bytes();
   console.log(`${subject.name}: client.workflow.start ${bare.toFixed(1)}/s, POST /api/v1/licences ${api.toFixed(1)}/s, ratio ${(api / bare).toFixed(2)}`);
 
   const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
+  const beforeStorm = await bytes();
   const stormReport = await attack(
     Array.from({ length: STORM }, (_, index) => ({
       method: 'POST' as const,
@@ -192,7 +219,16 @@ async function measure(subject: Subject): Promise<Figures> {
   process.stderr.write('\n');
   const sent = (await prisma.smsMessage.findMany({ select: { sentAt: true } })).map((row) => row.sentAt.getTime()).sort((a, b) => a - b);
   const span = (sent.at(-1)! - sent[0]!) / 1000;
-  return { bare, api, stormSeconds, smsRate: sent.length > 1 ? (sent.length - 1) / span : undefined, stormPrompts: prompts };
+  const afterStorm = await bytes();
+  return {
+    bare,
+    api,
+    stormSeconds,
+    smsRate: sent.length > 1 ? (sent.length - 1) / span : undefined,
+    stormPrompts: prompts,
+    bytesPerSleeping: per(beforeApi, afterApi, LICENCES),
+    bytesPerWoken: per(beforeStorm, afterStorm, STORM),
+  };
 }
 
 async function main(): Promise<void> {
@@ -216,6 +252,9 @@ async function main(): Promise<void> {
     (f) => (f.stormSeconds ? `${(STORM / f.stormSeconds / f.bare).toFixed(2)} (${STORM} in ${f.stormSeconds.toFixed(0)} s: ${(STORM / f.stormSeconds).toFixed(1)}/s)` : `not done (${f.stormPrompts} of ${STORM})`),
     '≥ 0.3',
   );
+  const kb = (bytes?: { temporal: number; engine: number }) => (bytes ? `Temporal ${(bytes.temporal / 1024).toFixed(1)} KB, engine ${(bytes.engine / 1024).toFixed(1)} KB` : 'not measured');
+  row('database bytes a registered, sleeping licence adds', (f) => kb(f.bytesPerSleeping), '');
+  row('database bytes a storm licence adds (registration, prompt, SMS, receipt)', (f) => kb(f.bytesPerWoken), '');
   row('SMS sent during the storm ÷ configured QPS', (f) => (f.smsRate ? `${(f.smsRate / QPS).toFixed(2)} (${f.smsRate.toFixed(1)}/s against ${QPS})` : 'none'), '≥ 0.9');
 }
 
