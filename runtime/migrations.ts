@@ -64,12 +64,22 @@ function embeddedFactory(main: PGlite): ClosableFactory {
 
 function serverFactory(url: string): ClosableFactory {
   const shadows = new ShadowDatabases();
+  // Closed with the engine: a connection left open after the engine gave up waiting for the
+  // migration lock would still be queued for it, take it when it frees, and keep it.
+  const connections: SqlDriverAdapter[] = [];
   return {
     provider: 'postgres',
     adapterName: 'pg-migrations',
-    connect: () => new PrismaPg({ connectionString: url }).connect(),
+    connect: async () => {
+      const connection = await new PrismaPg({ connectionString: url }).connect();
+      connections.push(connection);
+      return connection;
+    },
     connectToShadowDb: () => shadows.connect(),
-    close: () => shadows.close(),
+    close: async () => {
+      await Promise.all(connections.splice(0).map((connection) => connection.dispose()));
+      await shadows.close();
+    },
   };
 }
 
@@ -178,12 +188,27 @@ function asMigrationError(error: unknown): Error {
   return new MigrationError(String(error));
 }
 
-/** Applies every migration in `prisma/migrations/` that the database has not seen. */
+/** How long a process waits for another's migrations before it gives up starting. */
+const MIGRATION_LOCK_PATIENCE_MS = 5 * 60_000;
+
+/**
+ * Applies every migration in `prisma/migrations/` that the database has not seen. Processes that
+ * start together take turns under PostgreSQL's advisory lock; the schema engine gives up on it
+ * after 10 s, so a process asks again until another's migrations are done.
+ */
 export async function deployMigrations(target: DatabaseTarget, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
-  return withSchemaEngine(target, async (engine) => {
-    const result = await engine.applyMigrations({ migrationsList: readMigrationList(migrationsDir), filters: NO_FILTERS });
-    return result.appliedMigrationNames;
-  });
+  const giveUpAt = Date.now() + MIGRATION_LOCK_PATIENCE_MS;
+  for (;;) {
+    try {
+      return await withSchemaEngine(target, async (engine) => {
+        const result = await engine.applyMigrations({ migrationsList: readMigrationList(migrationsDir), filters: NO_FILTERS });
+        return result.appliedMigrationNames;
+      });
+    } catch (error) {
+      const lockTaken = error instanceof MigrationError && /advisory lock/.test(error.message);
+      if (!lockTaken || Date.now() > giveUpAt) throw error;
+    }
+  }
 }
 
 /**
