@@ -7,7 +7,7 @@
  * secrets live in one folder, so that `stop` (or a drill) can find them again.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -228,8 +228,9 @@ export class Cluster {
   }
 
   private get postgresDataDir(): string {
-    // PostgreSQL runs as its own user when this runs as root: a folder that user can reach.
-    return path.join(os.tmpdir(), `licence-cluster-${this.options.basePort}-postgresql`);
+    // PostgreSQL runs as its own user when this runs as root: a folder that user can reach, one
+    // per topology folder (whose secrets its passwords are).
+    return path.join(os.tmpdir(), `licence-cluster-${createHash('sha256').update(this.dir).digest('hex').slice(0, 12)}-postgresql`);
   }
 
   private keptSecrets(): ClusterSecrets {
@@ -282,7 +283,7 @@ export class Cluster {
       this.say('PostgreSQL: creating its data folder');
       fs.rmSync(data, { recursive: true, force: true });
       fs.mkdirSync(data, { recursive: true, mode: 0o700 });
-      const passwordFile = path.join(os.tmpdir(), `licence-cluster-${this.options.basePort}-pw`);
+      const passwordFile = `${data}.password`;
       fs.writeFileSync(passwordFile, secrets.postgresPassword, { mode: 0o644 });
       try {
         if (process.getuid?.() === 0) execFileSync('chown', ['postgres', data, passwordFile]);
