@@ -21,15 +21,13 @@
  * each round and the medians. The ratio is the median of the rounds' ratios: each round pairs two
  * measurements made a minute apart, which the drift between rounds does not reach.
  */
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { temporal as temporalio } from '@temporalio/proto';
 import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
-import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
 import { licenceWorkflow } from '../workflows/licence/workflow';
 import { machineLine } from './machine';
-import { BENCH_API_KEY, loadLicence, registerThroughApi, runScript, startTopology } from './topology';
+import { BENCH_API_KEY, bareStartInput, loadLicence, registerThroughApi, runScript, startTopology, timed } from './topology';
 import { attack } from './vegeta';
 
 const { values, positionals } = parseArgs({
@@ -62,18 +60,6 @@ async function apiRate(apiUrl: string, series: string, count: number, concurrenc
   return report.throughput;
 }
 
-/** Runs `task(0..count-1)` with at most `concurrency` in flight; returns the seconds it took. */
-async function timed(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
-
 // Expiring in 2029: the workflow sleeps until its window, as most registered licences do.
 const licence = (side: string, index: number) => loadLicence(side, index, { issuedOn: '2024-06-01', expiresOn: '2029-05-31' });
 
@@ -89,17 +75,8 @@ async function main(): Promise<void> {
       await temporal.client.workflow.start(licenceWorkflow, { workflowId: `bench/warm/${i}`, taskQueue: 'bench-unpolled', args: [{ licenceId: `warm-${i}` } as never] });
     }
     await registerThroughApi(apiUrl, 0, 20, 1, (index) => licence('W', index));
-    const entry = await system.database.prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' }, include: { department: true } });
-    const bareInput = (side: string, index: number): LicenceWorkflowInput => ({
-      licenceId: randomUUID(),
-      bureau: 'weihai',
-      licenceNumber: licence(side, index).licenceNumber,
-      licenceType: entry.code,
-      department: entry.department.name,
-      expiresOn: licence(side, index).expiresOn,
-      reminderLeadMonths: entry.reminderLeadMonths,
-      timeZone: 'Asia/Shanghai',
-    });
+    const inputFor = await bareStartInput(system.database.prisma);
+    const bareInput = (side: string, index: number) => inputFor(licence(side, index));
     const rawRates: number[] = [];
     const apiRates: number[] = [];
     // Round 0 warms both paths up (the JIT, connection pools, the database's caches) and is not counted.

@@ -20,16 +20,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import { Client as PgClient } from 'pg';
 import { Cluster } from '../cluster/topology';
 import { openDatabase, parseDatabaseTarget, type Database } from '../runtime/database';
 import { connectTemporalClient, type TemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
-import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
 import { machineLine } from './machine';
-import { BENCH_API_KEY, loadLicence, remindAtOnce, runScript, startTopology } from './topology';
+import { BENCH_API_KEY, bareStartInput, loadLicence, remindAtOnce, runScript, startTopology, timed } from './topology';
 import { attack } from './vegeta';
 
 const { values, positionals } = parseArgs({
@@ -129,36 +127,16 @@ async function cluster(): Promise<Subject> {
   };
 }
 
-async function timed(count: number, task: (index: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
-
 async function measure(subject: Subject): Promise<Figures> {
   const { prisma } = subject.database;
   await subject.stopWorkers();
   await remindAtOnce(prisma);
   const sleeping = (series: string, index: number) => loadLicence(series, index, { issuedOn: '2024-06-01', expiresOn: '2029-05-31' });
-  const entry = await prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' }, include: { department: true } });
-  const bareInput = (series: string, index: number): LicenceWorkflowInput => ({
-    licenceId: randomUUID(),
-    bureau: 'weihai',
-    licenceNumber: sleeping(series, index).licenceNumber,
-    licenceType: entry.code,
-    department: entry.department.name,
-    expiresOn: sleeping(series, index).expiresOn,
-    reminderLeadMonths: entry.reminderLeadMonths,
-    timeZone: 'Asia/Shanghai',
-  });
+  const inputFor = await bareStartInput(prisma);
+  const bareInput = (series: string, index: number) => inputFor(sleeping(series, index));
   const bareRate = async (series: string, count: number) =>
     count /
-    (await timed(count, (index) =>
+    (await timed(count, CONCURRENCY, (index) =>
       subject.temporal.client.workflow.start(licenceWorkflow, licenceWorkflowStartOptions(bareInput(series, index), `bench/raw/${series}/${index}`, 'bench-unpolled')).then(() => undefined),
     ));
   const apiRate = async (series: string, count: number) => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { startSystem, type RunningSystem } from '../runtime/system';
 import { startDevServer } from '../runtime/temporal-dev-server';
 import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
+import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -164,6 +165,36 @@ export async function remindAtOnce(prisma: RunningSystem['database']['prisma']):
     const date = localDateOf(new Date(Date.now() + offset), 'Asia/Shanghai');
     await prisma.calendarOverride.upsert({ where: { bureauCode_date: { bureauCode: 'weihai', date } }, create: { bureauCode: 'weihai', date, kind: 'working_day', name: '压测' }, update: {} });
   }
+}
+
+/**
+ * The workflow input the API would build for a licence of weihai's WH01, for the bare
+ * `client.workflow.start` a benchmark measures the API against.
+ */
+export async function bareStartInput(prisma: RunningSystem['database']['prisma']): Promise<(licence: { licenceNumber: string; expiresOn: string }) => LicenceWorkflowInput> {
+  const entry = await prisma.catalogueEntry.findFirstOrThrow({ where: { bureauCode: 'weihai', code: 'WH01' }, include: { department: true } });
+  return (licence) => ({
+    licenceId: randomUUID(),
+    bureau: 'weihai',
+    licenceNumber: licence.licenceNumber,
+    licenceType: entry.code,
+    department: entry.department.name,
+    expiresOn: licence.expiresOn,
+    reminderLeadMonths: entry.reminderLeadMonths,
+    timeZone: 'Asia/Shanghai',
+  });
+}
+
+/** Runs `task(0..count-1)` with at most `concurrency` in flight; returns the seconds it took. */
+export async function timed(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
+  return (performance.now() - started) / 1000;
 }
 
 /** Runs a script's main and exits with its outcome: 1 on an error or a failed check (`process.exitCode`). */

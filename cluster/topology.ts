@@ -115,8 +115,10 @@ export class Cluster {
   apiUrl(index: 0 | 1): string {
     return `http://127.0.0.1:${this.ports.api[index]}`;
   }
+  private kept?: ClusterSecrets;
   get secrets(): ClusterSecrets {
-    return this.keptSecrets();
+    this.kept ??= this.keptSecrets();
+    return this.kept;
   }
   /** The engine's database, as its processes reach it. */
   get databaseUrl(): string {
