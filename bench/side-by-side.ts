@@ -8,7 +8,7 @@
  *    delivered per second ÷ the bare start rate;
  *  - the SMS sent per second during that storm ÷ the provider QPS configured.
  *
- *   npm run bench:side-by-side -- [licences per measurement, default 1000] [--storm 1000] [--qps 50] [--concurrency 64]
+ *   npm run bench:side-by-side -- [licences per measurement, default 1000] [--storm 1000] [--qps 50] [--concurrency 64] [--on both|dev|cluster]
  *
  * "dev server": bench/topology.ts (PostgreSQL; the API and the Temporal CLI's dev server in this
  * process; one worker process). "cluster": cluster/topology.ts (the Temporal server as four
@@ -32,12 +32,19 @@ import { attack } from './vegeta';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { storm: { type: 'string', default: '1000' }, qps: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '64' } },
+  options: {
+    storm: { type: 'string', default: '1000' },
+    qps: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '64' },
+    on: { type: 'string', default: 'both' },
+  },
 });
 const LICENCES = Number(positionals[0] ?? 1000);
 const STORM = Number(values.storm);
 const QPS = Number(values.qps);
 const CONCURRENCY = Number(values.concurrency);
+const TOPOLOGIES = { both: ['dev server', 'cluster'], dev: ['dev server'], cluster: ['cluster'] }[values.on];
+if (!TOPOLOGIES) throw new Error(`--on takes both, dev or cluster, not ${values.on}`);
 const DAY = 86_400_000;
 
 /** What a measurement needs of a topology. */
@@ -212,7 +219,8 @@ async function measure(subject: Subject): Promise<Figures> {
 async function main(): Promise<void> {
   console.log(machineLine());
   const results: Array<[string, Figures]> = [];
-  for (const start of [devServer, cluster]) {
+  const starts = { 'dev server': devServer, cluster };
+  for (const start of TOPOLOGIES!.map((name) => starts[name as keyof typeof starts])) {
     const subject = await start();
     try {
       results.push([subject.name, await measure(subject)]);
@@ -221,8 +229,8 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\n${LICENCES} registrations per measurement, ${CONCURRENCY} in flight; storm of ${STORM}; SMS QPS ${QPS}`);
-  console.log('| figure | dev server | cluster | goal |');
-  console.log('|---|---|---|---|');
+  console.log(`| figure | ${results.map(([name]) => name).join(' | ')} | goal |`);
+  console.log(`|---|${results.map(() => '---|').join('')}---|`);
   const row = (figure: string, cell: (f: Figures) => string, goal: string) => console.log(`| ${figure} | ${results.map(([, f]) => cell(f)).join(' | ')} | ${goal} |`);
   row('registration through the API ÷ bare client.workflow.start', (f) => `${(f.api / f.bare).toFixed(2)} (${f.api.toFixed(1)}/s against ${f.bare.toFixed(1)}/s)`, '≥ 0.9');
   row(
