@@ -27,6 +27,12 @@ const environmentSchema = z.object({
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('licence-reminders'),
+  /**
+   * Workflows a worker keeps in memory between their workflow tasks. One that is not kept replays
+   * its history at its next task: cheap for a licence that sleeps for months, costly when thousands
+   * wake together.
+   */
+  WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
   TEMPORAL_CLI: z.string().min(1).optional(),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),

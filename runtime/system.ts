@@ -125,6 +125,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         prisma: database.prisma,
         temporal: temporal.client,
         endpoints: config.endpoints,
+        cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
       });
       const running = worker.run();
       workerDone = running;

@@ -9,6 +9,8 @@ export interface LicenceWorkerOptions extends ActivityDependencies {
   namespace: string;
   /** Keeps personal data out of Temporal's history; the clients must use the same keys. */
   payloadCodec?: PayloadCodec;
+  /** Workflows kept in memory between their tasks (WORKER_CACHED_WORKFLOWS). */
+  cachedWorkflows?: number;
 }
 
 /** Local activities record their instants on the workflow's clock (activities/clock.ts). */
@@ -21,7 +23,7 @@ export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
  * Creates the worker that runs licence workflows and their activities. Call `run()` on it and
  * `shutdown()` to stop it; in-flight activities finish first.
  */
-export async function createLicenceWorker({ connection, namespace, payloadCodec, ...dependencies }: LicenceWorkerOptions): Promise<Worker> {
+export async function createLicenceWorker({ connection, namespace, payloadCodec, cachedWorkflows = 200, ...dependencies }: LicenceWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
@@ -32,7 +34,7 @@ export async function createLicenceWorker({ connection, namespace, payloadCodec,
     interceptors: LICENCE_WORKER_INTERCEPTORS,
     // Licence workflows sleep for months between steps: keeping each one's context in memory buys
     // nothing, and a bureau has tens of thousands. A woken workflow replays its short history.
-    maxCachedWorkflows: 200,
+    maxCachedWorkflows: cachedWorkflows,
   });
 }
 
