@@ -100,7 +100,8 @@ async function devServer(): Promise<Subject> {
 }
 
 async function cluster(): Promise<Subject> {
-  const cluster = new Cluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cluster-')), basePort: 19_000, engineEnv: { LOG_LEVEL: 'warn', SMS_QPS: String(QPS) } });
+  // Each worker process keeps its own send rate: the two share the account's QPS.
+  const cluster = new Cluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cluster-')), basePort: 19_000, engineEnv: { LOG_LEVEL: 'warn', SMS_QPS: String(QPS / 2) } });
   await cluster.start();
   const temporal = await connectTemporalClient(cluster.temporalAddress, 'default');
   const database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
