@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { DateTime } from 'luxon';
-import { holderTextValues, localDateOf, renewalSaying, type MessageValues } from '../domain';
+import { holderIdentity, holderTextValues, localDateOf, renewalSaying, type MessageValues } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { licenceMessage, valuesOfLicence, type LicenceForMessage, type LicenceMessage } from '../services/message-templates';
 import { licenceStatusQuery } from '../workflows/licence-definitions';
@@ -23,13 +23,14 @@ const MOST_COMPANIONS = 9;
 
 /**
  * One text a day per holder and renewal: a licence's SMS step lists in its text the holder's other
- * licences (same bureau, and the same number or the same unified social credit code / ID number)
- * whose own SMS step falls due that day too, when one text is true for all of them (same wording,
+ * licences (same bureau and holderIdentity: the same unified social credit code / ID number, or,
+ * without one, the same number) whose own SMS step falls due that day too, when one text is true for all of them (same wording,
  * office, deadline and booking) and stays within the provider's limits (`fits`). Licences renewed
- * elsewhere get a text of their own. The day's text is written down (HolderText) with a claim on
- * each way of knowing the holder (HolderTextClaim) before it is sent: a second step that would text
- * the same holder finds a claim taken and, listed in the first text, sends nothing; a retry of the
- * sending step sends the same text.
+ * elsewhere get a text of their own, and so does another holder known at the same number: which
+ * step runs first must not decide whose licences a text lists. The day's text is written down
+ * (HolderText) with a claim on the holder (HolderTextClaim) before it is sent: a second step that
+ * would text the same holder finds the claim taken and, listed in the first text, sends nothing; a
+ * retry of the sending step sends the same text.
  */
 export async function planHolderText(
   deps: { prisma: PrismaClient; temporal: Client },
@@ -44,14 +45,16 @@ export async function planHolderText(
   const day = localDateOf(now, licence.bureau.timeZone);
   const decided = await listingOf(prisma, licence, wording.values, day, outId);
   if (decided) return decided;
-  const key = { bureauCode: licence.bureauCode, phone: licence.contactPhone, day, saying };
-  // The number had today's text saying the same, which does not list this licence: it gets its own.
-  if (await prisma.holderText.findUnique({ where: { bureauCode_phone_day_saying: key } })) return { kind: 'alone' };
+  const claim = { bureauCode: licence.bureauCode, holder: holderIdentity(licence), day, saying };
+  // The holder had today's text saying the same, which does not list this licence: it gets its own.
+  if (await prisma.holderTextClaim.findUnique({ where: { bureauCode_holder_day_saying: claim } })) return { kind: 'alone' };
   const companions = await companionsDueToday(deps, licence, wording, day);
   const listed = listable(wording.values, companions.map((companion) => ({ id: companion.id, values: valuesOfLicence(companion) })), fits);
-  const claims = holderKeys(licence).map((holder) => ({ bureauCode: licence.bureauCode, holder, day, saying, outId }));
   try {
-    await prisma.$transaction([prisma.holderTextClaim.createMany({ data: claims }), prisma.holderText.create({ data: { ...key, outId, licenceIds: [licence.id, ...listed] } })]);
+    await prisma.$transaction([
+      prisma.holderTextClaim.create({ data: { ...claim, outId } }),
+      prisma.holderText.create({ data: { bureauCode: licence.bureauCode, phone: licence.contactPhone, day, saying, outId, licenceIds: [licence.id, ...listed] } }),
+    ]);
   } catch (error) {
     // Another step claimed the holder first: its text lists this licence, or this one goes alone.
     if (!isUniqueViolation(error)) throw error;
@@ -65,11 +68,6 @@ async function listingOf(prisma: PrismaClient, licence: TextedLicence, own: Mess
   if (!text) return undefined;
   if (text.outId !== outId) return { kind: 'listed', outId: text.outId };
   return { kind: 'send', values: await valuesListed(prisma, text.licenceIds, own), licenceIds: text.licenceIds };
-}
-
-/** The ways of knowing the holder a text reaches: its number, and its credit code or ID number when it has one. */
-function holderKeys(licence: Pick<TextedLicence, 'contactPhone' | 'holderIdNumber'>): string[] {
-  return [`phone:${licence.contactPhone}`, ...(licence.holderIdNumber ? [`id:${licence.holderIdNumber}`] : [])];
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -95,14 +93,14 @@ async function valuesListed(prisma: PrismaClient, licenceIds: string[], own: Mes
 }
 
 /**
- * The holder's other licences (same number, or same credit code / ID number) whose SMS step is due by the end of `day` and has not texted yet,
- * worded the same: their workflows are asked where their ladders stand.
+ * The holder's other licences (same holderIdentity) whose SMS step is due by the end of `day` and
+ * has not texted yet, worded the same: their workflows are asked where their ladders stand.
  */
 async function companionsDueToday(deps: { prisma: PrismaClient; temporal: Client }, licence: TextedLicence, wording: LicenceMessage, day: string) {
   const candidates = await deps.prisma.licence.findMany({
     where: {
       bureauCode: licence.bureauCode,
-      OR: [{ contactPhone: licence.contactPhone }, ...(licence.holderIdNumber ? [{ holderIdNumber: licence.holderIdNumber }] : [])],
+      ...(licence.holderIdNumber ? { holderIdNumber: licence.holderIdNumber } : { contactPhone: licence.contactPhone, holderIdNumber: null }),
       id: { not: licence.id },
       contactFlaggedAt: null,
       stage: 'window_open',

@@ -44,6 +44,26 @@ describe('one text per holder and day', () => {
     expect(claims).toHaveLength(1);
   });
 
+  it("another holder at one of the numbers, whose step runs first, has a text of its own: the holder's licences share theirs, whichever step plans first", async () => {
+    const { h } = suite;
+    const holder = { name: '威海康宁大药房有限公司', idNumber: '91371000MA3C8XYZ4N' };
+    const phones = ['13500135041', '13500135042', '13500135043'];
+    // Registered first, so that its step tends to run first: the order must not change the texts.
+    const outsider = await h.register('鲁威药经2023274', t.expiresOn, { holder: { name: '威海仁和堂药店' }, contact: { name: '张敏', phone: phones[0]! } });
+    const licences = [];
+    for (const [index, number] of ['鲁威药经2023271', '鲁威药经2023272', '鲁威药经2023273'].entries()) {
+      licences.push(await h.register(number, t.expiresOn, { holder, contact: { name: '张敏', phone: phones[index]! } }));
+    }
+    await h.skipTo(after(t.smsSent, HOUR));
+    for (const licence of [outsider, ...licences]) await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+    const texts = h.simulators.sms.filter((message) => phones.includes(message.phone));
+    expect(texts.filter((message) => message.text.includes('鲁威药经2023271、鲁威药经2023272、鲁威药经2023273'))).toHaveLength(1);
+    const outsiders = texts.filter((message) => message.text.includes('鲁威药经2023274'));
+    expect(outsiders).toHaveLength(1);
+    expect(outsiders[0]!.text).not.toContain('鲁威药经2023271');
+    expect(texts).toHaveLength(2);
+  });
+
   it('licences of one number falling due on different days get a text each', async () => {
     const { h } = suite;
     const phone = '13500135002';
