@@ -1,6 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies } from '../activities';
+import { workflowTimeInterceptor } from '../activities/clock';
 import { licenceDataConverter } from '../runtime/data-converter';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
@@ -11,6 +12,12 @@ export interface LicenceWorkerOptions extends ActivityDependencies {
   /** Workflows kept in memory between their tasks (WORKER_CACHED_WORKFLOWS). */
   cachedWorkflows?: number;
 }
+
+/** Local activities record their instants on the workflow's clock (activities/clock.ts). */
+export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
+  workflowModules: [require.resolve('../workflows/interceptors')],
+  activity: [workflowTimeInterceptor],
+};
 
 /**
  * Creates the worker that runs licence workflows and their activities. Call `run()` on it and
@@ -24,6 +31,7 @@ export async function createLicenceWorker({ connection, namespace, payloadCodec,
     taskQueue: dependencies.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createLicenceActivities(dependencies),
+    interceptors: LICENCE_WORKER_INTERCEPTORS,
     // Licence workflows sleep for months between steps: keeping each one's context in memory buys
     // nothing, and a bureau has tens of thousands. A woken workflow replays its short history.
     maxCachedWorkflows: cachedWorkflows,

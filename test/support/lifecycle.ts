@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from './databases';
 import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
 import { TEST_PAYLOAD_KEYS, testPayloadCodec } from './payload-key';
 import { licenceDataConverter } from '../../runtime/data-converter';
+import { LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
 
 // Tests run encrypted, as production does: a history that leaked a payload in the clear would show it.
 const dataConverter = licenceDataConverter(testPayloadCodec);
@@ -235,6 +236,7 @@ export class LifecycleHarness {
       taskQueue: this.taskQueue,
       workflowsPath: WORKFLOWS_PATH,
       activities: createLicenceActivities(this.dependencies()),
+      interceptors: LICENCE_WORKER_INTERCEPTORS,
       dataConverter,
     });
     this.workerRun = this.worker.run();

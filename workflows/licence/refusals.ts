@@ -1,6 +1,5 @@
-import { ActivityFailure, ApplicationFailure, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import { REFUSAL_FAILURE_TYPE, type RefusalDetails } from '../licence-definitions';
-import { activities } from './activity-proxies';
 import type { LicenceLife } from './state';
 import { deadlineAfter } from './timing';
 import { REFUSAL_BECOMES_TASK_PATCH } from './versions';
@@ -10,8 +9,10 @@ import { waitForNews } from './waits';
 const FIX_WORKING_DAYS = 2;
 
 function refusalOf(error: unknown): RefusalDetails | undefined {
-  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure) || error.cause.type !== REFUSAL_FAILURE_TYPE) return undefined;
-  return (error.cause.details?.[0] as RefusalDetails | undefined) ?? { code: 'refused', message: error.cause.message, fields: [] };
+  // An activity's failure arrives wrapped in an ActivityFailure; a local activity's arrives as it was thrown.
+  const failure = error instanceof ActivityFailure ? error.cause : error;
+  if (!(failure instanceof ApplicationFailure) || failure.type !== REFUSAL_FAILURE_TYPE) return undefined;
+  return (failure.details?.[0] as RefusalDetails | undefined) ?? { code: 'refused', message: failure.message, fields: [] };
 }
 
 /**
@@ -26,8 +27,8 @@ export async function untilAccepted<T>(life: LicenceLife, step: string, stepKey:
     } catch (error) {
       const refusal = refusalOf(error);
       // Evaluated where the refusal arrives: executions from before it never saw one here.
-      if (!refusal || !patched(REFUSAL_BECOMES_TASK_PATCH)) throw error;
-      const taskId = await activities.raiseRefusal({
+      if (!refusal || !life.patched(REFUSAL_BECOMES_TASK_PATCH)) throw error;
+      const taskId = await life.engine.raiseRefusal({
         licenceId: life.licenceId,
         idempotencyKey: life.keys.refusal(stepKey, refusals),
         step,

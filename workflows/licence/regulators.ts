@@ -1,5 +1,5 @@
 import type { RegulatorNotice } from '../licence-definitions';
-import { activities, regulatorDelivery } from './activity-proxies';
+import { regulatorDelivery } from './activity-proxies';
 import { untilAccepted } from './refusals';
 import type { LicenceLife } from './state';
 
@@ -8,7 +8,7 @@ import type { LicenceLife } from './state';
  * is a refusal (a task asks for them), never a push to nobody.
  */
 export async function tellRegulators(life: LicenceLife, notice: RegulatorNotice, applicationNumber: string, keyFor: (regulatorId: string) => string): Promise<void> {
-  const regulators = await untilAccepted(life, 'telling the regulators', `regulators/${notice.decision}`, () => activities.listRegulators({ licenceId: life.licenceId }));
+  const regulators = await untilAccepted(life, 'telling the regulators', `regulators/${notice.decision}`, () => life.engine.listRegulators({ licenceId: life.licenceId }));
   await Promise.all(
     regulators.map(async (regulator) => {
       await regulatorDelivery.pushDecisionToRegulator({ licenceId: life.licenceId, regulatorId: regulator.id, idempotencyKey: keyFor(regulator.id), decision: notice, applicationNumber });

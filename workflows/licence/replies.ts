@@ -1,5 +1,3 @@
-import { patched } from '@temporalio/workflow';
-import { activities } from './activity-proxies';
 import type { LicenceLife } from './state';
 import { awaitTask, withdrawInterrupted } from './tasks';
 import { deadlineAfter } from './timing';
@@ -18,16 +16,16 @@ const CONFIRM_WORKING_DAYS = 2;
  */
 export async function answerReply(life: LicenceLife): Promise<boolean> {
   const reply = life.unansweredReplies[0];
-  if (!reply || !patched(HOLDER_REPLIES_PATCH)) return false;
+  if (!reply || !life.patched(HOLDER_REPLIES_PATCH)) return false;
   life.unansweredReplies.shift();
   if (reply.intent === 'wrong_number') {
-    await activities.flagContact({ licenceId: life.licenceId });
+    await life.engine.flagContact({ licenceId: life.licenceId });
     if (!life.ladder.done) life.ladder.notBefore = Math.min(life.ladder.notBefore, Date.now());
     return true;
   }
   if (life.renewalConfirmed) return true;
   const checkDue = await deadlineAfter(life, Date.now(), CONFIRM_WORKING_DAYS);
-  const taskId = await activities.openHumanTask({
+  const taskId = await life.engine.openHumanTask({
     licenceId: life.licenceId,
     idempotencyKey: life.keys.replyConfirmRenewal(reply.replyKey),
     kind: 'confirm_renewal',

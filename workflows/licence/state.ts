@@ -1,4 +1,4 @@
-import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched as temporalPatched, upsertSearchAttributes, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
 import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage } from '../../domain';
 import type { ReminderPlan } from '../../activities';
 import type {
@@ -15,8 +15,9 @@ import type {
   TaskCompletion,
 } from '../licence-definitions';
 import { LICENCE_STAGE } from '../search-attributes';
-import { activities } from './activity-proxies';
+import { activities, localEngineSteps, type EngineSteps } from './activity-proxies';
 import { licenceKeys, type LicenceKeys } from './keys';
+import type { PatchBeforeLeanHistory } from './versions';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -79,6 +80,11 @@ export class LicenceLife {
   news = 0;
   /** Set at the run's start for runs that continue as new when their history grows long. */
   continuesWhenLong = false;
+  /**
+   * Set at the run's start for runs whose engine steps are local activities and whose stage search
+   * attribute is written only when it changes; runs from before keep both as they were.
+   */
+  lean = false;
 
   constructor(input: LicenceWorkflowInput) {
     this.input = input;
@@ -187,14 +193,30 @@ export class LicenceLife {
     this.steps.push({ kind, at: iso(at), ...(detail ? { detail } : {}) });
   }
 
+  /**
+   * Whether this run takes the branch a patch added. A lean run began after every earlier patch
+   * existed: it takes each of their branches without a marker, which would cost it two history
+   * events a patch. Runs from before ask Temporal, as they always did.
+   */
+  patched(patchId: PatchBeforeLeanHistory): boolean {
+    return this.lean || temporalPatched(patchId);
+  }
+
+  /** The steps that touch only the engine's database, run as this run started to run them. */
+  get engine(): ActivityInterfaceFor<EngineSteps> {
+    return this.lean ? localEngineSteps : activities;
+  }
+
   /** The one way the stage changes. */
   async changeStage(next: LicenceStage, how: StageChange): Promise<void> {
     if (how.recorded) {
       const { kind, at, key } = how.recorded;
-      await activities.recordLicenceStep({ licenceId: this.licenceId, idempotencyKey: key, kind, stage: next, occurredAt: iso(at) });
+      await this.engine.recordLicenceStep({ licenceId: this.licenceId, idempotencyKey: key, kind, stage: next, occurredAt: iso(at) });
     }
     this.currentStage = next;
-    if (how.recorded || how.searchable) upsertSearchAttributes([{ key: LICENCE_STAGE, value: next }]);
+    const searchable = how.recorded || how.searchable;
+    const unchanged = this.lean && workflowInfo().typedSearchAttributes.get(LICENCE_STAGE) === next;
+    if (searchable && !unchanged) upsertSearchAttributes([{ key: LICENCE_STAGE, value: next }]);
     if (how.recorded && how.told) this.steps.push({ kind: how.recorded.kind, at: iso(how.recorded.at) });
   }
 

@@ -1,6 +1,4 @@
-import { patched } from '@temporalio/workflow';
 import type { TaskCompletion } from '../licence-definitions';
-import { activities } from './activity-proxies';
 import { continueIfLong } from './continuation';
 import type { LicenceLife } from './state';
 import { OVERDUE_ESCALATION_PATCH } from './versions';
@@ -12,7 +10,7 @@ import { waitForNewsAtMost } from './waits';
  */
 export async function awaitTask(life: LicenceLife, taskId: string, dueAt?: string): Promise<TaskCompletion | undefined> {
   life.nextAction = { kind: 'await_task', dueAt: null, taskId };
-  const escalates = dueAt !== undefined && patched(OVERDUE_ESCALATION_PATCH);
+  const escalates = dueAt !== undefined && life.patched(OVERDUE_ESCALATION_PATCH);
   const dueMs = dueAt === undefined ? Infinity : Date.parse(dueAt);
   let escalated = false;
   for (;;) {
@@ -22,7 +20,7 @@ export async function awaitTask(life: LicenceLife, taskId: string, dueAt?: strin
     if (remaining <= 0 || life.interruptsLadder()) return undefined;
     if (escalates && !escalated && Date.now() >= dueMs) {
       escalated = true;
-      await activities.escalateOverdueTask({ licenceId: life.licenceId, taskId, idempotencyKey: life.keys.taskOverdue(taskId) });
+      await life.engine.escalateOverdueTask({ licenceId: life.licenceId, taskId, idempotencyKey: life.keys.taskOverdue(taskId) });
       life.note('task_overdue', taskId);
       continue;
     }
@@ -35,7 +33,7 @@ export async function awaitTask(life: LicenceLife, taskId: string, dueAt?: strin
 
 /** Withdraws the licence's open ladder tasks; a holder's own requests stay open. */
 export async function closeTasks(life: LicenceLife, reason: string): Promise<void> {
-  await activities.cancelOpenTasks({ licenceId: life.licenceId, reason });
+  await life.engine.cancelOpenTasks({ licenceId: life.licenceId, reason });
 }
 
 /** A task wait was cut short: its task is withdrawn, and a later turn makes a fresh one. */

@@ -108,6 +108,37 @@ export const HOLDER_REPLIES_PATCH = 'holder-replies';
  */
 export const SMS_DEFERRAL_PATCH = 'sms-deferral';
 
+/**
+ * Executions from before ran every step as an activity through the server, and wrote the stage
+ * search attribute at every recorded step; now the steps that touch only the engine's database are
+ * local activities, and the attribute is written when the stage changes. Evaluated once, at the start.
+ */
+export const LEAN_HISTORY_PATCH = 'lean-history';
+
+/**
+ * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
+ * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
+ * a lean run started before it would take its new branch on replay.
+ */
+export type PatchBeforeLeanHistory =
+  | typeof REMINDER_LADDER_PATCH
+  | typeof LETTER_GUIDANCE_PATCH
+  | typeof OVERDUE_ESCALATION_PATCH
+  | typeof DEPENDANT_LICENCES_PATCH
+  | typeof WORKING_CALENDAR_PATCH
+  | typeof SMS_RECEIPTS_PATCH
+  | typeof RENEWAL_KEEPS_NUMBER_PATCH
+  | typeof READ_MODEL_STAGE_PATCH
+  | typeof SMS_WAIT_INTERRUPTIBLE_PATCH
+  | typeof REFUSAL_BECOMES_TASK_PATCH
+  | typeof RENEWAL_APPROVED_STAGE_PATCH
+  | typeof REPORTED_RENEWAL_PATCH
+  | typeof HISTORY_CONTINUE_PATCH
+  | typeof REGULATORS_TOLD_OF_CLOSURES_PATCH
+  | typeof WINDOW_REOPENED_WHILE_PAUSED_PATCH
+  | typeof HOLDER_REPLIES_PATCH
+  | typeof SMS_DEFERRAL_PATCH;
+
 export const LICENCE_PATCHES: readonly LicencePatch[] = [
   {
     id: REMINDER_LADDER_PATCH,
@@ -210,5 +241,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: "a text refused for the number's daily limit waits for the next day's send window",
     evaluatedIn: ['channels/sms.ts'],
     coveredBy: ['v13/sms-deferred'],
+  },
+  {
+    id: LEAN_HISTORY_PATCH,
+    why: "the engine's own steps as local activities, the stage attribute written only when it changes",
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v15/ladder-reached-then-lapsed', 'v15/renewed-mid-ladder', 'v15/no-answer-then-reached', 'v15/wrong-number-then-letter', 'v15/regulator-outage-then-delivered', 'v15/renewed-keeping-number'],
   },
 ];

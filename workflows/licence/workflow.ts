@@ -11,7 +11,7 @@ import { LicenceLife } from './state';
 import { continueIfLong } from './continuation';
 import { closeTasks } from './tasks';
 import { days } from './timing';
-import { DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
+import { DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
 import { waitForNews, waitUntil } from './waits';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -24,13 +24,15 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<LicenceStatus> {
   const life = new LicenceLife(input);
-  // Evaluated once, at the start: executions started before it never continue mid-term.
-  life.continuesWhenLong = patched(HISTORY_CONTINUE_PATCH);
+  // Both evaluated once, at the start: a run never mixes the two ways of running the engine's
+  // steps, and executions started before the continue patch never continue mid-term.
+  life.lean = patched(LEAN_HISTORY_PATCH);
+  life.continuesWhenLong = life.patched(HISTORY_CONTINUE_PATCH);
   registerHandlers(life);
   const { ladder, keys } = life;
 
   const reminderPlan = async () => {
-    life.plan ??= await activities.loadReminderPlan({ licenceId: life.licenceId });
+    life.plan ??= await life.engine.loadReminderPlan({ licenceId: life.licenceId });
     return life.plan;
   };
 
@@ -43,11 +45,11 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       const revocation = life.revocation;
       life.nextAction = null;
       await closeTasks(life, 'revoked');
-      await activities.recordClosure({ licenceId: life.licenceId, reason: revocation.reason });
-      if (patched(DEPENDANT_LICENCES_PATCH)) {
+      await life.engine.recordClosure({ licenceId: life.licenceId, reason: revocation.reason });
+      if (life.patched(DEPENDANT_LICENCES_PATCH)) {
         await activities.endDependants({ licenceId: life.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
       }
-      if (patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
+      if (life.patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
         const notice = { decision: 'revoked' as const, revokedOn: revocation.revokedOn, reason: revocation.reason };
         await tellRegulators(life, notice, '', (regulatorId) => keys.notice('revoked', regulatorId));
       }
@@ -57,7 +59,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
 
     if (life.decision && life.application) {
       const { decision, application } = life;
-      await activities.recordRenewal({ licenceId: life.licenceId, application, decision });
+      await life.engine.recordRenewal({ licenceId: life.licenceId, application, decision });
       if (decision.decision === 'approved') {
         life.note('renewal_approved', decision.newLicence.licenceNumber);
         const keepsNumber = await pushApproval(life, decision);
@@ -68,7 +70,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       }
       const decided = decision.decision === 'rejected' ? 'renewal_rejected' : 'renewal_withdrawn';
       life.note(decided);
-      if (patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
+      if (life.patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
         const what = `${decision.decision}-${application.applicationNumber}`;
         await tellRegulators(life, decision, application.applicationNumber, (regulatorId) => keys.notice(what, regulatorId));
       }
@@ -77,7 +79,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       // The ladder resumes where it stood, with fresh tasks.
       ladder.cycle += 1;
       const resumed: LicenceStage = Date.now() >= life.lapsesAt() ? 'expired' : Date.now() >= life.windowOpensAt() ? 'window_open' : 'awaiting_window';
-      if (patched(READ_MODEL_STAGE_PATCH)) await life.mirror(resumed, decided, Date.now(), keys.renewalDecided(application.applicationNumber, decision.decision));
+      if (life.patched(READ_MODEL_STAGE_PATCH)) await life.mirror(resumed, decided, Date.now(), keys.renewalDecided(application.applicationNumber, decision.decision));
       else await life.changeStage(resumed, { searchable: true });
       continue;
     }
@@ -89,7 +91,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         // What the holder said before applying is answered by the application itself.
         life.unansweredReplies.length = 0;
         await closeTasks(life, 'renewal applied');
-        await activities.recordRenewal({ licenceId: life.licenceId, application });
+        await life.engine.recordRenewal({ licenceId: life.licenceId, application });
         await life.enter('renewal_pending', 'renewal_applied', Date.now(), keys.renewalApplied(application.applicationNumber));
       }
       life.nextAction = { kind: 'await_decision', dueAt: null };
@@ -111,7 +113,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       if (now >= graceEndsAt) {
         life.nextAction = null;
         await closeTasks(life, 'lapsed');
-        if (patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
+        if (life.patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
           const notice = { decision: 'lapsed' as const, lapsedOn: localDateOf(iso(graceEndsAt), input.timeZone) };
           await tellRegulators(life, notice, '', (regulatorId) => keys.notice('lapsed', regulatorId));
         }
@@ -125,7 +127,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         // A second expiry in the term needs a key of its own, or the read model keeps the stage it had.
         const stageKey = life.expiries === 1 ? keys.stage('expired') : keys.expiredAgain(life.expiries);
         await life.enter('expired', 'expired', Math.max(life.lapsesAt(), workflowInfo().startTime.getTime()), stageKey);
-        await activities.recordExpiry({
+        await life.engine.recordExpiry({
           licenceId: life.licenceId,
           idempotencyKey: keys.expiryAlert(ladder.cycle),
           message: `Licence ${input.licenceNumber} expired on ${life.expiresOn} without a renewal application`,
@@ -140,12 +142,12 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       life.expiryRecorded = false;
       // Inside a window already opened no later branch records a stage, nor before a window never opened.
       const insideWindow = now >= life.windowOpensAt();
-      if (life.windowRecorded === insideWindow && patched(READ_MODEL_STAGE_PATCH)) {
+      if (life.windowRecorded === insideWindow && life.patched(READ_MODEL_STAGE_PATCH)) {
         await life.mirror(insideWindow ? 'window_open' : 'awaiting_window', 'expiry_corrected', now, keys.currentAgain(ladder.cycle, life.steps.length));
       }
     }
 
-    if (life.windowMovedOut && life.windowRecorded && now >= life.windowOpensAt() && patched(WINDOW_REOPENED_WHILE_PAUSED_PATCH)) {
+    if (life.windowMovedOut && life.windowRecorded && now >= life.windowOpensAt() && life.patched(WINDOW_REOPENED_WHILE_PAUSED_PATCH)) {
       // The window moved out and reopened while an application paused the ladder: start afresh now.
       life.restartLadder();
       await closeTasks(life, 'expiry corrected');
@@ -157,7 +159,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         // A corrected expiry moved the window out again: start the ladder afresh when it reopens.
         life.restartLadder();
         await closeTasks(life, 'expiry corrected');
-        if (patched(READ_MODEL_STAGE_PATCH)) await life.mirror('awaiting_window', 'expiry_corrected', Date.now(), keys.windowMovedOut(ladder.cycle));
+        if (life.patched(READ_MODEL_STAGE_PATCH)) await life.mirror('awaiting_window', 'expiry_corrected', Date.now(), keys.windowMovedOut(ladder.cycle));
         else await life.changeStage('awaiting_window', { searchable: true });
       }
       life.nextAction = { kind: 'open_reminder_window', dueAt: iso(life.windowOpensAt()) };
@@ -169,7 +171,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       life.windowRecorded = true;
       await life.enter('window_open', 'reminder_window_opened', windowOpenedAt, keys.windowOpened(ladder.cycle));
       ladder.notBefore = windowOpenedAt;
-      if (!patched(REMINDER_LADDER_PATCH)) {
+      if (!life.patched(REMINDER_LADDER_PATCH)) {
         // Recorded before the ladder existed: wait for expiry and record it, as then.
         life.nextAction = { kind: 'record_expiry', dueAt: iso(life.lapsesAt()) };
         const remaining = life.lapsesAt() - Date.now();
@@ -190,10 +192,10 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
         await waitUntil(life, Math.min(ladder.notBefore, life.lapsesAt()), turn);
         continue;
       }
-      if ((step.channel === 'sms' || step.channel === 'wechat' || step.channel === 'phone_call') && patched(WORKING_CALENDAR_PATCH)) {
+      if ((step.channel === 'sms' || step.channel === 'wechat' || step.channel === 'phone_call') && life.patched(WORKING_CALENDAR_PATCH)) {
         // Texts, WeChat messages and calls reach people only in the bureau's hours on a working day: something due
         // at night or on a holiday moves to the next opening, and the waits after it count from there.
-        const sendAt = Date.parse(await activities.nextSendInstant({ licenceId: life.licenceId, from: iso(Date.now()) }));
+        const sendAt = Date.parse(await life.engine.nextSendInstant({ licenceId: life.licenceId, from: iso(Date.now()) }));
         if (sendAt > Date.now()) {
           ladder.notBefore = sendAt;
           continue;

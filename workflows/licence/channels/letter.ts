@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { LadderStep } from '../../../domain';
 import { activities } from '../activity-proxies';
 import type { LicenceLife } from '../state';
@@ -11,14 +10,14 @@ type LetterStep = Extract<LadderStep, { channel: 'letter' }>;
 /** 点对点函告: the letter is written, and a specialist's task sends it. */
 export async function runLetter(life: LicenceLife, step: LetterStep, index: number, due: number): Promise<void> {
   const { cycle } = life.ladder;
-  if (patched(LETTER_GUIDANCE_PATCH)) {
+  if (life.patched(LETTER_GUIDANCE_PATCH)) {
     // 精准提醒 tells the holder where, when and with what to renew: until the department has
     // said so in the catalogue, a specialist task asks for it instead of a letter with gaps.
     for (let request = 1; ; request++) {
-      const missing = await activities.missingLetterGuidance({ licenceId: life.licenceId });
+      const missing = await life.engine.missingLetterGuidance({ licenceId: life.licenceId });
       if (missing.length === 0) break;
       const guidanceDue = await deadlineAfter(life, Date.now(), step.dueWorkingDays);
-      const guidanceTask = await activities.openHumanTask({
+      const guidanceTask = await life.engine.openHumanTask({
         licenceId: life.licenceId,
         idempotencyKey: life.keys.guidanceTask(cycle, index, request),
         kind: 'complete_guidance',
@@ -31,7 +30,7 @@ export async function runLetter(life: LicenceLife, step: LetterStep, index: numb
   }
   const letterId = await activities.prepareLetter({ licenceId: life.licenceId, idempotencyKey: life.keys.letter(cycle, index) });
   const letterDue = await deadlineAfter(life, due, step.dueWorkingDays);
-  const taskId = await activities.openHumanTask({
+  const taskId = await life.engine.openHumanTask({
     licenceId: life.licenceId,
     idempotencyKey: life.keys.letterTask(cycle, index),
     kind: 'send_letter',
@@ -42,7 +41,7 @@ export async function runLetter(life: LicenceLife, step: LetterStep, index: numb
   life.note('letter_task_created');
   const completion = await awaitTask(life, taskId, letterDue);
   if (!completion) return withdrawInterrupted(life);
-  await activities.recordTaskOutcome({
+  await life.engine.recordTaskOutcome({
     licenceId: life.licenceId,
     taskId,
     idempotencyKey: life.keys.letterOutcome(cycle, index),

@@ -1,6 +1,4 @@
-import { patched } from '@temporalio/workflow';
 import { afterCall, type CallOutcome, type LadderStep } from '../../../domain';
-import { activities } from '../activity-proxies';
 import type { LicenceLife } from '../state';
 import { awaitTask, withdrawInterrupted } from '../tasks';
 import { deadlineAfter, waitEnds } from '../timing';
@@ -13,7 +11,7 @@ export async function runPhoneCall(life: LicenceLife, step: PhoneCallStep, index
   const { cycle } = life.ladder;
   const attempt = life.ladder.callAttempt + 1;
   const callDue = await deadlineAfter(life, due, step.dueWorkingDays);
-  const taskId = await activities.openHumanTask({
+  const taskId = await life.engine.openHumanTask({
     licenceId: life.licenceId,
     idempotencyKey: life.keys.callTask(cycle, index, attempt),
     kind: 'phone_call',
@@ -24,7 +22,7 @@ export async function runPhoneCall(life: LicenceLife, step: PhoneCallStep, index
   const completion = await awaitTask(life, taskId, callDue);
   if (!completion) return withdrawInterrupted(life);
   const outcome = completion.outcome as CallOutcome;
-  await activities.recordTaskOutcome({
+  await life.engine.recordTaskOutcome({
     licenceId: life.licenceId,
     taskId,
     idempotencyKey: life.keys.callOutcome(cycle, index, attempt),
@@ -34,7 +32,7 @@ export async function runPhoneCall(life: LicenceLife, step: PhoneCallStep, index
     note: completion.note,
   });
   life.note('call_completed', outcome);
-  if (outcome === 'already_renewed' && patched(REPORTED_RENEWAL_PATCH)) return confirmReportedRenewal(life, step, index, attempt);
+  if (outcome === 'already_renewed' && life.patched(REPORTED_RENEWAL_PATCH)) return confirmReportedRenewal(life, step, index, attempt);
   const verdict = afterCall(outcome, attempt, step);
   if (verdict === 'ladder_done') life.ladder.done = true;
   else if (verdict === 'call_again') {
@@ -50,7 +48,7 @@ export async function runPhoneCall(life: LicenceLife, step: PhoneCallStep, index
  */
 async function confirmReportedRenewal(life: LicenceLife, step: PhoneCallStep, index: number, attempt: number): Promise<void> {
   const checkDue = await deadlineAfter(life, Date.now(), step.dueWorkingDays);
-  const taskId = await activities.openHumanTask({
+  const taskId = await life.engine.openHumanTask({
     licenceId: life.licenceId,
     idempotencyKey: life.keys.confirmRenewal(life.ladder.cycle, index, attempt),
     kind: 'confirm_renewal',

@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { DateTime } from 'luxon';
 import type { LadderStep } from '../../../domain';
 import { activities } from '../activity-proxies';
@@ -16,7 +16,7 @@ type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
 export async function runSms(life: LicenceLife, step: SmsStep, index: number, due: number): Promise<void> {
   const outId = life.keys.sms(life.ladder.cycle, index);
   const sent = await activities.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
-  if (sent.outcome === 'deferred' && patched(SMS_DEFERRAL_PATCH)) {
+  if (sent.outcome === 'deferred' && life.patched(SMS_DEFERRAL_PATCH)) {
     // The provider refused the number more texts today: the same step goes again from tomorrow,
     // at the first send window, which the ladder's turn finds from there.
     life.note('sms_deferred');
@@ -24,13 +24,13 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
     return;
   }
   life.note('sms_sent', sent.outcome);
-  if (patched(SMS_RECEIPTS_PATCH)) {
+  if (life.patched(SMS_RECEIPTS_PATCH)) {
     let delivery: 'delivered' | 'undeliverable' | 'unknown' | undefined;
     if (sent.messageId) {
       // Matched by the provider's message id, which the history holds, not by the step key.
       const messageId = sent.messageId;
       const seen = life.news;
-      const interruptible = patched(SMS_WAIT_INTERRUPTIBLE_PATCH);
+      const interruptible = life.patched(SMS_WAIT_INTERRUPTIBLE_PATCH);
       // Only news that stops the ladder ends the wait: after a re-plan the receipt still decides.
       const stopped = () => interruptible && somethingHappened(life, seen) && life.interruptsLadder();
       await condition(() => life.smsReceipts.has(messageId) || stopped(), sent.receiptTimeoutMs);
@@ -42,7 +42,7 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
         return;
       }
       delivery = receipt?.status ?? 'unknown';
-      await activities.recordSmsDelivery({ licenceId: life.licenceId, outId, status: delivery });
+      await life.engine.recordSmsDelivery({ licenceId: life.licenceId, outId, status: delivery });
       life.note('sms_receipt', receipt ? `${receipt.status} (${receipt.reportCode})` : 'unknown: no receipt in time');
     }
     if (delivery === 'undeliverable' || sent.outcome === 'invalid_number') {

@@ -1,0 +1,53 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { renewalApplicationUpdate, renewalDecisionUpdate } from '../../workflows/licence-definitions';
+import { eventually, LifecycleHarness, TEST_CLOCK_START } from '../support/lifecycle';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
+
+// What one full life costs in Temporal's history: a licence expiring 2027-05-31 (window opens
+// 2027-02-28 Shanghai) is prompted, texted, called and reached, then renewed under a new number,
+// and its approval pushed to its regulators.
+const EXPIRES_ON = '2027-05-31';
+
+/** The activities that leave the engine: each needs the server's retries and timeouts of its own. */
+const THROUGH_THE_SERVER = ['deliverAutoPrompt', 'sendReminderSms', 'pushDecisionToRegulator', 'registerRenewedLicence', 'moveDependants'];
+
+let h: LifecycleHarness;
+
+beforeAll(async () => {
+  h = await LifecycleHarness.start({ startAt: TEST_CLOCK_START });
+});
+beforeEach(async () => h.beginTest());
+afterEach(async () => h.endTest());
+afterAll(async () => {
+  await h?.teardown();
+});
+
+async function eventsOf(handle: WorkflowHandle) {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
+it('a life reminded by text and call, renewed and pushed runs the engine’s own steps as local activities, and costs at most 110 events', async () => {
+  const licence = await h.register('COST-1', EXPIRES_ON);
+  await h.skipTo('2027-03-23T00:00:00.000Z');
+  await h.complete(await h.openTask(licence.id, 'phone_call'), 'reached');
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent', 'phone_call:reached']));
+  await licence.handle.executeUpdate(renewalApplicationUpdate, { args: [{ applicationNumber: 'COST-A', appliedOn: '2027-03-23' }] });
+  await licence.handle.executeUpdate(renewalDecisionUpdate, {
+    args: [{ decision: 'approved', decidedOn: '2027-03-23', newLicence: { licenceNumber: 'COST-2', issuedOn: '2027-03-23', expiresOn: '2032-03-22' } }],
+  });
+  expect((await licence.handle.result()).stage).toBe('renewed');
+
+  const events = await eventsOf(licence.handle);
+  const throughServer = events.flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  const local = events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+  const patchMarkers = events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch');
+  // Only what leaves the engine goes through the server, and the one patch marker is the run's own.
+  expect({ engineStepsThroughServer: throughServer.filter((name) => !THROUGH_THE_SERVER.includes(name)), patchMarkers: patchMarkers.length }).toEqual({
+    engineStepsThroughServer: [],
+    patchMarkers: 1,
+  });
+  expect(local.length).toBeGreaterThan(0);
+  expect(events.length).toBeLessThanOrEqual(110);
+});
