@@ -1,8 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from '@temporalio/activity';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { WORKFLOW_TIME_HEADER } from '../workflows/workflow-time';
 
 /** The workflow's time when it asked for the local activity now running. */
 const askedAt = new AsyncLocalStorage<number>();
@@ -26,13 +23,7 @@ export function activityNow(): Date {
   return new Date(info.currentAttemptScheduledTimestampMs);
 }
 
-/** Reads the workflow's time a local activity was asked at (workflows/interceptors.ts) for {@link activityNow}. */
-export const workflowTimeInterceptor: ActivityInterceptorsFactory = () => ({
-  inbound: {
-    execute(input, next) {
-      const header = input.headers[WORKFLOW_TIME_HEADER];
-      if (!header) return next(input);
-      return askedAt.run(defaultPayloadConverter.fromPayload<number>(header), () => next(input));
-    },
-  },
-});
+/** Runs `run` as a local activity asked at the workflow's time `at`, for {@link activityNow}. */
+export function atWorkflowTime<T>(at: number, run: () => Promise<T>): Promise<T> {
+  return askedAt.run(at, run);
+}

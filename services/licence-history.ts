@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal as proto } from '@temporalio/proto';
+import { LOCAL_ACTIVITY_MARKER } from '../workflows/local-steps';
 
 type History = proto.api.history.v1.IHistory;
 
@@ -104,6 +105,16 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
   return entries;
 }
 
+/** The activity type a local activity's marker names, in the marker's own (unencoded) JSON. */
+function localActivityType(marker: proto.api.history.v1.IMarkerRecordedEventAttributes): string {
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  try {
+    return data ? String(JSON.parse(Buffer.from(data).toString('utf8')).activity_type ?? '') : '';
+  } catch {
+    return '';
+  }
+}
+
 async function runInWords(temporal: Client, history: History): Promise<HistoryEntry[]> {
   const scheduled = new Map<string, { type: string; input: Input }>();
   const entries: HistoryEntry[] = [];
@@ -123,6 +134,13 @@ async function runInWords(temporal: Client, history: History): Promise<HistoryEn
       const activity = scheduled.get(String(completed.scheduledEventId));
       const tell = activity && ACTIVITY_WORDS[activity.type];
       const words = tell && tell(activity.input, await firstArgument(temporal, completed.result));
+      if (words) entries.push({ at, ...words });
+    } else if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER && !event.markerRecordedEventAttributes.failure) {
+      // A local activity: its marker records what it was asked and what it answered (workflows/local-steps.ts).
+      const marker = event.markerRecordedEventAttributes;
+      const tell = ACTIVITY_WORDS[localActivityType(marker)];
+      const record = tell && (await firstArgument(temporal, marker.details?.result));
+      const words = tell && tell(record?.asked ?? {}, record?.answer ?? {});
       if (words) entries.push({ at, ...words });
     } else if (event.activityTaskFailedEventAttributes) {
       const activity = scheduled.get(String(event.activityTaskFailedEventAttributes.scheduledEventId));

@@ -1,7 +1,7 @@
 import type { PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies } from '../activities';
-import { workflowTimeInterceptor } from '../activities/clock';
+import { localStepInterceptor } from '../activities/local-steps';
 import { licenceDataConverter } from '../runtime/data-converter';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
@@ -13,10 +13,10 @@ export interface LicenceWorkerOptions extends ActivityDependencies {
   cachedWorkflows?: number;
 }
 
-/** Local activities record their instants on the workflow's clock (activities/clock.ts). */
+/** Local activities run on the workflow's clock and record what they were asked (workflows/interceptors.ts). */
 export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
   workflowModules: [require.resolve('../workflows/interceptors')],
-  activity: [workflowTimeInterceptor],
+  activity: [localStepInterceptor],
 };
 
 /**
