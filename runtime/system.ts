@@ -11,7 +11,7 @@ import { seedCatalogues } from '../catalogue/seed';
 import { bootstrapAccess, type BootstrapResult } from '../services/access/bootstrap';
 import { IntegrationSimulators } from '../simulators/integration-simulators';
 import { LICENCE_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { connectWorker, createLicenceWorker } from '../worker/worker';
+import { connectWorker, createLicenceWorkers } from '../worker/worker';
 import type { AppConfig } from './config';
 import { openDatabase, parseDatabaseTarget, type Database } from './database';
 import type { Logger } from './logger';
@@ -117,7 +117,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
     if (config.ROLE !== 'api') {
       const workerConnection = await connectWorker(temporalAddress);
       cleanups.push(() => workerConnection.close());
-      const worker = await createLicenceWorker({
+      const workers = await createLicenceWorkers({
         connection: workerConnection,
         namespace: config.TEMPORAL_NAMESPACE,
         payloadCodec,
@@ -127,10 +127,10 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         endpoints: config.endpoints,
         cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
       });
-      const running = worker.run();
+      const running = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);
       workerDone = running;
       cleanups.push(async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
+        for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
         await running.catch(() => undefined);
       });
     }

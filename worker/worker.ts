@@ -1,8 +1,10 @@
 import type { PayloadCodec } from '@temporalio/common';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
-import { createLicenceActivities, type ActivityDependencies } from '../activities';
+import { createLicenceActivities, type ActivityDependencies, type LicenceActivities } from '../activities';
 import { localStepInterceptor } from '../activities/local-steps';
 import { licenceDataConverter } from '../runtime/data-converter';
+import { smsTaskQueue } from '../workflows/licence-definitions';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
@@ -20,21 +22,43 @@ export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
 };
 
 /**
- * Creates the worker that runs licence workflows and their activities. Call `run()` on it and
- * `shutdown()` to stop it; in-flight activities finish first.
+ * Creates the two workers of a worker process: one runs licence workflows and their activities,
+ * the other the SMS step's activity from its own queue (smsTaskQueue). Call `run()` on each and
+ * `shutdown()` to stop them; in-flight activities finish first.
  */
-export async function createLicenceWorker({ connection, namespace, payloadCodec, cachedWorkflows = 200, ...dependencies }: LicenceWorkerOptions): Promise<Worker> {
-  return Worker.create({
+export async function createLicenceWorkers({ connection, namespace, payloadCodec, cachedWorkflows = 200, ...dependencies }: LicenceWorkerOptions): Promise<Worker[]> {
+  const dataConverter = payloadCodec ? licenceDataConverter(payloadCodec) : undefined;
+  const activities = createLicenceActivities(dependencies);
+  const licences = await Worker.create({
     connection,
     namespace,
-    ...(payloadCodec ? { dataConverter: licenceDataConverter(payloadCodec) } : {}),
+    ...(dataConverter ? { dataConverter } : {}),
     taskQueue: dependencies.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createLicenceActivities(dependencies),
+    activities,
     interceptors: LICENCE_WORKER_INTERCEPTORS,
     // Licence workflows sleep for months between steps: keeping each one's context in memory buys
     // nothing, and a bureau has tens of thousands. A woken workflow replays its short history.
     maxCachedWorkflows: cachedWorkflows,
+  });
+  const texts = await createSmsWorker({ connection, namespace, dataConverter, taskQueue: dependencies.taskQueue, activities, qps: dependencies.endpoints.sms.qps });
+  return [licences, texts];
+}
+
+/**
+ * The worker of the SMS step's queue. Every process sets the same rate, the account's QPS, which
+ * Temporal's matching service keeps for all of them together; each process's own pacing
+ * (rateLimited) still spaces the sends it makes.
+ */
+export function createSmsWorker(options: { connection: NativeConnection; namespace?: string; dataConverter?: DataConverter; taskQueue: string; activities: LicenceActivities; qps: number }): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    ...(options.namespace ? { namespace: options.namespace } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    taskQueue: smsTaskQueue(options.taskQueue),
+    activities: { sendReminderSms: options.activities.sendReminderSms },
+    interceptors: { activity: LICENCE_WORKER_INTERCEPTORS.activity },
+    maxTaskQueueActivitiesPerSecond: options.qps,
   });
 }
 

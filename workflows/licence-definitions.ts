@@ -217,3 +217,13 @@ export interface RefusalDetails {
   message: string;
   fields: Array<{ path: string; message: string }>;
 }
+
+/**
+ * The task queue the SMS step's activity runs on, beside the licence's own. The provider's QPS is
+ * the account's, whatever the number of worker processes: every worker polls this queue with
+ * `maxTaskQueueActivitiesPerSecond` set to it, and Temporal's matching service hands its tasks out
+ * at that rate to all of them together, holding a backlog on the server.
+ */
+export function smsTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-sms`;
+}

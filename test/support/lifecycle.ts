@@ -21,10 +21,11 @@ import { createTestDatabase, type TestDatabase } from './databases';
 import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
 import { TEST_PAYLOAD_KEYS, testPayloadCodec } from './payload-key';
 import { licenceDataConverter } from '../../runtime/data-converter';
-import { LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
+import { createSmsWorker, LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
 
 // Tests run encrypted, as production does: a history that leaked a payload in the clear would show it.
-const dataConverter = licenceDataConverter(testPayloadCodec);
+/** The tests' data converter: the engine's, with the test key. */
+export const dataConverter = licenceDataConverter(testPayloadCodec);
 
 export const DAY = 86_400_000;
 /**
@@ -47,8 +48,8 @@ const SMS_ACCESS_KEY = { id: 'LTAI-lifecycle-test', secret: 'lifecycle-test-sms-
  */
 export class LifecycleHarness {
   readonly taskQueue = `lifecycle-${Math.random().toString(36).slice(2, 8)}`;
-  private worker?: Worker;
-  private workerRun?: Promise<void>;
+  private workers: Worker[] = [];
+  private workerRun?: Promise<unknown>;
   private currentEnv?: TestWorkflowEnvironment;
   /** The engine's SMS receipt endpoint, bound to the current test server's client. */
   private receiptRouter?: Router;
@@ -141,7 +142,7 @@ export class LifecycleHarness {
 
   /** Stops the worker and the test server started by `beginTest`. */
   async endTest(): Promise<void> {
-    if (this.worker) await this.stopWorker();
+    if (this.workers.length > 0) await this.stopWorker();
     await this.currentEnv?.teardown();
     this.currentEnv = undefined;
   }
@@ -231,21 +232,26 @@ export class LifecycleHarness {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = await Worker.create({
-      connection: this.env.nativeConnection,
-      taskQueue: this.taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: createLicenceActivities(this.dependencies()),
-      interceptors: LICENCE_WORKER_INTERCEPTORS,
-      dataConverter,
-    });
-    this.workerRun = this.worker.run();
+    const dependencies = this.dependencies();
+    const activities = createLicenceActivities(dependencies);
+    this.workers = [
+      await Worker.create({
+        connection: this.env.nativeConnection,
+        taskQueue: this.taskQueue,
+        workflowsPath: WORKFLOWS_PATH,
+        activities,
+        interceptors: LICENCE_WORKER_INTERCEPTORS,
+        dataConverter,
+      }),
+      await createSmsWorker({ connection: this.env.nativeConnection, dataConverter, taskQueue: this.taskQueue, activities, qps: dependencies.endpoints.sms.qps }),
+    ];
+    this.workerRun = Promise.all(this.workers.map((worker) => worker.run()));
   }
 
   async stopWorker(): Promise<void> {
-    this.worker?.shutdown();
+    for (const worker of this.workers) worker.shutdown();
     await this.workerRun;
-    this.worker = undefined;
+    this.workers = [];
   }
 
   async teardown(): Promise<void> {

@@ -1,5 +1,6 @@
-import { proxyActivities, proxyLocalActivities, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
 import type { LicenceActivities } from '../../activities';
+import { smsTaskQueue } from '../licence-definitions';
 
 const UNTIL_IT_WORKS = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
 
@@ -51,3 +52,12 @@ export const localEngineSteps: ActivityInterfaceFor<EngineSteps> = proxyLocalAct
   startToCloseTimeout: '30 seconds',
   retry: UNTIL_IT_WORKS,
 });
+
+/** The SMS step's activity on the queue Temporal paces at the account's QPS, retried as every step. */
+export function smsSending(): ActivityInterfaceFor<Pick<LicenceActivities, 'sendReminderSms'>> {
+  return proxyActivities<Pick<LicenceActivities, 'sendReminderSms'>>({
+    taskQueue: smsTaskQueue(workflowInfo().taskQueue),
+    startToCloseTimeout: '30 seconds',
+    retry: UNTIL_IT_WORKS,
+  });
+}

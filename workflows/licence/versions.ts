@@ -116,6 +116,13 @@ export const SMS_DEFERRAL_PATCH = 'sms-deferral';
 export const LEAN_HISTORY_PATCH = 'lean-history';
 
 /**
+ * Executions from before sent their texts from the licence's own task queue, at the rate each
+ * worker process kept alone; now the SMS step runs on the queue of its own that Temporal paces at
+ * the account's QPS for every worker together (smsTaskQueue).
+ */
+export const SMS_TASK_QUEUE_PATCH = 'sms-task-queue';
+
+/**
  * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
  * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
  * a lean run started before it would take its new branch on replay.
@@ -247,5 +254,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: "the engine's own steps as local activities, the stage attribute written only when it changes",
     evaluatedIn: ['workflow.ts'],
     coveredBy: ['v15/ladder-reached-then-lapsed', 'v15/renewed-mid-ladder', 'v15/no-answer-then-reached', 'v15/wrong-number-then-letter', 'v15/regulator-outage-then-delivered', 'v15/renewed-keeping-number'],
+  },
+  {
+    id: SMS_TASK_QUEUE_PATCH,
+    why: "texts sent from a task queue of their own, paced by Temporal at the account's QPS across worker processes",
+    evaluatedIn: ['channels/sms.ts'],
+    coveredBy: ['v16/ladder-reached-then-lapsed', 'v16/sms-deferred', 'v16/renewed-mid-ladder'],
   },
 ];

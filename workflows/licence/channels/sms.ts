@@ -1,10 +1,10 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { DateTime } from 'luxon';
 import type { LadderStep } from '../../../domain';
-import { activities } from '../activity-proxies';
+import { activities, smsSending } from '../activity-proxies';
 import type { LicenceLife } from '../state';
 import { waitEnds } from '../timing';
-import { SMS_DEFERRAL_PATCH, SMS_RECEIPTS_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
+import { SMS_DEFERRAL_PATCH, SMS_RECEIPTS_PATCH, SMS_TASK_QUEUE_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
 import { somethingHappened } from '../waits';
 
 type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
@@ -15,7 +15,9 @@ type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
  */
 export async function runSms(life: LicenceLife, step: SmsStep, index: number, due: number): Promise<void> {
   const outId = life.keys.sms(life.ladder.cycle, index);
-  const sent = await activities.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
+  // Added after the lean runs, so asked of Temporal in every run (versions.ts).
+  const sender = patched(SMS_TASK_QUEUE_PATCH) ? smsSending() : activities;
+  const sent = await sender.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
   if (sent.outcome === 'deferred' && life.patched(SMS_DEFERRAL_PATCH)) {
     // The provider refused the number more texts today: the same step goes again from tomorrow,
     // at the first send window, which the ladder's turn finds from there.
