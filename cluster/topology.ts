@@ -147,7 +147,11 @@ export class Cluster {
 
   /** Stops every process (SIGTERM, then SIGKILL after a grace period) and PostgreSQL; `purge` also deletes all data. */
   async stop({ purge = false } = {}): Promise<void> {
-    for (const name of [...PROCESS_NAMES].reverse()) await this.stopProcess(name);
+    // The engine's processes and the proxy first, together, so that no worker or API is left
+    // talking to a Temporal service that is going; then Temporal's services, together.
+    const temporal: readonly ProcessName[] = TEMPORAL_SERVICES.map((service) => `temporal-${service}` as const);
+    await Promise.all(PROCESS_NAMES.filter((name) => !temporal.includes(name)).map((name) => this.stopProcess(name)));
+    await Promise.all(temporal.map((name) => this.stopProcess(name)));
     if (fs.existsSync(this.postgresDataDir)) {
       runAsPostgresOwner(pgBinary('pg_ctl'), ['-D', this.postgresDataDir, '-m', 'fast', 'stop'], { allowFailure: true });
     }

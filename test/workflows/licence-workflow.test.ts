@@ -536,13 +536,21 @@ it("a dependant follows its parent: the parent's renewal moves its expiry, the p
   await company.handle.executeUpdate(renewalDecisionUpdate, {
     args: [{ decision: 'approved', decidedOn: '2027-01-10', newLicence: { licenceNumber: '晋吕道运2027001', issuedOn: '2027-01-10', expiresOn: '2031-01-09' } }],
   });
-  expect((await company.handle.result()).stage).toBe('renewed');
-
-  // The taxi certificate now expires with the renewed company permit, and its window moved with it:
-  // the certificate's own run takes the correction in, after the company's run has handed it over.
-  await eventually(async () =>
-    expect(await h.status(taxi)).toMatchObject({ stage: 'awaiting_window', expiresOn: '2031-01-09', reminderWindowOpensAt: '2030-10-08T16:00:00.000Z' }),
-  );
+  // The clock is held until the certificate has taken the correction in: waiting for the company's
+  // result would let the server skip to the certificate's old window (2027-02-28), which then opens
+  // before the correction arrives.
+  const release = await h.holdTime();
+  try {
+    await eventually(async () => expect((await company.handle.describe()).status.name).toBe('COMPLETED'), 60_000);
+    expect((await company.handle.result()).stage).toBe('renewed');
+    // The taxi certificate now expires with the renewed company permit, and its window moved with
+    // it: the certificate's own run takes the correction in, after the company's run handed it over.
+    await eventually(async () =>
+      expect(await h.status(taxi)).toMatchObject({ stage: 'awaiting_window', expiresOn: '2031-01-09', reminderWindowOpensAt: '2030-10-08T16:00:00.000Z' }),
+    );
+  } finally {
+    await release();
+  }
   const successor = await h.database.prisma.licence.findFirstOrThrow({ where: { licenceNumber: '晋吕道运2027001' } });
   const taxiRow = await h.database.prisma.licence.findUniqueOrThrow({ where: { id: taxi.id } });
   expect(taxiRow).toMatchObject({ parentLicenceId: successor.id, expiresOn: new Date('2031-01-09T00:00:00Z') });
