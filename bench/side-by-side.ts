@@ -198,24 +198,28 @@ async function measure(subject: Subject): Promise<Figures> {
   const deadline = t0 + Math.max(1200, (STORM / QPS) * 3) * 1000;
   let stormSeconds: number | undefined;
   let prompts = 0;
+  // Texts counted once a second as the engine records them: a text's recorded instant is when its
+  // step was scheduled (activityNow), not when the provider took it, which a backlog sets apart.
+  const textSamples: Array<{ at: number; texts: number }> = [];
   while (Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const [delivered, texts] = await Promise.all([prisma.promptDelivery.count({ where: { deliveredAt: { not: null } } }), prisma.smsMessage.count()]);
+    textSamples.push({ at: Date.now(), texts });
     prompts = delivered;
     process.stderr.write(`\r  ${subject.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s: ${delivered} prompts delivered, ${texts} SMS sent`);
     if (stormSeconds === undefined && delivered >= STORM) stormSeconds = (Date.now() - t0) / 1000;
     if (stormSeconds !== undefined && texts >= STORM) break;
   }
   process.stderr.write('\n');
-  const sent = (await prisma.smsMessage.findMany({ select: { sentAt: true } })).map((row) => row.sentAt.getTime()).sort((a, b) => a - b);
-  const span = (sent.at(-1)! - sent[0]!) / 1000;
+  const firstText = textSamples.find((sample) => sample.texts > 0);
+  const lastText = textSamples.find((sample) => sample.texts === textSamples.at(-1)?.texts);
   const afterStorm = await bytes();
   return {
     bare,
     api,
     stormSeconds,
     bootSeconds,
-    smsRate: sent.length > 1 ? (sent.length - 1) / span : undefined,
+    smsRate: firstText && lastText && lastText.at > firstText.at ? (lastText.texts - firstText.texts) / ((lastText.at - firstText.at) / 1000) : undefined,
     stormPrompts: prompts,
     bytesPerSleeping: per(beforeApi, afterApi, LICENCES),
     bytesPerWoken: per(beforeStorm, afterStorm, STORM),
