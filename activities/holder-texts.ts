@@ -24,8 +24,9 @@ const MOST_COMPANIONS = 9;
 /**
  * One text a day per holder and renewal: a licence's SMS step lists in its text the holder's other
  * licences (same bureau and holderIdentity: the same unified social credit code / ID number, or,
- * without one, the same number) whose own SMS step falls due that day too, when one text is true for all of them (same wording,
- * office, deadline and booking) and stays within the provider's limits (`fits`). Licences renewed
+ * without one, the same number) whose own SMS step falls due that day too, when one text is true
+ * for all of them (same wording, office, deadline and booking) and stays within the provider's
+ * limits (`fits`). Licences renewed
  * elsewhere get a text of their own, and so does another holder known at the same number: which
  * step runs first must not decide whose licences a text lists. The day's text is written down
  * (HolderText) with a claim on the holder (HolderTextClaim) before it is sent: a second step that

@@ -1,5 +1,4 @@
-import type { PayloadCodec } from '@temporalio/common';
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, PayloadCodec } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies, type LicenceActivities } from '../activities';
 import { localStepInterceptor } from '../activities/local-steps';

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type RequestHandler, type Router } from 'express';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createLicenceActivities, type ActivityDependencies } from '../../activities';
+import type { Worker } from '@temporalio/worker';
+import type { ActivityDependencies } from '../../activities';
 import type { SmsProviderName } from '../../activities/sms';
 import { errorHandler } from '../../api/errors';
 import type { RegisterLicenceBody } from '../../api/schemas';
@@ -18,10 +18,10 @@ import { IntegrationSimulators } from '../../simulators/integration-simulators';
 import { LOCAL_WECHAT_ACCOUNT } from '../../simulators/wechat-simulator';
 import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from './databases';
-import { TEMPORAL_CLI, TEST_SERVER_WRAPPER, WORKFLOWS_PATH } from './paths';
+import { TEMPORAL_CLI, TEST_SERVER_WRAPPER } from './paths';
 import { TEST_PAYLOAD_KEYS, testPayloadCodec } from './payload-key';
 import { licenceDataConverter } from '../../runtime/data-converter';
-import { createSmsWorker, LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
+import { createLicenceWorkers } from '../../worker/worker';
 
 // Tests run encrypted, as production does: a history that leaked a payload in the clear would show it.
 /** The tests' data converter: the engine's, with the test key. */
@@ -232,19 +232,8 @@ export class LifecycleHarness {
   }
 
   async startWorker(): Promise<void> {
-    const dependencies = this.dependencies();
-    const activities = createLicenceActivities(dependencies);
-    this.workers = [
-      await Worker.create({
-        connection: this.env.nativeConnection,
-        taskQueue: this.taskQueue,
-        workflowsPath: WORKFLOWS_PATH,
-        activities,
-        interceptors: LICENCE_WORKER_INTERCEPTORS,
-        dataConverter,
-      }),
-      await createSmsWorker({ connection: this.env.nativeConnection, dataConverter, taskQueue: this.taskQueue, activities, qps: dependencies.endpoints.sms.qps }),
-    ];
+    // The workers a worker process runs, built as it builds them.
+    this.workers = await createLicenceWorkers({ connection: this.env.nativeConnection, namespace: 'default', payloadCodec: testPayloadCodec, ...this.dependencies() });
     this.workerRun = Promise.all(this.workers.map((worker) => worker.run()));
   }
 
