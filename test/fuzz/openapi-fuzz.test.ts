@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createUser } from '../../services/access/credentials';
 import { ACCOUNTS, TEST_PASSWORD } from '../support/accounts';
+import { printableReport, sectionOf, summaryOf } from '../support/fuzz-report';
 import { sendJson } from '../support/http';
 import { PROJECT_ROOT, SCHEMATHESIS } from '../support/paths';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -67,21 +68,6 @@ function fuzz(headers: Record<string, string>): Promise<FuzzRun> {
   });
 }
 
-/** The summary schemathesis ends with (operations, phases, failures, cases), printed into the test log. */
-function summaryOf(output: string): string {
-  const start = output.lastIndexOf('SUMMARY');
-  return start === -1 ? output.slice(-4000) : output.slice(output.lastIndexOf('\n', start) + 1);
-}
-
-/** A section of the report (FAILURES: what the checks found; ERRORS: requests it could not make), or ''. */
-function sectionOf(output: string, heading: 'FAILURES' | 'ERRORS'): string {
-  const start = output.indexOf(`= ${heading} =`);
-  if (start === -1) return '';
-  const rest = output.slice(start + heading.length + 3);
-  const end = rest.search(/\n=+ [A-Z]+ =+\n/);
-  return output.slice(start, end === -1 ? undefined : start + heading.length + 3 + end);
-}
-
 it.each([
   ['an approval system', async () => ({ authorization: `Bearer ${system.env.BOOTSTRAP_API_KEY}` })],
   [
@@ -103,7 +89,7 @@ it.each([
     // The whole report stays beside the counts, for CI's artefacts and for whoever reads a failure.
     fs.mkdirSync(path.join(PROJECT_ROOT, 'test-results'), { recursive: true });
     fs.writeFileSync(path.join(PROJECT_ROOT, 'test-results', `fuzz-${caller.replace(/\W+/g, '-')}.log`), run.output);
-    process.stdout.write(`schemathesis as ${caller}:\n${summary}${sectionOf(run.output, 'ERRORS')}\n`);
+    process.stdout.write(`schemathesis as ${caller}:\n${printableReport(`${summary}${sectionOf(run.output, 'ERRORS')}`)}\n`);
     expect(sectionOf(run.output, 'FAILURES')).toBe('');
     // A run that could not test (no document, every request refused by the network) finds nothing either.
     const [, selected, tested] = /Selected: (\d+)\/\d+\s+Tested: (\d+)/.exec(summary) ?? [];
