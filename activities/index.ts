@@ -14,6 +14,7 @@ import { recordScheduledInspection } from './inspections';
 import { reconcileUnknownTexts } from './sms-reconciliation';
 import { sendReminderWechat } from './wechat-reminders';
 import { WechatClient } from './wechat/client';
+import { ENGINE_STEP_NAMES, type EngineStepCall } from './engine-steps';
 import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput } from '../workflows/licence-definitions';
 
 /**
@@ -21,6 +22,26 @@ import type { NewLicenceDetails, RenewalApplicationInput, RenewalDecisionInput }
  * (workflow id + step) or by the natural key of what it writes. Workflows import only the type.
  */
 export function createLicenceActivities(deps: ActivityDependencies) {
+  const activities = bindLicenceActivities(deps);
+  return {
+    ...activities,
+    /**
+     * Several of the engine's own steps in one local activity, in order, answering each: a licence's
+     * writes that nothing waits on go with the next step that answers, one marker for all of them.
+     * Each step is idempotent by its own key, so a retry runs the whole batch again safely.
+     */
+    runEngineSteps: async (input: { steps: EngineStepCall[] }): Promise<unknown[]> => {
+      const answers: unknown[] = [];
+      for (const { step, input: asked } of input.steps) {
+        if (!ENGINE_STEP_NAMES.includes(step)) throw new Error(`runEngineSteps: ${step} is not one of the engine's own steps`);
+        answers.push(await (activities[step] as (asked: unknown) => Promise<unknown>)(asked));
+      }
+      return answers;
+    },
+  };
+}
+
+function bindLicenceActivities(deps: ActivityDependencies) {
   const { prisma, endpoints } = deps;
   // One provider per worker: its QPS limit holds across every SMS activity this worker runs.
   const sms = { provider: createSmsProvider(endpoints.sms), settings: endpoints.sms };
@@ -64,6 +85,7 @@ export function createLicenceActivities(deps: ActivityDependencies) {
 }
 
 export type LicenceActivities = ReturnType<typeof createLicenceActivities>;
+export type { EngineStepCall, EngineStepName } from './engine-steps';
 export type { ActivityDependencies, IntegrationEndpoints } from './dependencies';
 export type { RecordLicenceStepInput } from './licence-steps';
 export type { ReminderPlan } from './reminder-plan';

@@ -138,7 +138,18 @@ async function runInWords(temporal: Client, history: History): Promise<HistoryEn
     } else if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER && !event.markerRecordedEventAttributes.failure) {
       // A local activity: its marker records what it was asked and what it answered (workflows/local-steps.ts).
       const marker = event.markerRecordedEventAttributes;
-      const tell = ACTIVITY_WORDS[localActivityType(marker)];
+      const type = localActivityType(marker);
+      if (type === 'runEngineSteps') {
+        // Several engine steps in one marker (workflows/licence/engine-batch.ts): told one by one.
+        const record = await firstArgument(temporal, marker.details?.result);
+        const steps: Array<{ step: string; input: Input }> = record?.asked?.steps ?? [];
+        steps.forEach(({ step, input }, index) => {
+          const words = ACTIVITY_WORDS[step]?.(input, record?.answer?.[index] ?? {});
+          if (words) entries.push({ at, ...words });
+        });
+        continue;
+      }
+      const tell = ACTIVITY_WORDS[type];
       const record = tell && (await firstArgument(temporal, marker.details?.result));
       const words = tell && tell(record?.asked ?? {}, record?.answer ?? {});
       if (words) entries.push({ at, ...words });

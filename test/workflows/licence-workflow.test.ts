@@ -58,7 +58,8 @@ it('sleeps until the window, then climbs the ladder at the exact instants: promp
   const open = await h.status(licence);
   expect(open.stage).toBe('window_open');
   expect(open.steps.find((step) => step.kind === 'reminder_window_opened')?.at).toBe(t.windowOpens);
-  expect(open.nextAction).toEqual({ kind: 'sms', dueAt: t.smsDue });
+  // The text is due on a Sunday night: the next action says when it goes, Monday's first send window.
+  expect(open.nextAction).toEqual({ kind: 'sms', dueAt: t.smsSent });
   const opened = await h.database.prisma.licenceEvent.findFirst({ where: { licenceId: licence.id, kind: 'reminder_window_opened' } });
   expect(opened?.occurredAt.toISOString()).toBe(t.windowOpens);
 

@@ -1,5 +1,5 @@
 import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type { LicenceActivities } from '../../activities';
+import type { EngineStepName, LicenceActivities } from '../../activities';
 import { smsTaskQueue } from '../licence-definitions';
 
 const UNTIL_IT_WORKS = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes' } as const;
@@ -16,39 +16,15 @@ export const regulatorDelivery = proxyActivities<LicenceActivities>({
   retry: { initialInterval: '1 minute', backoffCoefficient: 2, maximumInterval: '1 hour' },
 });
 
-/**
- * The steps that read or write the engine's own database and nothing else: the read model, tasks,
- * the reminder plan, the working calendar. They are quick and the worker always reaches that
- * database, so they need no task queue of their own.
- */
-export type EngineSteps = Pick<
-  LicenceActivities,
-  | 'recordLicenceStep'
-  | 'recordClosure'
-  | 'recordExpiry'
-  | 'loadReminderPlan'
-  | 'listRegulators'
-  | 'recordSmsDelivery'
-  | 'flagContact'
-  | 'openHumanTask'
-  | 'missingLetterGuidance'
-  | 'cancelOpenTasks'
-  | 'escalateOverdueTask'
-  | 'recordTaskOutcome'
-  | 'recordRenewal'
-  | 'beginNextTerm'
-  | 'nextSendInstant'
-  | 'workingDaysDeadline'
-  | 'workingDaysLater'
-  | 'raiseRefusal'
->;
+/** The steps that read or write the engine's own database and nothing else (activities/engine-steps.ts). */
+export type EngineSteps = Pick<LicenceActivities, EngineStepName>;
 
 /**
  * The engine's steps as local activities: the worker runs them inside the workflow task that asks
  * for them, so a run of them costs one marker event each and no round trip through the server,
  * where an activity costs three events and a workflow task of its own. Retried the same way.
  */
-export const localEngineSteps: ActivityInterfaceFor<EngineSteps> = proxyLocalActivities<EngineSteps>({
+export const localEngineSteps: ActivityInterfaceFor<EngineSteps & Pick<LicenceActivities, 'runEngineSteps'>> = proxyLocalActivities<EngineSteps & Pick<LicenceActivities, 'runEngineSteps'>>({
   startToCloseTimeout: '30 seconds',
   retry: UNTIL_IT_WORKS,
 });

@@ -9,11 +9,12 @@ import type { LicenceLife } from './state';
  */
 export async function continueIfLong(life: LicenceLife): Promise<void> {
   if (!life.mustContinue()) return;
-  await continueWith({ ...life.input, expiresOn: life.expiresOn, reminderLeadMonths: life.reminderLeadMonths, term: life.term, carried: life.carried() });
+  await continueWith({ ...life.input, expiresOn: life.expiresOn, reminderLeadMonths: life.reminderLeadMonths, term: life.term, carried: life.carried() }, life);
 }
 
 /** Ends this run and starts the next with `input`, once every handler has finished; search attributes carry over. */
-export async function continueWith(input: LicenceWorkflowInput): Promise<never> {
+export async function continueWith(input: LicenceWorkflowInput, life: LicenceLife): Promise<never> {
+  await life.flushEngineWrites();
   await condition(allHandlersFinished);
   const continueAsNew = makeContinueAsNewFunc<(next: LicenceWorkflowInput) => Promise<unknown>>({
     workflowType: workflowInfo().workflowType,

@@ -20,6 +20,7 @@ export async function pushApproval(life: LicenceLife, approval: Approval): Promi
   await tellRegulators(life, approval, applicationNumber ?? '', (regulatorId) => life.keys.decisionPush(applicationNumber, regulatorId));
   const keepsNumber = approval.newLicence.licenceNumber === life.input.licenceNumber && life.patched(RENEWAL_KEEPS_NUMBER_PATCH);
   const successor = approval.newLicence.licenceNumber;
+  await life.flushEngineWrites();
   if (!keepsNumber) {
     await untilAccepted(life, `registering the renewed licence ${successor}`, `successor/${successor}`, () =>
       activities.registerRenewedLicence({ licenceId: life.licenceId, newLicence: approval.newLicence }),
@@ -49,5 +50,5 @@ export async function continueIntoNextTerm(life: LicenceLife, approval: Approval
     { key: LICENCE_STAGE, value: 'awaiting_window' },
     { key: LICENCE_EXPIRES_ON, value: new Date(`${approval.newLicence.expiresOn}T00:00:00Z`) },
   ]);
-  return continueWith({ ...life.input, expiresOn: approval.newLicence.expiresOn, reminderLeadMonths: life.reminderLeadMonths, term: next });
+  return continueWith({ ...life.input, expiresOn: approval.newLicence.expiresOn, reminderLeadMonths: life.reminderLeadMonths, term: next }, life);
 }

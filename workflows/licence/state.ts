@@ -1,4 +1,4 @@
-import { patched as temporalPatched, upsertSearchAttributes, workflowInfo, type ActivityInterfaceFor } from '@temporalio/workflow';
+import { patched as temporalPatched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage } from '../../domain';
 import type { ReminderPlan } from '../../activities';
 import type {
@@ -15,7 +15,8 @@ import type {
   TaskCompletion,
 } from '../licence-definitions';
 import { LICENCE_STAGE } from '../search-attributes';
-import { activities, localEngineSteps, type EngineSteps } from './activity-proxies';
+import { activities, localEngineSteps } from './activity-proxies';
+import { EngineBatch, type LicenceEngine } from './engine-batch';
 import { licenceKeys, type LicenceKeys } from './keys';
 import type { PatchBeforeLeanHistory } from './versions';
 
@@ -85,6 +86,14 @@ export class LicenceLife {
    * attribute is written only when it changes; runs from before keep both as they were.
    */
   lean = false;
+  /**
+   * Set at the run's start for runs whose engine writes wait for the next engine step or wait, and
+   * that find a text's or call's send instant before sleeping to it (COMPACT_STEPS_PATCH).
+   */
+  compact = false;
+  /** The ladder's `notBefore` whose send instant was found before sleeping: found once per step. */
+  sendInstantFoundFor: number | undefined;
+  private readonly engineBatch = new EngineBatch();
 
   constructor(input: LicenceWorkflowInput) {
     this.input = input;
@@ -203,8 +212,14 @@ export class LicenceLife {
   }
 
   /** The steps that touch only the engine's database, run as this run started to run them. */
-  get engine(): ActivityInterfaceFor<EngineSteps> {
+  get engine(): LicenceEngine {
+    if (this.compact) return this.engineBatch.steps;
     return this.lean ? localEngineSteps : activities;
+  }
+
+  /** Runs the engine writes still waiting: before the run waits, calls beyond the engine, or ends. */
+  async flushEngineWrites(): Promise<void> {
+    if (this.compact) await this.engineBatch.flush();
   }
 
   /** The one way the stage changes. */

@@ -123,6 +123,15 @@ export const LEAN_HISTORY_PATCH = 'lean-history';
 export const SMS_TASK_QUEUE_PATCH = 'sms-task-queue';
 
 /**
+ * Executions from before ran each engine step as a local activity of its own, and slept to a text's
+ * or call's due instant before asking for the next send instant and sleeping again; now the writes
+ * no turn reads wait and go with the next engine step in one local activity (EngineBatch), and the
+ * send instant is found before the sleep. Evaluated once, at the start; a compact run is lean and
+ * sends its texts from the SMS queue without asking either patch.
+ */
+export const COMPACT_STEPS_PATCH = 'compact-steps';
+
+/**
  * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
  * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
  * a lean run started before it would take its new branch on replay.
@@ -260,5 +269,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: "texts sent from a task queue of their own, paced by Temporal at the account's QPS across worker processes",
     evaluatedIn: ['channels/sms.ts'],
     coveredBy: ['v16/ladder-reached-then-lapsed', 'v16/sms-deferred', 'v16/renewed-mid-ladder'],
+  },
+  {
+    id: COMPACT_STEPS_PATCH,
+    why: 'engine writes batched with the next engine step, and a send instant found before sleeping to it',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v17/ladder-reached-then-lapsed', 'v17/sms-deferred', 'v17/renewed-mid-ladder', 'v17/no-answer-then-reached', 'v17/wrong-number-then-letter', 'v17/regulator-outage-then-delivered', 'v17/renewed-keeping-number'],
   },
 ];

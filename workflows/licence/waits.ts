@@ -4,7 +4,7 @@ import type { LicenceLife } from './state';
 /**
  * The one predicate every wait ends on: news (an update, a task done, a re-plan) arrived since the
  * wait began, counted by {@link LicenceLife.heard}, or the history grew long enough that the run
- * should continue as new.
+ * should continue as new. Every wait first runs the engine writes still waiting (EngineBatch).
  */
 export function somethingHappened(life: LicenceLife, seen: number): boolean {
   return life.news !== seen || life.mustContinue();
@@ -15,6 +15,8 @@ export function somethingHappened(life: LicenceLife, seen: number): boolean {
  * @returns the instant slept until when it was reached, else the time of the news.
  */
 export async function waitUntil(life: LicenceLife, epochMs: number, seen: number): Promise<number> {
+  if (epochMs <= Date.now() || somethingHappened(life, seen)) return Date.now();
+  await life.flushEngineWrites();
   const now = Date.now();
   if (epochMs <= now || somethingHappened(life, seen)) return now;
   const interrupted = await condition(() => somethingHappened(life, seen), epochMs - now);
@@ -23,10 +25,12 @@ export async function waitUntil(life: LicenceLife, epochMs: number, seen: number
 
 /** Waits, with no deadline, until something happens after `seen`. */
 export async function waitForNews(life: LicenceLife, seen: number): Promise<void> {
+  await life.flushEngineWrites();
   await condition(() => somethingHappened(life, seen));
 }
 
 /** Waits at most `timeoutMs` for something after `seen`. */
 export async function waitForNewsAtMost(life: LicenceLife, seen: number, timeoutMs: number): Promise<void> {
+  await life.flushEngineWrites();
   await condition(() => somethingHappened(life, seen), timeoutMs);
 }

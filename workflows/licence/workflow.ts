@@ -1,5 +1,5 @@
 import { patched, sleep, workflowInfo } from '@temporalio/workflow';
-import { localDateOf, type LicenceStage } from '../../domain';
+import { localDateOf, type LadderStep, type LicenceStage } from '../../domain';
 import type { LicenceStatus, LicenceWorkflowInput } from '../licence-definitions';
 import { activities } from './activity-proxies';
 import { registerHandlers } from './handlers';
@@ -11,7 +11,7 @@ import { LicenceLife } from './state';
 import { continueIfLong } from './continuation';
 import { closeTasks } from './tasks';
 import { days } from './timing';
-import { DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
+import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
 import { waitForNews, waitUntil } from './waits';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -24,9 +24,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<LicenceStatus> {
   const life = new LicenceLife(input);
-  // Both evaluated once, at the start: a run never mixes the two ways of running the engine's
-  // steps, and executions started before the continue patch never continue mid-term.
-  life.lean = patched(LEAN_HISTORY_PATCH);
+  const status = await live(life);
+  await life.flushEngineWrites();
+  return status;
+}
+
+/** Texts, WeChat messages and calls reach people, only in the bureau's hours on a working day. */
+function reachesPeople(step: LadderStep): boolean {
+  return step.channel === 'sms' || step.channel === 'wechat' || step.channel === 'phone_call';
+}
+
+async function live(life: LicenceLife): Promise<LicenceStatus> {
+  const { input } = life;
+  // Evaluated once, at the start: a run never mixes the ways of running the engine's steps, and
+  // executions started before the continue patch never continue mid-term.
+  life.compact = patched(COMPACT_STEPS_PATCH);
+  life.lean = life.compact || patched(LEAN_HISTORY_PATCH);
   life.continuesWhenLong = life.patched(HISTORY_CONTINUE_PATCH);
   registerHandlers(life);
   const { ladder, keys } = life;
@@ -47,6 +60,7 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
       await closeTasks(life, 'revoked');
       await life.engine.recordClosure({ licenceId: life.licenceId, reason: revocation.reason });
       if (life.patched(DEPENDANT_LICENCES_PATCH)) {
+        await life.flushEngineWrites();
         await activities.endDependants({ licenceId: life.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
       }
       if (life.patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
@@ -188,11 +202,18 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
     const step = (await reminderPlan()).ladder[ladder.index];
     if (!ladder.done && step) {
       if (Date.now() < ladder.notBefore) {
+        if (life.compact && reachesPeople(step) && life.sendInstantFoundFor !== ladder.notBefore) {
+          // Sleep straight to the instant it can go, not to its due time and then again from there;
+          // the check below asks once more on waking, for a calendar changed meanwhile.
+          const sendAt = Date.parse(await life.engine.nextSendInstant({ licenceId: life.licenceId, from: iso(ladder.notBefore) }));
+          ladder.notBefore = Math.max(ladder.notBefore, sendAt);
+          life.sendInstantFoundFor = ladder.notBefore;
+        }
         life.nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
         await waitUntil(life, Math.min(ladder.notBefore, life.lapsesAt()), turn);
         continue;
       }
-      if ((step.channel === 'sms' || step.channel === 'wechat' || step.channel === 'phone_call') && life.patched(WORKING_CALENDAR_PATCH)) {
+      if (reachesPeople(step) && life.patched(WORKING_CALENDAR_PATCH)) {
         // Texts, WeChat messages and calls reach people only in the bureau's hours on a working day: something due
         // at night or on a holiday moves to the next opening, and the waits after it count from there.
         const sendAt = Date.parse(await life.engine.nextSendInstant({ licenceId: life.licenceId, from: iso(Date.now()) }));

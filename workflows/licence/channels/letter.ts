@@ -28,6 +28,7 @@ export async function runLetter(life: LicenceLife, step: LetterStep, index: numb
       if (!(await awaitTask(life, guidanceTask, guidanceDue))) return withdrawInterrupted(life);
     }
   }
+  await life.flushEngineWrites();
   const letterId = await activities.prepareLetter({ licenceId: life.licenceId, idempotencyKey: life.keys.letter(cycle, index) });
   const letterDue = await deadlineAfter(life, due, step.dueWorkingDays);
   const taskId = await life.engine.openHumanTask({

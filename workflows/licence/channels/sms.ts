@@ -15,8 +15,9 @@ type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
  */
 export async function runSms(life: LicenceLife, step: SmsStep, index: number, due: number): Promise<void> {
   const outId = life.keys.sms(life.ladder.cycle, index);
-  // Added after the lean runs, so asked of Temporal in every run (versions.ts).
-  const sender = patched(SMS_TASK_QUEUE_PATCH) ? smsSending() : activities;
+  // Added after the lean runs, so asked of Temporal in every lean run (versions.ts); compact runs came after it.
+  const sender = life.compact || patched(SMS_TASK_QUEUE_PATCH) ? smsSending() : activities;
+  await life.flushEngineWrites();
   const sent = await sender.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
   if (sent.outcome === 'deferred' && life.patched(SMS_DEFERRAL_PATCH)) {
     // The provider refused the number more texts today: the same step goes again from tomorrow,

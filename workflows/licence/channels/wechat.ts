@@ -16,6 +16,7 @@ type WechatStep = Extract<LadderStep, { channel: 'wechat' }>;
  */
 export async function runWechat(life: LicenceLife, step: WechatStep, index: number, due: number): Promise<void> {
   const key = life.keys.wechat(life.ladder.cycle, index);
+  await life.flushEngineWrites();
   const sent = await untilAccepted(life, 'the WeChat reminder', key, () => activities.sendReminderWechat({ licenceId: life.licenceId, idempotencyKey: key }));
   life.note('wechat_sent', sent.outcome);
   if (sent.outcome === 'sent') {
