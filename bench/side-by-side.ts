@@ -26,7 +26,9 @@ import { openDatabase, parseDatabaseTarget, type Database } from '../runtime/dat
 import { connectTemporalClient, type TemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
+import { licenceWorkflowId } from '../domain';
 import { machineLine } from './machine';
+import { stormAnatomy, type StormAnatomy } from './storm-anatomy';
 import { BENCH_API_KEY, bareStartInput, loadLicence, remindAtOnce, runScript, startTopology, timed } from './topology';
 import { attack } from './vegeta';
 
@@ -72,7 +74,11 @@ interface Figures {
   bootSeconds: number;
   smsRate?: number;
   stormPrompts: number;
+  anatomy: StormAnatomy;
 }
+
+/** Storm licences whose histories are read for where their time went. */
+const ANATOMY_SAMPLE = 40;
 
 async function devServer(): Promise<Subject> {
   const topology = await startTopology('side', { PORT: '3397', TEMPORAL_DEV_PORT: '7397', TEMPORAL_UI_PORT: '8397', SMS_QPS: String(QPS) });
@@ -214,7 +220,10 @@ async function measure(subject: Subject): Promise<Figures> {
   const firstText = textSamples.find((sample) => sample.texts > 0);
   const lastText = textSamples.find((sample) => sample.texts === textSamples.at(-1)?.texts);
   const afterStorm = await bytes();
+  const sampled = Array.from({ length: ANATOMY_SAMPLE }, (_, i) => licenceWorkflowId('weihai', loadLicence('S', Math.floor((i * STORM) / ANATOMY_SAMPLE), { issuedOn: '', expiresOn }).licenceNumber));
+  const anatomy = await stormAnatomy(subject.temporal.client, sampled, t0);
   return {
+    anatomy,
     bare,
     api,
     stormSeconds,
@@ -254,6 +263,14 @@ async function main(): Promise<void> {
   const kb = (bytes?: { temporal: number; engine: number }) => (bytes ? `Temporal ${(bytes.temporal / 1024).toFixed(1)} KB, engine ${(bytes.engine / 1024).toFixed(1)} KB` : 'not measured');
   row('database bytes a registered, sleeping licence adds', (f) => kb(f.bytesPerSleeping), '');
   row('database bytes a storm licence adds (registration, prompt, SMS, receipt)', (f) => kb(f.bytesPerWoken), '');
+  const ms = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  row(
+    `where a storm licence's time went (medians of ${ANATOMY_SAMPLE} histories)`,
+    ({ anatomy: a }) =>
+      `${a.sampled} read: first workflow task waited ${ms(a.waitForFirstTask)} after the workers polled, ran ${ms(a.firstTask)}; prompt queued ${ms(a.promptQueued)}, ran ${ms(a.promptRuns)}; ` +
+      `later tasks until the text queued ${ms(a.tasksQueuedUntilText)}, all tasks ran ${ms(a.tasksRunUntilText)}; text queued ${ms(a.textQueued)}`,
+    '',
+  );
   row('SMS sent during the storm ÷ configured QPS', (f) => (f.smsRate ? `${(f.smsRate / QPS).toFixed(2)} (${f.smsRate.toFixed(1)}/s against ${QPS})` : 'none'), '≥ 0.9');
 }
 

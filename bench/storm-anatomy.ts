@@ -1,0 +1,80 @@
+import { temporal as proto } from '@temporalio/proto';
+import type { Client } from '@temporalio/client';
+
+type HistoryEvent = proto.api.history.v1.IHistoryEvent;
+const EventType = proto.api.enums.v1.EventType;
+
+/** Where a woken licence's time went, in milliseconds, each the median over the licences sampled. */
+export interface StormAnatomy {
+  sampled: number;
+  /** From the workers polling until the licence's first workflow task started: the backlog ahead of it. */
+  waitForFirstTask: number;
+  /** Its first workflow task, started to completed: the workflow's code and the local activities in it. */
+  firstTask: number;
+  /** The prompt activity, scheduled to started: the activity queue ahead of it. */
+  promptQueued: number;
+  /** The prompt activity, started to completed. */
+  promptRuns: number;
+  /** Every workflow task of the licence until its text was sent, scheduled to started, summed. */
+  tasksQueuedUntilText: number;
+  /** Every workflow task until its text was sent, started to completed, summed. */
+  tasksRunUntilText: number;
+  /** The text activity, scheduled to started: the SMS queue at its QPS. */
+  textQueued: number;
+}
+
+const at = (event: HistoryEvent | undefined): number | undefined => {
+  const time = event?.eventTime;
+  return time ? Number(time.seconds ?? 0) * 1000 + Math.floor(Number(time.nanos ?? 0) / 1e6) : undefined;
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+/** Reads the histories of `workflowIds` after a storm whose workers polled from `pollingSince`. */
+export async function stormAnatomy(client: Client, workflowIds: string[], pollingSince: number): Promise<StormAnatomy> {
+  const rows: Array<Omit<StormAnatomy, 'sampled'>> = [];
+  for (const workflowId of workflowIds) {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const byId = new Map(events.map((event) => [String(event.eventId), event]));
+    const scheduledOf = (event: HistoryEvent, id: 'scheduledEventId') =>
+      byId.get(String(event.activityTaskStartedEventAttributes?.[id] ?? event.workflowTaskStartedEventAttributes?.[id]));
+    const firstStarted = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    const firstCompleted = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+    const activityStarted = (name: string) =>
+      events.find((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && scheduledOf(event, 'scheduledEventId')?.activityTaskScheduledEventAttributes?.activityType?.name === name);
+    const prompt = activityStarted('deliverAutoPrompt');
+    const text = activityStarted('sendReminderSms');
+    const promptDone = prompt && events.find((event) => event.activityTaskCompletedEventAttributes && String(event.activityTaskCompletedEventAttributes.startedEventId) === String(prompt.eventId));
+    if (!firstStarted || !firstCompleted || !prompt || !promptDone || !text) continue;
+    let queued = 0;
+    let run = 0;
+    for (const event of events) {
+      if (Number(event.eventId) > Number(text.eventId)) break;
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) queued += at(event)! - at(scheduledOf(event, 'scheduledEventId'))!;
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) run += at(event)! - at(byId.get(String(event.workflowTaskCompletedEventAttributes?.startedEventId)))!;
+    }
+    rows.push({
+      waitForFirstTask: at(firstStarted)! - pollingSince,
+      firstTask: at(firstCompleted)! - at(firstStarted)!,
+      promptQueued: at(prompt)! - at(scheduledOf(prompt, 'scheduledEventId'))!,
+      promptRuns: at(promptDone)! - at(prompt)!,
+      tasksQueuedUntilText: queued - Math.max(0, at(firstStarted)! - at(scheduledOf(firstStarted, 'scheduledEventId'))!),
+      tasksRunUntilText: run,
+      textQueued: at(text)! - at(scheduledOf(text, 'scheduledEventId'))!,
+    });
+  }
+  const of = (key: keyof Omit<StormAnatomy, 'sampled'>) => median(rows.map((row) => row[key]));
+  return {
+    sampled: rows.length,
+    waitForFirstTask: of('waitForFirstTask'),
+    firstTask: of('firstTask'),
+    promptQueued: of('promptQueued'),
+    promptRuns: of('promptRuns'),
+    tasksQueuedUntilText: of('tasksQueuedUntilText'),
+    tasksRunUntilText: of('tasksRunUntilText'),
+    textQueued: of('textQueued'),
+  };
+}
