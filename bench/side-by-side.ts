@@ -27,6 +27,8 @@ import { connectTemporalClient, type TemporalClient } from '../runtime/temporal'
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
 import { licenceWorkflowId } from '../domain';
+import { cpuSecondsBetween, cpuSnapshot } from './cpu-by-process';
+import { writeLicenceExport } from './licence-export';
 import { machineLine } from './machine';
 import { stormAnatomy, type StormAnatomy } from './storm-anatomy';
 import { BENCH_API_KEY, bareStartInput, loadLicence, remindAtOnce, runScript, startTopology, timed } from './topology';
@@ -66,6 +68,8 @@ interface Subject {
 interface Figures {
   bare: number;
   api: number;
+  /** Rows a second of an import of as many rows as the API registered, through the same proxy and key. */
+  importRows: number;
   /** Database bytes a sleeping licence adds (registered through the API), and a woken one (prompt and SMS). */
   bytesPerSleeping?: { temporal: number; engine: number };
   bytesPerWoken?: { temporal: number; engine: number };
@@ -75,6 +79,8 @@ interface Figures {
   smsRate?: number;
   stormPrompts: number;
   anatomy: StormAnatomy;
+  /** CPU seconds each part of the topology used per storm licence, from the workers polling to the last text. */
+  stormCpu: Array<{ label: string; seconds: number }>;
 }
 
 /** Storm licences whose histories are read for where their time went. */
@@ -141,6 +147,32 @@ async function cluster(): Promise<Subject> {
   };
 }
 
+/**
+ * Imports an export of `rows` licences through the API, as a bureau would, starts limited to the
+ * import's ceiling (1,000/s) so that the engine sets the pace. @returns rows a second, start to done.
+ */
+async function importRate(subject: Subject, rows: number): Promise<number> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-')), 'licences.csv');
+  writeLicenceExport(file, rows);
+  const headers = { authorization: `Bearer ${subject.apiKey}` };
+  const started = Date.now();
+  const response = await fetch(`${subject.apiUrl}/api/v1/imports?bureau=weihai&fileName=licences.csv&startsPerSecond=1000`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'text/csv' },
+    body: fs.readFileSync(file),
+  });
+  let job = (await response.json()) as { id: string; status: string; importedRows: number };
+  if (response.status !== 202) throw new Error(`import answered ${response.status}: ${JSON.stringify(job)}`);
+  while (job.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    job = (await (await fetch(`${subject.apiUrl}/api/v1/imports/${job.id}`, { headers })).json()) as typeof job;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  if (job.status !== 'finished' || job.importedRows !== rows) throw new Error(`import ended ${JSON.stringify(job)}`);
+  return rows / seconds;
+}
+
 async function measure(subject: Subject): Promise<Figures> {
   const { prisma } = subject.database;
   await subject.stopWorkers();
@@ -182,6 +214,8 @@ async function measure(subject: Subject): Promise<Figures> {
   const api = await apiRate('A', LICENCES);
   const afterApi = await bytes();
   console.log(`${subject.name}: client.workflow.start ${bare.toFixed(1)}/s, POST /api/v1/licences ${api.toFixed(1)}/s, ratio ${(api / bare).toFixed(2)}`);
+  const importRows = await importRate(subject, LICENCES);
+  console.log(`${subject.name}: import of ${LICENCES} rows ${importRows.toFixed(1)}/s, ÷ API registration ${(importRows / api).toFixed(2)}`);
 
   const expiresOn = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
   const beforeStorm = await bytes();
@@ -197,6 +231,7 @@ async function measure(subject: Subject): Promise<Figures> {
   if (stormReport.statusCodes['201'] !== STORM) throw new Error(`storm registrations answered ${JSON.stringify(stormReport.statusCodes)}`);
   const booting = Date.now();
   await subject.startWorkers();
+  const cpuBefore = cpuSnapshot();
   // The storm is timed from the moment the workers poll: their start (bundling the workflows) is
   // a deployment's cost, not the storm's, and is reported beside it.
   const t0 = Date.now();
@@ -217,6 +252,7 @@ async function measure(subject: Subject): Promise<Figures> {
     if (stormSeconds !== undefined && texts >= STORM) break;
   }
   process.stderr.write('\n');
+  const stormCpu = cpuSecondsBetween(cpuBefore, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / STORM }));
   const firstText = textSamples.find((sample) => sample.texts > 0);
   const lastText = textSamples.find((sample) => sample.texts === textSamples.at(-1)?.texts);
   const afterStorm = await bytes();
@@ -224,8 +260,10 @@ async function measure(subject: Subject): Promise<Figures> {
   const anatomy = await stormAnatomy(subject.temporal.client, sampled, t0);
   return {
     anatomy,
+    stormCpu,
     bare,
     api,
+    importRows,
     stormSeconds,
     bootSeconds,
     smsRate: firstText && lastText && lastText.at > firstText.at ? (lastText.texts - firstText.texts) / ((lastText.at - firstText.at) / 1000) : undefined,
@@ -253,6 +291,7 @@ async function main(): Promise<void> {
   console.log(`|---|${results.map(() => '---|').join('')}---|`);
   const row = (figure: string, cell: (f: Figures) => string, goal: string) => console.log(`| ${figure} | ${results.map(([, f]) => cell(f)).join(' | ')} | ${goal} |`);
   row('registration through the API ÷ bare client.workflow.start', (f) => `${(f.api / f.bare).toFixed(2)} (${f.api.toFixed(1)}/s against ${f.bare.toFixed(1)}/s)`, '≥ 0.9');
+  row('bulk import rate ÷ API registration rate', (f) => `${(f.importRows / f.api).toFixed(2)} (${f.importRows.toFixed(1)} rows/s against ${f.api.toFixed(1)}/s)`, '≥ 0.9');
   row(
     'wake-up storm: licences prompted per second ÷ bare start rate',
     (f) =>
@@ -269,6 +308,11 @@ async function main(): Promise<void> {
     ({ anatomy: a }) =>
       `${a.sampled} read: first workflow task waited ${ms(a.waitForFirstTask)} after the workers polled, ran ${ms(a.firstTask)}; prompt queued ${ms(a.promptQueued)}, ran ${ms(a.promptRuns)}; ` +
       `later tasks until the text queued ${ms(a.tasksQueuedUntilText)}, all tasks ran ${ms(a.tasksRunUntilText)}; text queued ${ms(a.textQueued)}`,
+    '',
+  );
+  row(
+    'CPU a storm licence cost, by process (ms, from the workers polling to the last text)',
+    (f) => `${(f.stormCpu.reduce((sum, part) => sum + part.seconds, 0) * 1000).toFixed(0)} in all: ${f.stormCpu.map((part) => `${part.label} ${(part.seconds * 1000).toFixed(1)}`).join(', ')}`,
     '',
   );
   row('SMS sent during the storm ÷ configured QPS', (f) => (f.smsRate ? `${(f.smsRate / QPS).toFixed(2)} (${f.smsRate.toFixed(1)}/s against ${QPS})` : 'none'), '≥ 0.9');
