@@ -199,7 +199,8 @@ it('tells on the licence page when a text will really go: at the opening of the 
   expect((await supervisor.call('PUT', '/api/v1/bureaus/weihai/send-window', { opens: '09:00', closes: '18:00' })).status).toBe(200);
   const licence = await suite.h.register('鲁威药经2023901', '2027-03-07');
   await suite.h.skipTo('2026-12-07T02:00:00.000Z');
-  await eventually(async () => expect(await suite.h.status(licence.handle)).toMatchObject({ nextAction: { kind: 'sms', dueAt: '2026-12-13T16:00:00.000Z' } }));
+  // The workflow found the send instant before sleeping: its next action says when the text goes.
+  await eventually(async () => expect(await suite.h.status(licence.handle)).toMatchObject({ nextAction: { kind: 'sms', dueAt: '2026-12-14T01:00:00.000Z' } }));
   const page = String((await supervisor.call('GET', `/licences/${licence.id}`)).body);
   expect(/<dd id="next-action">[^]*?<\/dd>/.exec(page)?.[0]).toContain('<time datetime="2026-12-14T01:00:00.000Z">2026/12/14 09:00</time>');
 });
