@@ -14,41 +14,14 @@ import { connectTemporalClient } from '../runtime/temporal';
 import { loadConfig } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
 import { startSystem } from '../runtime/system';
-import { writeLicenceExport } from './licence-export';
+import { importThroughApi, writeLicenceExport } from './licence-export';
 import { machineLine } from './machine';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { rate: { type: 'string', default: '300' }, postgres: { type: 'string' } } });
 const ROWS = Number(positionals[0] ?? 100_000);
 
-interface Job {
-  id: string;
-  status: string;
-  importedRows: number;
-  existingRows: number;
-  badRows: number;
-  processedRows: number;
-}
-
 // The fresh data folder's first API key, made by the engine's bootstrap.
 const API_KEY = 'lre_benchmark-key-of-the-weihai-system';
-
-async function runImport(apiUrl: string, file: string): Promise<{ job: Job; seconds: number }> {
-  const started = Date.now();
-  const response = await fetch(`${apiUrl}/api/v1/imports?bureau=weihai&fileName=${path.basename(file)}&startsPerSecond=${values.rate}`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/csv', authorization: `Bearer ${API_KEY}` },
-    body: fs.readFileSync(file),
-  });
-  let job = (await response.json()) as Job;
-  if (response.status !== 202) throw new Error(`import answered ${response.status}: ${JSON.stringify(job)}`);
-  while (job.status === 'running') {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    job = (await (await fetch(`${apiUrl}/api/v1/imports/${job.id}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as Job;
-    process.stderr.write(`\r  ${job.processedRows}/${ROWS} rows`);
-  }
-  process.stderr.write('\n');
-  return { job, seconds: (Date.now() - started) / 1000 };
-}
 
 async function main(): Promise<void> {
   console.log(machineLine());
@@ -73,7 +46,10 @@ async function main(): Promise<void> {
     for (const run of ['first import', 'same file again']) {
       const licencesBefore = await system.database.prisma.licence.count();
       const workflowsBefore = await countWorkflows();
-      const { job, seconds } = await runImport(system.apiUrl!, file);
+      const { job, seconds } = await importThroughApi({ apiUrl: system.apiUrl!, apiKey: API_KEY, startsPerSecond: Number(values.rate) }, file, (progress) =>
+        process.stderr.write(`\r  ${progress.processedRows}/${ROWS} rows`),
+      );
+      process.stderr.write('\n');
       // Visibility is eventually consistent: let it catch up before counting.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       const rss = process.memoryUsage().rss / 1e6;

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { WEIHAI } from '../catalogue/weihai';
 import { parseValidityText } from '../domain';
@@ -22,4 +23,40 @@ export function writeLicenceExport(file: string, rows: number): void {
     ]);
   }
   fs.writeFileSync(file, stringify(lines));
+}
+
+/** An import job as the API reports it. */
+export interface ImportJob {
+  id: string;
+  status: string;
+  importedRows: number;
+  existingRows: number;
+  badRows: number;
+  processedRows: number;
+}
+
+/**
+ * Imports `file` for weihai through `POST /api/v1/imports`, as a bureau would, and follows the job
+ * until it is no longer running. @returns the job as it ended and the seconds from the upload.
+ */
+export async function importThroughApi(
+  target: { apiUrl: string; apiKey: string; startsPerSecond: number },
+  file: string,
+  onProgress?: (job: ImportJob) => void,
+): Promise<{ job: ImportJob; seconds: number }> {
+  const headers = { authorization: `Bearer ${target.apiKey}` };
+  const started = Date.now();
+  const response = await fetch(`${target.apiUrl}/api/v1/imports?bureau=weihai&fileName=${path.basename(file)}&startsPerSecond=${target.startsPerSecond}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'text/csv' },
+    body: fs.readFileSync(file),
+  });
+  let job = (await response.json()) as ImportJob;
+  if (response.status !== 202) throw new Error(`import answered ${response.status}: ${JSON.stringify(job)}`);
+  while (job.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    job = (await (await fetch(`${target.apiUrl}/api/v1/imports/${job.id}`, { headers })).json()) as ImportJob;
+    onProgress?.(job);
+  }
+  return { job, seconds: (Date.now() - started) / 1000 };
 }

@@ -28,7 +28,7 @@ import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
 import { licenceWorkflowId } from '../domain';
 import { cpuSecondsBetween, cpuSnapshot } from './cpu-by-process';
-import { writeLicenceExport } from './licence-export';
+import { importThroughApi, writeLicenceExport } from './licence-export';
 import { machineLine } from './machine';
 import { stormAnatomy, type StormAnatomy } from './storm-anatomy';
 import { BENCH_API_KEY, bareStartInput, loadLicence, remindAtOnce, runScript, startTopology, timed } from './topology';
@@ -154,20 +154,7 @@ async function cluster(): Promise<Subject> {
 async function importRate(subject: Subject, rows: number): Promise<number> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-import-')), 'licences.csv');
   writeLicenceExport(file, rows);
-  const headers = { authorization: `Bearer ${subject.apiKey}` };
-  const started = Date.now();
-  const response = await fetch(`${subject.apiUrl}/api/v1/imports?bureau=weihai&fileName=licences.csv&startsPerSecond=1000`, {
-    method: 'POST',
-    headers: { ...headers, 'content-type': 'text/csv' },
-    body: fs.readFileSync(file),
-  });
-  let job = (await response.json()) as { id: string; status: string; importedRows: number };
-  if (response.status !== 202) throw new Error(`import answered ${response.status}: ${JSON.stringify(job)}`);
-  while (job.status === 'running') {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    job = (await (await fetch(`${subject.apiUrl}/api/v1/imports/${job.id}`, { headers })).json()) as typeof job;
-  }
-  const seconds = (Date.now() - started) / 1000;
+  const { job, seconds } = await importThroughApi({ apiUrl: subject.apiUrl, apiKey: subject.apiKey, startsPerSecond: 1000 }, file);
   fs.rmSync(path.dirname(file), { recursive: true, force: true });
   if (job.status !== 'finished' || job.importedRows !== rows) throw new Error(`import ended ${JSON.stringify(job)}`);
   return rows / seconds;

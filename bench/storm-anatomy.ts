@@ -39,12 +39,13 @@ export async function stormAnatomy(client: Client, workflowIds: string[], pollin
   for (const workflowId of workflowIds) {
     const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const byId = new Map(events.map((event) => [String(event.eventId), event]));
-    const scheduledOf = (event: HistoryEvent, id: 'scheduledEventId') =>
-      byId.get(String(event.activityTaskStartedEventAttributes?.[id] ?? event.workflowTaskStartedEventAttributes?.[id]));
+    /** The scheduled event of a started activity or workflow task. */
+    const scheduledOf = (event: HistoryEvent) =>
+      byId.get(String(event.activityTaskStartedEventAttributes?.scheduledEventId ?? event.workflowTaskStartedEventAttributes?.scheduledEventId));
     const firstStarted = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
     const firstCompleted = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
     const activityStarted = (name: string) =>
-      events.find((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && scheduledOf(event, 'scheduledEventId')?.activityTaskScheduledEventAttributes?.activityType?.name === name);
+      events.find((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && scheduledOf(event)?.activityTaskScheduledEventAttributes?.activityType?.name === name);
     const prompt = activityStarted('deliverAutoPrompt');
     const text = activityStarted('sendReminderSms');
     const promptDone = prompt && events.find((event) => event.activityTaskCompletedEventAttributes && String(event.activityTaskCompletedEventAttributes.startedEventId) === String(prompt.eventId));
@@ -53,17 +54,17 @@ export async function stormAnatomy(client: Client, workflowIds: string[], pollin
     let run = 0;
     for (const event of events) {
       if (Number(event.eventId) > Number(text.eventId)) break;
-      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) queued += at(event)! - at(scheduledOf(event, 'scheduledEventId'))!;
+      if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED) queued += at(event)! - at(scheduledOf(event))!;
       if (event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) run += at(event)! - at(byId.get(String(event.workflowTaskCompletedEventAttributes?.startedEventId)))!;
     }
     rows.push({
       waitForFirstTask: at(firstStarted)! - pollingSince,
       firstTask: at(firstCompleted)! - at(firstStarted)!,
-      promptQueued: at(prompt)! - at(scheduledOf(prompt, 'scheduledEventId'))!,
+      promptQueued: at(prompt)! - at(scheduledOf(prompt))!,
       promptRuns: at(promptDone)! - at(prompt)!,
-      tasksQueuedUntilText: queued - Math.max(0, at(firstStarted)! - at(scheduledOf(firstStarted, 'scheduledEventId'))!),
+      tasksQueuedUntilText: queued - Math.max(0, at(firstStarted)! - at(scheduledOf(firstStarted))!),
       tasksRunUntilText: run,
-      textQueued: at(text)! - at(scheduledOf(text, 'scheduledEventId'))!,
+      textQueued: at(text)! - at(scheduledOf(text))!,
     });
   }
   const of = (key: keyof Omit<StormAnatomy, 'sampled'>) => median(rows.map((row) => row[key]));

@@ -24,7 +24,9 @@ export type EngineSteps = Pick<LicenceActivities, EngineStepName>;
  * for them, so a run of them costs one marker event each and no round trip through the server,
  * where an activity costs three events and a workflow task of its own. Retried the same way.
  */
-export const localEngineSteps: ActivityInterfaceFor<EngineSteps & Pick<LicenceActivities, 'runEngineSteps'>> = proxyLocalActivities<EngineSteps & Pick<LicenceActivities, 'runEngineSteps'>>({
+type LocalEngineSteps = EngineSteps & Pick<LicenceActivities, 'runEngineSteps'>;
+
+export const localEngineSteps: ActivityInterfaceFor<LocalEngineSteps> = proxyLocalActivities<LocalEngineSteps>({
   startToCloseTimeout: '30 seconds',
   retry: UNTIL_IT_WORKS,
 });

@@ -9,7 +9,6 @@ import type { LicenceLife } from './state';
  */
 export async function tellRegulators(life: LicenceLife, notice: RegulatorNotice, applicationNumber: string, keyFor: (regulatorId: string) => string): Promise<void> {
   const regulators = await untilAccepted(life, 'telling the regulators', `regulators/${notice.decision}`, () => life.engine.listRegulators({ licenceId: life.licenceId }));
-  await life.flushEngineWrites();
   await Promise.all(
     regulators.map(async (regulator) => {
       await regulatorDelivery.pushDecisionToRegulator({ licenceId: life.licenceId, regulatorId: regulator.id, idempotencyKey: keyFor(regulator.id), decision: notice, applicationNumber });

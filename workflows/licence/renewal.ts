@@ -20,7 +20,6 @@ export async function pushApproval(life: LicenceLife, approval: Approval): Promi
   await tellRegulators(life, approval, applicationNumber ?? '', (regulatorId) => life.keys.decisionPush(applicationNumber, regulatorId));
   const keepsNumber = approval.newLicence.licenceNumber === life.input.licenceNumber && life.patched(RENEWAL_KEEPS_NUMBER_PATCH);
   const successor = approval.newLicence.licenceNumber;
-  await life.flushEngineWrites();
   if (!keepsNumber) {
     await untilAccepted(life, `registering the renewed licence ${successor}`, `successor/${successor}`, () =>
       activities.registerRenewedLicence({ licenceId: life.licenceId, newLicence: approval.newLicence }),
