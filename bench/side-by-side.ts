@@ -293,7 +293,8 @@ async function main(): Promise<void> {
   row(
     `where a storm licence's time went (medians of ${ANATOMY_SAMPLE} histories)`,
     ({ anatomy: a }) =>
-      `${a.sampled} read: first workflow task waited ${ms(a.waitForFirstTask)} after the workers polled, ran ${ms(a.firstTask)}; prompt queued ${ms(a.promptQueued)}, ran ${ms(a.promptRuns)}; ` +
+      `${a.sampled} read: first workflow task waited ${ms(a.waitForFirstTask)} after the workers polled, ran ${ms(a.firstTask)}; ` +
+      (a.promptInFirstTask === a.sampled ? 'prompt delivered inside it; ' : `prompt inside it for ${a.promptInFirstTask}, else queued ${ms(a.promptQueued)}, ran ${ms(a.promptRuns)}; `) +
       `later tasks until the text queued ${ms(a.tasksQueuedUntilText)}, all tasks ran ${ms(a.tasksRunUntilText)}; text queued ${ms(a.textQueued)}`,
     '',
   );

@@ -11,9 +11,11 @@ export interface StormAnatomy {
   waitForFirstTask: number;
   /** Its first workflow task, started to completed: the workflow's code and the local activities in it. */
   firstTask: number;
-  /** The prompt activity, scheduled to started: the activity queue ahead of it. */
+  /** Licences whose prompt was delivered inside their first workflow task (a local activity), of those sampled. */
+  promptInFirstTask: number;
+  /** The prompt activity, scheduled to started: the activity queue ahead of it; of licences whose prompt went through the server. */
   promptQueued: number;
-  /** The prompt activity, started to completed. */
+  /** The prompt activity, started to completed; of licences whose prompt went through the server. */
   promptRuns: number;
   /** Every workflow task of the licence until its text was sent, scheduled to started, summed. */
   tasksQueuedUntilText: number;
@@ -28,6 +30,14 @@ const at = (event: HistoryEvent | undefined): number | undefined => {
   return time ? Number(time.seconds ?? 0) * 1000 + Math.floor(Number(time.nanos ?? 0) / 1e6) : undefined;
 };
 
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** The activity type a local activity's marker names. */
+const localActivityType = (event: HistoryEvent): string | undefined => {
+  const data = event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER ? event.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data : undefined;
+  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type : undefined;
+};
+
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
@@ -35,7 +45,8 @@ const median = (values: number[]): number => {
 
 /** Reads the histories of `workflowIds` after a storm whose workers polled from `pollingSince`. */
 export async function stormAnatomy(client: Client, workflowIds: string[], pollingSince: number): Promise<StormAnatomy> {
-  const rows: Array<Omit<StormAnatomy, 'sampled'>> = [];
+  type Row = Omit<StormAnatomy, 'sampled' | 'promptInFirstTask' | 'promptQueued' | 'promptRuns'> & { prompt: { queued: number; runs: number } | 'in first task' };
+  const rows: Row[] = [];
   for (const workflowId of workflowIds) {
     const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const byId = new Map(events.map((event) => [String(event.eventId), event]));
@@ -49,7 +60,11 @@ export async function stormAnatomy(client: Client, workflowIds: string[], pollin
     const prompt = activityStarted('deliverAutoPrompt');
     const text = activityStarted('sendReminderSms');
     const promptDone = prompt && events.find((event) => event.activityTaskCompletedEventAttributes && String(event.activityTaskCompletedEventAttributes.startedEventId) === String(prompt.eventId));
-    if (!firstStarted || !firstCompleted || !prompt || !promptDone || !text) continue;
+    const promptMarker = events.find((event) => localActivityType(event) === 'deliverAutoPrompt');
+    // A first task's commands follow its completed event, before the next task is scheduled.
+    const secondScheduled = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && Number(event.eventId) > Number(firstCompleted?.eventId ?? 0));
+    const promptInFirstTask = promptMarker !== undefined && Number(promptMarker.eventId) < Number(secondScheduled?.eventId ?? Infinity);
+    if (!firstStarted || !firstCompleted || !text || (!promptInFirstTask && (!prompt || !promptDone))) continue;
     let queued = 0;
     let run = 0;
     for (const event of events) {
@@ -60,20 +75,21 @@ export async function stormAnatomy(client: Client, workflowIds: string[], pollin
     rows.push({
       waitForFirstTask: at(firstStarted)! - pollingSince,
       firstTask: at(firstCompleted)! - at(firstStarted)!,
-      promptQueued: at(prompt)! - at(scheduledOf(prompt))!,
-      promptRuns: at(promptDone)! - at(prompt)!,
+      prompt: prompt && promptDone ? { queued: at(prompt)! - at(scheduledOf(prompt))!, runs: at(promptDone)! - at(prompt)! } : 'in first task',
       tasksQueuedUntilText: queued - Math.max(0, at(firstStarted)! - at(scheduledOf(firstStarted))!),
       tasksRunUntilText: run,
       textQueued: at(text)! - at(scheduledOf(text))!,
     });
   }
-  const of = (key: keyof Omit<StormAnatomy, 'sampled'>) => median(rows.map((row) => row[key]));
+  const of = (key: Exclude<keyof Row, 'prompt'>) => median(rows.map((row) => row[key]));
+  const throughServer = rows.flatMap((row) => (row.prompt === 'in first task' ? [] : [row.prompt]));
   return {
     sampled: rows.length,
+    promptInFirstTask: rows.length - throughServer.length,
+    promptQueued: median(throughServer.map((prompt) => prompt.queued)),
+    promptRuns: median(throughServer.map((prompt) => prompt.runs)),
     waitForFirstTask: of('waitForFirstTask'),
     firstTask: of('firstTask'),
-    promptQueued: of('promptQueued'),
-    promptRuns: of('promptRuns'),
     tasksQueuedUntilText: of('tasksQueuedUntilText'),
     tasksRunUntilText: of('tasksRunUntilText'),
     textQueued: of('textQueued'),

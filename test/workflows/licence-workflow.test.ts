@@ -420,6 +420,9 @@ it('a regulator failing for two simulated days gets the decision exactly once wh
   expect(delivery.attemptLog.filter((attempt) => attempt.httpStatus === 500)).toHaveLength(delivery.attempts - 1);
   expect(Date.parse(deliveries[0]!.at)).toBeGreaterThanOrEqual(outageEnds);
   expect(delivery.receipt).toBe(deliveries[0]!.receiptId);
+  // Tried inside the workflow task first, the push went on through the server once those tries failed.
+  const throughServer = ((await licence.handle.fetchHistory()).events ?? []).flatMap((event) => event.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+  expect(throughServer).toEqual(['pushDecisionToRegulator']);
 });
 
 it('while an approved decision is being pushed the read model says renewal_approved, a revocation or an expiry correction is refused, and the licence closes as renewed', async () => {

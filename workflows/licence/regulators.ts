@@ -1,5 +1,5 @@
 import type { RegulatorNotice } from '../licence-definitions';
-import { regulatorDelivery } from './activity-proxies';
+import { callOutward } from './outward-calls';
 import { untilAccepted } from './refusals';
 import type { LicenceLife } from './state';
 
@@ -11,7 +11,7 @@ export async function tellRegulators(life: LicenceLife, notice: RegulatorNotice,
   const regulators = await untilAccepted(life, 'telling the regulators', `regulators/${notice.decision}`, () => life.engine.listRegulators({ licenceId: life.licenceId }));
   await Promise.all(
     regulators.map(async (regulator) => {
-      await regulatorDelivery.pushDecisionToRegulator({ licenceId: life.licenceId, regulatorId: regulator.id, idempotencyKey: keyFor(regulator.id), decision: notice, applicationNumber });
+      await callOutward(life, 'pushDecisionToRegulator', { licenceId: life.licenceId, regulatorId: regulator.id, idempotencyKey: keyFor(regulator.id), decision: notice, applicationNumber });
       life.note('decision_pushed', regulator.name);
     }),
   );

@@ -1,8 +1,8 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { RenewalApplicationInput, RenewalDecisionInput } from '../licence-definitions';
 import { LICENCE_EXPIRES_ON, LICENCE_STAGE } from '../search-attributes';
-import { activities } from './activity-proxies';
 import { continueWith } from './continuation';
+import { callOutward } from './outward-calls';
 import { untilAccepted } from './refusals';
 import { tellRegulators } from './regulators';
 import type { LicenceLife } from './state';
@@ -22,12 +22,12 @@ export async function pushApproval(life: LicenceLife, approval: Approval): Promi
   const successor = approval.newLicence.licenceNumber;
   if (!keepsNumber) {
     await untilAccepted(life, `registering the renewed licence ${successor}`, `successor/${successor}`, () =>
-      activities.registerRenewedLicence({ licenceId: life.licenceId, newLicence: approval.newLicence }),
+      callOutward(life, 'registerRenewedLicence', { licenceId: life.licenceId, newLicence: approval.newLicence }),
     );
   }
   if (life.patched(DEPENDANT_LICENCES_PATCH)) {
     await untilAccepted(life, `moving the dependent licences to ${successor}`, `dependants/${successor}`, () =>
-      activities.moveDependants({ licenceId: life.licenceId, newLicence: approval.newLicence }),
+      callOutward(life, 'moveDependants', { licenceId: life.licenceId, newLicence: approval.newLicence }),
     );
   }
   return keepsNumber;

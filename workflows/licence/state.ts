@@ -91,6 +91,12 @@ export class LicenceLife {
    * that find a text's or call's send instant before sleeping to it (COMPACT_STEPS_PATCH).
    */
   compact = false;
+  /**
+   * Set at the run's start for runs that try their calls beyond the engine (the approval system,
+   * the regulators, other licences) inside the workflow task first (LOCAL_CALLS_PATCH); a run with
+   * local calls is compact.
+   */
+  localCalls = false;
   /** The ladder's `notBefore` whose send instant was found before sleeping: found once per step. */
   sendInstantFoundFor: number | undefined;
   private readonly engineBatch = new EngineBatch();

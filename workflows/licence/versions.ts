@@ -132,6 +132,15 @@ export const SMS_TASK_QUEUE_PATCH = 'sms-task-queue';
 export const COMPACT_STEPS_PATCH = 'compact-steps';
 
 /**
+ * Executions from before called the approval system, the regulators and other licences as
+ * activities through the server, each costing three events and a workflow task; now each call is
+ * tried first as a local activity inside the workflow task that asks (callOutward), and only one
+ * still failing goes through the server with the retries it always had. Evaluated once, at the
+ * start; a run with local calls is compact without asking COMPACT_STEPS_PATCH.
+ */
+export const LOCAL_CALLS_PATCH = 'local-calls';
+
+/**
  * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
  * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
  * a lean run started before it would take its new branch on replay.
@@ -275,5 +284,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: 'engine writes batched with the next engine step, and a send instant found before sleeping to it',
     evaluatedIn: ['workflow.ts'],
     coveredBy: ['v17/ladder-reached-then-lapsed', 'v17/sms-deferred', 'v17/renewed-mid-ladder', 'v17/no-answer-then-reached', 'v17/wrong-number-then-letter', 'v17/regulator-outage-then-delivered', 'v17/renewed-keeping-number'],
+  },
+  {
+    id: LOCAL_CALLS_PATCH,
+    why: 'calls beyond the engine tried first as local activities, through the server only while they fail',
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v18/ladder-reached-then-lapsed', 'v18/renewed-mid-ladder', 'v18/regulator-outage-then-delivered', 'v18/renewed-keeping-number', 'v18/parent-revoked-ends-dependant', 'v18/parent-renewed-moves-dependant'],
   },
 ];

@@ -1,7 +1,6 @@
 import { patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { localDateOf, type LadderStep, type LicenceStage } from '../../domain';
 import type { LicenceStatus, LicenceWorkflowInput } from '../licence-definitions';
-import { activities } from './activity-proxies';
 import { registerHandlers } from './handlers';
 import { answerReply } from './replies';
 import { runLadderStep } from './ladder';
@@ -9,9 +8,10 @@ import { continueIntoNextTerm, pushApproval } from './renewal';
 import { tellRegulators } from './regulators';
 import { LicenceLife } from './state';
 import { continueIfLong } from './continuation';
+import { callOutward } from './outward-calls';
 import { closeTasks } from './tasks';
 import { days } from './timing';
-import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
+import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, LOCAL_CALLS_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
 import { waitForNews, waitUntil } from './waits';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,7 +38,8 @@ async function live(life: LicenceLife): Promise<LicenceStatus> {
   const { input } = life;
   // Evaluated once, at the start: a run never mixes the ways of running the engine's steps, and
   // executions started before the continue patch never continue mid-term.
-  life.compact = patched(COMPACT_STEPS_PATCH);
+  life.localCalls = patched(LOCAL_CALLS_PATCH);
+  life.compact = life.localCalls || patched(COMPACT_STEPS_PATCH);
   life.lean = life.compact || patched(LEAN_HISTORY_PATCH);
   life.continuesWhenLong = life.patched(HISTORY_CONTINUE_PATCH);
   registerHandlers(life);
@@ -61,7 +62,7 @@ async function live(life: LicenceLife): Promise<LicenceStatus> {
       await life.engine.recordClosure({ licenceId: life.licenceId, reason: revocation.reason });
       if (life.patched(DEPENDANT_LICENCES_PATCH)) {
         await life.flushEngineWrites();
-        await activities.endDependants({ licenceId: life.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
+        await callOutward(life, 'endDependants', { licenceId: life.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
       }
       if (life.patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
         const notice = { decision: 'revoked' as const, revokedOn: revocation.revokedOn, reason: revocation.reason };
