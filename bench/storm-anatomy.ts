@@ -1,5 +1,7 @@
 import { temporal as proto } from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
+import { localActivityType } from '../services/licence-history';
+import { LOCAL_ACTIVITY_MARKER } from '../workflows/local-steps';
 
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 const EventType = proto.api.enums.v1.EventType;
@@ -30,14 +32,6 @@ const at = (event: HistoryEvent | undefined): number | undefined => {
   return time ? Number(time.seconds ?? 0) * 1000 + Math.floor(Number(time.nanos ?? 0) / 1e6) : undefined;
 };
 
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-
-/** The activity type a local activity's marker names. */
-const localActivityType = (event: HistoryEvent): string | undefined => {
-  const data = event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER ? event.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data : undefined;
-  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type : undefined;
-};
-
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
@@ -60,7 +54,10 @@ export async function stormAnatomy(client: Client, workflowIds: string[], pollin
     const prompt = activityStarted('deliverAutoPrompt');
     const text = activityStarted('sendReminderSms');
     const promptDone = prompt && events.find((event) => event.activityTaskCompletedEventAttributes && String(event.activityTaskCompletedEventAttributes.startedEventId) === String(prompt.eventId));
-    const promptMarker = events.find((event) => localActivityType(event) === 'deliverAutoPrompt');
+    const promptMarker = events.find((event) => {
+      const marker = event.markerRecordedEventAttributes;
+      return marker?.markerName === LOCAL_ACTIVITY_MARKER && localActivityType(marker) === 'deliverAutoPrompt';
+    });
     // A first task's commands follow its completed event, before the next task is scheduled.
     const secondScheduled = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && Number(event.eventId) > Number(firstCompleted?.eventId ?? 0));
     const promptInFirstTask = promptMarker !== undefined && Number(promptMarker.eventId) < Number(secondScheduled?.eventId ?? Infinity);

@@ -106,7 +106,7 @@ export async function licenceHistory(temporal: Client, workflowId: string): Prom
 }
 
 /** The activity type a local activity's marker names, in the marker's own (unencoded) JSON. */
-function localActivityType(marker: proto.api.history.v1.IMarkerRecordedEventAttributes): string {
+export function localActivityType(marker: proto.api.history.v1.IMarkerRecordedEventAttributes): string {
   const data = marker.details?.data?.payloads?.[0]?.data;
   try {
     return data ? String(JSON.parse(Buffer.from(data).toString('utf8')).activity_type ?? '') : '';
