@@ -10,6 +10,7 @@ import { writeLedgerEntry } from './ledger';
 import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
 import { planHolderText } from './holder-texts';
 import { activityNow } from './clock';
+import { nextSendInstant } from './working-calendar';
 import { calendarDateOf } from '../services/licence-registration';
 import { letterText, renderLetterPdf } from '../services/letter-pdf';
 import { wechatBindingUrl } from '../services/wechat-bindings';
@@ -85,8 +86,10 @@ export async function deliverAutoPrompt(prisma: PrismaClient, endpoints: Integra
 
 /** What the SMS step did: the ledger outcome, and the provider's message id when it went out. */
 export interface SmsSendOutcome {
-  outcome: 'sent' | 'skipped_contact_flagged' | 'invalid_number' | 'refused_by_limits' | 'refused_by_provider' | 'deferred' | string;
+  outcome: 'sent' | 'skipped_contact_flagged' | 'invalid_number' | 'refused_by_limits' | 'refused_by_provider' | 'deferred' | 'outside_send_window' | string;
   messageId?: string;
+  /** For `outside_send_window`: the next opening of the bureau's send window, ISO-8601. */
+  sendAt?: string;
   /** How long the workflow waits for the delivery receipt. */
   receiptTimeoutMs: number;
 }
@@ -96,11 +99,13 @@ export interface SmsSendOutcome {
  * QPS). A contact already flagged is not texted; a number no SMS can reach is flagged; a message
  * over the provider's limits is not sent. The step's key travels as the provider's OutId so that
  * its receipt finds the licence again, and one ledger row and one message row are written per key.
+ * Asked `inSendWindowOnly`, a text due outside the bureau's send window is not sent: the answer
+ * says when the window next opens.
  */
 export async function sendReminderSms(
   prisma: PrismaClient,
   sms: { provider: SmsProvider; settings: SmsSettings },
-  input: ChannelInput,
+  input: ChannelInput & { inSendWindowOnly?: boolean },
   temporal: Client,
 ): Promise<SmsSendOutcome> {
   const receiptTimeoutMs = sms.settings.receiptTimeoutHours * 3_600_000;
@@ -110,6 +115,12 @@ export async function sendReminderSms(
     // The attempt that recorded the text may have died before applying a receipt that came first.
     if (message) await applyPendingReceipt({ prisma, temporal }, message.messageId);
     return { outcome: done, ...(message ? { messageId: message.messageId } : {}), receiptTimeoutMs };
+  }
+  if (input.inSendWindowOnly) {
+    // The workflow no longer asks on waking: a calendar changed while it slept is heard here.
+    const now = activityNow();
+    const sendAt = await nextSendInstant(prisma, { licenceId: input.licenceId, from: now.toISOString() });
+    if (Date.parse(sendAt) > now.getTime()) return { outcome: 'outside_send_window', sendAt, receiptTimeoutMs };
   }
   const licence = await licenceForReminder(prisma, input.licenceId);
   let outcome: SmsSendOutcome['outcome'] = 'skipped_contact_flagged';

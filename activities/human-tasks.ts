@@ -3,6 +3,7 @@ import { HOLDER_REQUEST_KINDS, localDateOf, missingGuidance, taskBundleKey, type
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { openTaskOnce } from '../services/task-store';
+import { nextSendInstant, workingDaysDeadline } from './working-calendar';
 
 export interface OpenHumanTaskInput {
   licenceId: string;
@@ -22,6 +23,35 @@ export interface OpenHumanTaskInput {
  */
 export async function openHumanTask(prisma: PrismaClient, input: OpenHumanTaskInput): Promise<string> {
   return openTaskOnce(prisma, { ...input, letterId: input.letterId ?? null, bundleKey: await bundleKeyOf(prisma, input) });
+}
+
+export interface OpenHumanTaskDueInInput extends Omit<OpenHumanTaskInput, 'dueAt'> {
+  /** ISO-8601 instant the task's working days count from. */
+  from: string;
+  /** The task is due at the end of this many working days after `from` on the bureau's calendar. */
+  dueWorkingDays: number;
+  /**
+   * ISO-8601 instant the task would go to a specialist, for a task that reaches the holder (a call):
+   * opened only inside the bureau's send window on a working day, else the answer says when it may be.
+   */
+  inSendWindowAt?: string;
+}
+
+/** A task opened with its deadline, or the instant it may be opened, when its send window is shut. */
+export type OpenedTask = { taskId: string; dueAt: string } | { sendAt: string };
+
+/**
+ * Puts a task in the department's queue, once per key, due the given working days later: one step
+ * where asking for the deadline and opening the task took two. A call's task waits for the send window.
+ */
+export async function openHumanTaskDueIn(prisma: PrismaClient, input: OpenHumanTaskDueInInput): Promise<OpenedTask> {
+  const { from, dueWorkingDays, inSendWindowAt, ...task } = input;
+  if (inSendWindowAt !== undefined) {
+    const sendAt = await nextSendInstant(prisma, { licenceId: input.licenceId, from: inSendWindowAt });
+    if (Date.parse(sendAt) > Date.parse(inSendWindowAt)) return { sendAt };
+  }
+  const dueAt = await workingDaysDeadline(prisma, { licenceId: input.licenceId, from, days: dueWorkingDays });
+  return { taskId: await openHumanTask(prisma, { ...task, dueAt }), dueAt };
 }
 
 /** Calls and letters are made to a holder, not to a licence: those opened for one holder on one day share a bundle. */

@@ -4,6 +4,7 @@ import type { NewLicenceDetails, RegulatorNotice, RenewalApplicationInput, Renew
 import { HttpStatusError, postSigned, type ActivityDependencies } from './dependencies';
 import { activityNow } from './clock';
 import { signingKeyOf } from './regulator-keys';
+import { listRegulators } from './reminder-plan';
 import { reminderWindowOpensAt, type LicenceStage } from '../domain';
 
 /** Mirrors an application and, when given, its decision. Idempotent on (licence, application number). */
@@ -36,6 +37,23 @@ export interface PushDecisionInput {
   idempotencyKey: string;
   applicationNumber: string;
   decision: RegulatorNotice;
+}
+
+export interface PushToEveryRegulatorInput extends Omit<PushDecisionInput, 'regulatorId' | 'idempotencyKey'> {
+  /** A regulator's push is keyed by this and the regulator's id, as the workflow keys a push of its own. */
+  keyPrefix: string;
+}
+
+/**
+ * 审管协同 to every regulator of the licence's type in one call, each push keyed as if made alone:
+ * a renewal's first try inside the workflow task. A type with no regulator is a refusal.
+ * @returns the regulators told.
+ */
+export async function pushDecisionToEveryRegulator(deps: ActivityDependencies, input: PushToEveryRegulatorInput): Promise<Array<{ id: string; name: string }>> {
+  const { keyPrefix, ...notice } = input;
+  const regulators = await listRegulators(deps.prisma, { licenceId: input.licenceId });
+  for (const regulator of regulators) await pushDecisionToRegulator(deps, { ...notice, regulatorId: regulator.id, idempotencyKey: `${keyPrefix}${regulator.id}` });
+  return regulators;
 }
 
 /**

@@ -56,7 +56,8 @@ export async function stormAnatomy(client: Client, workflowIds: string[], pollin
     const promptDone = prompt && events.find((event) => event.activityTaskCompletedEventAttributes && String(event.activityTaskCompletedEventAttributes.startedEventId) === String(prompt.eventId));
     const promptMarker = events.find((event) => {
       const marker = event.markerRecordedEventAttributes;
-      return marker?.markerName === LOCAL_ACTIVITY_MARKER && localActivityType(marker) === 'deliverAutoPrompt';
+      // A folded run's prompt carries the writes before it; it is the only call beyond the engine a storm's first task makes.
+      return marker?.markerName === LOCAL_ACTIVITY_MARKER && ['deliverAutoPrompt', 'callAfterEngineSteps'].includes(localActivityType(marker));
     });
     // A first task's commands follow its completed event, before the next task is scheduled.
     const secondScheduled = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED && Number(event.eventId) > Number(firstCompleted?.eventId ?? 0));

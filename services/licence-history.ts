@@ -30,12 +30,20 @@ const NOTICE_WORDS: Record<string, string> = { rejected: 'rejection', withdrawn:
 const TASK_WORDS: Record<string, string> = { phone_call: 'phone-call task opened', send_letter: 'letter-sending task opened' };
 const OUTCOME_WORDS: Record<string, string> = { phone_call: 'phone call made', letter: 'letter sent' };
 
-// What a completed activity meant, from its input and its result; activities not listed are bookkeeping.
-const ACTIVITY_WORDS: Record<string, (input: Input, result: Input) => Omit<HistoryEntry, 'at'> | undefined> = {
+type Told = Omit<HistoryEntry, 'at'>;
+
+// What a completed activity meant, from its input and its result (several entries for a call that
+// did several things); activities not listed are bookkeeping.
+const ACTIVITY_WORDS: Record<string, (input: Input, result: Input) => Told | Told[] | undefined> = {
   recordLicenceStep: (input) => (STEP_WORDS[input.kind] ? { what: STEP_WORDS[input.kind]! } : undefined),
   deliverAutoPrompt: () => ({ what: 'business-system prompt delivered' }),
   // The ledger's outcome: a flagged contact, a landline or a refusal sends nothing.
-  sendReminderSms: (_input, result) => (result.outcome === 'sent' ? { what: 'SMS reminder sent' } : { what: 'SMS reminder not sent', detail: result.outcome }),
+  sendReminderSms: (_input, result) =>
+    result.outcome === 'sent'
+      ? { what: 'SMS reminder sent' }
+      : result.outcome === 'outside_send_window'
+        ? { what: "SMS reminder held for the bureau's send window", detail: `until ${result.sendAt}` }
+        : { what: 'SMS reminder not sent', detail: result.outcome },
   // Every outcome but `sent` is followed by the step's text.
   sendReminderWechat: (_input, result) =>
     result.outcome === 'sent'
@@ -45,11 +53,15 @@ const ACTIVITY_WORDS: Record<string, (input: Input, result: Input) => Omit<Histo
         : { what: 'WeChat reminder not sent: texted instead', detail: result.outcome },
   prepareLetter: () => ({ what: 'reminder letter (函告) written' }),
   openHumanTask: (input) => ({ what: TASK_WORDS[input.kind] ?? 'task opened', detail: `attempt ${input.attempt}, due ${input.dueAt}` }),
+  // Opened with its deadline counted, or held because the send window was shut (then a later step opens it).
+  openHumanTaskDueIn: (input, result) => (result.taskId ? { what: TASK_WORDS[input.kind] ?? 'task opened', detail: `attempt ${input.attempt}, due ${result.dueAt}` } : undefined),
   recordTaskOutcome: (input) => ({ what: OUTCOME_WORDS[input.channel] ?? 'task done', detail: `${input.outcome}, by ${input.completedBy}` }),
   cancelOpenTasks: (input) => ({ what: 'open tasks withdrawn', detail: input.reason }),
   escalateOverdueTask: () => ({ what: 'task overdue: escalated to the supervisors' }),
   recordExpiry: () => ({ what: 'expired without renewal: ledger row written, supervisor alerted' }),
   pushDecisionToRegulator: (input) => ({ what: `${NOTICE_WORDS[input.decision?.decision] ?? 'decision'} delivered to a regulator`, detail: input.regulatorId }),
+  pushDecisionToEveryRegulator: (input, result) =>
+    (Array.isArray(result) ? result : []).map((regulator: { id: string }) => ({ what: `${NOTICE_WORDS[input.decision?.decision] ?? 'decision'} delivered to a regulator`, detail: regulator.id })),
   registerRenewedLicence: (input) => ({ what: 'new licence registered', detail: input.newLicence?.licenceNumber }),
   beginNextTerm: (input) => ({ what: 'renewed under the same number: next term recorded', detail: `term ${input.term}, valid until ${input.newLicence?.expiresOn}` }),
   raiseRefusal: (input) => ({ what: 'step refused: the department is asked to fix it', detail: `${input.step}: ${input.refusal?.message}` }),
@@ -66,6 +78,12 @@ const UPDATE_WORDS: Record<string, (input: Input) => Omit<HistoryEntry, 'at'>> =
   revocation: (input) => ({ what: 'revoked or cancelled', detail: input.reason }),
   correctExpiry: (input) => ({ what: 'expiry date corrected', detail: input.expiresOn }),
 };
+
+/** The entries an activity's words make at an instant: none, one, or one per thing it did. */
+function toldAt(at: string, words: Told | Told[] | undefined | false | ''): HistoryEntry[] {
+  if (!words) return [];
+  return (Array.isArray(words) ? words : [words]).map((told) => ({ at, ...told }));
+}
 
 type PayloadList = { payloads?: Payload[] | null } | null | undefined;
 
@@ -134,25 +152,37 @@ async function runInWords(temporal: Client, history: History): Promise<HistoryEn
       const activity = scheduled.get(String(completed.scheduledEventId));
       const tell = activity && ACTIVITY_WORDS[activity.type];
       const words = tell && tell(activity.input, await firstArgument(temporal, completed.result));
-      if (words) entries.push({ at, ...words });
+      entries.push(...toldAt(at, words));
     } else if (event.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER && !event.markerRecordedEventAttributes.failure) {
       // A local activity: its marker records what it was asked and what it answered (workflows/local-steps.ts).
       const marker = event.markerRecordedEventAttributes;
       const type = localActivityType(marker);
-      if (type === 'runEngineSteps') {
-        // Several engine steps in one marker (workflows/licence/engine-batch.ts): told one by one.
+      if (type === 'runEngineSteps' || type === 'callAfterEngineSteps') {
+        // Several engine steps in one marker (workflows/licence/engine-batch.ts), perhaps carried by
+        // calls beyond the engine (workflows/licence/outward-calls.ts): told one by one, in the order they ran.
         const record = await firstArgument(temporal, marker.details?.result);
         const steps: Array<{ step: string; input: Input }> = record?.asked?.steps ?? [];
+        const answers: Input[] = type === 'runEngineSteps' ? (record?.answer ?? []) : [];
         steps.forEach(({ step, input }, index) => {
-          const words = ACTIVITY_WORDS[step]?.(input, record?.answer?.[index] ?? {});
-          if (words) entries.push({ at, ...words });
+          const words = ACTIVITY_WORDS[step]?.(input, answers[index] ?? {});
+          entries.push(...toldAt(at, words));
+        });
+        const calls: Array<{ name: string; input: Input }> = record?.asked?.calls ?? [];
+        calls.forEach(({ name, input }, index) => {
+          const words = ACTIVITY_WORDS[name]?.(input, record?.answer?.answers?.[index] ?? {});
+          entries.push(...toldAt(at, words));
+        });
+        const then: Array<{ step: string; input: Input }> = record?.asked?.then ?? [];
+        then.forEach(({ step, input }, index) => {
+          const words = ACTIVITY_WORDS[step]?.(input, record?.answer?.then?.[index] ?? {});
+          entries.push(...toldAt(at, words));
         });
         continue;
       }
       const tell = ACTIVITY_WORDS[type];
       const record = tell && (await firstArgument(temporal, marker.details?.result));
       const words = tell && tell(record?.asked ?? {}, record?.answer ?? {});
-      if (words) entries.push({ at, ...words });
+      entries.push(...toldAt(at, words));
     } else if (event.activityTaskFailedEventAttributes) {
       const activity = scheduled.get(String(event.activityTaskFailedEventAttributes.scheduledEventId));
       entries.push({ at, what: `${activity?.type ?? 'step'} failed`, detail: event.activityTaskFailedEventAttributes.failure?.message ?? undefined });

@@ -81,6 +81,26 @@ it("an ordinary Saturday waits for Monday, and a bureau's override adds a holida
   }
 });
 
+it('a day off the bureau adds while a licence sleeps towards its SMS holds the text until the next working day', async () => {
+  await h.beginTest({ startAt: '2026-10-12T00:00:00Z' });
+  try {
+    // The window opens Saturday 17 October: the SMS's send instant, found before sleeping, is Monday 19 at 09:00.
+    const licence = await h.register('后加休-1', '2027-01-17');
+    await h.skipTo('2026-10-17T02:00:00.000Z');
+    expect((await h.status(licence)).nextAction).toEqual({ kind: 'sms', dueAt: '2026-10-19T01:00:00.000Z' });
+    // While it sleeps, the bureau closes that Monday: the text checks the calendar as it goes.
+    await h.database.prisma.calendarOverride.create({ data: { bureauCode: 'weihai', date: '2026-10-19', kind: 'day_off', name: '本地休息日' } });
+    await h.skipTo('2026-10-19T02:00:00.000Z');
+    expect(smsOf('后加休-1')).toEqual([]);
+    await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'sms', dueAt: '2026-10-20T01:00:00.000Z' }));
+    await h.skipTo('2026-10-20T01:00:30.000Z');
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
+    expect(smsOf('后加休-1')).toHaveLength(1);
+  } finally {
+    await h.database.prisma.calendarOverride.deleteMany({ where: { bureauCode: 'weihai' } });
+  }
+});
+
 it("an SMS due on a holiday of a national schedule an administrator loaded (春节 2027, past the data package) goes out on the next working day", async () => {
   await h.beginTest({ startAt: '2027-02-01T00:00:00Z' });
   // As a notice might give it: off from Friday 5 to Saturday 13 February, Sunday 14 worked (调休).

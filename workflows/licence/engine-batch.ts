@@ -38,10 +38,19 @@ export class EngineBatch {
   }
 
   /** Runs every write still waiting. */
-  async flush(): Promise<void> {
-    const waiting = this.pending.splice(0);
-    if (waiting.length === 1) await alone(waiting[0]!);
-    else if (waiting.length > 1) await localEngineSteps.runEngineSteps({ steps: waiting });
+  flush(): Promise<void> {
+    return this.run(this.take());
+  }
+
+  /** The writes waiting, handed over to be carried by something else; none wait afterwards. */
+  take(): EngineStepCall[] {
+    return this.pending.splice(0);
+  }
+
+  /** Runs writes taken from the batch, alone or together. */
+  async run(writes: EngineStepCall[]): Promise<void> {
+    if (writes.length === 1) await alone(writes[0]!);
+    else if (writes.length > 1) await localEngineSteps.runEngineSteps({ steps: writes });
   }
 
   private async call(step: EngineStepName, input: unknown): Promise<unknown> {

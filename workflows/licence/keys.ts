@@ -34,6 +34,8 @@ export function licenceKeys(workflowId: string, term: number) {
     renewalApplied: (applicationNumber: string) => key(`renewal/${applicationNumber}`),
     renewalDecided: (applicationNumber: string, decision: string) => key(`renewal/${applicationNumber}/${decision}`),
     decisionPush: (applicationNumber: string | undefined, regulatorId: string) => key(`decision/${applicationNumber}/${regulatorId}`),
+    /** What every regulator's {@link decisionPush} key starts with: the regulator's id follows it. */
+    decisionPushes: (applicationNumber: string | undefined) => key(`decision/${applicationNumber}/`),
     /** A closure or rejection told to a regulator: `rejected-<application>`, `withdrawn-<application>`, `revoked`, `lapsed`. */
     notice: (what: string, regulatorId: string) => key(`notice/${what}/${regulatorId}`),
     nextTerm: (applicationNumber: string) => key(`renewal/${applicationNumber}/next-term`),

@@ -1,11 +1,9 @@
 import { ActivityFailure, ApplicationFailure, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
-import type { LicenceActivities } from '../../activities';
+import type { EngineStepCall, LicenceActivities, OutwardCall, OutwardCallName } from '../../activities';
 import { activities, regulatorDelivery } from './activity-proxies';
 import type { LicenceLife } from './state';
 
-/** The calls a licence makes beyond the engine, other than a text: the approval system, the regulators, other licences. */
-export type OutwardCallName = 'deliverAutoPrompt' | 'pushDecisionToRegulator' | 'registerRenewedLicence' | 'moveDependants' | 'endDependants';
-type OutwardCalls = Pick<LicenceActivities, OutwardCallName>;
+type OutwardCalls = Pick<LicenceActivities, OutwardCallName | 'callAfterEngineSteps'>;
 type Asked<Name extends OutwardCallName> = Parameters<OutwardCalls[Name]>[0];
 type Answer<Name extends OutwardCallName> = Awaited<ReturnType<OutwardCalls[Name]>>;
 
@@ -20,7 +18,7 @@ const firstTry = proxyLocalActivities<OutwardCalls>({
 });
 
 /** Through the server, with the retries each call always had: a regulator's an hour apart, without end. */
-function throughServer(name: OutwardCallName): OutwardCalls {
+function throughServer(name: OutwardCallName): Pick<LicenceActivities, OutwardCallName> {
   return name === 'pushDecisionToRegulator' ? regulatorDelivery : activities;
 }
 
@@ -35,15 +33,57 @@ function worthRetrying(error: unknown): boolean {
  * Calls beyond the engine. A run with local calls (LOCAL_CALLS_PATCH) tries each first as a local
  * activity: one marker in the history where an activity costs three events and a workflow task of
  * its own. Only a call still failing after its first try goes through the server, under the same
- * idempotency key, so the receiver sees one delivery whichever way it went.
+ * idempotency key, so the receiver sees one delivery whichever way it went. A folded run's first
+ * try also carries the engine writes waiting (callAfterEngineSteps), which would otherwise have
+ * cost a marker of their own just before it; if the try fails they run on their own first.
  */
 export async function callOutward<Name extends OutwardCallName>(life: LicenceLife, name: Name, input: Asked<Name>): Promise<Answer<Name>> {
-  const call = (calls: OutwardCalls) => (calls[name] as (asked: Asked<Name>) => Promise<Answer<Name>>)(input);
-  if (!life.localCalls) return call(throughServer(name));
+  return (await callOutwardThenAsk(life, name, input, [])).answer;
+}
+
+/**
+ * {@link callOutward}, whose first try in a folded run also asks the engine `questions` once the
+ * call has answered (the next step's send instant, after a prompt): one marker for the writes
+ * waiting, the call and the questions. `asked` holds their answers, or is undefined when the call
+ * went another way and the questions are left for the run to ask as it always did.
+ */
+export async function callOutwardThenAsk<Name extends OutwardCallName>(
+  life: LicenceLife,
+  name: Name,
+  input: Asked<Name>,
+  questions: EngineStepCall[],
+): Promise<{ answer: Answer<Name>; asked?: unknown[] }> {
+  const call = (calls: Pick<LicenceActivities, OutwardCallName>) => (calls[name] as (asked: Asked<Name>) => Promise<Answer<Name>>)(input);
+  if (!life.localCalls) return { answer: await call(throughServer(name)) };
+  const writes = life.folded ? life.takeEngineWrites() : [];
   try {
-    return await call(firstTry);
+    if (writes.length === 0 && questions.length === 0) return { answer: await call(firstTry) };
+    const ran = await firstTry.callAfterEngineSteps({ steps: writes, calls: [{ name, input }], ...(questions.length > 0 ? { then: questions } : {}) });
+    return { answer: ran.answers[0] as Answer<Name>, ...(questions.length > 0 ? { asked: ran.then } : {}) };
   } catch (error) {
+    // Each write is idempotent by its key: run again on their own, they land once whether or not the try got to them.
+    await life.runEngineWrites(writes);
     if (!worthRetrying(error)) throw error;
-    return call(throughServer(name));
+    // A folded run shows its stage before it waits on the server.
+    if (life.folded) await life.flushEngineWrites();
+    return { answer: await call(throughServer(name)) };
+  }
+}
+
+/**
+ * A folded run's first try of several calls at once, in order, in one local activity that carries
+ * the engine writes waiting and, after the calls, the writes `then` that follow from their success.
+ * @returns the calls' answers when every call answered. Otherwise undefined: the writes waiting have
+ *   run on their own, `then` has not, and the caller makes each call again by {@link callOutward}
+ *   under the same keys, so a call that went through the first time is not delivered twice, and a
+ *   refusal is handled where it always was.
+ */
+export async function callAllAtOnce(life: LicenceLife, calls: OutwardCall[], then: EngineStepCall[] = []): Promise<unknown[] | undefined> {
+  const writes = life.takeEngineWrites();
+  try {
+    return (await firstTry.callAfterEngineSteps({ steps: writes, calls, ...(then.length > 0 ? { then } : {}) })).answers;
+  } catch {
+    await life.runEngineWrites(writes);
+    return undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { patched as temporalPatched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage } from '../../domain';
-import type { ReminderPlan } from '../../activities';
+import type { RecordLicenceStepInput, ReminderPlan } from '../../activities';
 import type {
   CarriedLife,
   HolderReply,
@@ -17,6 +17,7 @@ import type {
 import { LICENCE_STAGE } from '../search-attributes';
 import { activities, localEngineSteps } from './activity-proxies';
 import { EngineBatch, type LicenceEngine } from './engine-batch';
+import type { EngineStepCall } from '../../activities';
 import { licenceKeys, type LicenceKeys } from './keys';
 import type { PatchBeforeLeanHistory } from './versions';
 
@@ -31,8 +32,11 @@ export const HISTORY_EVENTS_BEFORE_CONTINUING = 1_000;
 
 /** How a stage change reaches the outside world. */
 export type StageChange =
-  /** The read model and the search attributes; `told` also lists it in the status's steps. */
-  | { recorded: { kind: LicenceStepKind; at: number; key: string }; told: boolean }
+  /**
+   * The read model and the search attributes; `told` also lists it in the status's steps. `carried`:
+   * the read model's write went with the calls that closed the term ({@link stageWrite}).
+   */
+  | { recorded: { kind: LicenceStepKind; at: number; key: string; carried?: boolean }; told: boolean }
   /** Memory and search attributes only, as executions from before the read-model-stage patch did. */
   | { recorded?: undefined; searchable: true }
   /** Memory only: an approval being pushed, as executions have always held it. */
@@ -97,6 +101,13 @@ export class LicenceLife {
    * local calls is compact.
    */
   localCalls = false;
+  /**
+   * Set at the run's start for runs that fold several steps of one workflow task into one marker
+   * (FOLDED_STEPS_PATCH); such a run has local calls.
+   */
+  folded = false;
+  /** The stage a folded run shows in its search attribute the next time it waits or ends. */
+  private searchStage: LicenceStage | undefined;
   /** The ladder's `notBefore` whose send instant was found before sleeping: found once per step. */
   sendInstantFoundFor: number | undefined;
   private readonly engineBatch = new EngineBatch();
@@ -195,6 +206,18 @@ export class LicenceLife {
     this.ladder.notBefore = notBefore;
   }
 
+  /** The next step, which reaches people, may go at `sendAt` at the earliest: the ladder sleeps to it, and asks again on waking only if the step does not check itself. */
+  sendInstantFound(sendAt: number): void {
+    this.ladder.notBefore = Math.max(this.ladder.notBefore, sendAt);
+    this.sendInstantFoundFor = this.ladder.notBefore;
+  }
+
+  /** The step due may not reach people before `sendAt`, as its own check found: the ladder sleeps to it without asking again. */
+  postponeStep(sendAt: number): void {
+    this.ladder.notBefore = sendAt;
+    this.sendInstantFoundFor = sendAt;
+  }
+
   /** The ladder starts again from its first step, under a new cycle's keys, when the window (re)opens. */
   restartLadder(): void {
     this.windowRecorded = false;
@@ -231,22 +254,61 @@ export class LicenceLife {
     return this.lean ? localEngineSteps : activities;
   }
 
-  /** Runs the engine writes still waiting: before the run waits, calls beyond the engine, or ends. */
+  /**
+   * Runs the engine writes still waiting: before the run waits, calls beyond the engine, or ends.
+   * A folded run also writes its stage search attribute here, once for every change since it last waited.
+   */
   async flushEngineWrites(): Promise<void> {
     if (this.compact) await this.engineBatch.flush();
+    this.publishStage();
+  }
+
+  /** Hands over the engine writes waiting, for a call beyond the engine to carry them (folded runs). */
+  takeEngineWrites(): EngineStepCall[] {
+    return this.engineBatch.take();
+  }
+
+  /** Runs writes handed over by {@link takeEngineWrites} whose call did not carry them. */
+  runEngineWrites(writes: EngineStepCall[]): Promise<void> {
+    return this.engineBatch.run(writes);
+  }
+
+  /** A stage written to the search attribute directly (a term continuing as new) outranks one waiting to be. */
+  supersedeWaitingStage(): void {
+    this.searchStage = undefined;
+  }
+
+  private publishStage(): void {
+    const stage = this.searchStage;
+    this.searchStage = undefined;
+    if (stage !== undefined && workflowInfo().typedSearchAttributes.get(LICENCE_STAGE) !== stage) {
+      upsertSearchAttributes([{ key: LICENCE_STAGE, value: stage }]);
+    }
   }
 
   /** The one way the stage changes. */
   async changeStage(next: LicenceStage, how: StageChange): Promise<void> {
-    if (how.recorded) {
+    if (how.recorded && !how.recorded.carried) {
       const { kind, at, key } = how.recorded;
-      await this.engine.recordLicenceStep({ licenceId: this.licenceId, idempotencyKey: key, kind, stage: next, occurredAt: iso(at) });
+      await this.engine.recordLicenceStep(this.stageWrite(next, kind, at, key).input as RecordLicenceStepInput);
     }
     this.currentStage = next;
     const searchable = how.recorded || how.searchable;
+    if (searchable && this.folded) {
+      // Written when the run next waits or ends: a stage passed through inside one task costs no event.
+      this.searchStage = next;
+      if (how.recorded && how.told) this.steps.push({ kind: how.recorded.kind, at: iso(how.recorded.at) });
+      return;
+    }
     const unchanged = this.lean && workflowInfo().typedSearchAttributes.get(LICENCE_STAGE) === next;
     if (searchable && !unchanged) upsertSearchAttributes([{ key: LICENCE_STAGE, value: next }]);
     if (how.recorded && how.told) this.steps.push({ kind: how.recorded.kind, at: iso(how.recorded.at) });
+  }
+
+  /** The read model's write of a stage, as an engine step; {@link changeStage} runs it, or a call carries it. */
+  stageWrite(next: LicenceStage, kind: LicenceStepKind, at: number, key: string = this.keys.stage(kind)): EngineStepCall {
+    const input: RecordLicenceStepInput = { licenceId: this.licenceId, idempotencyKey: key, kind, stage: next, occurredAt: iso(at) };
+    return { step: 'recordLicenceStep', input };
   }
 
   /** {@link changeStage} recorded and told under the step's own name or a key. */

@@ -141,6 +141,17 @@ export const COMPACT_STEPS_PATCH = 'compact-steps';
 export const LOCAL_CALLS_PATCH = 'local-calls';
 
 /**
+ * Executions from before spent a marker on each of several steps one workflow task takes in a row.
+ * Now a call's first try carries the engine writes waiting, and a prompt's the next step's send
+ * instant; a renewal's calls and the term's closing go in one first try; a text's activity or a
+ * call task's opening checks the send window itself, where the workflow asked on waking; a task
+ * is opened with its deadline counted in the same step; and the stage search attribute is written
+ * once, when the run next waits or ends. Evaluated once, at the start; a run with folded steps has
+ * local calls without asking LOCAL_CALLS_PATCH.
+ */
+export const FOLDED_STEPS_PATCH = 'folded-steps';
+
+/**
  * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
  * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
  * a lean run started before it would take its new branch on replay.
@@ -290,5 +301,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: 'calls beyond the engine tried first as local activities, through the server only while they fail',
     evaluatedIn: ['workflow.ts'],
     coveredBy: ['v18/ladder-reached-then-lapsed', 'v18/renewed-mid-ladder', 'v18/regulator-outage-then-delivered', 'v18/renewed-keeping-number', 'v18/parent-revoked-ends-dependant', 'v18/parent-renewed-moves-dependant'],
+  },
+  {
+    id: FOLDED_STEPS_PATCH,
+    why: "a renewal's calls in one first try, a call that carries the writes waiting and the next send instant, a text or call task that checks the send window itself, a task opened with its deadline, the stage attribute written once a task",
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v19/ladder-reached-then-lapsed', 'v19/renewed-mid-ladder', 'v19/no-answer-then-reached', 'v19/wrong-number-then-letter', 'v19/sms-deferred', 'v19/renewed-keeping-number', 'v19/regulator-outage-then-delivered', 'v19/parent-revoked-ends-dependant', 'v19/parent-renewed-moves-dependant', 'v19/reported-renewal-confirmed'],
   },
 ];

@@ -3,7 +3,7 @@ import { localDateOf, type LadderStep, type LicenceStage } from '../../domain';
 import type { LicenceStatus, LicenceWorkflowInput } from '../licence-definitions';
 import { registerHandlers } from './handlers';
 import { answerReply } from './replies';
-import { runLadderStep } from './ladder';
+import { reachesPeople, runLadderStep } from './ladder';
 import { continueIntoNextTerm, pushApproval } from './renewal';
 import { tellRegulators } from './regulators';
 import { LicenceLife } from './state';
@@ -11,7 +11,7 @@ import { continueIfLong } from './continuation';
 import { callOutward } from './outward-calls';
 import { closeTasks } from './tasks';
 import { days } from './timing';
-import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, LOCAL_CALLS_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
+import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, FOLDED_STEPS_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, LOCAL_CALLS_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
 import { waitForNews, waitUntil } from './waits';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,16 +29,17 @@ export async function licenceWorkflow(input: LicenceWorkflowInput): Promise<Lice
   return status;
 }
 
-/** Texts, WeChat messages and calls reach people, only in the bureau's hours on a working day. */
-function reachesPeople(step: LadderStep): boolean {
-  return step.channel === 'sms' || step.channel === 'wechat' || step.channel === 'phone_call';
+/** In a folded run the text's activity and the call task's opening check the send window themselves; a WeChat message does not. */
+function checksItsOwnSendWindow(life: LicenceLife, step: LadderStep): boolean {
+  return life.folded && (step.channel === 'sms' || step.channel === 'phone_call');
 }
 
 async function live(life: LicenceLife): Promise<LicenceStatus> {
   const { input } = life;
   // Evaluated once, at the start: a run never mixes the ways of running the engine's steps, and
   // executions started before the continue patch never continue mid-term.
-  life.localCalls = patched(LOCAL_CALLS_PATCH);
+  life.folded = patched(FOLDED_STEPS_PATCH);
+  life.localCalls = life.folded || patched(LOCAL_CALLS_PATCH);
   life.compact = life.localCalls || patched(COMPACT_STEPS_PATCH);
   life.lean = life.compact || patched(LEAN_HISTORY_PATCH);
   life.continuesWhenLong = life.patched(HISTORY_CONTINUE_PATCH);
@@ -61,7 +62,8 @@ async function live(life: LicenceLife): Promise<LicenceStatus> {
       await closeTasks(life, 'revoked');
       await life.engine.recordClosure({ licenceId: life.licenceId, reason: revocation.reason });
       if (life.patched(DEPENDANT_LICENCES_PATCH)) {
-        await life.flushEngineWrites();
+        // A folded run's call carries the writes waiting.
+        if (!life.folded) await life.flushEngineWrites();
         await callOutward(life, 'endDependants', { licenceId: life.licenceId, reason: revocation.reason, revokedOn: revocation.revokedOn });
       }
       if (life.patched(REGULATORS_TOLD_OF_CLOSURES_PATCH)) {
@@ -80,7 +82,6 @@ async function live(life: LicenceLife): Promise<LicenceStatus> {
         const keepsNumber = await pushApproval(life, decision);
         life.nextAction = null;
         if (keepsNumber) return continueIntoNextTerm(life, decision, application);
-        await life.enter('renewed', 'renewed', Date.now());
         return life.status();
       }
       const decided = decision.decision === 'rejected' ? 'renewal_rejected' : 'renewal_withdrawn';
@@ -207,14 +208,13 @@ async function live(life: LicenceLife): Promise<LicenceStatus> {
           // Sleep straight to the instant it can go, not to its due time and then again from there;
           // the check below asks once more on waking, for a calendar changed meanwhile.
           const sendAt = Date.parse(await life.engine.nextSendInstant({ licenceId: life.licenceId, from: iso(ladder.notBefore) }));
-          ladder.notBefore = Math.max(ladder.notBefore, sendAt);
-          life.sendInstantFoundFor = ladder.notBefore;
+          life.sendInstantFound(sendAt);
         }
         life.nextAction = { kind: step.channel, dueAt: iso(ladder.notBefore) };
         await waitUntil(life, Math.min(ladder.notBefore, life.lapsesAt()), turn);
         continue;
       }
-      if (reachesPeople(step) && life.patched(WORKING_CALENDAR_PATCH)) {
+      if (reachesPeople(step) && !checksItsOwnSendWindow(life, step) && life.patched(WORKING_CALENDAR_PATCH)) {
         // Texts, WeChat messages and calls reach people only in the bureau's hours on a working day: something due
         // at night or on a holiday moves to the next opening, and the waits after it count from there.
         const sendAt = Date.parse(await life.engine.nextSendInstant({ licenceId: life.licenceId, from: iso(Date.now()) }));

@@ -1,8 +1,7 @@
 import type { LadderStep } from '../../../domain';
 import { activities } from '../activity-proxies';
 import type { LicenceLife } from '../state';
-import { awaitTask, withdrawInterrupted } from '../tasks';
-import { deadlineAfter } from '../timing';
+import { awaitTask, openTaskDue, withdrawInterrupted } from '../tasks';
 import { LETTER_GUIDANCE_PATCH } from '../versions';
 
 type LetterStep = Extract<LadderStep, { channel: 'letter' }>;
@@ -16,13 +15,10 @@ export async function runLetter(life: LicenceLife, step: LetterStep, index: numb
     for (let request = 1; ; request++) {
       const missing = await life.engine.missingLetterGuidance({ licenceId: life.licenceId });
       if (missing.length === 0) break;
-      const guidanceDue = await deadlineAfter(life, Date.now(), step.dueWorkingDays);
-      const guidanceTask = await life.engine.openHumanTask({
-        licenceId: life.licenceId,
+      const { taskId: guidanceTask, dueAt: guidanceDue } = await openTaskDue(life, Date.now(), step.dueWorkingDays, {
         idempotencyKey: life.keys.guidanceTask(cycle, index, request),
         kind: 'complete_guidance',
         attempt: request,
-        dueAt: guidanceDue,
       });
       life.note('guidance_requested', missing.join(', '));
       if (!(await awaitTask(life, guidanceTask, guidanceDue))) return withdrawInterrupted(life);
@@ -30,15 +26,7 @@ export async function runLetter(life: LicenceLife, step: LetterStep, index: numb
   }
   await life.flushEngineWrites();
   const letterId = await activities.prepareLetter({ licenceId: life.licenceId, idempotencyKey: life.keys.letter(cycle, index) });
-  const letterDue = await deadlineAfter(life, due, step.dueWorkingDays);
-  const taskId = await life.engine.openHumanTask({
-    licenceId: life.licenceId,
-    idempotencyKey: life.keys.letterTask(cycle, index),
-    kind: 'send_letter',
-    attempt: 1,
-    dueAt: letterDue,
-    letterId,
-  });
+  const { taskId, dueAt: letterDue } = await openTaskDue(life, due, step.dueWorkingDays, { idempotencyKey: life.keys.letterTask(cycle, index), kind: 'send_letter', attempt: 1, letterId });
   life.note('letter_task_created');
   const completion = await awaitTask(life, taskId, letterDue);
   if (!completion) return withdrawInterrupted(life);

@@ -1,7 +1,7 @@
 import { afterCall, type CallOutcome, type LadderStep } from '../../../domain';
 import type { LicenceLife } from '../state';
-import { awaitTask, withdrawInterrupted } from '../tasks';
-import { deadlineAfter, waitEnds } from '../timing';
+import { awaitTask, openTaskDue, openTaskInSendWindow, withdrawInterrupted } from '../tasks';
+import { waitEnds } from '../timing';
 import { REPORTED_RENEWAL_PATCH } from '../versions';
 
 type PhoneCallStep = Extract<LadderStep, { channel: 'phone_call' }>;
@@ -10,14 +10,9 @@ type PhoneCallStep = Extract<LadderStep, { channel: 'phone_call' }>;
 export async function runPhoneCall(life: LicenceLife, step: PhoneCallStep, index: number, due: number): Promise<void> {
   const { cycle } = life.ladder;
   const attempt = life.ladder.callAttempt + 1;
-  const callDue = await deadlineAfter(life, due, step.dueWorkingDays);
-  const taskId = await life.engine.openHumanTask({
-    licenceId: life.licenceId,
-    idempotencyKey: life.keys.callTask(cycle, index, attempt),
-    kind: 'phone_call',
-    attempt,
-    dueAt: callDue,
-  });
+  const opened = await openTaskInSendWindow(life, due, step.dueWorkingDays, { idempotencyKey: life.keys.callTask(cycle, index, attempt), kind: 'phone_call', attempt });
+  if ('sendAt' in opened) return life.postponeStep(Date.parse(opened.sendAt));
+  const { taskId, dueAt: callDue } = opened;
   life.note('call_task_created', `attempt ${attempt}`);
   const completion = await awaitTask(life, taskId, callDue);
   if (!completion) return withdrawInterrupted(life);
@@ -47,14 +42,7 @@ export async function runPhoneCall(life: LicenceLife, step: PhoneCallStep, index
  * expiry alert, no lapse); not found, the ladder goes on with its next step.
  */
 async function confirmReportedRenewal(life: LicenceLife, step: PhoneCallStep, index: number, attempt: number): Promise<void> {
-  const checkDue = await deadlineAfter(life, Date.now(), step.dueWorkingDays);
-  const taskId = await life.engine.openHumanTask({
-    licenceId: life.licenceId,
-    idempotencyKey: life.keys.confirmRenewal(life.ladder.cycle, index, attempt),
-    kind: 'confirm_renewal',
-    attempt: 1,
-    dueAt: checkDue,
-  });
+  const { taskId, dueAt: checkDue } = await openTaskDue(life, Date.now(), step.dueWorkingDays, { idempotencyKey: life.keys.confirmRenewal(life.ladder.cycle, index, attempt), kind: 'confirm_renewal', attempt: 1 });
   const checked = await awaitTask(life, taskId, checkDue);
   if (!checked) return withdrawInterrupted(life);
   life.note('renewal_checked', checked.outcome);

@@ -18,7 +18,8 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
   // Added after the lean runs, so asked of Temporal in every lean run (versions.ts); compact runs came after it.
   const sender = life.compact || patched(SMS_TASK_QUEUE_PATCH) ? smsSending() : activities;
   await life.flushEngineWrites();
-  const sent = await sender.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId });
+  const sent = await sender.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId, ...(life.folded ? { inSendWindowOnly: true } : {}) });
+  if (sent.outcome === 'outside_send_window' && sent.sendAt) return life.postponeStep(Date.parse(sent.sendAt));
   if (sent.outcome === 'deferred' && life.patched(SMS_DEFERRAL_PATCH)) {
     // The provider refused the number more texts today: the same step goes again from tomorrow,
     // at the first send window, which the ladder's turn finds from there.
