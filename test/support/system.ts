@@ -34,6 +34,20 @@ export async function startTestSystem(
   } = {},
 ): Promise<TestSystem> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'licence-system-'));
+  // A port found free can be taken before the dev server binds it (the server picks free ports for
+  // its own services as it starts): the start is tried again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(dataDir, options);
+    } catch (error) {
+      if (attempt === PORT_RACE_ATTEMPTS || !(error instanceof Error) || !error.message.includes('address already in use')) throw error;
+    }
+  }
+}
+
+const PORT_RACE_ATTEMPTS = 3;
+
+async function startOnFreePorts(dataDir: string, options: Parameters<typeof startTestSystem>[0] & object): Promise<TestSystem> {
   const env: Record<string, string> = {
     DATA_DIR: dataDir,
     PORT: String(await freePort()),
