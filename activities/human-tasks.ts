@@ -3,7 +3,7 @@ import { HOLDER_REQUEST_KINDS, localDateOf, missingGuidance, taskBundleKey, type
 import { writeLedgerEntry } from './ledger';
 import { activityNow } from './clock';
 import { openTaskOnce } from '../services/task-store';
-import { nextSendInstant, workingDaysDeadline } from './working-calendar';
+import { taskTimes } from './working-calendar';
 
 export interface OpenHumanTaskInput {
   licenceId: string;
@@ -46,11 +46,8 @@ export type OpenedTask = { taskId: string; dueAt: string } | { sendAt: string };
  */
 export async function openHumanTaskDueIn(prisma: PrismaClient, input: OpenHumanTaskDueInInput): Promise<OpenedTask> {
   const { from, dueWorkingDays, inSendWindowAt, ...task } = input;
-  if (inSendWindowAt !== undefined) {
-    const sendAt = await nextSendInstant(prisma, { licenceId: input.licenceId, from: inSendWindowAt });
-    if (Date.parse(sendAt) > Date.parse(inSendWindowAt)) return { sendAt };
-  }
-  const dueAt = await workingDaysDeadline(prisma, { licenceId: input.licenceId, from, days: dueWorkingDays });
+  const { dueAt, sendAt } = await taskTimes(prisma, { licenceId: input.licenceId, from, days: dueWorkingDays, ...(inSendWindowAt ? { sendingAt: inSendWindowAt } : {}) });
+  if (sendAt !== undefined && inSendWindowAt !== undefined && Date.parse(sendAt) > Date.parse(inSendWindowAt)) return { sendAt };
   return { taskId: await openHumanTask(prisma, { ...task, dueAt }), dueAt };
 }
 

@@ -55,3 +55,17 @@ export async function workingDaysLater(prisma: PrismaClient, input: CalendarQues
   const { calendar, from } = await calendarOf(prisma, input);
   return calendar.workingDaysAfter(from, input.days).toUTC().toISO()!;
 }
+
+/**
+ * A task's deadline, the end of the `days`-th working day after `from`, and, asked `sendingAt`, when
+ * the send window next opens from then: one read of the calendar for both.
+ * @returns ISO-8601 instants.
+ */
+export async function taskTimes(prisma: PrismaClient, input: CalendarQuestion & { days: number; sendingAt?: string }): Promise<{ dueAt: string; sendAt?: string }> {
+  const { calendar, sendWindow, from } = await calendarOf(prisma, input);
+  const dueAt = calendar.addWorkingDays(from, input.days).toUTC().toISO()!;
+  if (input.sendingAt === undefined) return { dueAt };
+  const sendingAt = DateTime.fromISO(input.sendingAt, { setZone: true });
+  if (!sendingAt.isValid) throw new Error(`sendingAt "${input.sendingAt}" is not an ISO-8601 instant`);
+  return { dueAt, sendAt: calendar.nextSendInstant(sendingAt, sendWindow).toUTC().toISO()! };
+}

@@ -7,6 +7,7 @@
 export function licenceKeys(workflowId: string, term: number) {
   const key = (step: string) => (term === 1 ? `${workflowId}/${step}` : `${workflowId}/term-${term}/${step}`);
   const ladderStep = (cycle: number, index: number) => `cycle-${cycle}/step-${index}`;
+  const decisionPushes = (applicationNumber: string | undefined) => key(`decision/${applicationNumber}/`);
   return {
     /** A final stage recorded under its own name: revoked, renewed, lapsed, expired. */
     stage: (kind: string) => key(kind),
@@ -33,9 +34,9 @@ export function licenceKeys(workflowId: string, term: number) {
     windowMovedOut: (cycle: number) => key(`cycle-${cycle}/window-moved-out`),
     renewalApplied: (applicationNumber: string) => key(`renewal/${applicationNumber}`),
     renewalDecided: (applicationNumber: string, decision: string) => key(`renewal/${applicationNumber}/${decision}`),
-    decisionPush: (applicationNumber: string | undefined, regulatorId: string) => key(`decision/${applicationNumber}/${regulatorId}`),
+    decisionPush: (applicationNumber: string | undefined, regulatorId: string) => `${decisionPushes(applicationNumber)}${regulatorId}`,
     /** What every regulator's {@link decisionPush} key starts with: the regulator's id follows it. */
-    decisionPushes: (applicationNumber: string | undefined) => key(`decision/${applicationNumber}/`),
+    decisionPushes,
     /** A closure or rejection told to a regulator: `rejected-<application>`, `withdrawn-<application>`, `revoked`, `lapsed`. */
     notice: (what: string, regulatorId: string) => key(`notice/${what}/${regulatorId}`),
     nextTerm: (applicationNumber: string) => key(`renewal/${applicationNumber}/next-term`),

@@ -1,6 +1,6 @@
 import { patched as temporalPatched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage } from '../../domain';
-import type { RecordLicenceStepInput, ReminderPlan } from '../../activities';
+import type { EngineStepCall, RecordLicenceStepInput, ReminderPlan } from '../../activities';
 import type {
   CarriedLife,
   HolderReply,
@@ -17,7 +17,6 @@ import type {
 import { LICENCE_STAGE } from '../search-attributes';
 import { activities, localEngineSteps } from './activity-proxies';
 import { EngineBatch, type LicenceEngine } from './engine-batch';
-import type { EngineStepCall } from '../../activities';
 import { licenceKeys, type LicenceKeys } from './keys';
 import type { PatchBeforeLeanHistory } from './versions';
 
@@ -294,14 +293,10 @@ export class LicenceLife {
     }
     this.currentStage = next;
     const searchable = how.recorded || how.searchable;
-    if (searchable && this.folded) {
-      // Written when the run next waits or ends: a stage passed through inside one task costs no event.
-      this.searchStage = next;
-      if (how.recorded && how.told) this.steps.push({ kind: how.recorded.kind, at: iso(how.recorded.at) });
-      return;
-    }
     const unchanged = this.lean && workflowInfo().typedSearchAttributes.get(LICENCE_STAGE) === next;
-    if (searchable && !unchanged) upsertSearchAttributes([{ key: LICENCE_STAGE, value: next }]);
+    // A folded run writes it when it next waits or ends: a stage passed through inside one task costs no event.
+    if (searchable && this.folded) this.searchStage = next;
+    else if (searchable && !unchanged) upsertSearchAttributes([{ key: LICENCE_STAGE, value: next }]);
     if (how.recorded && how.told) this.steps.push({ kind: how.recorded.kind, at: iso(how.recorded.at) });
   }
 
