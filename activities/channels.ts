@@ -92,7 +92,12 @@ export interface SmsSendOutcome {
   sendAt?: string;
   /** How long the workflow waits for the delivery receipt. */
   receiptTimeoutMs: number;
+  /** Asked `nextStepFrom`, for a text that went: the first instant from then that the next step may reach people, ISO-8601. */
+  nextStepSendAt?: string;
 }
+
+/** A text to send; see {@link sendReminderSms}. */
+export type SmsStepInput = ChannelInput & { inSendWindowOnly?: boolean; nextStepFrom?: string };
 
 /**
  * 短信提醒: sends the approved template through the configured provider (rate-limited to its
@@ -100,12 +105,25 @@ export interface SmsSendOutcome {
  * over the provider's limits is not sent. The step's key travels as the provider's OutId so that
  * its receipt finds the licence again, and one ledger row and one message row are written per key.
  * Asked `inSendWindowOnly`, a text due outside the bureau's send window is not sent: the answer
- * says when the window next opens.
+ * says when the window next opens. Asked `nextStepFrom` (when the next step falls due if this text
+ * reaches the holder), a text that went also tells when that step may reach people, from the same
+ * calendar, so that the workflow sleeps straight to it without asking again.
  */
 export async function sendReminderSms(
   prisma: PrismaClient,
   sms: { provider: SmsProvider; settings: SmsSettings },
-  input: ChannelInput & { inSendWindowOnly?: boolean },
+  input: SmsStepInput,
+  temporal: Client,
+): Promise<SmsSendOutcome> {
+  const sent = await sendUnlessDone(prisma, sms, input, temporal);
+  if (!input.nextStepFrom || sent.outcome === 'outside_send_window' || sent.outcome === 'deferred') return sent;
+  return { ...sent, nextStepSendAt: await nextSendInstant(prisma, { licenceId: input.licenceId, from: input.nextStepFrom }) };
+}
+
+async function sendUnlessDone(
+  prisma: PrismaClient,
+  sms: { provider: SmsProvider; settings: SmsSettings },
+  input: SmsStepInput,
   temporal: Client,
 ): Promise<SmsSendOutcome> {
   const receiptTimeoutMs = sms.settings.receiptTimeoutHours * 3_600_000;

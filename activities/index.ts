@@ -1,5 +1,5 @@
 import type { ActivityDependencies } from './dependencies';
-import { deliverAutoPrompt, flagContact, prepareLetter, recordSmsDelivery, sendReminderSms } from './channels';
+import { deliverAutoPrompt, flagContact, prepareLetter, recordSmsDelivery, sendReminderSms, type SmsStepInput } from './channels';
 import { createSmsProvider } from './sms';
 import { compileBatchNotice, publishBatchNotice } from './batch-notices';
 import { cancelOpenTasks, escalateOverdueTask, missingLetterGuidance, openHumanTask, openHumanTaskDueIn, type EscalateOverdueTaskInput, recordTaskOutcome, type OpenHumanTaskDueInInput, type OpenHumanTaskInput, type RecordTaskOutcomeInput } from './human-tasks';
@@ -72,7 +72,7 @@ function bindLicenceActivities(deps: ActivityDependencies) {
     loadReminderPlan: (input: { licenceId: string }) => loadReminderPlan(prisma, input),
     listRegulators: (input: { licenceId: string }) => listRegulators(prisma, input),
     deliverAutoPrompt: (input: { licenceId: string; idempotencyKey: string }) => deliverAutoPrompt(prisma, endpoints, input),
-    sendReminderSms: (input: { licenceId: string; idempotencyKey: string; inSendWindowOnly?: boolean }) => sendReminderSms(prisma, sms, input, deps.temporal),
+    sendReminderSms: (input: SmsStepInput) => sendReminderSms(prisma, sms, input, deps.temporal),
     sendReminderWechat: (input: { licenceId: string; idempotencyKey: string }) => sendReminderWechat(prisma, wechat, input),
     recordSmsDelivery: (input: { licenceId: string; outId: string; status: 'delivered' | 'undeliverable' | 'unknown' }) => recordSmsDelivery(prisma, input),
     flagContact: (input: { licenceId: string }) => flagContact(prisma, input),

@@ -101,6 +101,26 @@ it('a day off the bureau adds while a licence sleeps towards its SMS holds the t
   }
 });
 
+it("a call that falls due on a holiday after a delivered SMS waits for the first working day, as the text's own answer tells", async () => {
+  await h.beginTest({ startAt: '2026-09-24T00:00:00Z' });
+  const textThenCallInThreeDays: LadderStep[] = [{ channel: 'sms', waitDays: 3 }, SMS_FIRST[1]!];
+  await h.database.prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: textThenCallInThreeDays as unknown as object[] } });
+  try {
+    // The window opens Monday 28 September: the text goes at 09:00, the call falls due three days
+    // later on Thursday 1 October, National Day, and may reach the holder on Thursday 8 October.
+    const licence = await h.register('节前短信-1', '2026-12-28');
+    await h.skipTo('2026-09-28T01:00:30.000Z');
+    await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
+    await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'phone_call', dueAt: '2026-10-08T01:00:00.000Z' }));
+    await h.skipTo('2026-10-07T12:00:00.000Z');
+    expect(await h.database.prisma.humanTask.count({ where: { licenceId: licence.id } })).toBe(0);
+    await h.skipTo('2026-10-08T01:00:30.000Z');
+    await eventually(async () => expect(await h.database.prisma.humanTask.count({ where: { licenceId: licence.id, kind: 'phone_call' } })).toBe(1));
+  } finally {
+    await h.database.prisma.department.update({ where: { id: 'weihai:市场准入二科' }, data: { ladder: SMS_FIRST as unknown as object[] } });
+  }
+});
+
 it("an SMS due on a holiday of a national schedule an administrator loaded (春节 2027, past the data package) goes out on the next working day", async () => {
   await h.beginTest({ startAt: '2027-02-01T00:00:00Z' });
   // As a notice might give it: off from Friday 5 to Saturday 13 February, Sunday 14 worked (调休).

@@ -1,4 +1,4 @@
-import { patched as temporalPatched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, patched as temporalPatched, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { licenceLapsesAt, reminderWindowOpensAt, FINAL_STAGES, type LicenceStage } from '../../domain';
 import type { EngineStepCall, RecordLicenceStepInput, ReminderPlan } from '../../activities';
 import type {
@@ -105,6 +105,13 @@ export class LicenceLife {
    * (FOLDED_STEPS_PATCH); such a run has local calls.
    */
   folded = false;
+  /**
+   * Set at the run's start for runs that keep the expiry's timer and leave a delivered receipt to
+   * the API (QUIET_WAITS_PATCH); such a run folds its steps.
+   */
+  quietWaits = false;
+  /** The expiry's timer of a quiet run, with the instant it was started for. */
+  private expiryTimer: { at: number; fired: Promise<void> } | undefined;
   /** The stage a folded run shows in its search attribute the next time it waits or ends. */
   private searchStage: LicenceStage | undefined;
   /** The ladder's `notBefore` whose send instant was found before sleeping: found once per step. */
@@ -187,6 +194,18 @@ export class LicenceLife {
   lapsesAt(): number {
     if (this.lapses?.from !== this.expiresOn) this.lapses = { from: this.expiresOn, at: licenceLapsesAt(this.expiresOn, this.input.timeZone).toMillis() };
     return this.lapses.at;
+  }
+
+  /**
+   * Resolves when the term's expiry is reached, on one timer started the first time a quiet run
+   * waits for it and never cancelled: news that cuts the wait short leaves it running, and a run
+   * that ends first drops it without an event. An expiry moved later starts a timer of its own;
+   * the old one fires to no effect.
+   */
+  expiryReached(): Promise<void> {
+    const at = this.lapsesAt();
+    if (this.expiryTimer?.at !== at) this.expiryTimer = { at, fired: CancellationScope.nonCancellable(() => sleep(at - Date.now())) };
+    return this.expiryTimer.fired;
   }
 
   isFinal(): boolean {

@@ -152,6 +152,17 @@ export const LOCAL_CALLS_PATCH = 'local-calls';
 export const FOLDED_STEPS_PATCH = 'folded-steps';
 
 /**
+ * Executions from before wrote a delivered text's receipt again, though the API had written it,
+ * asked the next step's send instant alone after a text, and cancelled the timer towards the
+ * term's expiry whenever news cut that wait short. Now a delivered receipt asks nothing of the
+ * engine, the text's activity tells when the next step may reach people, and the expiry's timer is
+ * started once and kept until it fires: a renewal application that arrives while a run waits for
+ * the expiry cancels nothing. Evaluated once, at the start; such a run has folded steps without
+ * asking FOLDED_STEPS_PATCH.
+ */
+export const QUIET_WAITS_PATCH = 'quiet-waits';
+
+/**
  * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
  * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
  * a lean run started before it would take its new branch on replay.
@@ -307,5 +318,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: "a renewal's calls in one first try, a call that carries the writes waiting and the next send instant, a text or call task that checks the send window itself, a task opened with its deadline, the stage attribute written once a task",
     evaluatedIn: ['workflow.ts'],
     coveredBy: ['v19/ladder-reached-then-lapsed', 'v19/renewed-mid-ladder', 'v19/no-answer-then-reached', 'v19/wrong-number-then-letter', 'v19/sms-deferred', 'v19/renewed-keeping-number', 'v19/regulator-outage-then-delivered', 'v19/parent-revoked-ends-dependant', 'v19/parent-renewed-moves-dependant', 'v19/reported-renewal-confirmed'],
+  },
+  {
+    id: QUIET_WAITS_PATCH,
+    why: "a delivered text's receipt written once, by the API, a text that asks the next step's send instant, and the expiry's timer kept when news cuts the wait for it short",
+    evaluatedIn: ['workflow.ts'],
+    coveredBy: ['v20/ladder-reached-then-lapsed', 'v20/renewed-mid-ladder', 'v20/no-answer-then-reached', 'v20/wrong-number-then-letter', 'v20/sms-deferred', 'v20/renewed-keeping-number', 'v20/regulator-outage-then-delivered', 'v20/parent-revoked-ends-dependant', 'v20/parent-renewed-moves-dependant', 'v20/reported-renewal-confirmed'],
   },
 ];

@@ -13,12 +13,17 @@ export function somethingHappened(life: LicenceLife, seen: number): boolean {
 /**
  * Waits until an instant or until something happens after `seen`, whichever is first.
  * @returns the instant slept until when it was reached, else the time of the news.
+ * A quiet run waits for the expiry on the term's one expiry timer (LicenceLife.expiryReached).
  */
 export async function waitUntil(life: LicenceLife, epochMs: number, seen: number): Promise<number> {
   if (epochMs <= Date.now() || somethingHappened(life, seen)) return Date.now();
   await life.flushEngineWrites();
   const now = Date.now();
   if (epochMs <= now || somethingHappened(life, seen)) return now;
+  if (life.quietWaits && epochMs === life.lapsesAt()) {
+    const reached = await Promise.race([life.expiryReached().then(() => true), condition(() => somethingHappened(life, seen)).then(() => false)]);
+    return reached ? epochMs : Date.now();
+  }
   const interrupted = await condition(() => somethingHappened(life, seen), epochMs - now);
   return interrupted ? Date.now() : epochMs;
 }

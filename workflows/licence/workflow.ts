@@ -11,7 +11,7 @@ import { continueIfLong } from './continuation';
 import { callOutward } from './outward-calls';
 import { closeTasks } from './tasks';
 import { days } from './timing';
-import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, FOLDED_STEPS_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, LOCAL_CALLS_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
+import { COMPACT_STEPS_PATCH, DEPENDANT_LICENCES_PATCH, FOLDED_STEPS_PATCH, HISTORY_CONTINUE_PATCH, LEAN_HISTORY_PATCH, LOCAL_CALLS_PATCH, QUIET_WAITS_PATCH, READ_MODEL_STAGE_PATCH, REGULATORS_TOLD_OF_CLOSURES_PATCH, REMINDER_LADDER_PATCH, WINDOW_REOPENED_WHILE_PAUSED_PATCH, WORKING_CALENDAR_PATCH } from './versions';
 import { waitForNews, waitUntil } from './waits';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,7 +38,8 @@ async function live(life: LicenceLife): Promise<LicenceStatus> {
   const { input } = life;
   // Evaluated once, at the start: a run never mixes the ways of running the engine's steps, and
   // executions started before the continue patch never continue mid-term.
-  life.folded = patched(FOLDED_STEPS_PATCH);
+  life.quietWaits = patched(QUIET_WAITS_PATCH);
+  life.folded = life.quietWaits || patched(FOLDED_STEPS_PATCH);
   life.localCalls = life.folded || patched(LOCAL_CALLS_PATCH);
   life.compact = life.localCalls || patched(COMPACT_STEPS_PATCH);
   life.lean = life.compact || patched(LEAN_HISTORY_PATCH);

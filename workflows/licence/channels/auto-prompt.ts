@@ -1,9 +1,9 @@
 import type { EngineStepCall } from '../../../activities';
 import type { LadderStep } from '../../../domain';
-import { reachesPeople } from '../ladder';
+import { nextReachingStepDue } from '../ladder';
 import { callOutwardThenAsk } from '../outward-calls';
 import type { LicenceLife } from '../state';
-import { days, waitEnds } from '../timing';
+import { waitEnds } from '../timing';
 
 type AutoPromptStep = Extract<LadderStep, { channel: 'auto_prompt' }>;
 
@@ -20,14 +20,9 @@ export async function runAutoPrompt(life: LicenceLife, step: AutoPromptStep, ind
   if (asked) life.sendInstantFound(Date.parse(asked[0] as string));
 }
 
-/**
- * In a folded run, when the next step reaches people and the wait before it is counted in calendar
- * days, its due instant is known before the prompt goes: the prompt's call asks for the step's send
- * instant too, which the ladder would otherwise have asked on its own before sleeping to it.
- */
+/** A folded run's prompt asks the next step's send instant with its call (nextReachingStepDue). */
 function nextSendInstantQuestion(life: LicenceLife, step: AutoPromptStep, index: number, due: number): { nextDue: number; question: EngineStepCall } | undefined {
-  const next = life.plan?.ladder[index + 1];
-  if (!life.folded || !next || !reachesPeople(next) || step.countIn === 'working_days') return undefined;
-  const nextDue = due + days(step.waitDays);
+  const nextDue = life.folded ? nextReachingStepDue(life, step, index, due) : undefined;
+  if (nextDue === undefined) return undefined;
   return { nextDue, question: { step: 'nextSendInstant', input: { licenceId: life.licenceId, from: iso(nextDue) } } };
 }

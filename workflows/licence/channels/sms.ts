@@ -2,6 +2,7 @@ import { condition, patched } from '@temporalio/workflow';
 import { DateTime } from 'luxon';
 import type { LadderStep } from '../../../domain';
 import { activities, smsSending } from '../activity-proxies';
+import { nextReachingStepDue } from '../ladder';
 import type { LicenceLife } from '../state';
 import { waitEnds } from '../timing';
 import { SMS_DEFERRAL_PATCH, SMS_RECEIPTS_PATCH, SMS_TASK_QUEUE_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
@@ -18,7 +19,20 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
   // Added after the lean runs, so asked of Temporal in every lean run (versions.ts); compact runs came after it.
   const sender = life.compact || patched(SMS_TASK_QUEUE_PATCH) ? smsSending() : activities;
   await life.flushEngineWrites();
-  const sent = await sender.sendReminderSms({ licenceId: life.licenceId, idempotencyKey: outId, ...(life.folded ? { inSendWindowOnly: true } : {}) });
+  // A quiet run's text also asks when the next step may reach people, should this one reach the holder.
+  const nextDue = life.quietWaits ? nextReachingStepDue(life, step, index, due) : undefined;
+  const sent = await sender.sendReminderSms({
+    licenceId: life.licenceId,
+    idempotencyKey: outId,
+    ...(life.folded ? { inSendWindowOnly: true } : {}),
+    ...(nextDue !== undefined ? { nextStepFrom: new Date(nextDue).toISOString() } : {}),
+  });
+  // The holder was reached, or may have been: the ladder waits the step's days from its due instant.
+  const waitTheStepsDays = async () => {
+    if (nextDue === undefined || !sent.nextStepSendAt) return life.advanceLadder(await waitEnds(life, due, step.waitDays, step.countIn));
+    life.advanceLadder(nextDue);
+    life.sendInstantFound(Date.parse(sent.nextStepSendAt));
+  };
   if (sent.outcome === 'outside_send_window' && sent.sendAt) return life.postponeStep(Date.parse(sent.sendAt));
   if (sent.outcome === 'deferred' && life.patched(SMS_DEFERRAL_PATCH)) {
     // The provider refused the number more texts today: the same step goes again from tomorrow,
@@ -42,11 +56,11 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
       if (!receipt && stopped()) {
         // The text went out; its receipt, if it comes, is stored by the API. The news decides what follows.
         life.note('sms_receipt', 'not awaited: news arrived first');
-        life.advanceLadder(await waitEnds(life, due, step.waitDays, step.countIn));
-        return;
+        return waitTheStepsDays();
       }
       delivery = receipt?.status ?? 'unknown';
-      await life.engine.recordSmsDelivery({ licenceId: life.licenceId, outId, status: delivery });
+      // The API wrote a delivered receipt as it came, and delivered asks nothing more of the engine.
+      if (!(life.quietWaits && delivery === 'delivered')) await life.engine.recordSmsDelivery({ licenceId: life.licenceId, outId, status: delivery });
       life.note('sms_receipt', receipt ? `${receipt.status} (${receipt.reportCode})` : 'unknown: no receipt in time');
     }
     if (delivery === 'undeliverable' || sent.outcome === 'invalid_number') {
@@ -55,5 +69,5 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
       return;
     }
   }
-  life.advanceLadder(await waitEnds(life, due, step.waitDays, step.countIn));
+  return waitTheStepsDays();
 }
