@@ -120,6 +120,16 @@ describe.each(['pglite', 'postgres'] as const)('registration API on %s', (kind) 
     expect(description.historyLength).toBeLessThan(10);
   });
 
+  it('registers licences sent at once and answers a duplicate among them as a repeat', async () => {
+    const before = await countRows();
+    const numbers = ['鲁威药经2023201', '鲁威药经2023202', '鲁威药经2023203', '鲁威药经2023204', '鲁威药经2023202', '鲁威药经2023205'];
+    const answers = await Promise.all(numbers.map((number) => system.request('POST', '/api/v1/licences', drugLicence(number))));
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 201, 201, 201, 201, 201]);
+    expect(answers[4]!.body).toEqual(answers[1]!.body);
+    expect(await countRows()).toBe(before + 5);
+    expect(await system.database.prisma.licenceTerm.count({ where: { licence: { licenceNumber: { in: numbers } } } })).toBe(5);
+  });
+
   it('marks the row once Temporal accepted the workflow, and a repeat then asks Temporal nothing', async () => {
     const first = await system.request('POST', '/api/v1/licences', drugLicence('鲁威药经2023010'));
     const row = await system.database.prisma.licence.findUniqueOrThrow({ where: { id: first.body.id } });
