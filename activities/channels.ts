@@ -10,7 +10,7 @@ import { writeLedgerEntry } from './ledger';
 import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
 import { planHolderText } from './holder-texts';
 import { activityNow } from './clock';
-import { nextSendInstant } from './working-calendar';
+import { nextSendInstants } from './working-calendar';
 import { calendarDateOf } from '../services/licence-registration';
 import { letterText, renderLetterPdf } from '../services/letter-pdf';
 import { wechatBindingUrl } from '../services/wechat-bindings';
@@ -115,9 +115,12 @@ export async function sendReminderSms(
   input: SmsStepInput,
   temporal: Client,
 ): Promise<SmsSendOutcome> {
-  const sent = await sendUnlessDone(prisma, sms, input, temporal);
-  if (!input.nextStepFrom || sent.outcome === 'outside_send_window' || sent.outcome === 'deferred') return sent;
-  return { ...sent, nextStepSendAt: await nextSendInstant(prisma, { licenceId: input.licenceId, from: input.nextStepFrom }) };
+  const now = activityNow();
+  // Both questions from one read of the bureau's calendar.
+  const [windowOpensAt, nextStepSendAt] = await nextSendInstants(prisma, input.licenceId, [input.inSendWindowOnly ? now.toISOString() : undefined, input.nextStepFrom]);
+  const sent = await sendUnlessDone(prisma, sms, input, temporal, { now, windowOpensAt });
+  if (!nextStepSendAt || sent.outcome === 'outside_send_window' || sent.outcome === 'deferred') return sent;
+  return { ...sent, nextStepSendAt };
 }
 
 async function sendUnlessDone(
@@ -125,6 +128,7 @@ async function sendUnlessDone(
   sms: { provider: SmsProvider; settings: SmsSettings },
   input: SmsStepInput,
   temporal: Client,
+  window: { now: Date; windowOpensAt: string | undefined },
 ): Promise<SmsSendOutcome> {
   const receiptTimeoutMs = sms.settings.receiptTimeoutHours * 3_600_000;
   const done = await alreadyReminded(prisma, input.idempotencyKey);
@@ -134,11 +138,9 @@ async function sendUnlessDone(
     if (message) await applyPendingReceipt({ prisma, temporal }, message.messageId);
     return { outcome: done, ...(message ? { messageId: message.messageId } : {}), receiptTimeoutMs };
   }
-  if (input.inSendWindowOnly) {
-    // The workflow no longer asks on waking: a calendar changed while it slept is heard here.
-    const now = activityNow();
-    const sendAt = await nextSendInstant(prisma, { licenceId: input.licenceId, from: now.toISOString() });
-    if (Date.parse(sendAt) > now.getTime()) return { outcome: 'outside_send_window', sendAt, receiptTimeoutMs };
+  // The workflow no longer asks on waking: a calendar changed while it slept is heard here.
+  if (window.windowOpensAt !== undefined && Date.parse(window.windowOpensAt) > window.now.getTime()) {
+    return { outcome: 'outside_send_window', sendAt: window.windowOpensAt, receiptTimeoutMs };
   }
   const licence = await licenceForReminder(prisma, input.licenceId);
   let outcome: SmsSendOutcome['outcome'] = 'skipped_contact_flagged';

@@ -38,6 +38,22 @@ export async function nextSendInstant(prisma: PrismaClient, input: CalendarQuest
 }
 
 /**
+ * {@link nextSendInstant} for each instant asked (ISO-8601, or undefined for none), from one read
+ * of the bureau's calendar; nothing is read when none is asked.
+ */
+export async function nextSendInstants(prisma: PrismaClient, licenceId: string, asked: ReadonlyArray<string | undefined>): Promise<Array<string | undefined>> {
+  const first = asked.find((instant) => instant !== undefined);
+  if (first === undefined) return asked.map(() => undefined);
+  const { calendar, sendWindow } = await calendarOf(prisma, { licenceId, from: first });
+  return asked.map((instant) => {
+    if (instant === undefined) return undefined;
+    const from = DateTime.fromISO(instant, { setZone: true });
+    if (!from.isValid) throw new Error(`"${instant}" is not an ISO-8601 instant`);
+    return calendar.nextSendInstant(from, sendWindow).toUTC().toISO()!;
+  });
+}
+
+/**
  * The end of the `days`-th working day after `from` on the bureau's calendar: a human task's due time.
  * @returns an ISO-8601 instant.
  */
