@@ -9,7 +9,7 @@ import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
 import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
 import { planHolderText } from './holder-texts';
-import { activityNow } from './clock';
+import { activityNow, attemptStartedAt } from './clock';
 import { nextSendInstants } from './working-calendar';
 import { calendarDateOf } from '../services/licence-registration';
 import { letterText, renderLetterPdf } from '../services/letter-pdf';
@@ -115,7 +115,9 @@ export async function sendReminderSms(
   input: SmsStepInput,
   temporal: Client,
 ): Promise<SmsSendOutcome> {
-  const now = activityNow();
+  // The window holds when the text goes, not when it was asked: a backlog on the SMS queue can
+  // start it after the window closed.
+  const now = input.inSendWindowOnly ? await attemptStartedAt(temporal) : activityNow();
   // Both questions from one read of the bureau's calendar.
   const [windowOpensAt, nextStepSendAt] = await nextSendInstants(prisma, input.licenceId, [input.inSendWindowOnly ? now.toISOString() : undefined, input.nextStepFrom]);
   const sent = await sendUnlessDone(prisma, sms, input, temporal, { now, windowOpensAt });
@@ -169,7 +171,7 @@ async function sendUnlessDone(
           ? [{ scope: `template:${templateId}`, limit: sms.settings.perTemplateDailyLimit, why: `template ${templateId} has sent its ${sms.settings.perTemplateDailyLimit} texts today (SMS_PER_TEMPLATE_DAILY_LIMIT)` }]
           : []),
       ];
-      const day = localDateOf(activityNow(), licence.bureau.timeZone);
+      const day = localDateOf(window.now, licence.bureau.timeZone);
       for (const quota of quotas) {
         if (!(await takeSmsQuota(prisma, { ...quota, day, outId: input.idempotencyKey }))) return deferSms(prisma, input, licence, quota.why, receiptTimeoutMs);
       }

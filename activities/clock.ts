@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 
 /** The workflow's time when it asked for the local activity now running. */
 const askedAt = new AsyncLocalStorage<number>();
@@ -26,4 +27,29 @@ export function activityNow(): Date {
 /** Runs `run` as a local activity asked at the workflow's time `at`, for {@link activityNow}. */
 export function atWorkflowTime<T>(at: number, run: () => Promise<T>): Promise<T> {
   return askedAt.run(at, run);
+}
+
+/**
+ * When the Temporal server handed this attempt to a worker, read from the server (the pending
+ * activity's last start): later than {@link activityNow} by the time the task waited in its queue,
+ * which a rate-limited queue's backlog can make hours. What must hold when the activity acts on
+ * the world (a text inside the send window) is checked at this instant. Falls back to
+ * {@link activityNow} where the server does not tell it (a local activity, or outside an activity).
+ */
+export async function attemptStartedAt(temporal: Client): Promise<Date> {
+  let info: Context['info'];
+  try {
+    info = Context.current().info;
+  } catch {
+    return new Date();
+  }
+  if (info.isLocal || !info.workflowExecution) return activityNow();
+  const { pendingActivities } = await temporal.workflowService.describeWorkflowExecution({
+    namespace: info.workflowNamespace ?? temporal.options.namespace,
+    execution: info.workflowExecution,
+  });
+  const started = pendingActivities?.find((pending) => pending.activityId === info.activityId)?.lastStartedTime;
+  if (!started) return activityNow();
+  const at = Number(started.seconds ?? 0) * 1000 + Math.floor((started.nanos ?? 0) / 1e6);
+  return new Date(Math.max(at, activityNow().getTime()));
 }
