@@ -29,6 +29,8 @@ export function atWorkflowTime<T>(at: number, run: () => Promise<T>): Promise<T>
   return askedAt.run(at, run);
 }
 
+const STARTED_PROMPTLY_MS = 60_000;
+
 /**
  * When the Temporal server handed this attempt to a worker, read from the server (the pending
  * activity's last start): later than {@link activityNow} by the time the task waited in its queue,
@@ -44,6 +46,12 @@ export async function attemptStartedAt(temporal: Client): Promise<Date> {
     return new Date();
   }
   if (info.isLocal || !info.workflowExecution) return activityNow();
+  // A worker's clock that reads within a minute after the attempt was scheduled agrees with the
+  // server's, and the task did not wait: no need to ask. Otherwise the task waited, or this clock
+  // is not the server's (a time-skipping test server's is not).
+  const scheduled = info.currentAttemptScheduledTimestampMs;
+  const local = Date.now();
+  if (local >= scheduled && local - scheduled < STARTED_PROMPTLY_MS) return new Date(local);
   const { pendingActivities } = await temporal.workflowService.describeWorkflowExecution({
     namespace: info.workflowNamespace ?? temporal.options.namespace,
     execution: info.workflowExecution,
