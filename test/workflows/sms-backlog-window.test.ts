@@ -26,27 +26,27 @@ afterAll(async () => {
 const smsOf = (licenceNumber: string) => h.simulators.sms.filter((message) => message.clientToken.includes(licenceNumber));
 
 it('a text asked inside the send window but started after it closed, behind a backlog on the SMS queue, waits for the next opening', async () => {
-  // The bureau's zone puts its local time near midday, its window closes at the next whole minute,
-  // and today and tomorrow are working days.
   const bureau = await h.database.prisma.bureau.findUniqueOrThrow({ where: { code: 'weihai' } });
-  if (DateTime.utc().second >= 57) await new Promise((resolve) => setTimeout(resolve, 4_000));
-  const offsetHours = 12 - DateTime.utc().hour;
-  const zone = offsetHours === 0 ? 'Etc/GMT' : `Etc/GMT${offsetHours > 0 ? '-' : '+'}${Math.abs(offsetHours)}`;
-  const local = DateTime.now().setZone(zone);
-  const closesAt = local.startOf('minute').plus({ minutes: 1 });
-  const tomorrow = local.plus({ days: 1 }).startOf('day');
-  await h.database.prisma.bureau.update({ where: { code: 'weihai' }, data: { timeZone: zone, sendWindowOpens: '00:00', sendWindowCloses: closesAt.toFormat('HH:mm') } });
-  for (const day of [local, tomorrow]) {
-    await h.database.prisma.calendarOverride.create({ data: { bureauCode: 'weihai', date: day.toISODate()!, kind: 'working_day', name: '测试工作日' } });
-  }
   const asking = await Worker.create({ connection: h.env.nativeConnection, dataConverter, taskQueue: h.taskQueue, workflowsPath: require.resolve('../support/sms-burst-workflow') });
   const askingRun = asking.run();
   const texting = await createSmsWorker({ connection: h.env.nativeConnection, dataConverter, taskQueue: h.taskQueue, activities: createLicenceActivities(h.dependencies()), qps: 5 });
   let textingRun: Promise<void> | undefined;
   try {
-    const licence = await h.register('积压-1', '2026-12-28');
+    const licence = await h.register('积压-1', DateTime.utc().plus({ days: 80 }).toISODate()!);
     // Only this text is asked here; the licence's own run would ask its own.
     await licence.handle.terminate('the test asks for its text itself');
+    // The bureau's zone puts its local time near midday, its window closes at the next whole
+    // minute, at least 5 s away, and today and tomorrow are working days.
+    if (DateTime.utc().second >= 55) await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const offsetHours = 12 - DateTime.utc().hour;
+    const zone = offsetHours === 0 ? 'Etc/GMT' : `Etc/GMT${offsetHours > 0 ? '-' : '+'}${Math.abs(offsetHours)}`;
+    const local = DateTime.now().setZone(zone);
+    const closesAt = local.startOf('minute').plus({ minutes: 1 });
+    const tomorrow = local.plus({ days: 1 }).startOf('day');
+    await h.database.prisma.bureau.update({ where: { code: 'weihai' }, data: { timeZone: zone, sendWindowOpens: '00:00', sendWindowCloses: closesAt.toFormat('HH:mm') } });
+    for (const day of [local, tomorrow]) {
+      await h.database.prisma.calendarOverride.create({ data: { bureauCode: 'weihai', date: day.toISODate()!, kind: 'working_day', name: '测试工作日' } });
+    }
     const step = await h.env.client.workflow.start('smsStepWorkflow', {
       taskQueue: h.taskQueue,
       workflowId: `backlog-${h.taskQueue}`,
