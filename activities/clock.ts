@@ -13,15 +13,20 @@ const askedAt = new AsyncLocalStorage<number>();
  * Outside an activity (scripts, the API) it is the wall clock.
  */
 export function activityNow(): Date {
-  let info: Context['info'];
-  try {
-    info = Context.current().info;
-  } catch {
-    return new Date();
-  }
+  const info = runningActivity();
+  if (!info) return new Date();
   const asked = askedAt.getStore();
   if (info.isLocal && asked !== undefined) return new Date(asked + (info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs));
   return new Date(info.currentAttemptScheduledTimestampMs);
+}
+
+/** The info of the activity this code runs in, or undefined outside one. */
+function runningActivity(): Context['info'] | undefined {
+  try {
+    return Context.current().info;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `run` as a local activity asked at the workflow's time `at`, for {@link activityNow}. */
@@ -39,12 +44,8 @@ const STARTED_PROMPTLY_MS = 60_000;
  * {@link activityNow} where the server does not tell it (a local activity, or outside an activity).
  */
 export async function attemptStartedAt(temporal: Client): Promise<Date> {
-  let info: Context['info'];
-  try {
-    info = Context.current().info;
-  } catch {
-    return new Date();
-  }
+  const info = runningActivity();
+  if (!info) return new Date();
   if (info.isLocal || !info.workflowExecution) return activityNow();
   // A worker's clock that reads within a minute after the attempt was scheduled agrees with the
   // server's, and the task did not wait: no need to ask. Otherwise the task waited, or this clock

@@ -23,6 +23,7 @@
  */
 import { parseArgs } from 'node:util';
 import { temporal as temporalio } from '@temporalio/proto';
+import { DEFAULT_TASK_QUEUE } from '../runtime/config';
 import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
           await temporal.client.workflowService.describeTaskQueue({
             namespace: 'default',
             // The topology keeps the configuration's default queue.
-            taskQueue: { name: 'licence-reminders' },
+            taskQueue: { name: DEFAULT_TASK_QUEUE },
             taskQueueType: temporalio.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
             includeTaskQueueStatus: true,
           })

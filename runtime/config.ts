@@ -11,6 +11,9 @@ export function defaultDatabaseUrl(dataDir = '.data'): string {
   return `pglite:${path.join(dataDir, 'pglite')}`;
 }
 
+/** The licence workflows' task queue when TEMPORAL_TASK_QUEUE is unset. */
+export const DEFAULT_TASK_QUEUE = 'licence-reminders';
+
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
 const environmentSchema = z.object({
@@ -26,7 +29,7 @@ const environmentSchema = z.object({
     .regex(/^[^:/\s]+:\d+$/, 'must be host:port, e.g. temporal.internal:7233')
     .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('licence-reminders'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   /**
    * Workflows a worker keeps in memory between their workflow tasks. One that is not kept replays
    * its history at its next task: cheap for a licence that sleeps for months, costly when thousands

@@ -14,7 +14,7 @@ import { DEFAULT_TEMPLATES } from '../../domain';
 import { createLogger } from '../../runtime/logger';
 import { registerSearchAttributes } from '../../runtime/search-attributes';
 import { registerLicence } from '../../services/licence-registration';
-import { IntegrationSimulators } from '../../simulators/integration-simulators';
+import { IntegrationSimulators, type SimulatedSms } from '../../simulators/integration-simulators';
 import { LOCAL_WECHAT_ACCOUNT } from '../../simulators/wechat-simulator';
 import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from './databases';
@@ -153,6 +153,11 @@ export class LifecycleHarness {
 
   get simulatorsUrl(): string {
     return `${this.baseUrl}/simulators`;
+  }
+
+  /** The texts the SMS provider took whose idempotency token names `licenceNumber`. */
+  textsFor(licenceNumber: string): SimulatedSms[] {
+    return this.simulators.sms.filter((message) => message.clientToken.includes(licenceNumber));
   }
 
   /** The environment a worker process needs to run this harness's activities (`ROLE=worker`). */

@@ -68,7 +68,7 @@ it('sleeps until the window, then climbs the ladder at the exact instants: promp
   expect((await h.status(licence)).nextAction).toEqual({ kind: 'sms', dueAt: t.smsSent });
   await h.skipTo(after(t.smsSent, 60_000));
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
-  const sms = h.simulators.sms.filter((message) => message.clientToken.includes('LADDER-1'));
+  const sms = h.textsFor('LADDER-1');
   expect(sms).toHaveLength(1);
   expect(sms[0]!.phone).toBe('13800138000');
   expect(sms[0]!.text).toContain('2027-05-31');
@@ -242,7 +242,7 @@ it('renewed mid-ladder: the SMS went out, no phone task is ever created', async 
   await licence.handle.executeUpdate(renewalDecisionUpdate, { args: [approved('MID-2', t.year)] });
   expect((await licence.handle.result()).stage).toBe('renewed');
   expect(await h.tasks(licence.id)).toEqual([]);
-  expect(h.simulators.sms.filter((message) => message.clientToken.includes('MID-1'))).toHaveLength(1);
+  expect(h.textsFor('MID-1')).toHaveLength(1);
 });
 
 it('phone no_answer is tried again two days later, then reached: no letter', async () => {
@@ -487,7 +487,7 @@ it('a rejected application resumes the ladder where it stood: no second SMS, the
   );
   await h.skipTo(after(t.callDue, 60_000));
   expect((await h.openTask(licence.id, 'phone_call')).attempt).toBe(1);
-  expect(h.simulators.sms.filter((message) => message.clientToken.includes('REJECT-1'))).toHaveLength(1);
+  expect(h.textsFor('REJECT-1')).toHaveLength(1);
   expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']);
   // 事中事后监管: the supervising departments hear of the rejection too.
   expect(told('REJECT-1')).toEqual(['weihai:market-supervision:rejected']);

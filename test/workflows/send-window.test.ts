@@ -24,8 +24,6 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-const smsOf = (licenceNumber: string) => h.simulators.sms.filter((message) => message.clientToken.includes(licenceNumber));
-
 it('an SMS due during the 2026 National Day holiday goes out at 09:00 on the first working day after it', async () => {
   await h.beginTest({ startAt: '2026-09-28T00:00:00Z' });
   // Expires 2027-01-03: the window opens Saturday 3 October 2026, 00:00 Shanghai, mid-holiday.
@@ -35,12 +33,12 @@ it('an SMS due during the 2026 National Day holiday goes out at 09:00 on the fir
 
   // Still nothing on the last holiday evening and one minute before the window opens on Thursday 8 October.
   await h.skipTo('2026-10-08T00:59:00.000Z');
-  expect(smsOf('国庆-1')).toEqual([]);
+  expect(h.textsFor('国庆-1')).toEqual([]);
   expect(await h.ledger(licence.id)).toEqual([]);
 
   await h.skipTo('2026-10-08T01:00:30.000Z');
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
-  expect(smsOf('国庆-1')).toHaveLength(1);
+  expect(h.textsFor('国庆-1')).toHaveLength(1);
   const sent = await h.database.prisma.ledgerEntry.findFirstOrThrow({ where: { licenceId: licence.id, channel: 'sms' } });
   // Sent when the window opened, give or take the activities that run at that instant.
   expect(sent.remindedAt.getTime() - Date.parse('2026-10-08T01:00:00.000Z')).toBeGreaterThanOrEqual(0);
@@ -60,7 +58,7 @@ it('an SMS due on a make-up working day (调休 Saturday 10 October 2026) goes o
   expect(await h.status(licence)).toMatchObject({ nextAction: { kind: 'sms', dueAt: '2026-10-10T01:00:00.000Z' } });
   await h.skipTo('2026-10-10T01:00:30.000Z');
   await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
-  expect(smsOf('调休-1')).toHaveLength(1);
+  expect(h.textsFor('调休-1')).toHaveLength(1);
   // Three working days from the 调休 Saturday: Monday 12, Tuesday 13, Wednesday 14 October.
   expect((await h.openTask(licence.id, 'phone_call')).dueAt.toISOString()).toBe('2026-10-14T15:59:59.999Z');
 });
@@ -91,11 +89,11 @@ it('a day off the bureau adds while a licence sleeps towards its SMS holds the t
     // While it sleeps, the bureau closes that Monday: the text checks the calendar as it goes.
     await h.database.prisma.calendarOverride.create({ data: { bureauCode: 'weihai', date: '2026-10-19', kind: 'day_off', name: '本地休息日' } });
     await h.skipTo('2026-10-19T02:00:00.000Z');
-    expect(smsOf('后加休-1')).toEqual([]);
+    expect(h.textsFor('后加休-1')).toEqual([]);
     await eventually(async () => expect((await h.status(licence)).nextAction).toEqual({ kind: 'sms', dueAt: '2026-10-20T01:00:00.000Z' }));
     await h.skipTo('2026-10-20T01:00:30.000Z');
     await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
-    expect(smsOf('后加休-1')).toHaveLength(1);
+    expect(h.textsFor('后加休-1')).toHaveLength(1);
   } finally {
     await h.database.prisma.calendarOverride.deleteMany({ where: { bureauCode: 'weihai' } });
   }
@@ -132,10 +130,10 @@ it("an SMS due on a holiday of a national schedule an administrator loaded (春�
     await h.skipTo('2027-02-07T16:01:00.000Z');
     expect(await h.status(licence)).toMatchObject({ stage: 'window_open', nextAction: { kind: 'sms', dueAt: '2027-02-14T01:00:00.000Z' } });
     await h.skipTo('2027-02-14T00:59:00.000Z');
-    expect(smsOf('春节-1')).toEqual([]);
+    expect(h.textsFor('春节-1')).toEqual([]);
     await h.skipTo('2027-02-14T01:00:30.000Z');
     await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['sms:sent']));
-    expect(smsOf('春节-1')).toHaveLength(1);
+    expect(h.textsFor('春节-1')).toHaveLength(1);
   } finally {
     await h.database.prisma.nationalScheduleYear.deleteMany({ where: { year: 2027 } });
   }

@@ -23,8 +23,6 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-const smsOf = (licenceNumber: string) => h.simulators.sms.filter((message) => message.clientToken.includes(licenceNumber));
-
 it('a text asked inside the send window but started after it closed, behind a backlog on the SMS queue, waits for the next opening', async () => {
   const bureau = await h.database.prisma.bureau.findUniqueOrThrow({ where: { code: 'weihai' } });
   const asking = await Worker.create({ connection: h.env.nativeConnection, dataConverter, taskQueue: h.taskQueue, workflowsPath: require.resolve('../support/sms-burst-workflow') });
@@ -60,7 +58,7 @@ it('a text asked inside the send window but started after it closed, behind a ba
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAt.toMillis() - Date.now()) + 1_000));
     textingRun = texting.run();
     expect(await step.result()).toMatchObject({ outcome: 'outside_send_window', sendAt: tomorrow.toUTC().toISO() });
-    expect(smsOf('积压-1')).toEqual([]);
+    expect(h.textsFor('积压-1')).toEqual([]);
   } finally {
     texting.shutdown();
     asking.shutdown();
