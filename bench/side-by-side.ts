@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { temporal as proto } from '@temporalio/proto';
 import { Client as PgClient } from 'pg';
 import { Cluster } from '../cluster/topology';
+import { DEFAULT_TASK_QUEUE } from '../runtime/config';
 import { openDatabase, parseDatabaseTarget, type Database } from '../runtime/database';
 import { connectTemporalClient, type TemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
@@ -49,8 +50,6 @@ const LICENCES = Number(positionals[0] ?? 1000);
 const STORM = Number(values.storm);
 const QPS = Number(values.qps);
 const CONCURRENCY = Number(values.concurrency);
-// The engine's workflow queue on both topologies (TEMPORAL_TASK_QUEUE's default).
-const ENGINE_TASK_QUEUE = 'licence-reminders';
 const DAY = 86_400_000;
 
 /** What a measurement needs of a topology. */
@@ -85,7 +84,13 @@ interface Figures {
   anatomy: StormAnatomy;
   /** CPU seconds each part of the topology used per storm licence, from the workers polling to the last text. */
   stormCpu: Array<{ label: string; seconds: number }>;
+  /** CPU seconds each part of the topology used per bare start, and per registration through the API. */
+  bareCpu: Array<{ label: string; seconds: number }>;
+  apiCpu: Array<{ label: string; seconds: number }>;
 }
+
+/** CPU seconds the Temporal server's own processes used, of a split by process. */
+const temporalSeconds = (parts: Array<{ label: string; seconds: number }>) => parts.filter(({ label }) => label.startsWith('Temporal')).reduce((sum, part) => sum + part.seconds, 0);
 
 /** Storm licences whose histories are read for where their time went. */
 const ANATOMY_SAMPLE = 40;
@@ -182,7 +187,7 @@ async function takeFirstTasks(subject: Subject): Promise<{ tasks: number; second
   const backlog = async () => {
     const { stats } = await subject.temporal.client.workflowService.describeTaskQueue({
       namespace: 'default',
-      taskQueue: { name: ENGINE_TASK_QUEUE, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      taskQueue: { name: DEFAULT_TASK_QUEUE, kind: proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
       reportStats: true,
     });
@@ -228,7 +233,9 @@ async function measure(subject: Subject): Promise<Figures> {
   // Warm-up, not counted.
   await bareRate('RW', 200);
   await apiRate('AW', 200);
+  const beforeBare = cpuSnapshot();
   const bare = await bareRate('R', LICENCES);
+  const bareCpu = cpuSecondsBetween(beforeBare, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / LICENCES }));
   // Autovacuum and checkpoints move the sizes: a pause first, then differences over whole batches.
   const bytes = async () => {
     if (!subject.databaseBytes) return undefined;
@@ -238,7 +245,9 @@ async function measure(subject: Subject): Promise<Figures> {
   const per = (before: { temporal: number; engine: number } | undefined, after: { temporal: number; engine: number } | undefined, count: number) =>
     before && after ? { temporal: (after.temporal - before.temporal) / count, engine: (after.engine - before.engine) / count } : undefined;
   const beforeApi = await bytes();
+  const beforeRegistrations = cpuSnapshot();
   const api = await apiRate('A', LICENCES);
+  const apiCpu = cpuSecondsBetween(beforeRegistrations, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / LICENCES }));
   const afterApi = await bytes();
   console.log(`${subject.name}: client.workflow.start ${bare.toFixed(1)}/s, POST /api/v1/licences ${api.toFixed(1)}/s, ratio ${(api / bare).toFixed(2)}`);
   const importRows = await importRate(subject, LICENCES);
@@ -290,6 +299,8 @@ async function measure(subject: Subject): Promise<Figures> {
   return {
     anatomy,
     stormCpu,
+    bareCpu,
+    apiCpu,
     bare,
     api,
     importRows,
@@ -340,9 +351,19 @@ async function main(): Promise<void> {
       `later tasks until the text queued ${ms(a.tasksQueuedUntilText)}, all tasks ran ${ms(a.tasksRunUntilText)}; text queued ${ms(a.textQueued)}`,
     '',
   );
+  const byProcess = (parts: Array<{ label: string; seconds: number }>) => `${(parts.reduce((sum, part) => sum + part.seconds, 0) * 1000).toFixed(1)} in all: ${parts.map((part) => `${part.label} ${(part.seconds * 1000).toFixed(1)}`).join(', ')}`;
+  row('CPU a storm licence cost, by process (ms, from the workers polling to the last text)', (f) => byProcess(f.stormCpu), '');
+  row('CPU a bare start cost, by process (ms)', (f) => byProcess(f.bareCpu), '');
+  row('CPU a registration through the API cost, by process (ms)', (f) => byProcess(f.apiCpu), '');
+  // What the server alone allows: were the engine's workers, APIs and database free, the machine's
+  // cores would still spend this much of Temporal's CPU on each woken licence.
   row(
-    'CPU a storm licence cost, by process (ms, from the workers polling to the last text)',
-    (f) => `${(f.stormCpu.reduce((sum, part) => sum + part.seconds, 0) * 1000).toFixed(0)} in all: ${f.stormCpu.map((part) => `${part.label} ${(part.seconds * 1000).toFixed(1)}`).join(', ')}`,
+    "the storm's ceiling on these cores were the engine free: cores ÷ the Temporal processes' CPU a storm licence, ÷ bare start rate",
+    (f) => {
+      const storm = temporalSeconds(f.stormCpu);
+      const ceiling = os.cpus().length / storm;
+      return `${(ceiling / f.bare).toFixed(2)} (${ceiling.toFixed(0)}/s; Temporal's CPU a storm licence ${(storm * 1000).toFixed(1)} ms, ${(storm / temporalSeconds(f.bareCpu)).toFixed(1)} times a bare start's)`;
+    },
     '',
   );
   row('SMS sent during the storm ÷ configured QPS', (f) => (f.smsRate ? `${(f.smsRate / QPS).toFixed(2)} (${f.smsRate.toFixed(1)}/s against ${QPS})` : 'none'), '≥ 0.9');
