@@ -13,6 +13,7 @@ const BENCHMARKS: Array<[name: string, args: string[]]> = [
   ['registration-rate', ['2000']],
   ['sms-rate', ['300', '--qps', '20']],
   ['lifecycle-test-time', ['3']],
+  ['workflow-replay-cost', ['300']],
   ['wake-up-storm', ['10000', '--qps', '50']],
   ['scale', ['100000']],
   ['import', ['100000']],

@@ -1,0 +1,64 @@
+/**
+ * What the worker's workflow side costs a licence it does not hold in memory (a storm's case),
+ * without a server: replays copies of a committed history in this process and prints the CPU a
+ * history cost, first as the worker runs it, then with the SDK's stack-trace promise hook stopped
+ * (the hook records a stack for every promise a workflow makes, for the `__stack_trace` query; no
+ * worker option turns it off), in the same run.
+ *
+ *   npm run bench:workflow-replay -- 300 [renewed-mid-ladder]
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
+import { LICENCE_WORKER_INTERCEPTORS } from '../worker/worker';
+import { testPayloadCodec } from '../test/support/payload-key';
+import { machineLine } from './machine';
+import { runScript } from './topology';
+
+const COPIES = Number(process.argv[2] ?? 300);
+const SCENARIO = process.argv[3] ?? 'renewed-mid-ladder';
+const HISTORIES = path.join(__dirname, '..', 'test', 'replay', 'histories');
+const ROUNDS = 3;
+
+function newestHistory(scenario: string): string {
+  const versions = fs.readdirSync(HISTORIES).sort((a, b) => Number(b.slice(1)) - Number(a.slice(1)));
+  const version = versions.find((name) => fs.existsSync(path.join(HISTORIES, name, `${scenario}.json`)));
+  if (!version) throw new Error(`no committed history named ${scenario}`);
+  return path.join(HISTORIES, version, `${scenario}.json`);
+}
+
+/** CPU milliseconds of this process (all its threads) a replay of every copy took, per copy. */
+async function replayCost(workflowBundle: WorkflowBundleWithSourceMap, file: string): Promise<number> {
+  const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const copies = Array.from({ length: COPIES }, (_, index) => ({ workflowId: `replay-${index}`, history }));
+  const before = process.cpuUsage();
+  for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: { payloadCodecs: [testPayloadCodec] } }, copies)) {
+    if (result.error) throw result.error;
+  }
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / COPIES;
+}
+
+runScript(async () => {
+  console.log(machineLine());
+  const file = newestHistory(SCENARIO);
+  const events = (JSON.parse(fs.readFileSync(file, 'utf8')) as { events: unknown[] }).events.length;
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: LICENCE_WORKER_INTERCEPTORS.workflowModules });
+  console.log(`${path.relative(process.cwd(), file)}: ${events} events, ${COPIES} copies a round, ${ROUNDS} rounds each`);
+  const rounds = async () => {
+    const costs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) costs.push(await replayCost(workflowBundle, file));
+    return costs;
+  };
+  const asRun = await rounds();
+  // The SDK keeps the hook's stop private: reached here to measure it, never in the engine.
+  globalHandlers.install();
+  (globalHandlers as unknown as { stopPromiseHook(): void }).stopPromiseHook();
+  const withoutHook = await rounds();
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  console.log(`as the worker runs it: ${asRun.map((ms) => ms.toFixed(2)).join(', ')} ms of CPU a history`);
+  console.log(`without the SDK's stack-trace promise hook: ${withoutHook.map((ms) => ms.toFixed(2)).join(', ')} ms of CPU a history`);
+  console.log(`the hook's share: ${(1 - median(withoutHook) / median(asRun)).toFixed(2)} of the medians`);
+});
