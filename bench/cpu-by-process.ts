@@ -54,7 +54,7 @@ export function cpuSnapshot(): CpuSnapshot {
  * CPU seconds each part of the topology used between two snapshots, largest first; a process that
  * started in between counts from zero. Parts under 1% of the whole are left out.
  */
-export function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Array<{ label: string; seconds: number }> {
+function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Array<{ label: string; seconds: number }> {
   const byLabel = new Map<string, number>();
   for (const [pid, { label, ticks }] of after) {
     const used = ticks - (before.get(pid)?.ticks ?? 0);
@@ -65,4 +65,9 @@ export function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Arra
     .map(([label, seconds]) => ({ label, seconds }))
     .filter(({ seconds }) => seconds >= total / 100)
     .sort((a, b) => b.seconds - a.seconds);
+}
+
+/** CPU seconds each part of the topology used since `before`, divided among `count` items of work. */
+export function cpuSecondsEachSince(before: CpuSnapshot, count: number): Array<{ label: string; seconds: number }> {
+  return cpuSecondsBetween(before, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / count }));
 }

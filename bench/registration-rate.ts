@@ -28,6 +28,7 @@ import { connectTemporalClient } from '../runtime/temporal';
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
 import { machineLine } from './machine';
+import { median } from './median';
 import { BENCH_API_KEY, bareStartInput, loadLicence, registerThroughApi, runScript, startTopology, timed } from './topology';
 import { attack } from './vegeta';
 
@@ -40,7 +41,6 @@ const CONCURRENCY = Number(values.concurrency);
 const ROUNDS = Number(values.rounds);
 if (!(LICENCES > 0 && CONCURRENCY > 0 && Number.isInteger(ROUNDS) && ROUNDS >= 1)) throw new Error('licences, --concurrency and --rounds must be positive numbers');
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * Registers `count` licences of a series through the API, each once, `concurrency` at a time, from

@@ -30,7 +30,7 @@ import { connectTemporalClient, type TemporalClient } from '../runtime/temporal'
 import { licenceWorkflowStartOptions } from '../services/licence-registration';
 import { licenceWorkflow } from '../workflows/licence/workflow';
 import { licenceWorkflowId } from '../domain';
-import { cpuSecondsBetween, cpuSnapshot } from './cpu-by-process';
+import { cpuSecondsEachSince, cpuSnapshot } from './cpu-by-process';
 import { importThroughApi, writeLicenceExport } from './licence-export';
 import { machineLine } from './machine';
 import { stormAnatomy, type StormAnatomy } from './storm-anatomy';
@@ -235,7 +235,7 @@ async function measure(subject: Subject): Promise<Figures> {
   await apiRate('AW', 200);
   const beforeBare = cpuSnapshot();
   const bare = await bareRate('R', LICENCES);
-  const bareCpu = cpuSecondsBetween(beforeBare, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / LICENCES }));
+  const bareCpu = cpuSecondsEachSince(beforeBare, LICENCES);
   // Autovacuum and checkpoints move the sizes: a pause first, then differences over whole batches.
   const bytes = async () => {
     if (!subject.databaseBytes) return undefined;
@@ -247,7 +247,7 @@ async function measure(subject: Subject): Promise<Figures> {
   const beforeApi = await bytes();
   const beforeRegistrations = cpuSnapshot();
   const api = await apiRate('A', LICENCES);
-  const apiCpu = cpuSecondsBetween(beforeRegistrations, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / LICENCES }));
+  const apiCpu = cpuSecondsEachSince(beforeRegistrations, LICENCES);
   const afterApi = await bytes();
   console.log(`${subject.name}: client.workflow.start ${bare.toFixed(1)}/s, POST /api/v1/licences ${api.toFixed(1)}/s, ratio ${(api / bare).toFixed(2)}`);
   const importRows = await importRate(subject, LICENCES);
@@ -290,7 +290,7 @@ async function measure(subject: Subject): Promise<Figures> {
     if (stormSeconds !== undefined && texts >= STORM) break;
   }
   process.stderr.write('\n');
-  const stormCpu = cpuSecondsBetween(cpuBefore, cpuSnapshot()).map(({ label, seconds }) => ({ label, seconds: seconds / STORM }));
+  const stormCpu = cpuSecondsEachSince(cpuBefore, STORM);
   const firstText = textSamples.find((sample) => sample.texts > 0);
   const lastText = textSamples.find((sample) => sample.texts === textSamples.at(-1)?.texts);
   const afterStorm = await bytes();

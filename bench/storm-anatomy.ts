@@ -2,6 +2,7 @@ import { temporal as proto } from '@temporalio/proto';
 import type { Client } from '@temporalio/client';
 import { localActivityType } from '../services/licence-history';
 import { LOCAL_ACTIVITY_MARKER } from '../workflows/local-steps';
+import { median } from './median';
 
 type HistoryEvent = proto.api.history.v1.IHistoryEvent;
 const EventType = proto.api.enums.v1.EventType;
@@ -30,11 +31,6 @@ export interface StormAnatomy {
 const at = (event: HistoryEvent | undefined): number | undefined => {
   const time = event?.eventTime;
   return time ? Number(time.seconds ?? 0) * 1000 + Math.floor(Number(time.nanos ?? 0) / 1e6) : undefined;
-};
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
 };
 
 /** Reads the histories of `workflowIds` after a storm whose workers polled from `pollingSince`. */

@@ -9,12 +9,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { temporal } from '@temporalio/proto';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
 import { LICENCE_WORKER_INTERCEPTORS } from '../worker/worker';
 import { testPayloadCodec } from '../test/support/payload-key';
 import { machineLine } from './machine';
+import { median } from './median';
 import { runScript } from './topology';
 
 const COPIES = Number(process.argv[2] ?? 300);
@@ -30,8 +32,7 @@ function newestHistory(scenario: string): string {
 }
 
 /** CPU milliseconds of this process (all its threads) a replay of every copy took, per copy. */
-async function replayCost(workflowBundle: WorkflowBundleWithSourceMap, file: string): Promise<number> {
-  const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+async function replayCost(workflowBundle: WorkflowBundleWithSourceMap, history: temporal.api.history.v1.IHistory): Promise<number> {
   const copies = Array.from({ length: COPIES }, (_, index) => ({ workflowId: `replay-${index}`, history }));
   const before = process.cpuUsage();
   for await (const result of Worker.runReplayHistories({ workflowBundle, dataConverter: { payloadCodecs: [testPayloadCodec] } }, copies)) {
@@ -44,12 +45,13 @@ async function replayCost(workflowBundle: WorkflowBundleWithSourceMap, file: str
 runScript(async () => {
   console.log(machineLine());
   const file = newestHistory(SCENARIO);
-  const events = (JSON.parse(fs.readFileSync(file, 'utf8')) as { events: unknown[] }).events.length;
+  const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const events = history.events?.length ?? 0;
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: LICENCE_WORKER_INTERCEPTORS.workflowModules });
   console.log(`${path.relative(process.cwd(), file)}: ${events} events, ${COPIES} copies a round, ${ROUNDS} rounds each`);
   const rounds = async () => {
     const costs: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) costs.push(await replayCost(workflowBundle, file));
+    for (let round = 0; round < ROUNDS; round++) costs.push(await replayCost(workflowBundle, history));
     return costs;
   };
   const asRun = await rounds();
@@ -57,7 +59,6 @@ runScript(async () => {
   globalHandlers.install();
   (globalHandlers as unknown as { stopPromiseHook(): void }).stopPromiseHook();
   const withoutHook = await rounds();
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   console.log(`as the worker runs it: ${asRun.map((ms) => ms.toFixed(2)).join(', ')} ms of CPU a history`);
   console.log(`without the SDK's stack-trace promise hook: ${withoutHook.map((ms) => ms.toFixed(2)).join(', ')} ms of CPU a history`);
   console.log(`the hook's share: ${(1 - median(withoutHook) / median(asRun)).toFixed(2)} of the medians`);
