@@ -36,7 +36,7 @@ const deterministicCode = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'generated/', '.tools/', '.data/', '.cluster/', 'coverage/', 'test-results/', '**/*.js', '!eslint.config.mjs'] },
+  { ignores: ['node_modules/', 'dist/', 'generated/', '.tools/', '.data/', '.cluster/', 'coverage/', 'test-results/', '**/*.js', '!eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

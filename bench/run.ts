@@ -14,6 +14,7 @@ const BENCHMARKS: Array<[name: string, args: string[]]> = [
   ['sms-rate', ['300', '--qps', '20']],
   ['lifecycle-test-time', ['3']],
   ['workflow-replay-cost', ['300']],
+  ['worker-start', ['5']],
   ['wake-up-storm', ['10000', '--qps', '50']],
   ['scale', ['100000']],
   ['import', ['100000']],

@@ -12,6 +12,7 @@ import { startSystem, type RunningSystem } from '../runtime/system';
 import { startDevServer } from '../runtime/temporal-dev-server';
 import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../domain';
 import type { LicenceWorkflowInput } from '../workflows/licence-definitions';
+import { engineReady } from '../test/support/engine-process';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -25,8 +26,11 @@ export interface Topology {
   restartDatabase(): Promise<void>;
   /** Stops the Temporal dev server and starts it again on the same state file (only with `separateTemporal`). */
   restartTemporal(): Promise<void>;
-  /** Starts a worker process (`ROLE=worker`) and waits until it polls. */
-  startWorker(env?: Record<string, string>): Promise<ChildProcess>;
+  /**
+   * Starts a worker process (`ROLE=worker`) and waits until it polls: from the sources through tsx,
+   * or with `build` from a compiled build (scripts/build.sh) and its prebuilt workflow bundle.
+   */
+  startWorker(env?: Record<string, string>, options?: { build?: string }): Promise<ChildProcess>;
   /** Stops the workers and the API, and drops the database. */
   stop(): Promise<void>;
 }
@@ -80,23 +84,22 @@ export async function startTopology(name: string, env: Record<string, string>, o
       await devServer.stop();
       devServer = await startDevServer(devServerOptions);
     },
-    async startWorker(extra = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bin', 'start.ts')], {
+    async startWorker(extra = {}, { build } = {}) {
+      const entry = build ? [path.join(build, 'bin', 'start.js')] : ['--import', 'tsx', path.join(ROOT, 'bin', 'start.ts')];
+      const child = spawn(process.execPath, entry, {
         cwd: ROOT,
-        env: { ...process.env, ...shared, ...extra, ROLE: 'worker', TEMPORAL_ADDRESS: system.temporalAddress },
+        env: {
+          ...process.env,
+          ...shared,
+          ...extra,
+          ...(build ? { WORKFLOW_BUNDLE: path.join(build, 'workflow-bundle.js') } : {}),
+          ROLE: 'worker',
+          TEMPORAL_ADDRESS: system.temporalAddress,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       workers.push(child);
-      let output = '';
-      await new Promise<void>((resolve, reject) => {
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('Stop with Ctrl-C')) resolve();
-        };
-        child.stdout!.on('data', onData);
-        child.stderr!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`the worker exited with ${code}:\n${output}`)));
-      });
+      await engineReady(child);
       return child;
     },
     async stop() {

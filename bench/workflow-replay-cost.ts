@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { temporal } from '@temporalio/proto';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { globalHandlers } from '@temporalio/worker/lib/workflow/vm-shared';
-import { LICENCE_WORKER_INTERCEPTORS } from '../worker/worker';
+import { bundleLicenceWorkflows } from '../worker/workflow-bundle';
 import { testPayloadCodec } from '../test/support/payload-key';
 import { machineLine } from './machine';
 import { median } from './median';
@@ -47,7 +47,7 @@ runScript(async () => {
   const file = newestHistory(SCENARIO);
   const history = historyFromJSON(JSON.parse(fs.readFileSync(file, 'utf8')));
   const events = history.events?.length ?? 0;
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: LICENCE_WORKER_INTERCEPTORS.workflowModules });
+  const workflowBundle = await bundleLicenceWorkflows();
   console.log(`${path.relative(process.cwd(), file)}: ${events} events, ${COPIES} copies a round, ${ROUNDS} rounds each`);
   const rounds = async () => {
     const costs: number[] = [];

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
@@ -36,6 +37,15 @@ const environmentSchema = z.object({
    * wake together.
    */
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
+  /**
+   * The licence workflows bundled by `npm run build` (dist/workflow-bundle.js). Unset, a worker
+   * bundles them from the sources as it starts. Must come from the same build as the code running it.
+   */
+  WORKFLOW_BUNDLE: z
+    .string()
+    .min(1)
+    .refine((file) => fs.existsSync(file), 'no file there: `npm run build` writes dist/workflow-bundle.js')
+    .optional(),
   TEMPORAL_CLI: z.string().min(1).optional(),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),

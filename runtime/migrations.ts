@@ -10,8 +10,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { MigrationList, SchemaEngine as WasmSchemaEngine } from '@prisma/schema-engine-wasm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { openPGlite, type DatabaseTarget } from './database';
+import { PACKAGE_ROOT } from './package-root';
 
-export const PRISMA_DIR = path.resolve(__dirname, '..', 'prisma');
+export const PRISMA_DIR = path.join(PACKAGE_ROOT, 'prisma');
 export const SCHEMA_PATH = path.join(PRISMA_DIR, 'schema.prisma');
 export const MIGRATIONS_DIR = path.join(PRISMA_DIR, 'migrations');
 const LOCKFILE_NAME = 'migration_lock.toml';

@@ -126,6 +126,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
         temporal: temporal.client,
         endpoints: config.endpoints,
         cachedWorkflows: config.WORKER_CACHED_WORKFLOWS,
+        ...(config.WORKFLOW_BUNDLE ? { workflowBundlePath: config.WORKFLOW_BUNDLE } : {}),
       });
       const running = Promise.all(workers.map((worker) => worker.run())).then(() => undefined);
       workerDone = running;

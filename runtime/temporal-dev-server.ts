@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
+import { PACKAGE_ROOT } from './package-root';
 import { SEARCH_ATTRIBUTE_CLI_TYPES } from './search-attributes';
 
 /** Where the project's setup caches the Temporal CLI. */
-export const CACHED_TEMPORAL_CLI = path.resolve(__dirname, '..', '.tools', 'bin', 'temporal');
+export const CACHED_TEMPORAL_CLI = path.join(PACKAGE_ROOT, '.tools', 'bin', 'temporal');
 
 export interface DevServerOptions {
   /** The Temporal CLI binary; default the one `scripts/setup.sh` built. */

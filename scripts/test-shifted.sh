@@ -20,7 +20,7 @@ shift
 faketime_lib=$(ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -1 || true)
 [ -n "$faketime_lib" ] || { echo "test-shifted: libfaketime is missing; run 'npm run setup -- --test' (it installs Debian's faketime)." >&2; exit 1; }
 
-dev_server_suites=(test/api/registration.test.ts test/api/restart.test.ts test/api/payload-encryption.test.ts test/workflows/worker-crash.test.ts test/workflows/sms-backlog-window.test.ts)
+dev_server_suites=(test/api/registration.test.ts test/api/restart.test.ts test/api/payload-encryption.test.ts test/workflows/worker-crash.test.ts test/workflows/sms-backlog-window.test.ts test/deployment/compiled-build.test.ts)
 date_sensitive=(
   test/workflows test/domain test/ledger
   test/api/lifecycle-api test/api/ledger-api test/api/letter-api test/api/assistance-api

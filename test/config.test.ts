@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     expect(message).toMatch(/DATABASE_URL: must start with postgresql:\/\/ or pglite:/);
   });
 
+  it('takes a prebuilt workflow bundle only where one was built', () => {
+    expect(() => loadConfig({ WORKFLOW_BUNDLE: 'dist-never-built/workflow-bundle.js' })).toThrow(/WORKFLOW_BUNDLE: no file there: `npm run build` writes dist\/workflow-bundle.js/);
+    expect(loadConfig({ WORKFLOW_BUNDLE: __filename }).WORKFLOW_BUNDLE).toBe(__filename);
+    expect(loadConfig({}).WORKFLOW_BUNDLE).toBeUndefined();
+  });
+
   it('refuses to split the API and the worker over the embedded database', () => {
     expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: "worker" needs a PostgreSQL DATABASE_URL/);
     expect(loadConfig({ ROLE: 'worker', DATABASE_URL: 'postgresql://db/licences', PAYLOAD_ENCRYPTION_KEYS: TEST_PAYLOAD_KEYS }).ROLE).toBe('worker');

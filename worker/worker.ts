@@ -4,6 +4,7 @@ import { createLicenceActivities, type ActivityDependencies, type LicenceActivit
 import { localStepInterceptor } from '../activities/local-steps';
 import { licenceDataConverter } from '../runtime/data-converter';
 import { smsTaskQueue } from '../workflows/licence-definitions';
+import { LICENCE_WORKFLOW_INTERCEPTOR_MODULES, LICENCE_WORKFLOWS_PATH } from './workflow-bundle';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
@@ -12,11 +13,13 @@ export interface LicenceWorkerOptions extends ActivityDependencies {
   payloadCodec?: PayloadCodec;
   /** Workflows kept in memory between their tasks (WORKER_CACHED_WORKFLOWS). */
   cachedWorkflows?: number;
+  /** The licence workflows bundled at build time (WORKFLOW_BUNDLE); without it the worker bundles them as it starts. */
+  workflowBundlePath?: string;
 }
 
 /** Local activities run on the workflow's clock and record what they were asked (workflows/interceptors.ts). */
 export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
-  workflowModules: [require.resolve('../workflows/interceptors')],
+  workflowModules: LICENCE_WORKFLOW_INTERCEPTOR_MODULES,
   activity: [localStepInterceptor],
 };
 
@@ -25,7 +28,7 @@ export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
  * the other the SMS step's activity from its own queue (smsTaskQueue). Call `run()` on each and
  * `shutdown()` to stop them; in-flight activities finish first.
  */
-export async function createLicenceWorkers({ connection, namespace, payloadCodec, cachedWorkflows = 200, ...dependencies }: LicenceWorkerOptions): Promise<Worker[]> {
+export async function createLicenceWorkers({ connection, namespace, payloadCodec, cachedWorkflows = 200, workflowBundlePath, ...dependencies }: LicenceWorkerOptions): Promise<Worker[]> {
   const dataConverter = payloadCodec ? licenceDataConverter(payloadCodec) : undefined;
   const activities = createLicenceActivities(dependencies);
   const licences = await Worker.create({
@@ -33,9 +36,11 @@ export async function createLicenceWorkers({ connection, namespace, payloadCodec
     namespace,
     ...(dataConverter ? { dataConverter } : {}),
     taskQueue: dependencies.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    // A prebuilt bundle carries the workflow interceptors inside it (workflow-bundle.ts).
+    ...(workflowBundlePath
+      ? { workflowBundle: { codePath: workflowBundlePath }, interceptors: { activity: LICENCE_WORKER_INTERCEPTORS.activity } }
+      : { workflowsPath: LICENCE_WORKFLOWS_PATH, interceptors: LICENCE_WORKER_INTERCEPTORS }),
     activities,
-    interceptors: LICENCE_WORKER_INTERCEPTORS,
     // Licence workflows sleep for months between steps: keeping each one's context in memory buys
     // nothing, and a bureau has tens of thousands. A woken workflow replays its short history.
     maxCachedWorkflows: cachedWorkflows,

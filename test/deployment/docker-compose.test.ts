@@ -46,6 +46,17 @@ function setupVersion(name: string): string {
   return match[1]!;
 }
 
+/** The source a file of the build (dist/…/x.js) is compiled from. */
+function sourceOfBuilt(file: string): string {
+  expect(file).toMatch(/^dist\/.+\.js$/);
+  return path.join(PROJECT_ROOT, file.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+}
+
+/** The entry points `npm run build` compiles (tsconfig.build.json). */
+function buildEntries(): string[] {
+  return (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] }).include;
+}
+
 const TEMPORAL_SERVICES = ['temporal-frontend', 'temporal-history', 'temporal-matching', 'temporal-worker'];
 
 describe('docker-compose.yml', () => {
@@ -114,10 +125,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs the migration command that exists in this repository', () => {
+  it('runs the migration command the build compiles from this repository', () => {
     const [binary, script, command] = compose.services.migrate!.command!;
-    expect(binary).toBe('node_modules/.bin/tsx');
-    expect(fs.existsSync(path.join(PROJECT_ROOT, script!))).toBe(true);
+    expect(binary).toBe('node');
+    expect(fs.existsSync(sourceOfBuilt(script!))).toBe(true);
+    expect(buildEntries()).toContain(path.relative(PROJECT_ROOT, sourceOfBuilt(script!)));
     expect(command).toBe('deploy');
   });
 
@@ -128,8 +140,17 @@ describe('docker-compose.yml', () => {
     const engines = (JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     expect(engines).toContain(`^${node}.`);
     expect(dockerfile).toMatch(/npm ci/);
-    const cmd = /^CMD (.+)$/m.exec(dockerfile)![1]!;
-    const [, entry] = JSON.parse(cmd) as string[];
-    expect(fs.existsSync(path.join(PROJECT_ROOT, entry!))).toBe(true);
+  });
+
+  it('runs the compiled engine with the workflows bundled at build time, and no development tools', () => {
+    const dockerfile = fs.readFileSync(path.join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/RUN npm run build && npm prune --omit=dev/);
+    const [binary, entry] = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
+    expect(binary).toBe('node');
+    expect(buildEntries()).toContain(path.relative(PROJECT_ROOT, sourceOfBuilt(entry!)));
+    expect(dockerfile).toContain('WORKFLOW_BUNDLE=/app/dist/workflow-bundle.js');
+    expect(fs.readFileSync(path.join(PROJECT_ROOT, 'scripts', 'build.sh'), 'utf8')).toContain('"$out/workflow-bundle.js"');
+    const packageJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(packageJson.dependencies)).not.toEqual(expect.arrayContaining(['tsx']));
   });
 });

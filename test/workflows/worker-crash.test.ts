@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import { DEFAULT_LADDER, localDateOf, type LadderStep } from '../../domain';
 import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
+import { engineReady } from '../support/engine-process';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -66,16 +67,7 @@ async function startWorkerProcess(): Promise<ChildProcess> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   workers.push(child);
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Stop with Ctrl-C')) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`worker process exited with ${code} before it started:\n${output}`)));
-  });
+  await engineReady(child);
   return child;
 }
 

@@ -1,0 +1,70 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { encodeToPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import { DAY, dataConverter, eventually, LifecycleHarness } from '../support/lifecycle';
+import { engineReady } from '../support/engine-process';
+import { PROJECT_ROOT } from '../support/paths';
+import { quietTemporalLogs } from '../support/temporal';
+
+quietTemporalLogs();
+
+// What the image runs: `npm run build`'s output, started with node alone, its workers loading the
+// workflows bundled at build time (WORKFLOW_BUNDLE) instead of bundling them from the sources.
+const BUILD_DIR = path.join(PROJECT_ROOT, 'test-results', 'compiled-build');
+
+let h: LifecycleHarness;
+let worker: ChildProcess | undefined;
+
+beforeAll(async () => {
+  await promisify(execFile)('bash', [path.join(PROJECT_ROOT, 'scripts', 'build.sh'), BUILD_DIR], { cwd: PROJECT_ROOT });
+  h = await LifecycleHarness.start({ database: 'postgres' });
+  await h.beginTest({ server: 'dev', worker: false });
+  worker = await startCompiledWorker();
+}, 180_000);
+
+afterAll(async () => {
+  worker?.kill('SIGKILL');
+  await h?.teardown();
+});
+
+async function startCompiledWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'bin', 'start.js')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...h.workerProcessEnv(), WORKFLOW_BUNDLE: path.join(BUILD_DIR, 'workflow-bundle.js'), LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await engineReady(child);
+  return child;
+}
+
+it('reminds a licence: the compiled worker runs the prebuilt workflows, their local steps included', async () => {
+  // Expires in 80 days: the window is already open, so the business-system prompt goes at once.
+  const licence = await h.register('BUILT-1', new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10));
+  await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered']), 60_000);
+  expect(h.simulators.prompts.filter((prompt) => prompt.idempotencyKey.includes('BUILT-1'))).toHaveLength(1);
+}, 90_000);
+
+it("writes a refusal the way the engine's failure converter does: encrypted, not in clear", async () => {
+  const licence = await h.register('BUILT-2', new Date(Date.now() + 200 * DAY).toISOString().slice(0, 10));
+  const refused = { decision: 'rejected', decidedOn: '2027-01-04' };
+  // Asked on the wire, so that what the workflow wrote is seen before any client decodes it.
+  const response = await h.env.client.workflowService.updateWorkflowExecution({
+    namespace: 'default',
+    workflowExecution: { workflowId: licence.workflowId },
+    request: {
+      meta: { updateId: 'decision-without-application', identity: 'compiled-build-test' },
+      input: { name: 'renewalDecision', args: { payloads: await encodeToPayloads(loadDataConverter(dataConverter), refused) } },
+    },
+    waitPolicy: { lifecycleStage: temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED },
+  });
+  const failure = response.outcome?.failure;
+  expect(failure?.message).toBe('Encoded failure');
+  const onTheWire = Buffer.from(temporal.api.failure.v1.Failure.encode(failure!).finish());
+  expect(onTheWire.includes(Buffer.from('no renewal application is pending'))).toBe(false);
+  // The engine's clients read it back.
+  await expect(h.env.client.workflow.getHandle(licence.workflowId).executeUpdate('renewalDecision', { args: [refused] })).rejects.toMatchObject({
+    cause: { message: 'no renewal application is pending' },
+  });
+}, 90_000);
