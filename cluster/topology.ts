@@ -83,6 +83,11 @@ export interface ClusterOptions {
   basePort: number;
   /** Extra settings for the API, worker and simulator processes (SMS limits, log level …). */
   engineEnv?: Record<string, string>;
+  /**
+   * The compiled engine the API and worker processes run, as the image runs it (scripts/build.sh):
+   * default this checkout's dist/ (`npm run build`).
+   */
+  build?: string;
   /** Progress lines; silent when unset. */
   say?: (line: string) => void;
 }
@@ -91,10 +96,12 @@ export interface ClusterOptions {
 export class Cluster {
   readonly ports: ClusterPorts;
   readonly dir: string;
+  readonly build: string;
   private readonly say: (line: string) => void;
 
   constructor(private readonly options: ClusterOptions) {
     this.dir = path.resolve(options.dir);
+    this.build = path.resolve(options.build ?? path.join(ROOT, 'dist'));
     this.ports = clusterPorts(options.basePort);
     this.say = options.say ?? (() => undefined);
   }
@@ -135,6 +142,7 @@ export class Cluster {
     const started = Date.now();
     fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
     requireBuiltTools();
+    requireCompiledEngine(this.build);
     await this.startPostgres();
     await this.prepareDatabases();
     for (const name of PROCESS_NAMES) {
@@ -384,8 +392,14 @@ export class Cluster {
     }
     const engine = (role: 'api' | 'worker', port: number | undefined, dataName: string) => ({
       command: process.execPath,
-      args: ['--import', 'tsx', path.join(ROOT, 'bin', 'start.ts')],
-      env: { ...this.engineEnvironment(), ROLE: role, PORT: String(port ?? ports.api[0]), DATA_DIR: path.join(this.dir, 'data', dataName) },
+      args: [path.join(this.build, 'bin', 'start.js')],
+      env: {
+        ...this.engineEnvironment(),
+        ROLE: role,
+        PORT: String(port ?? ports.api[0]),
+        DATA_DIR: path.join(this.dir, 'data', dataName),
+        WORKFLOW_BUNDLE: path.join(this.build, 'workflow-bundle.js'),
+      },
     });
     switch (name) {
       case 'api-1':
@@ -471,6 +485,12 @@ function requireBuiltTools(): void {
   }
   haproxyBinary();
   pgBinary('pg_ctl');
+}
+
+function requireCompiledEngine(build: string): void {
+  for (const file of [path.join(build, 'bin', 'start.js'), path.join(build, 'workflow-bundle.js')]) {
+    if (!fs.existsSync(file)) throw new Error(`the engine is not compiled: ${file} is missing; run 'npm run build'.`);
+  }
 }
 
 function haproxyBinary(): string {

@@ -15,6 +15,7 @@ import { Cluster, clusterPorts, NAMESPACE } from '../../cluster/topology';
 import { openDatabase, parseDatabaseTarget, type Database } from '../../runtime/database';
 import { sendJson, keyCaller } from '../support/http';
 import { eventually } from '../support/lifecycle';
+import { buildEngine } from '../support/engine-process';
 
 jest.setTimeout(600_000);
 
@@ -38,7 +39,12 @@ async function freeBasePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  cluster = new Cluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-smoke-')), basePort: await freeBasePort(), engineEnv: { LOG_LEVEL: 'warn' } });
+  cluster = new Cluster({
+    dir: fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-smoke-')),
+    basePort: await freeBasePort(),
+    engineEnv: { LOG_LEVEL: 'warn' },
+    build: await buildEngine(),
+  });
   await cluster.start();
   database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
   await remindAtOnce(database.prisma);
@@ -61,6 +67,11 @@ it('runs every part as a process of its own: four Temporal services, two APIs be
     expect([name, status[name]]).toEqual([name, expect.any(Number)]);
   }
   expect(new Set(Object.values(status)).size).toBe(Object.keys(status).length);
+  // The APIs and workers run the compiled engine, as the image does, not the sources.
+  for (const name of ['api-1', 'api-2', 'worker-1', 'worker-2'] as const) {
+    const argv = fs.readFileSync(`/proc/${status[name]}/cmdline`, 'utf8').split('\0');
+    expect([name, argv[1]]).toEqual([name, path.join(cluster.build, 'bin', 'start.js')]);
+  }
 });
 
 it('takes a licence through the proxy from registration to the regulator receipt', async () => {

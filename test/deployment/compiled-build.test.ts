@@ -1,10 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { encodeToPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { DAY, dataConverter, eventually, LifecycleHarness } from '../support/lifecycle';
-import { engineReady } from '../support/engine-process';
+import { buildEngine, engineReady } from '../support/engine-process';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
 
@@ -12,13 +11,12 @@ quietTemporalLogs();
 
 // What the image runs: `npm run build`'s output, started with node alone, its workers loading the
 // workflows bundled at build time (WORKFLOW_BUNDLE) instead of bundling them from the sources.
-const BUILD_DIR = path.join(PROJECT_ROOT, 'test-results', 'compiled-build');
-
+let build: string;
 let h: LifecycleHarness;
 let worker: ChildProcess | undefined;
 
 beforeAll(async () => {
-  await promisify(execFile)('bash', [path.join(PROJECT_ROOT, 'scripts', 'build.sh'), BUILD_DIR], { cwd: PROJECT_ROOT });
+  build = await buildEngine();
   h = await LifecycleHarness.start({ database: 'postgres' });
   await h.beginTest({ server: 'dev', worker: false });
   worker = await startCompiledWorker();
@@ -30,9 +28,9 @@ afterAll(async () => {
 });
 
 async function startCompiledWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(BUILD_DIR, 'bin', 'start.js')], {
+  const child = spawn(process.execPath, [path.join(build, 'bin', 'start.js')], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...h.workerProcessEnv(), WORKFLOW_BUNDLE: path.join(BUILD_DIR, 'workflow-bundle.js'), LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
+    env: { ...process.env, ...h.workerProcessEnv(), WORKFLOW_BUNDLE: path.join(build, 'workflow-bundle.js'), LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await engineReady(child);
