@@ -29,6 +29,8 @@ export async function seedCatalogues(prisma: PrismaClient, bureaus: readonly See
   for (const bureau of bureaus) {
     await prisma.$transaction(
       async (tx) => {
+        // Written first: processes that start together wait here on the bureau's row, each seeding
+        // after the one before it has committed, so that none creates an entry twice.
         await tx.bureau.upsert({
           where: { code: bureau.code },
           // The office address is the bureau's to change later; a re-seed keeps its change.

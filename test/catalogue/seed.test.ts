@@ -42,6 +42,24 @@ it('seeds an empty database, and again as a process restarts, though every state
   }
 }, 120_000);
 
+// The compose file starts both APIs and both workers together on a new database.
+it('seeds an empty database from four processes starting at once', async () => {
+  const empty = await createPostgresDatabase();
+  try {
+    await deployMigrations({ kind: 'postgres', url: empty.url });
+    const processes = await Promise.all([1, 2, 3, 4].map(() => openDatabase({ kind: 'postgres', url: empty.url })));
+    try {
+      await Promise.all(processes.map((process) => seedCatalogues(process.prisma)));
+      const entries = SEED_BUREAUS.reduce((sum, bureau) => sum + bureau.catalogue.length, 0);
+      expect(await processes[0]!.prisma.catalogueEntry.count()).toBe(entries);
+    } finally {
+      await Promise.all(processes.map((process) => process.close()));
+    }
+  } finally {
+    await empty.drop();
+  }
+}, 120_000);
+
 it('keeps a department’s edits and follows the published text where nobody edited', async () => {
   const direct = await openDatabase({ kind: 'postgres', url: database.url });
   try {
