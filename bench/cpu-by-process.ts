@@ -33,6 +33,18 @@ function labelOf(pid: number, argv: string[]): string {
   return program;
 }
 
+/** The CPU ticks (user and system) a process has used, from its /proc/<pid>/stat line. */
+function ticksOf(stat: string): number {
+  // Fields after the command name in brackets: utime and stime are the 14th and 15th of the line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+/** CPU seconds one process has used so far, all its threads. */
+export function cpuSecondsOfProcess(pid: number): number {
+  return ticksOf(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')) / TICKS_PER_SECOND;
+}
+
 /** Every process's CPU ticks now (Linux /proc; empty elsewhere). */
 export function cpuSnapshot(): CpuSnapshot {
   const snapshot: CpuSnapshot = new Map();
@@ -43,9 +55,7 @@ export function cpuSnapshot(): CpuSnapshot {
     const stat = read(`/proc/${pid}/stat`);
     const argv = read(`/proc/${pid}/cmdline`)?.split('\0').filter(Boolean);
     if (!stat || !argv || argv.length === 0) continue;
-    // Fields after the command name in brackets: utime and stime are the 14th and 15th of the line.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    snapshot.set(pid, { label: labelOf(pid, argv), ticks: Number(fields[11]) + Number(fields[12]) });
+    snapshot.set(pid, { label: labelOf(pid, argv), ticks: ticksOf(stat) });
   }
   return snapshot;
 }

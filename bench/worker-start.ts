@@ -9,6 +9,7 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { cpuSecondsOfProcess } from './cpu-by-process';
 import { machineLine } from './machine';
 import { median } from './median';
 import { runScript, startTopology } from './topology';
@@ -17,19 +18,11 @@ const ROUNDS = Number(process.argv[2] ?? 5);
 if (!(ROUNDS > 0)) throw new Error('rounds must be a positive number');
 const ROOT = path.resolve(__dirname, '..');
 const BUILD = path.join(ROOT, 'dist');
-/** Kernel clock ticks a second, in which /proc/<pid>/stat counts CPU time. */
-const TICKS_PER_SECOND = 100;
 
 interface Start {
   seconds: number;
   cpuSeconds: number;
   peakMb: number;
-}
-
-function cpuSecondsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 function peakMbOf(pid: number): number {
@@ -57,7 +50,7 @@ runScript(async () => {
         const began = Date.now();
         const child = await topology.startWorker({}, build ? { build } : {});
         const seconds = (Date.now() - began) / 1000;
-        starts.get(way)!.push({ seconds, cpuSeconds: cpuSecondsOf(child.pid!), peakMb: peakMbOf(child.pid!) });
+        starts.get(way)!.push({ seconds, cpuSeconds: cpuSecondsOfProcess(child.pid!), peakMb: peakMbOf(child.pid!) });
         await stopped(child);
       }
     }
