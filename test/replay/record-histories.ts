@@ -10,18 +10,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createLicenceActivities } from '../../activities';
+import { LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
 import {
   contactChangedSignal,
   correctExpiryUpdate,
+  licenceStatusQuery,
   renewalApplicationUpdate,
   renewalDecisionUpdate,
   replanSignal,
   revocationUpdate,
 } from '../../workflows/licence-definitions';
-import { DAY, eventually, LifecycleHarness } from '../support/lifecycle';
+import { workflowsBefore } from '../support/earlier-workflows';
+import { dataConverter, DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { Prisma } from '../../generated/prisma/client';
 import { DEFAULT_LADDER } from '../../domain';
+import { FOLDED_STEPS_PATCH } from '../../workflows/licence/versions';
 
 /** One path of a licence's life, driven on a fresh test server whose clock starts at TEST_CLOCK_START. */
 interface Scenario {
@@ -459,6 +464,37 @@ const SCENARIOS: Scenario[] = [
         });
         return licence.handle;
       }),
+  },
+  {
+    name: 'earlier-run-texted',
+    async drive(h, number) {
+      // Started by the code before folded steps, then woken by today's, as a deployment meets it.
+      await h.stopWorker();
+      const earlier = await Worker.create({
+        connection: h.env.nativeConnection,
+        dataConverter,
+        taskQueue: h.taskQueue,
+        workflowBundle: await workflowsBefore(FOLDED_STEPS_PATCH),
+        activities: createLicenceActivities(h.dependencies()),
+        interceptors: { activity: LICENCE_WORKER_INTERCEPTORS.activity },
+        // Kept in no worker's memory, its next task goes to any worker, not to this one once stopped.
+        maxCachedWorkflows: 0,
+      });
+      const earlierRun = earlier.run();
+      const licence = await h.register(number, await dateIn(h, 200), { contact: { name: '张敏', phone: '13900139016' } });
+      await eventually(async () => {
+        if ((await licence.handle.query(licenceStatusQuery)).stage !== 'awaiting_window') throw new Error('the earlier code has not put it to sleep yet');
+      });
+      earlier.shutdown();
+      await earlierRun;
+      await h.startWorker();
+      // The prompt, then the SMS a week later.
+      await days(h, 200 - 90 + 9);
+      await eventually(async () => {
+        if (!(await h.ledger(licence.id)).includes('sms:sent')) throw new Error('no SMS yet');
+      });
+      return licence.handle;
+    },
   },
   {
     name: 'registered-after-expiry',

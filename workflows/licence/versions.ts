@@ -163,6 +163,15 @@ export const FOLDED_STEPS_PATCH = 'folded-steps';
 export const QUIET_WAITS_PATCH = 'quiet-waits';
 
 /**
+ * Runs from before FOLDED_STEPS_PATCH check the send window as a text falls due, in the workflow,
+ * and their text's activity sent whenever it started: a backlog on the SMS queue could start it
+ * after the window closed. Now, once such a run reaches a text, its activity checks the window as
+ * it starts, as a folded run's does, and a text too late waits for the next opening. Asked only by
+ * runs that keep a send window (WORKING_CALENDAR_PATCH) and do not fold their steps.
+ */
+export const EARLIER_TEXTS_IN_WINDOW_PATCH = 'earlier-texts-in-window';
+
+/**
  * The patches a lean run takes without asking (see LicenceLife.patched): every one from before
  * LEAN_HISTORY_PATCH. A patch added after it is evaluated with `patched()` itself in every run, or
  * a lean run started before it would take its new branch on replay.
@@ -324,5 +333,11 @@ export const LICENCE_PATCHES: readonly LicencePatch[] = [
     why: "a delivered text's receipt written once, by the API, a text that asks the next step's send instant, and the expiry's timer kept when news cuts the wait for it short",
     evaluatedIn: ['workflow.ts'],
     coveredBy: ['v20/ladder-reached-then-lapsed', 'v20/renewed-mid-ladder', 'v20/no-answer-then-reached', 'v20/wrong-number-then-letter', 'v20/sms-deferred', 'v20/renewed-keeping-number', 'v20/regulator-outage-then-delivered', 'v20/parent-revoked-ends-dependant', 'v20/parent-renewed-moves-dependant', 'v20/reported-renewal-confirmed'],
+  },
+  {
+    id: EARLIER_TEXTS_IN_WINDOW_PATCH,
+    why: "a text of a run from before folded steps checks the send window as its activity starts, and waits for the next opening when a backlog held it past the close",
+    evaluatedIn: ['channels/sms.ts'],
+    coveredBy: ['v21/earlier-run-texted'],
   },
 ];

@@ -5,7 +5,7 @@ import { activities, smsSending } from '../activity-proxies';
 import { nextReachingStepDue } from '../ladder';
 import type { LicenceLife } from '../state';
 import { waitEnds } from '../timing';
-import { SMS_DEFERRAL_PATCH, SMS_RECEIPTS_PATCH, SMS_TASK_QUEUE_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH } from '../versions';
+import { EARLIER_TEXTS_IN_WINDOW_PATCH, SMS_DEFERRAL_PATCH, SMS_RECEIPTS_PATCH, SMS_TASK_QUEUE_PATCH, SMS_WAIT_INTERRUPTIBLE_PATCH, WORKING_CALENDAR_PATCH } from '../versions';
 import { somethingHappened } from '../waits';
 
 type SmsStep = Extract<LadderStep, { channel: 'sms' }>;
@@ -21,10 +21,13 @@ export async function runSms(life: LicenceLife, step: SmsStep, index: number, du
   await life.flushEngineWrites();
   // A quiet run's text also asks when the next step may reach people, should this one reach the holder.
   const nextDue = life.quietWaits ? nextReachingStepDue(life, step, index, due) : undefined;
+  // The window holds when the text goes: a backlog on the SMS queue can outlast it. An earlier run
+  // that keeps a send window asks its activity to hold it too, from the first text it reaches now.
+  const inSendWindowOnly = life.folded || (life.patched(WORKING_CALENDAR_PATCH) && patched(EARLIER_TEXTS_IN_WINDOW_PATCH));
   const sent = await sender.sendReminderSms({
     licenceId: life.licenceId,
     idempotencyKey: outId,
-    ...(life.folded ? { inSendWindowOnly: true } : {}),
+    ...(inSendWindowOnly ? { inSendWindowOnly: true } : {}),
     ...(nextDue !== undefined ? { nextStepFrom: new Date(nextDue).toISOString() } : {}),
   });
   // The holder was reached, or may have been: the ladder waits the step's days from its due instant.
