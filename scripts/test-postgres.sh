@@ -13,8 +13,10 @@ data="${TMPDIR:-/tmp}/licence-reminder-test-pg-$port"
 bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)")
 [ -x "$bin/pg_ctl" ] || { echo "test-postgres: PostgreSQL is not installed; run 'npm run setup -- --test'." >&2; exit 1; }
 
+# Under a moved clock (scripts/test-shifted.sh) libfaketime shares its state through shared memory
+# that only the user who made it may open: the 'postgres' user's processes make their own.
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- env -u FAKETIME_SHARED "$@"; else "$@"; fi
 }
 
 case "${1:-}" in
