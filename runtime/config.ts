@@ -39,7 +39,8 @@ const environmentSchema = z.object({
   WORKER_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(200),
   /**
    * The licence workflows bundled by `npm run build` (dist/workflow-bundle.js). Unset, a worker
-   * bundles them from the sources as it starts. Must come from the same build as the code running it.
+   * bundles them from the sources as it starts. Must come from the same build as the code running
+   * it, which a worker checks as it starts (assertBundleOfThisCode).
    */
   WORKFLOW_BUNDLE: z
     .string()

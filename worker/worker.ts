@@ -4,7 +4,7 @@ import { createLicenceActivities, type ActivityDependencies, type LicenceActivit
 import { localStepInterceptor } from '../activities/local-steps';
 import { licenceDataConverter } from '../runtime/data-converter';
 import { smsTaskQueue } from '../workflows/licence-definitions';
-import { LICENCE_WORKFLOW_INTERCEPTOR_MODULES, LICENCE_WORKFLOWS_PATH } from './workflow-bundle';
+import { assertBundleOfThisCode, LICENCE_WORKFLOW_INTERCEPTOR_MODULES, LICENCE_WORKFLOWS_PATH } from './workflow-bundle';
 
 export interface LicenceWorkerOptions extends ActivityDependencies {
   connection: NativeConnection;
@@ -29,6 +29,7 @@ export const LICENCE_WORKER_INTERCEPTORS: WorkerInterceptors = {
  * `shutdown()` to stop them; in-flight activities finish first.
  */
 export async function createLicenceWorkers({ connection, namespace, payloadCodec, cachedWorkflows = 200, workflowBundlePath, ...dependencies }: LicenceWorkerOptions): Promise<Worker[]> {
+  if (workflowBundlePath) assertBundleOfThisCode(workflowBundlePath);
   const dataConverter = payloadCodec ? licenceDataConverter(payloadCodec) : undefined;
   const activities = createLicenceActivities(dependencies);
   const licences = await Worker.create({

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { encodeToPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
@@ -6,6 +7,7 @@ import { DAY, dataConverter, eventually, LifecycleHarness } from '../support/lif
 import { buildEngine, engineReady } from '../support/engine-process';
 import { PROJECT_ROOT } from '../support/paths';
 import { quietTemporalLogs } from '../support/temporal';
+import { assertBundleOfThisCode } from '../../worker/workflow-bundle';
 
 quietTemporalLogs();
 
@@ -27,12 +29,17 @@ afterAll(async () => {
   await h?.teardown();
 });
 
-async function startCompiledWorker(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(build, 'bin', 'start.js')], {
+/** Starts a worker process of the compiled engine in `engine`, loading the bundle `bundle`. */
+function spawnCompiledWorker(engine: string, bundle: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [path.join(engine, 'bin', 'start.js')], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, ...h.workerProcessEnv(), WORKFLOW_BUNDLE: path.join(build, 'workflow-bundle.js'), LOG_LEVEL: 'warn', NODE_OPTIONS: '' },
+    env: { ...process.env, ...h.workerProcessEnv(), WORKFLOW_BUNDLE: bundle, LOG_LEVEL: 'warn', NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+async function startCompiledWorker(): Promise<ChildProcess> {
+  const child = spawnCompiledWorker(build, path.join(build, 'workflow-bundle.js'));
   await engineReady(child);
   return child;
 }
@@ -65,4 +72,23 @@ it("writes a refusal the way the engine's failure converter does: encrypted, not
   await expect(h.env.client.workflow.getHandle(licence.workflowId).executeUpdate('renewalDecision', { args: [refused] })).rejects.toMatchObject({
     cause: { message: 'no renewal application is pending' },
   });
+}, 90_000);
+
+it('refuses to start with a bundle built from other workflow code than it runs, and says what to do', async () => {
+  // Another build, whose compiled workflow code differs from the bundle's build by one file.
+  const other = `${build}-other`;
+  await fs.rm(other, { recursive: true, force: true });
+  await fs.cp(build, other, { recursive: true });
+  await fs.rm(path.join(other, 'workflow-bundle.js'));
+  await fs.appendFile(path.join(other, 'workflows', 'licence', 'channels', 'sms.js'), '\n// another build\n');
+  // Its metrics port would clash with the worker above's.
+  const stale = spawnCompiledWorker(other, path.join(build, 'workflow-bundle.js'), { TEMPORAL_METRICS_ADDRESS: 'off' });
+  try {
+    await expect(engineReady(stale)).rejects.toThrow(/WORKFLOW_BUNDLE \S+ was built from other workflow code than this worker runs: run npm run build/);
+  } finally {
+    stale.kill('SIGKILL');
+    await fs.rm(other, { recursive: true, force: true });
+  }
+  // A worker run from the sources is not the compiled code a bundle is made from.
+  expect(() => assertBundleOfThisCode(path.join(build, 'workflow-bundle.js'))).toThrow(/this worker runs from its sources/);
 }, 90_000);
