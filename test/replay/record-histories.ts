@@ -10,9 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createLicenceActivities } from '../../activities';
-import { LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
 import {
   contactChangedSignal,
   correctExpiryUpdate,
@@ -22,7 +21,7 @@ import {
   replanSignal,
   revocationUpdate,
 } from '../../workflows/licence-definitions';
-import { workflowsBefore } from '../support/earlier-workflows';
+import { workerBefore } from '../support/earlier-workflows';
 import { dataConverter, DAY, eventually, LifecycleHarness } from '../support/lifecycle';
 import { Prisma } from '../../generated/prisma/client';
 import { DEFAULT_LADDER } from '../../domain';
@@ -470,15 +469,11 @@ const SCENARIOS: Scenario[] = [
     async drive(h, number) {
       // Started by the code before folded steps, then woken by today's, as a deployment meets it.
       await h.stopWorker();
-      const earlier = await Worker.create({
+      const earlier = await workerBefore(FOLDED_STEPS_PATCH, {
         connection: h.env.nativeConnection,
         dataConverter,
         taskQueue: h.taskQueue,
-        workflowBundle: await workflowsBefore(FOLDED_STEPS_PATCH),
         activities: createLicenceActivities(h.dependencies()),
-        interceptors: { activity: LICENCE_WORKER_INTERCEPTORS.activity },
-        // Kept in no worker's memory, its next task goes to any worker, not to this one once stopped.
-        maxCachedWorkflows: 0,
       });
       const earlierRun = earlier.run();
       const licence = await h.register(number, await dateIn(h, 200), { contact: { name: '张敏', phone: '13900139016' } });

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { LicenceActivities } from '../../activities';
 import { LICENCE_FAILURE_CONVERTER_PATH } from '../../runtime/data-converter';
+import { LICENCE_WORKER_INTERCEPTORS } from '../../worker/worker';
 import { PROJECT_ROOT } from './paths';
 
 const git = (args: string[]) => {
@@ -43,5 +46,22 @@ export async function workflowsBefore(patchId: string): Promise<WorkflowBundleWi
     workflowsPath: path.join(folder, 'workflows', 'index.ts'),
     workflowInterceptorModules: [path.join(folder, 'workflows', 'interceptors.ts')],
     failureConverterPath: LICENCE_FAILURE_CONVERTER_PATH,
+  });
+}
+
+/**
+ * A worker of the licence queue that runs the workflows as they were before `patchId`, with
+ * today's activities. It keeps no run in memory: once it stops, its runs' next tasks go to any
+ * worker, not to its own queue, which a time-skipping server would wait on for ever.
+ */
+export async function workerBefore(
+  patchId: string,
+  options: { connection: NativeConnection; taskQueue: string; dataConverter: DataConverter; activities: LicenceActivities },
+): Promise<Worker> {
+  return Worker.create({
+    ...options,
+    workflowBundle: await workflowsBefore(patchId),
+    interceptors: { activity: LICENCE_WORKER_INTERCEPTORS.activity },
+    maxCachedWorkflows: 0,
   });
 }

@@ -6,7 +6,7 @@ import { LICENCE_WORKER_INTERCEPTORS, createSmsWorker } from '../../worker/worke
 import { bundleLicenceWorkflows } from '../../worker/workflow-bundle';
 import { correctExpiryUpdate, licenceStatusQuery } from '../../workflows/licence-definitions';
 import { FOLDED_STEPS_PATCH, LOCAL_CALLS_PATCH } from '../../workflows/licence/versions';
-import { workflowsBefore } from '../support/earlier-workflows';
+import { workerBefore } from '../support/earlier-workflows';
 import { dataConverter, eventually, LifecycleHarness } from '../support/lifecycle';
 import { Prisma } from '../../generated/prisma/client';
 import { quietTemporalLogs } from '../support/temporal';
@@ -93,16 +93,7 @@ it('a text that today\'s code asks for a run started before texts checked the se
   // The text goes the moment the prompt has: the wall clock cannot wait a week.
   await h.database.prisma.department.update({ where: department, data: { ladder: DEFAULT_LADDER.map((step) => (step.channel === 'auto_prompt' ? { ...step, waitDays: 0 } : step)) as unknown as object[] } });
   const activities = createLicenceActivities(h.dependencies());
-  const earlier = await Worker.create({
-    connection: h.env.nativeConnection,
-    dataConverter,
-    taskQueue: h.taskQueue,
-    workflowBundle: await workflowsBefore(FOLDED_STEPS_PATCH),
-    activities,
-    interceptors: { activity: LICENCE_WORKER_INTERCEPTORS.activity },
-    // Kept in no worker's memory, its next task goes to any worker, not to this one once stopped.
-    maxCachedWorkflows: 0,
-  });
+  const earlier = await workerBefore(FOLDED_STEPS_PATCH, { connection: h.env.nativeConnection, dataConverter, taskQueue: h.taskQueue, activities });
   // Bundled now, started once the earlier worker has stopped: a task queue takes one worker per process.
   const todaysCode = await bundleLicenceWorkflows();
   let today: Worker | undefined;
