@@ -35,5 +35,20 @@ esac
 
 ignore=$(IFS='|'; echo "${dev_server_suites[*]}")
 echo "test-shifted: the wall clock moved by $shift_by: $(LD_PRELOAD="$faketime_lib" FAKETIME="$shift_by" date -u '+%Y-%m-%d %H:%M UTC')"
-LD_PRELOAD="$faketime_lib" FAKETIME="$shift_by" exec node --experimental-vm-modules --no-warnings=ExperimentalWarning \
+# libfaketime keeps each moved process's clock in shared memory named after it, and not every
+# process removes it as it ends (one stopped by a signal cannot): once the run is over, remove those
+# of this run whose process has gone.
+run_started=$(mktemp)
+remove_clocks_left_behind() {
+  local clock pid
+  for clock in /dev/shm/faketime_shm_*; do
+    [ -e "$clock" ] && [ "$clock" -nt "$run_started" ] || continue
+    pid="${clock##*_}"
+    kill -0 "$pid" 2>/dev/null && continue
+    rm -f "$clock" "/dev/shm/sem.faketime_sem_$pid"
+  done
+  rm -f "$run_started"
+}
+trap remove_clocks_left_behind EXIT
+LD_PRELOAD="$faketime_lib" FAKETIME="$shift_by" node --experimental-vm-modules --no-warnings=ExperimentalWarning \
   node_modules/jest/bin/jest.js --runInBand --testPathIgnorePatterns "$ignore" -- "${selection[@]}"
