@@ -131,7 +131,7 @@ async function cluster(): Promise<Subject> {
   // Every worker process sets the account's QPS on the SMS queue; Temporal keeps it for them together.
   const cluster = new Cluster({ dir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-cluster-')), basePort: 19_000, engineEnv: { LOG_LEVEL: 'warn', SMS_QPS: String(QPS) } });
   await cluster.start();
-  const temporal = await connectTemporalClient(cluster.temporalAddress, 'default');
+  const temporal = await connectTemporalClient(cluster.temporalAddress, 'default', undefined, cluster.operatorTls);
   const database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
   return {
     name: 'cluster',

@@ -1,7 +1,8 @@
 /**
  * `npm run cluster -- start|stop|status`: the production topology on this machine's loopback
  * (cluster/topology.ts). `start` returns once every part serves and leaves them running; `stop`
- * stops them and keeps the data (`stop --purge` deletes it too).
+ * stops them and keeps the data (`stop --purge` deletes it too). `certificates <dir>` makes a CA
+ * and the certificates of the cluster's mutual TLS in a folder, for docker-compose.yml.
  *
  * CLUSTER_DIR (default .cluster) holds pids, logs and the generated secrets; CLUSTER_BASE_PORT
  * (default 17000) is the first of its ports, so that a second topology can run beside it.
@@ -9,6 +10,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { certificateFiles, ensureCertificates } from '../cluster/certificates';
 import { Cluster, MAX_BASE_PORT, ROOT } from '../cluster/topology';
 
 const settings = z
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
     case 'start': {
       const ms = await cluster.start();
       const secrets = cluster.secrets;
+      const operator = certificateFiles(cluster.certificatesDir, 'operator');
       console.log(
         [
           '',
@@ -34,6 +37,8 @@ async function main(): Promise<void> {
           `  API key           ${secrets.apiKey}   (bureau weihai)`,
           `  Administrator     user "admin", password ${secrets.adminPassword}`,
           `  Temporal          ${cluster.temporalAddress}   (frontend; history, matching and worker run apart), namespace default`,
+          `                    mutual TLS: temporal workflow list --address ${cluster.temporalAddress} --tls-ca-path ${operator.caFile} \\`,
+          `                      --tls-cert-path ${operator.certFile} --tls-key-path ${operator.keyFile}`,
           `  Temporal UI       ${cluster.temporalUiUrl}   (payloads decoded through the engine's /codec)`,
           `  PostgreSQL        127.0.0.1:${cluster.ports.postgres}   (databases temporal, temporal_visibility, licences)`,
           `  Providers         ${cluster.simulatorsUrl}   (simulated: SMS, WeChat, the approval system, the regulators)`,
@@ -48,11 +53,21 @@ async function main(): Promise<void> {
       await cluster.stop({ purge: values.purge });
       console.log(values.purge ? 'cluster: stopped; its data is deleted' : 'cluster: stopped; its data is kept for the next start');
       return;
+    case 'certificates': {
+      const dir = positionals[1];
+      if (!dir) {
+        console.error('usage: npm run cluster -- certificates <folder>');
+        process.exit(2);
+      }
+      const made = ensureCertificates(path.resolve(dir));
+      console.log(made ? `cluster: a CA and the certificates of cluster, engine and operator are in ${path.resolve(dir)}` : `cluster: ${path.resolve(dir)} already holds them; nothing made`);
+      return;
+    }
     case 'status':
       for (const [name, state] of Object.entries(cluster.status())) console.log(`${name.padEnd(18)} ${state === 'stopped' ? 'stopped' : `running (pid ${state})`}`);
       return;
     default:
-      console.error(`unknown command "${command}": use start, stop [--purge] or status`);
+      console.error(`unknown command "${command}": use start, stop [--purge], status or certificates <folder>`);
       process.exit(2);
   }
 }

@@ -3,8 +3,9 @@
  * visibility, and the engine's database), the Temporal server as four service processes
  * (frontend, history, matching, worker) built from the same version the CLI embeds, two API
  * processes behind HAProxy, two worker processes, and the simulated outside world as a process of
- * its own. The processes outlive the command that started them; their pids, logs and generated
- * secrets live in one folder, so that `stop` (or a drill) can find them again.
+ * its own. Temporal's services answer only callers with a certificate of the topology's own CA
+ * (mutual TLS). The processes outlive the command that started them; their pids, logs, generated
+ * secrets and certificates live in one folder, so that `stop` (or a drill) can find them again.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -12,8 +13,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { TLSConfig } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { generatePayloadKeySetting } from '../runtime/payload-codec';
+import { temporalTlsConfig } from '../runtime/temporal-tls';
+import { certificateFiles, ensureCertificates, type CertifiedParty } from './certificates';
 
 export const ROOT = path.resolve(__dirname, '..');
 const TOOLS = path.join(ROOT, '.tools');
@@ -116,6 +120,14 @@ export class Cluster {
   get temporalAddress(): string {
     return `127.0.0.1:${this.ports.temporal.frontend.grpc}`;
   }
+  /** The CA and certificates of the topology's mutual TLS (cluster/certificates.ts). */
+  get certificatesDir(): string {
+    return path.join(this.dir, 'tls');
+  }
+  /** How the operator's tools (the CLI, benchmarks, drills, tests) reach the frontend: with the operator's certificate. */
+  get operatorTls(): TLSConfig {
+    return temporalTlsConfig(certificateFiles(this.certificatesDir, 'operator'));
+  }
   get simulatorsUrl(): string {
     return `http://127.0.0.1:${this.ports.simulators}/simulators`;
   }
@@ -143,6 +155,7 @@ export class Cluster {
     fs.mkdirSync(path.join(this.dir, 'logs'), { recursive: true });
     requireBuiltTools();
     requireCompiledEngine(this.build);
+    if (ensureCertificates(this.certificatesDir)) this.say(`TLS: a CA and certificates made in ${this.certificatesDir}`);
     await this.startPostgres();
     await this.prepareDatabases();
     for (const name of PROCESS_NAMES) {
@@ -208,6 +221,7 @@ export class Cluster {
       HOST: '127.0.0.1',
       DATABASE_URL: this.databaseUrl,
       TEMPORAL_ADDRESS: this.temporalAddress,
+      ...this.clientTlsEnvironment('engine'),
       TEMPORAL_NAMESPACE: NAMESPACE,
       TEMPORAL_METRICS_ADDRESS: 'off',
       PUBLIC_URL: this.url,
@@ -239,6 +253,12 @@ export class Cluster {
       LOG_LEVEL: 'info',
       ...this.options.engineEnv,
     };
+  }
+
+  /** TEMPORAL_TLS_*: the settings with which a party's process reaches the frontend. */
+  private clientTlsEnvironment(party: Exclude<CertifiedParty, 'cluster'>): Record<string, string> {
+    const { caFile, certFile, keyFile } = certificateFiles(this.certificatesDir, party);
+    return { TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile };
   }
 
   private get postgresDataDir(): string {
@@ -338,7 +358,7 @@ export class Cluster {
   }
 
   private registerNamespace(): void {
-    runSetupScript('namespace', { TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_CLI: path.join(TOOLS, 'bin', 'temporal') });
+    runSetupScript('namespace', { TEMPORAL_ADDRESS: this.temporalAddress, TEMPORAL_NAMESPACE: NAMESPACE, TEMPORAL_CLI: path.join(TOOLS, 'bin', 'temporal'), ...this.clientTlsEnvironment('operator') });
     this.say(`Temporal: namespace ${NAMESPACE} served`);
   }
 
@@ -354,6 +374,7 @@ export class Cluster {
         args: ['--root', ROOT, '--config', 'cluster/temporal-ui', '--env', 'production', 'start'],
         env: {
           TEMPORAL_ADDRESS: this.temporalAddress,
+          ...this.clientTlsEnvironment('operator'),
           TEMPORAL_NAMESPACE: NAMESPACE,
           TEMPORAL_UI_PORT: String(ports.temporalUi),
           TEMPORAL_UI_PUBLIC_URL: this.temporalUiUrl,
@@ -368,11 +389,15 @@ export class Cluster {
       const service = name.slice('temporal-'.length) as TemporalService;
       const servicePorts = ports.temporal[service];
       const t = ports.temporal;
+      const serving = certificateFiles(this.certificatesDir, 'cluster');
       return {
         command: path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-server'),
         args: ['--root', ROOT, '--config', 'cluster/temporal', '--env', 'production', '--allow-no-auth', 'start', '--service', service],
         env: {
           ...this.temporalDatabaseEnvironment(),
+          TEMPORAL_TLS_CA_FILE: serving.caFile,
+          TEMPORAL_TLS_SERVER_CERT_FILE: serving.certFile,
+          TEMPORAL_TLS_SERVER_KEY_FILE: serving.keyFile,
           TEMPORAL_BIND_ADDRESS: '127.0.0.1',
           TEMPORAL_METRICS_PORT: String(servicePorts.metrics),
           TEMPORAL_FRONTEND_ADDRESS: this.temporalAddress,

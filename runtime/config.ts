@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { TemporalTlsFiles } from './temporal-tls';
 import { AesGcmPayloadCodec, generatePayloadKeySetting, parsePayloadKeys } from './payload-codec';
 import type { IntegrationEndpoints } from '../activities/dependencies';
 import { SMS_PROVIDERS } from '../activities/sms/provider';
@@ -17,6 +18,8 @@ export const DEFAULT_TASK_QUEUE = 'licence-reminders';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
+const readableFile = z.string().refine((file) => fs.existsSync(file) && fs.statSync(file).isFile(), 'no file there: give the path of a PEM file');
+
 const environmentSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: port(3000),
@@ -29,6 +32,16 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[^:/\s]+:\d+$/, 'must be host:port, e.g. temporal.internal:7233')
     .optional(),
+  /**
+   * Mutual TLS to a Temporal cluster that asks for it (the production topology does): this
+   * process's client certificate and key, signed by the cluster's CA, both or neither (PEM files).
+   */
+  TEMPORAL_TLS_CERT_FILE: readableFile.optional(),
+  TEMPORAL_TLS_KEY_FILE: readableFile.optional(),
+  /** The CA that signed the frontend's certificate; unset, the system's roots. */
+  TEMPORAL_TLS_CA_FILE: readableFile.optional(),
+  /** The name the frontend's certificate carries, when it is not the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().regex(/^[A-Za-z0-9.-]+$/, 'must be a host name, e.g. temporal-frontend').optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   /**
@@ -183,6 +196,8 @@ export type AppConfig = z.infer<typeof environmentSchema> & {
   databaseUrl: string;
   /** Whether this process must start its own Temporal dev server. */
   embeddedTemporal: boolean;
+  /** Mutual TLS to the Temporal cluster, when TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE are set. */
+  temporalTls?: TemporalTlsFiles;
   /** Channel and regulator endpoints; unset ones point at the local simulators. */
   endpoints: IntegrationEndpoints;
 };
@@ -222,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid environment:\n  SMS_RECEIPT_SECRET: is required when ROLE=${settings.ROLE}: every API process must accept the same receipt token, e.g. SMS_RECEIPT_SECRET=${randomBytes(24).toString('base64url')}`,
     );
   }
+  const temporalTls = temporalTlsFiles(settings);
   const missingSecrets: string[] = [];
   if (settings.SIMULATORS === 'off') {
     const missing = (['AUTO_PROMPT_URL', 'BATCH_NOTICE_URL', 'SMS_API_URL', 'REGULATOR_WEBHOOK_BASE_URL'] as const).filter((name) => !settings[name]);
@@ -250,6 +266,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     secureCookies: settings.SECURE_COOKIES ? settings.SECURE_COOKIES === 'on' : publicUrl.startsWith('https:'),
     databaseUrl,
     embeddedTemporal: settings.TEMPORAL_ADDRESS === undefined,
+    ...(temporalTls ? { temporalTls } : {}),
     endpoints: {
       publicUrl,
       autoPromptUrl: settings.AUTO_PROMPT_URL ?? `${simulators}/portal/prompts`,
@@ -286,4 +303,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       regulatorSigningSecret: settings.REGULATOR_SIGNING_SECRET,
     },
   };
+}
+
+/** TEMPORAL_TLS_*: a certificate goes with its key, and only to a cluster this process does not start. */
+function temporalTlsFiles(settings: z.infer<typeof environmentSchema>): TemporalTlsFiles | undefined {
+  const { TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile, TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_SERVER_NAME: serverName } = settings;
+  if (!certFile && !keyFile && !caFile && !serverName) return undefined;
+  const problems: string[] = [];
+  if (!certFile) problems.push('  TEMPORAL_TLS_CERT_FILE: is required with the other TEMPORAL_TLS_ settings: the client certificate the cluster\'s CA signed');
+  if (!keyFile) problems.push('  TEMPORAL_TLS_KEY_FILE: is required with the other TEMPORAL_TLS_ settings: the private key of TEMPORAL_TLS_CERT_FILE');
+  if (settings.TEMPORAL_ADDRESS === undefined) problems.push('  TEMPORAL_ADDRESS: is required with TEMPORAL_TLS_ settings: the embedded dev server takes no TLS, so name the cluster\'s frontend');
+  if (problems.length > 0) throw new ConfigError(`Invalid environment:\n${problems.join('\n')}`);
+  return { certFile: certFile!, keyFile: keyFile!, ...(caFile ? { caFile } : {}), ...(serverName ? { serverName } : {}) };
 }

@@ -20,6 +20,7 @@ import { registerSearchAttributes } from './search-attributes';
 import { keptSecret } from './kept-secrets';
 import { payloadCodecFor } from './payload-keys';
 import { connectTemporalClient } from './temporal';
+import { temporalTlsConfig } from './temporal-tls';
 import { startDevServer, type DevServer } from './temporal-dev-server';
 
 /** Where an all-in-one process keeps the receipt token it generated on its first start. */
@@ -100,7 +101,8 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
           });
 
     const payloadCodec = payloadCodecFor(config);
-    const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, payloadCodec);
+    const temporalTls = config.temporalTls ? temporalTlsConfig(config.temporalTls) : undefined;
+    const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, payloadCodec, temporalTls);
     cleanups.push(() => temporal.close());
     if (!devServer) {
       const added = await registerSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
@@ -115,7 +117,7 @@ export async function startSystem(config: AppConfig, logger: Logger, options: { 
     }
     let workerDone: Promise<void> = new Promise(() => {});
     if (config.ROLE !== 'api') {
-      const workerConnection = await connectWorker(temporalAddress);
+      const workerConnection = await connectWorker(temporalAddress, temporalTls);
       cleanups.push(() => workerConnection.close());
       const workers = await createLicenceWorkers({
         connection: workerConnection,

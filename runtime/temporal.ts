@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { licenceDataConverter } from './data-converter';
 
@@ -14,9 +14,10 @@ export interface TemporalClient {
  *
  * @param address `host:port` of the frontend service.
  * @param payloadCodec encrypts what the client sends and decrypts what it reads; the worker must use the same keys.
+ * @param tls mutual TLS, for a cluster that asks for it (runtime/temporal-tls.ts).
  */
-export async function connectTemporalClient(address: string, namespace: string, payloadCodec?: PayloadCodec): Promise<TemporalClient> {
-  const connection = await Connection.connect({ address });
+export async function connectTemporalClient(address: string, namespace: string, payloadCodec?: PayloadCodec, tls?: TLSConfig): Promise<TemporalClient> {
+  const connection = await Connection.connect({ address, ...(tls ? { tls } : {}) });
   const client = new Client({ connection, namespace, ...(payloadCodec ? { dataConverter: licenceDataConverter(payloadCodec) } : {}) });
   return { client, connection, close: () => connection.close() };
 }

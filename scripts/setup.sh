@@ -7,7 +7,7 @@
 #                             and what --cluster makes, for the topology's smoke test (npm test calls this)
 #   scripts/setup.sh --bench  tools for the benchmarks and drills: PostgreSQL and the vegeta load generator
 #   scripts/setup.sh --cluster  the production-like topology (npm run cluster): PostgreSQL, HAProxy,
-#                             the Temporal server with its SQL tool, and its Web UI, built with Go
+#                             OpenSSL, the Temporal server with its SQL tool, and its Web UI, built with Go
 #
 # When something cannot be made, it says what is missing and how to provide it, and exits 1.
 set -euo pipefail
@@ -235,6 +235,17 @@ ensure_haproxy() {
   missing "HAProxy, the reverse proxy of the topology. Install it (Debian: apt-get install haproxy)."
 }
 
+# OpenSSL from Debian's packages: it makes the topology's CA and certificates (mutual TLS).
+ensure_openssl() {
+  if command -v openssl >/dev/null 2>&1; then return; fi
+  if can_apt; then
+    say "installing OpenSSL from Debian's packages…"
+    apt_install openssl
+    return
+  fi
+  missing "OpenSSL, which makes the topology's certificates. Install it (Debian: apt-get install openssl)."
+}
+
 check_node
 ensure_temporal_cli
 case "$mode" in
@@ -248,6 +259,7 @@ case "$mode" in
     ensure_poppler
     ensure_schemathesis
     ensure_haproxy
+    ensure_openssl
     ensure_temporal_server
     ensure_temporal_ui
     ;;
@@ -258,6 +270,7 @@ case "$mode" in
   --cluster)
     ensure_postgres
     ensure_haproxy
+    ensure_openssl
     ensure_temporal_server
     ensure_temporal_ui
     ;;

@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { certificateFiles, ensureCertificates } from '../cluster/certificates';
 import { ConfigError, loadConfig } from '../runtime/config';
 import { TEST_PAYLOAD_KEYS } from './support/payload-key';
 
@@ -31,6 +35,22 @@ describe('loadConfig', () => {
     expect(message).toMatch(/PORT:/);
     expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
     expect(message).toMatch(/DATABASE_URL: must start with postgresql:\/\/ or pglite:/);
+  });
+
+  it("reaches a cluster over mutual TLS with a certificate and its key, and says what is missing", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-tls-'));
+    try {
+      ensureCertificates(dir);
+      const { caFile, certFile, keyFile } = certificateFiles(dir, 'engine');
+      const cluster = { TEMPORAL_ADDRESS: 'temporal-frontend:7233' };
+      expect(loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile, TEMPORAL_TLS_CA_FILE: caFile }).temporalTls).toEqual({ certFile, keyFile, caFile });
+      expect(loadConfig(cluster).temporalTls).toBeUndefined();
+      expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: certFile })).toThrow(/TEMPORAL_TLS_KEY_FILE: is required with the other TEMPORAL_TLS_ settings/);
+      expect(() => loadConfig({ TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile })).toThrow(/TEMPORAL_ADDRESS: is required with TEMPORAL_TLS_ settings: the embedded dev server takes no TLS/);
+      expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: path.join(dir, 'nowhere.pem'), TEMPORAL_TLS_KEY_FILE: keyFile })).toThrow(/TEMPORAL_TLS_CERT_FILE: no file there/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes a prebuilt workflow bundle only where one was built', () => {

@@ -1,5 +1,5 @@
 import type { DataConverter, PayloadCodec } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerInterceptors } from '@temporalio/worker';
+import { NativeConnection, Worker, type TLSConfig, type WorkerInterceptors } from '@temporalio/worker';
 import { createLicenceActivities, type ActivityDependencies, type LicenceActivities } from '../activities';
 import { localStepInterceptor } from '../activities/local-steps';
 import { licenceDataConverter } from '../runtime/data-converter';
@@ -67,7 +67,7 @@ export function createSmsWorker(options: { connection: NativeConnection; namespa
   });
 }
 
-/** Connects the worker's native connection to a Temporal frontend at `host:port`. */
-export function connectWorker(address: string): Promise<NativeConnection> {
-  return NativeConnection.connect({ address });
+/** Connects the worker's native connection to a Temporal frontend at `host:port`, with mutual TLS when the cluster asks for it. */
+export function connectWorker(address: string, tls?: TLSConfig): Promise<NativeConnection> {
+  return NativeConnection.connect({ address, ...(tls ? { tls } : {}) });
 }

@@ -9,7 +9,9 @@
 #
 # Settings: TEMPORAL_DB_ADDRESS (host:port), TEMPORAL_DB_USER (temporal), TEMPORAL_DB_PASSWORD,
 # TEMPORAL_SCHEMA_DIR (the server module's schema/postgresql/v12), TEMPORAL_SQL_TOOL, TEMPORAL_CLI,
-# TEMPORAL_ADDRESS (the frontend), TEMPORAL_NAMESPACE (default), TEMPORAL_NAMESPACE_RETENTION (90d).
+# TEMPORAL_ADDRESS (the frontend), TEMPORAL_NAMESPACE (default), TEMPORAL_NAMESPACE_RETENTION (90d),
+# and the operator's certificate for the frontend's mutual TLS: TEMPORAL_TLS_CERT_FILE,
+# TEMPORAL_TLS_KEY_FILE, TEMPORAL_TLS_CA_FILE, TEMPORAL_TLS_SERVER_NAME (temporal-frontend).
 set -euo pipefail
 
 fail() { printf 'temporal setup: %s\n' "$*" >&2; exit 1; }
@@ -41,15 +43,20 @@ schema() {
 
 namespace() {
   : "${TEMPORAL_ADDRESS:?set TEMPORAL_ADDRESS to the host:port of the frontend}"
+  : "${TEMPORAL_TLS_CERT_FILE:?set TEMPORAL_TLS_CERT_FILE to the operator's client certificate (PEM)}"
+  : "${TEMPORAL_TLS_KEY_FILE:?set TEMPORAL_TLS_KEY_FILE to its private key}"
+  : "${TEMPORAL_TLS_CA_FILE:?set TEMPORAL_TLS_CA_FILE to the CA that signed the frontend's certificate}"
   local cli="${TEMPORAL_CLI:-temporal}" name="${TEMPORAL_NAMESPACE:-default}"
+  local frontend=(--address "$TEMPORAL_ADDRESS" --tls-cert-path "$TEMPORAL_TLS_CERT_FILE" --tls-key-path "$TEMPORAL_TLS_KEY_FILE"
+    --tls-ca-path "$TEMPORAL_TLS_CA_FILE" --tls-server-name "${TEMPORAL_TLS_SERVER_NAME:-temporal-frontend}")
   local deadline=$((SECONDS + 120))
-  until "$cli" operator namespace describe --address "$TEMPORAL_ADDRESS" --namespace "$name" >/dev/null 2>&1; do
-    "$cli" operator namespace create --address "$TEMPORAL_ADDRESS" --namespace "$name" --retention "${TEMPORAL_NAMESPACE_RETENTION:-90d}" >/dev/null 2>&1 || true
-    [ $SECONDS -lt $deadline ] || fail "the frontend at $TEMPORAL_ADDRESS did not register namespace $name within 120 s: $("$cli" operator namespace describe --address "$TEMPORAL_ADDRESS" --namespace "$name" 2>&1 | tail -1)"
+  until "$cli" operator namespace describe "${frontend[@]}" --namespace "$name" >/dev/null 2>&1; do
+    "$cli" operator namespace create "${frontend[@]}" --namespace "$name" --retention "${TEMPORAL_NAMESPACE_RETENTION:-90d}" >/dev/null 2>&1 || true
+    [ $SECONDS -lt $deadline ] || fail "the frontend at $TEMPORAL_ADDRESS did not register namespace $name within 120 s: $("$cli" operator namespace describe "${frontend[@]}" --namespace "$name" 2>&1 | tail -1)"
     sleep 1
   done
   # The frontend serves a new namespace once its namespace cache refreshes (about 10 s).
-  until "$cli" operator search-attribute list --address "$TEMPORAL_ADDRESS" --namespace "$name" >/dev/null 2>&1; do
+  until "$cli" operator search-attribute list "${frontend[@]}" --namespace "$name" >/dev/null 2>&1; do
     [ $SECONDS -lt $deadline ] || fail "the frontend at $TEMPORAL_ADDRESS does not serve namespace $name after 120 s"
     sleep 1
   done

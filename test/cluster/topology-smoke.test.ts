@@ -5,12 +5,15 @@
  * and the regulator's receipt, in real time (its department reminds at once).
  */
 import fs from 'node:fs';
+import http2 from 'node:http2';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { remindAtOnce } from '../../bench/topology';
+import { certificateFiles, ensureCertificates } from '../../cluster/certificates';
 import { Cluster, clusterPorts, NAMESPACE } from '../../cluster/topology';
 import { openDatabase, parseDatabaseTarget, type Database } from '../../runtime/database';
 import { sendJson, keyCaller } from '../support/http';
@@ -54,6 +57,21 @@ afterAll(async () => {
   await database?.close();
   await cluster?.stop({ purge: true });
 });
+
+/** Whether a port answers an HTTP/2 ping, which every gRPC server does once the transport is agreed. */
+async function answersHttp2Ping(port: number, tls?: http2.SecureClientSessionOptions): Promise<boolean> {
+  const session = http2.connect(`${tls ? 'https' : 'http'}://127.0.0.1:${port}`, tls ?? {});
+  try {
+    return await new Promise<boolean>((resolve) => {
+      session.once('error', () => resolve(false));
+      session.once('close', () => resolve(false));
+      session.once('connect', () => session.ping((error) => resolve(!error)));
+      setTimeout(() => resolve(false), 5_000);
+    });
+  } finally {
+    session.destroy();
+  }
+}
 
 const call = (method: string, route: string, body?: unknown) => keyCaller(cluster.url, cluster.secrets.apiKey).call(method, route, body);
 
@@ -111,8 +129,38 @@ it('takes a licence through the proxy from registration to the regulator receipt
   expect((await call('GET', `/api/v1/licences/${id}`)).body.regulatorDeliveries).toEqual([expect.objectContaining({ delivered: true, receipt: deliveries[0]!.receiptId })]);
 });
 
+it("lets no one reach Temporal's frontend, history or matching service without the cluster's client certificate", async () => {
+  const { frontend, history, matching } = cluster.ports.temporal;
+  const services = { frontend: frontend.grpc, history: history.grpc, matching: matching.grpc };
+  const reached = async (transport: (port: number) => Promise<boolean>) =>
+    Object.fromEntries(await Promise.all(Object.entries(services).map(async ([service, port]) => [service, await transport(port)])));
+  const { caFile, certFile, keyFile } = certificateFiles(cluster.certificatesDir, 'operator');
+  const ca = fs.readFileSync(caFile);
+  expect(await reached((port) => answersHttp2Ping(port))).toEqual({ frontend: false, history: false, matching: false });
+  expect(await reached((port) => answersHttp2Ping(port, { ca, servername: 'localhost' }))).toEqual({ frontend: false, history: false, matching: false });
+  // Another CA's certificate is no better than none.
+  const strangers = fs.mkdtempSync(path.join(os.tmpdir(), 'stranger-ca-'));
+  try {
+    ensureCertificates(strangers);
+    const stranger = certificateFiles(strangers, 'operator');
+    const withStrangersCertificate = { ca, cert: fs.readFileSync(stranger.certFile), key: fs.readFileSync(stranger.keyFile), servername: 'localhost' };
+    expect(await reached((port) => answersHttp2Ping(port, withStrangersCertificate))).toEqual({ frontend: false, history: false, matching: false });
+  } finally {
+    fs.rmSync(strangers, { recursive: true, force: true });
+  }
+  const withOperatorsCertificate = { ca, cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile), servername: 'localhost' };
+  expect(await reached((port) => answersHttp2Ping(port, withOperatorsCertificate))).toEqual({ frontend: true, history: true, matching: true });
+  // Temporal's HTTP API beside the frontend's gRPC: TLS too, and a certificate asked for.
+  const plain = await fetch(`http://127.0.0.1:${frontend.http}/api/v1/namespaces`);
+  expect({ status: plain.status, body: await plain.text() }).toEqual({ status: 400, body: expect.stringContaining('HTTP request to an HTTPS server') });
+  const withoutCertificate = new Promise<number | undefined>((resolve, reject) => {
+    https.get({ host: '127.0.0.1', port: frontend.http, path: '/api/v1/namespaces', ca, servername: 'localhost' }, (response) => resolve(response.statusCode)).once('error', reject);
+  });
+  await expect(withoutCertificate).rejects.toThrow(/certificate required|socket hang up|ECONNRESET/);
+});
+
 it("finds the licence by the engine's search attributes in the cluster's SQL visibility", async () => {
-  const connection = await Connection.connect({ address: cluster.temporalAddress });
+  const connection = await Connection.connect({ address: cluster.temporalAddress, tls: cluster.operatorTls });
   try {
     const client = new Client({ connection, namespace: NAMESPACE });
     await eventually(async () => {
@@ -128,7 +176,7 @@ it("finds the licence by the engine's search attributes in the cluster's SQL vis
 it("serves Temporal's Web UI, whose page decodes the licence's encrypted history through the engine's codec behind the proxy", async () => {
   const settings = (await sendJson(`${cluster.temporalUiUrl}/api/v1/settings`, 'GET')).body;
   expect(settings.Codec.Endpoint).toBe(`${cluster.url}/codec`);
-  const connection = await Connection.connect({ address: cluster.temporalAddress });
+  const connection = await Connection.connect({ address: cluster.temporalAddress, tls: cluster.operatorTls });
   try {
     const { history } = await connection.workflowService.getWorkflowExecutionHistory({ namespace: NAMESPACE, execution: { workflowId: 'licence/weihai/鲁威药经CL00001' } });
     const input = history!.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads!;

@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { certificateFiles, ensureCertificates } from '../../cluster/certificates';
 import { parse } from 'yaml';
 import { loadConfig } from '../../runtime/config';
 import { PROJECT_ROOT } from '../support/paths';
 
 // No Docker engine runs where the tests run: check what can be checked without one.
 const compose = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown>; command?: string[] }>;
+  services: Record<string, { image?: string; build?: string; environment?: Record<string, string>; depends_on?: Record<string, unknown>; command?: string[]; volumes?: string[] }>;
 };
 
 /** What an operator's .env file sets: every secret and endpoint compose demands. */
@@ -59,6 +61,10 @@ function buildEntries(): string[] {
 
 const TEMPORAL_SERVICES = ['temporal-frontend', 'temporal-history', 'temporal-matching', 'temporal-worker'];
 
+const certificates = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-tls-'));
+beforeAll(() => ensureCertificates(certificates));
+afterAll(() => fs.rmSync(certificates, { recursive: true, force: true }));
+
 describe('docker-compose.yml', () => {
   it('runs the loopback topology: each Temporal service apart, its schema and namespace set-up, the UI, two APIs behind HAProxy, two workers', () => {
     expect(Object.keys(compose.services).sort()).toEqual(
@@ -85,6 +91,25 @@ describe('docker-compose.yml', () => {
     expect(compose.services.proxy!.environment).toMatchObject({ API1_ADDRESS: 'api-1:3000', API2_ADDRESS: 'api-2:3000' });
   });
 
+  it("serves Temporal only over mutual TLS, from the certificate folder the operator mounts, named as the loopback topology's", () => {
+    const mountedFiles = (name: string) => {
+      const service = compose.services[name]!;
+      expect([name, service.volumes]).toEqual([name, [expect.stringMatching(/^\$\{TEMPORAL_TLS_DIR:\?.+\}:\/run\/temporal-tls:ro$/)]]);
+      const environment = interpolate(service.environment, OPERATOR_SETTINGS);
+      return Object.fromEntries(Object.entries(environment).filter(([key]) => key.startsWith('TEMPORAL_TLS_')));
+    };
+    for (const name of TEMPORAL_SERVICES) {
+      expect(mountedFiles(name)).toEqual({ TEMPORAL_TLS_CA_FILE: '/run/temporal-tls/ca.pem', TEMPORAL_TLS_SERVER_CERT_FILE: '/run/temporal-tls/cluster.pem', TEMPORAL_TLS_SERVER_KEY_FILE: '/run/temporal-tls/cluster.key' });
+    }
+    for (const name of ['temporal-namespace', 'temporal-ui']) {
+      expect(mountedFiles(name)).toEqual({ TEMPORAL_TLS_CA_FILE: '/run/temporal-tls/ca.pem', TEMPORAL_TLS_CERT_FILE: '/run/temporal-tls/operator.pem', TEMPORAL_TLS_KEY_FILE: '/run/temporal-tls/operator.key' });
+    }
+    const healthCheck = (compose.services['temporal-frontend'] as { healthcheck?: { test: string[] } }).healthcheck!.test.join(' ');
+    expect(healthCheck).toContain('--tls-cert-path /run/temporal-tls/operator.pem --tls-key-path /run/temporal-tls/operator.key');
+    const named = [...fs.readFileSync(path.join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8').matchAll(/\/run\/temporal-tls\/([\w.-]+)/g)].map((match) => match[1]!);
+    expect(named.filter((file) => !fs.existsSync(path.join(certificates, file)))).toEqual([]);
+  });
+
   it('builds the Temporal image from exactly the versions and configuration files the loopback topology runs', () => {
     for (const name of [...TEMPORAL_SERVICES, 'temporal-schema', 'temporal-namespace', 'temporal-ui']) {
       expect([name, compose.services[name]!.image]).toEqual([name, `licence-reminder-temporal:${setupVersion('temporal_server_version')}`]);
@@ -99,10 +124,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(['api-1', 'api-2', 'worker-1', 'worker-2'])('gives %s an environment that the engine accepts, with the cluster and PostgreSQL', (name) => {
+  it.each(['api-1', 'api-2', 'worker-1', 'worker-2'])('gives %s an environment that the engine accepts, with the cluster over mutual TLS and PostgreSQL', (name) => {
     const service = compose.services[name]!;
     expect(service.build).toBe('.');
-    const config = loadConfig(interpolate(service.environment, OPERATOR_SETTINGS));
+    expect(service.volumes).toEqual([expect.stringMatching(/^\$\{TEMPORAL_TLS_DIR:\?.+\}:\/run\/temporal-tls:ro$/)]);
+    const environment = interpolate(service.environment, OPERATOR_SETTINGS);
+    // The files compose mounts, as `npm run cluster -- certificates` makes them.
+    const mounted = Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value.replace(/^\/run\/temporal-tls\//, `${certificates}/`)]));
+    const config = loadConfig(mounted);
+    expect(config.temporalTls).toEqual(expect.objectContaining(certificateFiles(certificates, 'engine')));
     expect(config.embeddedTemporal).toBe(false);
     expect(config.TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(config.databaseUrl).toMatch(/^postgresql:\/\/.+@app-postgresql:5432\//);
