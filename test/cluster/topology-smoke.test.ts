@@ -2,7 +2,8 @@
  * The production topology, end to end through its proxy: a Temporal cluster on PostgreSQL with its
  * four services in processes of their own, two API processes behind HAProxy, two workers and the
  * simulated providers apart. One licence goes from registration to the prompt, the SMS, a renewal
- * and the regulator's receipt, in real time (its department reminds at once).
+ * and the regulator's receipt, in real time (its department reminds at once). Temporal's services
+ * speak only mutual TLS, with certificates of the topology's own CA.
  */
 import fs from 'node:fs';
 import http2 from 'node:http2';
@@ -176,6 +177,10 @@ it("finds the licence by the engine's search attributes in the cluster's SQL vis
 it("serves Temporal's Web UI, whose page decodes the licence's encrypted history through the engine's codec behind the proxy", async () => {
   const settings = (await sendJson(`${cluster.temporalUiUrl}/api/v1/settings`, 'GET')).body;
   expect(settings.Codec.Endpoint).toBe(`${cluster.url}/codec`);
+  // The UI reads the cluster over mutual TLS, with the operator's certificate.
+  const listed = await sendJson(`${cluster.temporalUiUrl}/api/v1/namespaces/${NAMESPACE}/workflows?query=${encodeURIComponent("LicenceStage = 'renewed'")}`, 'GET');
+  expect(listed.status).toBe(200);
+  expect(listed.body.executions.map((execution: { execution: { workflowId: string } }) => execution.execution.workflowId)).toEqual(['licence/weihai/鲁威药经CL00001']);
   const connection = await Connection.connect({ address: cluster.temporalAddress, tls: cluster.operatorTls });
   try {
     const { history } = await connection.workflowService.getWorkflowExecutionHistory({ namespace: NAMESPACE, execution: { workflowId: 'licence/weihai/鲁威药经CL00001' } });
