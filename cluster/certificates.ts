@@ -26,24 +26,31 @@ export interface CertificateFiles {
   keyFile: string;
 }
 
+/** A certificate's life; the CA's is longer, so that the certificates it signs end first. */
 const VALID_DAYS = 825;
+const CA_VALID_DAYS = 3650;
+/** A certificate this near its end is signed again at the next start: the processes read theirs as they start. */
+const RENEW_WITHIN_DAYS = 30;
 
 /** The files of one party's certificate in `dir`, with the CA that signed it. */
 export function certificateFiles(dir: string, party: CertifiedParty): CertificateFiles {
   return { caFile: path.join(dir, 'ca.pem'), certFile: path.join(dir, `${party}.pem`), keyFile: path.join(dir, `${party}.key`) };
 }
 
-/** Makes the CA and each party's certificate in `dir` where missing; returns whether it made any. */
-export function ensureCertificates(dir: string): boolean {
+/**
+ * Makes the CA and each party's certificate in `dir` where missing or within 30 days of its end;
+ * returns whether it made any.
+ */
+export function ensureCertificates(dir: string, { validDays = VALID_DAYS, caValidDays = CA_VALID_DAYS } = {}): boolean {
   const ca = { certFile: path.join(dir, 'ca.pem'), keyFile: path.join(dir, 'ca.key') };
-  const newCa = !fs.existsSync(ca.certFile);
+  const newCa = !isCurrent(ca.certFile);
   // A new CA makes every certificate signed before it worthless: all are signed again.
-  const unsigned = CERTIFIED_PARTIES.filter((party) => newCa || !fs.existsSync(certificateFiles(dir, party).certFile));
+  const unsigned = CERTIFIED_PARTIES.filter((party) => newCa || !isCurrent(certificateFiles(dir, party).certFile));
   if (!newCa && unsigned.length === 0) return false;
   requireOpenssl();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (newCa) {
-    openssl(['req', '-x509', ...newKey(ca.keyFile), '-out', ca.certFile, '-days', String(VALID_DAYS), '-subj', '/CN=licence reminders Temporal CA',
+    openssl(['req', '-x509', ...newKey(ca.keyFile), '-out', ca.certFile, '-days', String(caValidDays), '-subj', '/CN=licence reminders Temporal CA',
       '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
   }
   for (const party of unsigned) {
@@ -51,10 +58,21 @@ export function ensureCertificates(dir: string): boolean {
     const uses = party === 'cluster'
       ? ['-addext', `subjectAltName=DNS:${FRONTEND_NAME},DNS:${INTERNODE_NAME},DNS:localhost,IP:127.0.0.1`, '-addext', 'extendedKeyUsage=serverAuth,clientAuth']
       : ['-addext', 'extendedKeyUsage=clientAuth'];
-    openssl(['req', '-x509', ...newKey(keyFile), '-out', certFile, '-days', String(VALID_DAYS), '-subj', `/CN=licence reminders ${party}`,
+    openssl(['req', '-x509', ...newKey(keyFile), '-out', certFile, '-days', String(validDays), '-subj', `/CN=licence reminders ${party}`,
       '-CA', ca.certFile, '-CAkey', ca.keyFile, '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature', ...uses]);
   }
   return true;
+}
+
+/** Whether a certificate file is there and good for more than RENEW_WITHIN_DAYS. */
+function isCurrent(certFile: string): boolean {
+  if (!fs.existsSync(certFile)) return false;
+  try {
+    execFileSync('openssl', ['x509', '-in', certFile, '-noout', '-checkend', String(RENEW_WITHIN_DAYS * 86_400)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function newKey(keyFile: string): string[] {
