@@ -7,6 +7,7 @@
  * CLUSTER_DIR (default .cluster) holds pids, logs and the generated secrets; CLUSTER_BASE_PORT
  * (default 17000) is the first of its ports, so that a second topology can run beside it.
  */
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -20,12 +21,22 @@ const settings = z
   })
   .parse(process.env);
 
+/**
+ * What only `start` needs: the tools built (Go, Debian's packages) and the engine compiled into
+ * dist/. The other commands touch neither: a build replaces dist/ under the running processes.
+ */
+function prepareToStart(): void {
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'setup.sh'), '--cluster'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('bash', [path.join(ROOT, 'scripts', 'build.sh')], { cwd: ROOT, stdio: 'inherit' });
+}
+
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { purge: { type: 'boolean', default: false } } });
   const command = positionals[0] ?? 'status';
   const cluster = new Cluster({ dir: settings.CLUSTER_DIR, basePort: settings.CLUSTER_BASE_PORT, say: (line) => console.log(`cluster: ${line}`) });
   switch (command) {
     case 'start': {
+      prepareToStart();
       const ms = await cluster.start();
       const secrets = cluster.secrets;
       const operator = certificateFiles(cluster.certificatesDir, 'operator');
