@@ -1,6 +1,7 @@
 /**
- * The certificates of a topology's mutual TLS, made once per topology folder with OpenSSL (Debian's
- * openssl package): a CA of its own, and certificates it signs for
+ * The certificates of a topology's mutual TLS, made in the topology's folder with OpenSSL (Debian's
+ * openssl package) and signed again as they near their end: a CA of its own, and certificates it
+ * signs for
  * - the Temporal services (`cluster`): each serves with it and shows it to the others, and the
  *   server's own system workers show it to the frontend;
  * - the engine's API and worker processes (`engine`);

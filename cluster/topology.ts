@@ -126,7 +126,8 @@ export class Cluster {
   }
   /** How the operator's tools (the CLI, benchmarks, drills, tests) reach the frontend: with the operator's certificate. */
   get operatorTls(): TLSConfig {
-    return temporalTlsConfig(certificateFiles(this.certificatesDir, 'operator'));
+    const { caFile, certFile, keyFile } = certificateFiles(this.certificatesDir, 'operator');
+    return temporalTlsConfig({ clientCertificate: { certFile, keyFile }, caFile });
   }
   get simulatorsUrl(): string {
     return `http://127.0.0.1:${this.ports.simulators}/simulators`;

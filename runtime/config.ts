@@ -33,8 +33,9 @@ const environmentSchema = z.object({
     .regex(/^[^:/\s]+:\d+$/, 'must be host:port, e.g. temporal.internal:7233')
     .optional(),
   /**
-   * Mutual TLS to a Temporal cluster that asks for it (the production topology does): this
-   * process's client certificate and key, signed by the cluster's CA, both or neither (PEM files).
+   * TLS to a Temporal cluster; with a client certificate and its key (both or neither, PEM files,
+   * signed by the cluster's CA) for one that asks for mutual TLS, as the production topology does.
+   * Any of the four set turns TLS on.
    */
   TEMPORAL_TLS_CERT_FILE: readableFile.optional(),
   TEMPORAL_TLS_KEY_FILE: readableFile.optional(),
@@ -196,7 +197,7 @@ export type AppConfig = z.infer<typeof environmentSchema> & {
   databaseUrl: string;
   /** Whether this process must start its own Temporal dev server. */
   embeddedTemporal: boolean;
-  /** Mutual TLS to the Temporal cluster, when TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE are set. */
+  /** TLS to the Temporal cluster, when any TEMPORAL_TLS_ setting is given. */
   temporalTls?: TemporalTlsFiles;
   /** Channel and regulator endpoints; unset ones point at the local simulators. */
   endpoints: IntegrationEndpoints;
@@ -305,14 +306,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
-/** TEMPORAL_TLS_*: a certificate goes with its key, and only to a cluster this process does not start. */
+/** TEMPORAL_TLS_*: TLS to a cluster this process does not start; a client certificate goes with its key. */
 function temporalTlsFiles(settings: z.infer<typeof environmentSchema>): TemporalTlsFiles | undefined {
   const { TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile, TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_SERVER_NAME: serverName } = settings;
   if (!certFile && !keyFile && !caFile && !serverName) return undefined;
   const problems: string[] = [];
-  if (!certFile) problems.push('  TEMPORAL_TLS_CERT_FILE: is required with the other TEMPORAL_TLS_ settings: the client certificate the cluster\'s CA signed');
-  if (!keyFile) problems.push('  TEMPORAL_TLS_KEY_FILE: is required with the other TEMPORAL_TLS_ settings: the private key of TEMPORAL_TLS_CERT_FILE');
+  if (keyFile && !certFile) problems.push('  TEMPORAL_TLS_CERT_FILE: is required with TEMPORAL_TLS_KEY_FILE: the client certificate the cluster\'s CA signed');
+  if (certFile && !keyFile) problems.push('  TEMPORAL_TLS_KEY_FILE: is required with TEMPORAL_TLS_CERT_FILE: the private key of that certificate');
   if (settings.TEMPORAL_ADDRESS === undefined) problems.push('  TEMPORAL_ADDRESS: is required with TEMPORAL_TLS_ settings: the embedded dev server takes no TLS, so name the cluster\'s frontend');
   if (problems.length > 0) throw new ConfigError(`Invalid environment:\n${problems.join('\n')}`);
-  return { certFile: certFile!, keyFile: keyFile!, ...(caFile ? { caFile } : {}), ...(serverName ? { serverName } : {}) };
+  return {
+    ...(certFile && keyFile ? { clientCertificate: { certFile, keyFile } } : {}),
+    ...(caFile ? { caFile } : {}),
+    ...(serverName ? { serverName } : {}),
+  };
 }

@@ -37,15 +37,18 @@ describe('loadConfig', () => {
     expect(message).toMatch(/DATABASE_URL: must start with postgresql:\/\/ or pglite:/);
   });
 
-  it("reaches a cluster over mutual TLS with a certificate and its key, and says what is missing", () => {
+  it("reaches a cluster over TLS, mutual with a certificate and its key, and says what is missing", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-tls-'));
     try {
       ensureCertificates(dir);
       const { caFile, certFile, keyFile } = certificateFiles(dir, 'engine');
       const cluster = { TEMPORAL_ADDRESS: 'temporal-frontend:7233' };
-      expect(loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile, TEMPORAL_TLS_CA_FILE: caFile }).temporalTls).toEqual({ certFile, keyFile, caFile });
+      expect(loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile, TEMPORAL_TLS_CA_FILE: caFile }).temporalTls).toEqual({ clientCertificate: { certFile, keyFile }, caFile });
       expect(loadConfig(cluster).temporalTls).toBeUndefined();
-      expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: certFile })).toThrow(/TEMPORAL_TLS_KEY_FILE: is required with the other TEMPORAL_TLS_ settings/);
+      // A cluster that serves TLS without asking for a certificate.
+      expect(loadConfig({ ...cluster, TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_SERVER_NAME: 'temporal.bureau.internal' }).temporalTls).toEqual({ caFile, serverName: 'temporal.bureau.internal' });
+      expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: certFile })).toThrow(/TEMPORAL_TLS_KEY_FILE: is required with TEMPORAL_TLS_CERT_FILE/);
+      expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_KEY_FILE: keyFile })).toThrow(/TEMPORAL_TLS_CERT_FILE: is required with TEMPORAL_TLS_KEY_FILE/);
       expect(() => loadConfig({ TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile })).toThrow(/TEMPORAL_ADDRESS: is required with TEMPORAL_TLS_ settings: the embedded dev server takes no TLS/);
       expect(() => loadConfig({ ...cluster, TEMPORAL_TLS_CERT_FILE: path.join(dir, 'nowhere.pem'), TEMPORAL_TLS_KEY_FILE: keyFile })).toThrow(/TEMPORAL_TLS_CERT_FILE: no file there/);
     } finally {

@@ -132,7 +132,8 @@ describe('docker-compose.yml', () => {
     // The files compose mounts, as `npm run cluster -- certificates` makes them.
     const mounted = Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, value.replace(/^\/run\/temporal-tls\//, `${certificates}/`)]));
     const config = loadConfig(mounted);
-    expect(config.temporalTls).toEqual(expect.objectContaining(certificateFiles(certificates, 'engine')));
+    const { caFile, certFile, keyFile } = certificateFiles(certificates, 'engine');
+    expect(config.temporalTls).toEqual({ clientCertificate: { certFile, keyFile }, caFile });
     expect(config.embeddedTemporal).toBe(false);
     expect(config.TEMPORAL_ADDRESS).toBe('temporal-frontend:7233');
     expect(config.databaseUrl).toMatch(/^postgresql:\/\/.+@app-postgresql:5432\//);
