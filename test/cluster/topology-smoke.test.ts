@@ -62,14 +62,16 @@ afterAll(async () => {
 /** Whether a port answers an HTTP/2 ping, which every gRPC server does once the transport is agreed. */
 async function answersHttp2Ping(port: number, tls?: http2.SecureClientSessionOptions): Promise<boolean> {
   const session = http2.connect(`${tls ? 'https' : 'http'}://127.0.0.1:${port}`, tls ?? {});
+  let giveUp: NodeJS.Timeout | undefined;
   try {
     return await new Promise<boolean>((resolve) => {
       session.once('error', () => resolve(false));
       session.once('close', () => resolve(false));
       session.once('connect', () => session.ping((error) => resolve(!error)));
-      setTimeout(() => resolve(false), 5_000);
+      giveUp = setTimeout(() => resolve(false), 5_000);
     });
   } finally {
+    clearTimeout(giveUp);
     session.destroy();
   }
 }

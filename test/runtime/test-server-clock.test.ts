@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { eventually } from '../support/lifecycle';
 import { TEST_SERVER_WRAPPER } from '../support/paths';
 
 // A test server started on a pinned instant runs under libfaketime, which keeps its clock in shared
@@ -11,15 +12,6 @@ function serverProcessListeningOn(address: string): number {
   const pids = execFileSync('pgrep', ['-f', `KeepAliveTestServer ${port}( |$)`], { encoding: 'utf8' }).trim().split('\n');
   expect(pids).toHaveLength(1);
   return Number(pids[0]);
-}
-
-async function waitUntilGone(files: string[], withinMs: number): Promise<string[]> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const left = files.filter((file) => existsSync(file));
-    if (left.length === 0 || Date.now() > deadline) return left;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 it('a test server started on a pinned instant leaves no clock in shared memory once stopped', async () => {
@@ -34,5 +26,5 @@ it('a test server started on a pinned instant leaves no clock in shared memory o
   } finally {
     await env.teardown();
   }
-  expect(await waitUntilGone(clockFiles, 5_000)).toEqual([]);
+  await eventually(async () => expect(clockFiles.filter((file) => existsSync(file))).toEqual([]), 5_000);
 }, 60_000);
