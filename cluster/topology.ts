@@ -94,6 +94,11 @@ export interface ClusterOptions {
   build?: string;
   /** Progress lines; silent when unset. */
   say?: (line: string) => void;
+  /**
+   * PostgreSQL copies every finished WAL segment to `walArchiveDir` (at least once a minute), so
+   * that a base backup can be brought forward to the last segment copied (cluster/backups.ts).
+   */
+  walArchive?: boolean;
 }
 
 /** A running (or stopped) topology, found again from its folder. */
@@ -179,6 +184,7 @@ export class Cluster {
     }
     if (purge) {
       fs.rmSync(this.postgresDataDir, { recursive: true, force: true });
+      fs.rmSync(this.walArchiveDir, { recursive: true, force: true });
       fs.rmSync(this.logFile('postgresql'), { force: true });
       fs.rmSync(this.dir, { recursive: true, force: true });
     }
@@ -262,10 +268,17 @@ export class Cluster {
     return { TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile };
   }
 
-  private get postgresDataDir(): string {
+  get postgresDataDir(): string {
     // PostgreSQL runs as its own user when this runs as root: a folder that user can reach, one
     // per topology folder (whose secrets its passwords are).
     return path.join(os.tmpdir(), `licence-cluster-${createHash('sha256').update(this.dir).digest('hex').slice(0, 12)}-postgresql`);
+  }
+  /** Where PostgreSQL copies its WAL with `walArchive`; a deployment puts it on another disk. */
+  get walArchiveDir(): string {
+    return `${this.postgresDataDir}-wal-archive`;
+  }
+  get postgresPort(): number {
+    return this.ports.postgres;
   }
 
   private keptSecrets(): ClusterSecrets {
@@ -329,10 +342,44 @@ export class Cluster {
     }
     if (this.status().postgresql !== 'stopped') return;
     this.say(`PostgreSQL: starting on 127.0.0.1:${this.ports.postgres}`);
-    const settings = `-p ${this.ports.postgres} -k ${data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB`;
+    let settings = `-p ${this.ports.postgres} -k ${data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB`;
+    if (this.options.walArchive) {
+      const archive = this.walArchiveDir;
+      fs.mkdirSync(archive, { recursive: true, mode: 0o700 });
+      if (process.getuid?.() === 0) execFileSync('chown', ['postgres', archive]);
+      // pg_ctl hands the options to a shell: the command is quoted for it. A segment is never
+      // copied over, so that a restored server's new timeline cannot overwrite the old one's.
+      settings += ` -c archive_mode=on -c archive_timeout=60 -c "archive_command=test ! -f ${archive}/%f && cp %p ${archive}/%f"`;
+    }
     fs.writeFileSync(this.logFile('postgresql'), '', { flag: 'a' });
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres', this.logFile('postgresql')]);
-    runAsPostgresOwner(pgBinary('pg_ctl'), ['-D', data, '-l', this.logFile('postgresql'), '-w', '-o', settings, 'start']);
+    try {
+      runAsPostgresOwner(pgBinary('pg_ctl'), ['-D', data, '-l', this.logFile('postgresql'), '-w', '-t', '600', '-o', settings, 'start']);
+    } catch (error) {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}PostgreSQL's log (${this.logFile('postgresql')}):\n${tail(this.logFile('postgresql'))}`);
+    }
+    await this.waitForRecoveryToEnd();
+  }
+
+  /**
+   * A server restored from a base backup answers read-only queries while it replays the WAL
+   * archive: nothing may write before it has opened its new timeline.
+   */
+  private async waitForRecoveryToEnd(): Promise<void> {
+    const admin = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: 'postgres', password: this.secrets.postgresPassword, database: 'postgres' });
+    await admin.connect();
+    try {
+      let announced = false;
+      const deadline = Date.now() + 60 * 60_000;
+      while ((await admin.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering')).rows[0]!.recovering) {
+        if (!announced) this.say('PostgreSQL: replaying the WAL archive onto the restored backup');
+        announced = true;
+        if (Date.now() > deadline) throw new Error(`PostgreSQL was still recovering after an hour; its log: ${this.logFile('postgresql')}`);
+        await delay(500);
+      }
+    } finally {
+      await admin.end();
+    }
   }
 
   /** Roles and databases (once), then Temporal's schemas brought to the server's version (idempotent). */
@@ -524,7 +571,7 @@ function haproxyBinary(): string {
   throw new Error("HAProxy is not installed: run 'npm run setup -- --cluster' (Debian: apt-get install haproxy).");
 }
 
-function pgBinary(name: 'initdb' | 'pg_ctl'): string {
+export function pgBinary(name: 'initdb' | 'pg_ctl' | 'pg_basebackup' | 'pg_archivecleanup'): string {
   const versions = fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)) : [];
   for (const version of versions) {
     const candidate = path.join('/usr/lib/postgresql', version, 'bin', name);
@@ -534,10 +581,10 @@ function pgBinary(name: 'initdb' | 'pg_ctl'): string {
 }
 
 /** PostgreSQL refuses to run as root: as root, its commands run as the postgres user. */
-function runAsPostgresOwner(command: string, args: string[], { allowFailure = false } = {}): void {
+export function runAsPostgresOwner(command: string, args: string[], { allowFailure = false, env = {} as Record<string, string> } = {}): void {
   const [file, argv] = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', command, ...args]] : [command, args];
   try {
-    execFileSync(file, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(file, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   } catch (error) {
     if (!allowFailure) throw new Error(`${path.basename(command)} failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
   }

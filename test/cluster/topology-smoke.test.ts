@@ -3,7 +3,8 @@
  * four services in processes of their own, two API processes behind HAProxy, two workers and the
  * simulated providers apart. One licence goes from registration to the prompt, the SMS, a renewal
  * and the regulator's receipt, in real time (its department reminds at once). Temporal's services
- * speak only mutual TLS, with certificates of the topology's own CA.
+ * speak only mutual TLS, with certificates of the topology's own CA. Last, the database's disk is
+ * lost and the topology comes back from a base backup and its WAL archive.
  */
 import fs from 'node:fs';
 import http2 from 'node:http2';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DateTime } from 'luxon';
 import { remindAtOnce } from '../../bench/topology';
+import { archiveCurrentSegment, loseDatabaseDisk, restoreBaseBackup, takeBaseBackup } from '../../cluster/backups';
 import { certificateFiles, ensureCertificates } from '../../cluster/certificates';
 import { Cluster, clusterPorts, NAMESPACE } from '../../cluster/topology';
 import { openDatabase, parseDatabaseTarget, type Database } from '../../runtime/database';
@@ -48,6 +50,7 @@ beforeAll(async () => {
     basePort: await freeBasePort(),
     engineEnv: { LOG_LEVEL: 'warn' },
     build: await buildEngine(),
+    walArchive: true,
   });
   await cluster.start();
   database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
@@ -199,5 +202,53 @@ it("serves Temporal's Web UI, whose page decodes the licence's encrypted history
     expect(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).toContain('鲁威药经CL00001');
   } finally {
     await connection.close();
+  }
+});
+
+it('comes back from the loss of its database disk: a base backup, brought forward by the WAL archive', async () => {
+  const today = DateTime.now().setZone('Asia/Shanghai');
+  // Beside PostgreSQL's data folder, where its user can write.
+  const backupDir = `${cluster.postgresDataDir}-base-backup`;
+  const sleeper = {
+    bureau: 'weihai',
+    licenceNumber: '鲁威药经CL00003',
+    licenceType: 'WH01',
+    holder: { name: '威海市备份药店' },
+    contact: { name: '王芳', phone: '13912345673' },
+    issuedOn: today.minus({ years: 1 }).toISODate(),
+    expiresOn: today.plus({ years: 3 }).toISODate(),
+  };
+  try {
+    const backup = takeBaseBackup(cluster, backupDir);
+    // Registered after the backup: only the archived WAL holds it.
+    const registered = await call('POST', '/api/v1/licences', sleeper);
+    expect(registered.status).toBe(201);
+    await archiveCurrentSegment(cluster);
+    const textsBefore = (await providers()).sms.length;
+
+    await database.close();
+    loseDatabaseDisk(cluster);
+    expect(fs.existsSync(cluster.postgresDataDir)).toBe(false);
+    restoreBaseBackup(cluster, backup, { replayArchive: true });
+    await cluster.start();
+    database = await openDatabase(parseDatabaseTarget(cluster.databaseUrl));
+
+    expect((await call('GET', `/api/v1/licences/${registered.body.id}`)).body.stage).toBe('awaiting_window');
+    // Temporal's databases came back from the same instant: the licence's workflow sleeps on.
+    const connection = await Connection.connect({ address: cluster.temporalAddress, tls: cluster.operatorTls });
+    try {
+      const client = new Client({ connection, namespace: NAMESPACE });
+      expect((await client.workflow.getHandle('licence/weihai/鲁威药经CL00003').describe()).status.name).toBe('RUNNING');
+      expect((await client.workflow.getHandle('licence/weihai/鲁威药经CL00001').describe()).status.name).toBe('COMPLETED');
+    } finally {
+      await connection.close();
+    }
+    // The approval system sending it again finds it registered.
+    expect((await call('POST', '/api/v1/licences', sleeper)).status).toBe(200);
+    // No text of before the backup goes again.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    expect((await providers()).sms).toHaveLength(textsBefore);
+  } finally {
+    fs.rmSync(backupDir, { recursive: true, force: true });
   }
 });
