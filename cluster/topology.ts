@@ -377,6 +377,11 @@ export class Cluster {
         if (Date.now() > deadline) throw new Error(`PostgreSQL was still recovering after an hour; its log: ${this.logFile('postgresql')}`);
         await delay(500);
       }
+      if (announced) {
+        // What approval systems send again starts here: PostgreSQL names the last transaction it replayed.
+        const replayed = [...fs.readFileSync(this.logFile('postgresql'), 'utf8').matchAll(/last completed transaction was at log time (.+)$/gm)].at(-1)?.[1];
+        this.say(`PostgreSQL: restored up to the transaction of ${replayed ?? 'an instant its log does not name'}`);
+      }
     } finally {
       await admin.end();
     }
