@@ -80,9 +80,10 @@ function startSegmentOf(dir: string): string {
 
 /**
  * Puts a base backup in place of the instance's data folder, which must not be in use (stop the
- * topology, or it was lost); a data folder still there is renamed aside, and its name returned. With `replayArchive`, PostgreSQL replays the WAL archive on its next
- * start up to its last segment and then opens a new timeline; without, the restore is the backup
- * as it was taken. Start the topology afterwards.
+ * topology, or it was lost); a data folder still there is renamed aside, and its name returned.
+ * With `replayArchive`, PostgreSQL replays the WAL archive on its next start up to its last
+ * segment and then opens a new timeline; without, the restore is the backup as it was taken.
+ * Start the topology afterwards.
  */
 export function restoreBaseBackup(cluster: Cluster, backup: BaseBackup, { replayArchive }: { replayArchive: boolean }): { setAside?: string } {
   if (cluster.status().postgresql !== 'stopped') throw new Error('PostgreSQL is running: stop the topology before restoring over its data');

@@ -353,31 +353,30 @@ export class Cluster {
     }
     fs.writeFileSync(this.logFile('postgresql'), '', { flag: 'a' });
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres', this.logFile('postgresql')]);
+    const restoring = fs.existsSync(path.join(data, 'recovery.signal'));
     try {
       runAsPostgresOwner(pgBinary('pg_ctl'), ['-D', data, '-l', this.logFile('postgresql'), '-w', '-t', '600', '-o', settings, 'start']);
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}PostgreSQL's log (${this.logFile('postgresql')}):\n${tail(this.logFile('postgresql'))}`);
     }
-    await this.waitForRecoveryToEnd();
+    await this.waitForRecoveryToEnd(restoring);
   }
 
   /**
    * A server restored from a base backup answers read-only queries while it replays the WAL
    * archive: nothing may write before it has opened its new timeline.
    */
-  private async waitForRecoveryToEnd(): Promise<void> {
+  private async waitForRecoveryToEnd(restoring: boolean): Promise<void> {
     const admin = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: 'postgres', password: this.secrets.postgresPassword, database: 'postgres' });
     await admin.connect();
     try {
-      let announced = false;
+      if (restoring) this.say('PostgreSQL: replaying the WAL archive onto the restored backup');
       const deadline = Date.now() + 60 * 60_000;
       while ((await admin.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering')).rows[0]!.recovering) {
-        if (!announced) this.say('PostgreSQL: replaying the WAL archive onto the restored backup');
-        announced = true;
         if (Date.now() > deadline) throw new Error(`PostgreSQL was still recovering after an hour; its log: ${this.logFile('postgresql')}`);
         await delay(500);
       }
-      if (announced) {
+      if (restoring) {
         // What approval systems send again starts here: PostgreSQL names the last transaction it replayed.
         const replayed = [...fs.readFileSync(this.logFile('postgresql'), 'utf8').matchAll(/last completed transaction was at log time (.+)$/gm)].at(-1)?.[1];
         this.say(`PostgreSQL: restored up to the transaction of ${replayed ?? 'an instant its log does not name'}`);
