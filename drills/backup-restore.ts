@@ -11,8 +11,8 @@
  * Then every process but the simulated providers is killed, PostgreSQL stops without a checkpoint
  * and its data folder is deleted; the backup is put in its place, the archive replayed and the
  * topology started. For each batch it reports: licences the engine still has, workflows Temporal
- * still runs, and texts the provider received twice once the approval system has sent the lost
- * registrations again (its own records against the engine's licence list, from the restore point).
+ * still runs, and texts the provider received twice once the approval system has sent again what
+ * it registered since the backup.
  *
  *   npm run drill:backup -- [licences per batch, default 100] [--base-port 18600] [--keep]
  *
@@ -41,11 +41,14 @@ const DAY = 86_400_000;
 const BATCHES = ['A', 'B', 'C', 'D'] as const;
 type Batch = (typeof BATCHES)[number];
 
+// Fixed once: a licence sent again must be the same licence, though the drill crosses midnight.
+const DUE_EXPIRES_ON = new Date(Date.now() + 80 * DAY).toISOString().slice(0, 10);
+const ASLEEP_EXPIRES_ON = new Date(Date.now() + 5 * 365 * DAY).toISOString().slice(0, 10);
+
 const licenceOf = (batch: Batch, index: number) => {
   const first = BATCHES.indexOf(batch) * PER_BATCH;
   // Batch C sleeps: its window opens years from now.
-  const expiresOn = new Date(Date.now() + (batch === 'C' ? 5 * 365 : 80) * DAY).toISOString().slice(0, 10);
-  return loadLicence(`BR${batch}`, first + index, { issuedOn: '2022-06-01', expiresOn });
+  return loadLicence(`BR${batch}`, first + index, { issuedOn: '2022-06-01', expiresOn: batch === 'C' ? ASLEEP_EXPIRES_ON : DUE_EXPIRES_ON });
 };
 
 async function register(cluster: Cluster, batch: Batch): Promise<{ created: number; repeated: number }> {
@@ -159,8 +162,8 @@ async function main(): Promise<void> {
     const afterRestore = new Map<Batch, { present: number; running: number }>();
     for (const batch of BATCHES) afterRestore.set(batch, { present: await present(batch), running: await running(batch) });
 
-    // The approval system sends again what it registered since the restore point: every batch
-    // after the backup (it cannot tell which of them the archive kept; a repeat answers 200).
+    // The approval system sends again what it registered since the backup, more than the restore
+    // point asks for: a licence the restore kept answers 200.
     const resent = new Map<Batch, { created: number; repeated: number }>();
     for (const batch of ['B', 'C', 'D'] as const) resent.set(batch, await register(cluster, batch));
     await until('batches A, B and D texted after the restore', deadline, textedAll(cluster, ['A', 'B', 'D']));
