@@ -7,7 +7,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Client as PgClient } from 'pg';
 import { PROCESS_NAMES, pgBinary, runAsPostgresOwner, type Cluster } from './topology';
 
 export interface BaseBackup {
@@ -55,8 +54,7 @@ export function pruneWalArchive(cluster: Cluster, backup: BaseBackup): void {
  * does within a minute. Returns the segment's name.
  */
 export async function archiveCurrentSegment(cluster: Cluster, timeoutMs = 60_000): Promise<string> {
-  const admin = new PgClient({ host: '127.0.0.1', port: cluster.postgresPort, user: 'postgres', password: cluster.secrets.postgresPassword, database: 'postgres' });
-  await admin.connect();
+  const admin = await cluster.connectAsSuperuser();
   try {
     const switched = await admin.query<{ segment: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS segment');
     const segment = switched.rows[0]!.segment;

@@ -280,6 +280,12 @@ export class Cluster {
   get postgresPort(): number {
     return this.ports.postgres;
   }
+  /** A connection to the instance as its superuser, for its set-up and its backups; end it after use. */
+  async connectAsSuperuser(): Promise<PgClient> {
+    const admin = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: 'postgres', password: this.secrets.postgresPassword, database: 'postgres' });
+    await admin.connect();
+    return admin;
+  }
 
   private keptSecrets(): ClusterSecrets {
     const file = path.join(this.dir, 'secrets.json');
@@ -367,8 +373,7 @@ export class Cluster {
    * archive: nothing may write before it has opened its new timeline.
    */
   private async waitForRecoveryToEnd(restoring: boolean): Promise<void> {
-    const admin = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: 'postgres', password: this.secrets.postgresPassword, database: 'postgres' });
-    await admin.connect();
+    const admin = await this.connectAsSuperuser();
     try {
       if (restoring) this.say('PostgreSQL: replaying the WAL archive onto the restored backup');
       const deadline = Date.now() + 60 * 60_000;
@@ -389,8 +394,7 @@ export class Cluster {
   /** Roles and databases (once), then Temporal's schemas brought to the server's version (idempotent). */
   private async prepareDatabases(): Promise<void> {
     const secrets = this.secrets;
-    const admin = new PgClient({ host: '127.0.0.1', port: this.ports.postgres, user: 'postgres', password: secrets.postgresPassword, database: 'postgres' });
-    await admin.connect();
+    const admin = await this.connectAsSuperuser();
     try {
       for (const [role, password, databases] of [
         ['temporal', secrets.temporalDbPassword, ['temporal', 'temporal_visibility']],
