@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { eventually } from '../support/lifecycle';
-import { TEST_SERVER_WRAPPER } from '../support/paths';
+import { startTimeSkippingServer } from '../support/temporal';
 
 // A test server started on a pinned instant runs under libfaketime, which keeps its clock in shared
 // memory named after the server's process. The server never exits cleanly (the SDK stops it with a
@@ -15,9 +14,7 @@ function serverProcessListeningOn(address: string): number {
 }
 
 it('a test server started on a pinned instant leaves no clock in shared memory once stopped', async () => {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER }, extraArgs: ['--start-at=2026-09-20 00:00:00'] },
-  });
+  const env = await startTimeSkippingServer({ extraArgs: ['--start-at=2026-09-20 00:00:00'] });
   let clockFiles: string[] = [];
   try {
     const pid = serverProcessListeningOn(env.address);

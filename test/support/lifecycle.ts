@@ -18,7 +18,7 @@ import { IntegrationSimulators, type SimulatedSms } from '../../simulators/integ
 import { LOCAL_WECHAT_ACCOUNT } from '../../simulators/wechat-simulator';
 import { licenceStatusQuery, taskCompletedSignal, type LicenceStatus } from '../../workflows/licence-definitions';
 import { createTestDatabase, type TestDatabase } from './databases';
-import { TEMPORAL_CLI, TEST_SERVER_WRAPPER } from './paths';
+import { startDevServer, startTimeSkippingServer } from './temporal';
 import { TEST_PAYLOAD_KEYS, testPayloadCodec } from './payload-key';
 import { licenceDataConverter } from '../../runtime/data-converter';
 import { createLicenceWorkers } from '../../worker/worker';
@@ -132,8 +132,8 @@ export class LifecycleHarness {
     const extraArgs = startAt ? [`--start-at=${new Date(startAt).toISOString().replace('T', ' ').slice(0, 19)}`] : [];
     this.currentEnv =
       options.server === 'dev'
-        ? await TestWorkflowEnvironment.createLocal({ server: { executable: { type: 'existing-path', path: TEMPORAL_CLI } }, client: { dataConverter } })
-        : await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: TEST_SERVER_WRAPPER }, extraArgs }, client: { dataConverter } });
+        ? await startDevServer({ dataConverter })
+        : await startTimeSkippingServer({ extraArgs, dataConverter });
     await registerSearchAttributes(this.currentEnv.connection, 'default');
     const providerRoutes = { prisma: this.database.prisma, temporal: this.currentEnv.client, smsReceiptSecret: SMS_RECEIPT_SECRET };
     this.receiptRouter = express.Router().use(smsReceiptRoutes(new OpenAPIRegistry(), providerRoutes), smsReplyRoutes(new OpenAPIRegistry(), providerRoutes));
