@@ -5,6 +5,7 @@ import { postSigned, type IntegrationEndpoints } from './dependencies';
 import { smsProblems, SmsRefusedError, type SmsProvider, type SmsSendRequest, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
+import { RESTORE_LOOKUP_DAYS, restoreWithinLookupReach } from '../services/database-restores';
 import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
 import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
@@ -261,6 +262,8 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
   const now = activityNow();
   const earlier = await prisma.smsSendIntent.findUnique({ where: { outId: request.outId } });
   if (!earlier) {
+    const sentBeforeRestore = await sentBeforeARestore(prisma, sms, request, now);
+    if (sentBeforeRestore) return sentBeforeRestore;
     const recordIntent = async () => {
       const at = activityNow();
       await prisma.smsSendIntent.create({ data: { outId: request.outId, licenceId, provider: sms.provider.name, phone: request.phone, firstTriedAt: at, lastTriedAt: at, attempts: 1 } });
@@ -280,6 +283,30 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
     await prisma.smsSendIntent.update({ where: { outId: request.outId }, data: { phone: request.phone, lastTriedAt: activityNow(), attempts: { increment: 1 }, resends: { increment: 1 } } });
   };
   return sms.provider.send({ ...request, beforeRequest: recordResend });
+}
+
+/**
+ * After the engine's database was restored, a text may have gone after the restored instant: its
+ * intent went with the lost disk, and a licence registered again or a step run again would send it
+ * twice. Until the providers' records no longer reach back to then, a first send asks them first;
+ * a text they do not show yet is asked about again until `sendSettleMinutes` after the restore.
+ */
+async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, request: SmsSendRequest, now: Date): Promise<{ messageId: string } | undefined> {
+  const restore = await restoreWithinLookupReach(prisma, now);
+  if (!restore) return undefined;
+  const since = new Date(Math.max(restore.recoveredUpTo.getTime(), now.getTime() - RESTORE_LOOKUP_DAYS * 86_400_000));
+  const found = await sms.provider.findSent({ phone: request.phone, outId: request.outId, since, until: now });
+  if (found) {
+    log.info(`SMS for ${maskedKey(request.outId)} had gone before the database was restored: ${sms.provider.name} has it; not sent again`);
+    return found;
+  }
+  const settledAt = restore.recordedAt.getTime() + sms.settings.sendSettleMinutes * 60_000;
+  if (now.getTime() < settledAt) {
+    throw new Error(
+      `SMS for ${maskedKey(request.outId)}: the database was restored to ${restore.recoveredUpTo.toISOString()} and ${sms.provider.name} has no record of this text since; asking again until ${new Date(settledAt).toISOString()} before sending`,
+    );
+  }
+  return undefined;
 }
 
 // The providers' answers to a number that has had its texts for now (Aliyun's business limit control

@@ -162,8 +162,9 @@ export class Cluster {
     requireBuiltTools();
     requireCompiledEngine(this.build);
     if (ensureCertificates(this.certificatesDir)) this.say(`TLS: a CA and certificates made in ${this.certificatesDir}`);
-    await this.startPostgres();
+    const restoredUpTo = await this.startPostgres();
     await this.prepareDatabases();
+    if (restoredUpTo) this.recordRestore(restoredUpTo);
     for (const name of PROCESS_NAMES) {
       if (this.isRunning(name)) continue;
       await this.startProcess(name);
@@ -330,7 +331,8 @@ export class Cluster {
     return pid !== undefined && isAlive(pid);
   }
 
-  private async startPostgres(): Promise<void> {
+  /** Starts PostgreSQL; after a restore from a base backup, returns the instant the restored data reaches. */
+  private async startPostgres(): Promise<string | undefined> {
     const data = this.postgresDataDir;
     const secrets = this.secrets;
     if (!fs.existsSync(path.join(data, 'PG_VERSION'))) {
@@ -346,7 +348,7 @@ export class Cluster {
         fs.rmSync(passwordFile, { force: true });
       }
     }
-    if (this.status().postgresql !== 'stopped') return;
+    if (this.status().postgresql !== 'stopped') return undefined;
     this.say(`PostgreSQL: starting on 127.0.0.1:${this.ports.postgres}`);
     let settings = `-p ${this.ports.postgres} -k ${data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB`;
     if (this.options.walArchive) {
@@ -360,19 +362,23 @@ export class Cluster {
     fs.writeFileSync(this.logFile('postgresql'), '', { flag: 'a' });
     if (process.getuid?.() === 0) execFileSync('chown', ['postgres', this.logFile('postgresql')]);
     const restoring = fs.existsSync(path.join(data, 'recovery.signal'));
+    // A base backup put in place holds its label until PostgreSQL has started from it.
+    const backupLabel = path.join(data, 'backup_label');
+    const backupStartedAt = fs.existsSync(backupLabel) ? /^START TIME: (.+)$/m.exec(fs.readFileSync(backupLabel, 'utf8'))?.[1] : undefined;
     try {
       runAsPostgresOwner(pgBinary('pg_ctl'), ['-D', data, '-l', this.logFile('postgresql'), '-w', '-t', '600', '-o', settings, 'start']);
     } catch (error) {
       throw new Error(`${error instanceof Error ? error.message : String(error)}PostgreSQL's log (${this.logFile('postgresql')}):\n${tail(this.logFile('postgresql'))}`);
     }
-    await this.waitForRecoveryToEnd(restoring);
+    const replayedUpTo = await this.waitForRecoveryToEnd(restoring);
+    return replayedUpTo ?? backupStartedAt;
   }
 
   /**
    * A server restored from a base backup answers read-only queries while it replays the WAL
    * archive: nothing may write before it has opened its new timeline.
    */
-  private async waitForRecoveryToEnd(restoring: boolean): Promise<void> {
+  private async waitForRecoveryToEnd(restoring: boolean): Promise<string | undefined> {
     const admin = await this.connectAsSuperuser();
     try {
       if (restoring) this.say('PostgreSQL: replaying the WAL archive onto the restored backup');
@@ -385,7 +391,9 @@ export class Cluster {
         // What approval systems send again starts here: PostgreSQL names the last transaction it replayed.
         const replayed = [...fs.readFileSync(this.logFile('postgresql'), 'utf8').matchAll(/last completed transaction was at log time (.+)$/gm)].at(-1)?.[1];
         this.say(`PostgreSQL: restored up to the transaction of ${replayed ?? 'an instant its log does not name'}`);
+        return replayed;
       }
+      return undefined;
     } finally {
       await admin.end();
     }
@@ -411,6 +419,18 @@ export class Cluster {
       await admin.end();
     }
     runSetupScript('schema', { ...this.temporalDatabaseEnvironment(), TEMPORAL_SCHEMA_DIR: path.join(TEMPORAL_SERVER_DIR, 'schema', 'postgresql', 'v12'), TEMPORAL_SQL_TOOL: path.join(TEMPORAL_SERVER_DIR, 'bin', 'temporal-sql-tool') });
+  }
+
+  /**
+   * Tells the engine, before any of its processes starts on the restored database, what it lost:
+   * texts sent after `recoveredUpTo` are looked up at the provider before they go again.
+   */
+  private recordRestore(recoveredUpTo: string): void {
+    const recorded = execFileSync(process.execPath, [path.join(this.build, 'bin', 'record-restore.js'), recoveredUpTo], {
+      env: { ...process.env, ...this.engineEnvironment() },
+      encoding: 'utf8',
+    });
+    this.say(`engine: ${recorded.trim()}`);
   }
 
   private registerNamespace(): void {

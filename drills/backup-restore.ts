@@ -10,9 +10,9 @@
  *
  * Then every process but the simulated providers is killed, PostgreSQL stops without a checkpoint
  * and its data folder is deleted; the backup is put in its place, the archive replayed and the
- * topology started. For each batch it reports: licences the engine still has, workflows Temporal
- * still runs, and texts the provider received twice once the approval system has sent again what
- * it registered since the backup.
+ * topology started, the engine told the instant it was restored to. For each batch it reports:
+ * licences the engine still has, workflows Temporal still runs, and texts the provider received
+ * twice once the approval system has sent again what it registered since the backup.
  *
  *   npm run drill:backup -- [licences per batch, default 100] [--base-port 18600] [--keep]
  *
@@ -167,6 +167,8 @@ async function main(): Promise<void> {
     const resent = new Map<Batch, { created: number; repeated: number }>();
     for (const batch of ['B', 'C', 'D'] as const) resent.set(batch, await register(cluster, batch));
     await until('batches A, B and D texted after the restore', deadline, textedAll(cluster, ['A', 'B', 'D']));
+    // A text the provider's records do not show waits SMS_SEND_SETTLE_MINUTES after the restore.
+    console.log(`${elapsed()}: every licence texted, the last ${((Date.now() - lostAt) / 1000 - restoredIn).toFixed(0)} s after the restore`);
     // Time for any text a restored workflow would send again.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const texts = await textsByPhone(cluster);
@@ -187,10 +189,10 @@ async function main(): Promise<void> {
       const twice = phones.filter((count) => count > 1).length;
       const none = phones.filter((count) => count === 0).length;
       // Lost for good: a licence or workflow missing once the approval system has sent again; a
-      // text missing; or a text sent twice of a batch whose writes the archive kept.
+      // text missing; or a text sent twice, the restore's lost records of texts included.
       if (final.present !== PER_BATCH || final.running !== PER_BATCH) failures += 1;
       if (batch !== 'C' && none > 0) failures += 1;
-      if ((batch === 'A' || batch === 'B') && twice > 0) failures += 1;
+      if (twice > 0) failures += 1;
       console.log(
         `| ${batch} | ${restored.present} of ${PER_BATCH} | ${restored.running} | ${again ? `${again.created} (${again.repeated})` : '—'} | ${final.present}, ${final.running} | ${once} | ${twice} | ${none} |`,
       );

@@ -218,12 +218,26 @@ it('comes back from the loss of its database disk: a base backup, brought forwar
     issuedOn: today.minus({ years: 1 }).toISODate(),
     expiresOn: today.plus({ years: 3 }).toISODate(),
   };
+  const textedThenLost = {
+    ...sleeper,
+    licenceNumber: '鲁威药经CL00004',
+    holder: { name: '威海市失而复得药店' },
+    contact: { name: '李强', phone: '13912345674' },
+    issuedOn: today.minus({ years: 4 }).toISODate(),
+    expiresOn: today.plus({ days: 80 }).toISODate(),
+  };
   try {
     const backup = takeBaseBackup(cluster, backupDir);
     // Registered after the backup: only the archived WAL holds it.
     const registered = await call('POST', '/api/v1/licences', sleeper);
     expect(registered.status).toBe(201);
     await archiveCurrentSegment(cluster);
+    // Registered and texted after the last archived segment: the disk takes it, and the record of
+    // its text, with it; the provider still has the text.
+    const textedAt = Date.now();
+    const lost = await call('POST', '/api/v1/licences', textedThenLost);
+    expect(lost.status).toBe(201);
+    await eventually(async () => expect((await providers()).sms.filter((text) => text.phone === textedThenLost.contact.phone)).toHaveLength(1), 120_000);
     const textsBefore = (await providers()).sms.length;
 
     await database.close();
@@ -245,7 +259,19 @@ it('comes back from the loss of its database disk: a base backup, brought forwar
     }
     // The approval system sending it again finds it registered.
     expect((await call('POST', '/api/v1/licences', sleeper)).status).toBe(200);
-    // No text of before the backup goes again.
+
+    // The engine was told what the restore lost before its processes started.
+    const [restore, ...more] = await database.prisma.databaseRestore.findMany();
+    expect(more).toEqual([]);
+    expect(restore!.recoveredUpTo.getTime()).toBeLessThan(textedAt);
+    // The texted licence is gone; the approval system registers it again, and its ladder finds
+    // the text at the provider instead of sending it twice.
+    expect((await call('GET', `/api/v1/licences/${lost.body.id}`)).status).toBe(404);
+    const again = await call('POST', '/api/v1/licences', textedThenLost);
+    expect(again.status).toBe(201);
+    await eventually(async () => expect((await call('GET', `/api/v1/licences/${again.body.id}/history`)).body.events.map((event: { what: string }) => event.what)).toContain('SMS reminder sent'), 120_000);
+    expect((await providers()).sms.filter((text) => text.phone === textedThenLost.contact.phone)).toHaveLength(1);
+    // No text of before the restore goes again.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect((await providers()).sms).toHaveLength(textsBefore);
   } finally {

@@ -1,21 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MIGRATIONS_DIR } from '../../runtime/migrations';
 import { createEmptyDatabase } from '../support/databases';
-import { PROJECT_ROOT } from '../support/paths';
+import { runCommand } from '../support/cli';
 
 /** Runs `npm run migrate -- …` as an operator would, against one database. */
-function migrate(databaseUrl: string, ...args: string[]) {
-  const result = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(PROJECT_ROOT, 'prisma', 'migrate.ts'), ...args], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: 'utf8',
-    timeout: 90_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const migrate = (databaseUrl: string, ...args: string[]) => runCommand('prisma/migrate.ts', args, databaseUrl);
 
 /** The committed migrations plus one whose SQL is broken. */
 function migrationsWithBrokenOne(): string {

@@ -1,3 +1,4 @@
+import { recordDatabaseRestore } from '../../services/database-restores';
 import { revocationUpdate } from '../../workflows/licence-definitions';
 import { smsReconciliationWorkflow } from '../../workflows/sms-reconciliation-workflow';
 import { eventually, LifecycleHarness, SMS_RECEIPT_SECRET } from '../support/lifecycle';
@@ -177,6 +178,25 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
     expect(await h.database.prisma.smsSendIntent.findFirstOrThrow({ where: { licenceId: licence.id } })).toMatchObject({ attempts: 2, resends: 1 });
     await eventually(async () => expect((await messageOf(licence.id)).status).toBe('delivered'));
     expect((await messageOf(licence.id)).messageId).toBe(texts[0]!.messageId);
+  });
+
+  it("after the database was restored, a first text is looked up at the provider, and one it has no record of goes once the settle minutes since the restore have passed", async () => {
+    // The lost disk may have held this text's record; the provider's records may not show it yet.
+    const recordedAt = new Date(after(t.smsSent, -60_000));
+    await recordDatabaseRestore(h.database.prisma, { recoveredUpTo: new Date(after(t.smsSent, -HOUR)), recordedAt });
+    try {
+      const licence = await register('AFTER-RESTORE');
+      const queriesBefore = h.simulators.smsProvider.queries;
+      await h.skipTo(after(t.smsSent, 30 * 60_000));
+      await eventually(async () => expect(await h.ledger(licence.id)).toEqual(['auto_prompt:delivered', 'sms:sent']));
+      const texts = h.simulators.sms.filter((message) => message.phone === licence.phone);
+      expect(texts).toHaveLength(1);
+      expect(Date.parse(texts[0]!.at)).toBeGreaterThanOrEqual(recordedAt.getTime() + 10 * 60_000);
+      expect(h.simulators.smsProvider.queries).toBeGreaterThan(queriesBefore);
+      expect(await h.database.prisma.smsSendIntent.findFirstOrThrow({ where: { licenceId: licence.id } })).toMatchObject({ attempts: 1, resends: 0 });
+    } finally {
+      await h.database.prisma.databaseRestore.deleteMany();
+    }
   });
 });
 
