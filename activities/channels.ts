@@ -1,6 +1,6 @@
 import { localDateOf, templateParameters } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import { postSigned, type IntegrationEndpoints } from './dependencies';
 import { smsProblems, SmsRefusedError, type SmsProvider, type SmsSendRequest, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
@@ -302,9 +302,13 @@ async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProv
   }
   const settledAt = restore.recordedAt.getTime() + sms.settings.sendSettleMinutes * 60_000;
   if (now.getTime() < settledAt) {
-    throw new Error(
-      `SMS for ${maskedKey(request.outId)}: the database was restored to ${restore.recoveredUpTo.toISOString()} and ${sms.provider.name} has no record of this text since; asking again until ${new Date(settledAt).toISOString()} before sending`,
-    );
+    // Asked once more when the records have settled, not at every backoff: after a restore every
+    // first text waits here, and the providers' query APIs have rate limits of their own.
+    throw ApplicationFailure.create({
+      type: 'SmsRecordsNotSettled',
+      message: `SMS for ${maskedKey(request.outId)}: the database was restored to ${restore.recoveredUpTo.toISOString()} and ${sms.provider.name} has no record of this text since; asking again at ${new Date(settledAt).toISOString()} before sending`,
+      nextRetryDelay: settledAt - now.getTime(),
+    });
   }
   return undefined;
 }

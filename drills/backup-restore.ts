@@ -74,6 +74,11 @@ async function register(cluster: Cluster, batch: Batch): Promise<{ created: numb
   return counts;
 }
 
+/** How often the engine has searched the provider's records of texts so far. */
+async function recordLookups(cluster: Cluster): Promise<number> {
+  return ((await (await fetch(`${cluster.simulatorsUrl}/state`)).json()) as { smsRecordQueries: number }).smsRecordQueries;
+}
+
 async function textsByPhone(cluster: Cluster): Promise<Map<string, number>> {
   const state = (await (await fetch(`${cluster.simulatorsUrl}/state`)).json()) as { sms: Array<{ phone: string }> };
   const counts = new Map<string, number>();
@@ -141,6 +146,7 @@ async function main(): Promise<void> {
     restoreBaseBackup(cluster, backup, { replayArchive: true });
     const startSeconds = (await cluster.start()) / 1000;
     const restoredIn = (Date.now() - lostAt) / 1000;
+    const lookupsBefore = await recordLookups(cluster);
     console.log(`${elapsed()}: restored and serving ${restoredIn.toFixed(1)} s after the loss (the topology's start ${startSeconds.toFixed(1)} s)`);
 
     const prisma = (await openEngineDatabase()).prisma;
@@ -168,7 +174,9 @@ async function main(): Promise<void> {
     for (const batch of ['B', 'C', 'D'] as const) resent.set(batch, await register(cluster, batch));
     await until('batches A, B and D texted after the restore', deadline, textedAll(cluster, ['A', 'B', 'D']));
     // A text the provider's records do not show waits SMS_SEND_SETTLE_MINUTES after the restore.
-    console.log(`${elapsed()}: every licence texted, the last ${((Date.now() - lostAt) / 1000 - restoredIn).toFixed(0)} s after the restore`);
+    console.log(
+      `${elapsed()}: every licence texted, the last ${((Date.now() - lostAt) / 1000 - restoredIn).toFixed(0)} s after the restore; ${(await recordLookups(cluster)) - lookupsBefore} lookups in the provider's records since`,
+    );
     // Time for any text a restored workflow would send again.
     await new Promise((resolve) => setTimeout(resolve, 15_000));
     const texts = await textsByPhone(cluster);

@@ -143,7 +143,7 @@ export class IntegrationSimulators {
     });
 
     router.get('/state', (_req, res) => {
-      res.json({ sms: this.sms, wechat: this.wechat.messages, prompts: this.prompts, deliveries: this.deliveries, batchNotices: this.batchNotices });
+      res.json({ sms: this.sms, smsRecordQueries: this.smsProvider.queries, wechat: this.wechat.messages, prompts: this.prompts, deliveries: this.deliveries, batchNotices: this.batchNotices });
     });
     return router;
   }

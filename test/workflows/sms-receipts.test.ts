@@ -192,7 +192,9 @@ describe.each(['aliyun', 'tencent'] as const)('SMS through %s, decided by its de
       const texts = h.simulators.sms.filter((message) => message.phone === licence.phone);
       expect(texts).toHaveLength(1);
       expect(Date.parse(texts[0]!.at)).toBeGreaterThanOrEqual(recordedAt.getTime() + 10 * 60_000);
-      expect(h.simulators.smsProvider.queries).toBeGreaterThan(queriesBefore);
+      // Asked when the text fell due and when the records had settled, not at every backoff (about
+      // ten lookups); the time-skipping server retries a first failure at once, whatever its delay.
+      expect(h.simulators.smsProvider.queries - queriesBefore).toBeLessThanOrEqual(3);
       expect(await h.database.prisma.smsSendIntent.findFirstOrThrow({ where: { licenceId: licence.id } })).toMatchObject({ attempts: 1, resends: 0 });
     } finally {
       await h.database.prisma.databaseRestore.deleteMany();
