@@ -17,7 +17,7 @@ import type { TLSConfig } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { generatePayloadKeySetting } from '../runtime/payload-codec';
 import { temporalTlsConfig } from '../runtime/temporal-tls';
-import { certificateFiles, ensureCertificates, type CertifiedParty } from './certificates';
+import { certificateFiles, ensureCertificates, FRONTEND_NAME, type CertifiedParty } from './certificates';
 
 export const ROOT = path.resolve(__dirname, '..');
 const TOOLS = path.join(ROOT, '.tools');
@@ -132,7 +132,7 @@ export class Cluster {
   /** How the operator's tools (the CLI, benchmarks, drills, tests) reach the frontend: with the operator's certificate. */
   get operatorTls(): TLSConfig {
     const { caFile, certFile, keyFile } = certificateFiles(this.certificatesDir, 'operator');
-    return temporalTlsConfig({ clientCertificate: { certFile, keyFile }, caFile });
+    return temporalTlsConfig({ clientCertificate: { certFile, keyFile }, caFile, serverName: FRONTEND_NAME });
   }
   get simulatorsUrl(): string {
     return `http://127.0.0.1:${this.ports.simulators}/simulators`;
@@ -266,7 +266,9 @@ export class Cluster {
   /** TEMPORAL_TLS_*: the settings with which a party's process reaches the frontend. */
   private clientTlsEnvironment(party: Exclude<CertifiedParty, 'cluster'>): Record<string, string> {
     const { caFile, certFile, keyFile } = certificateFiles(this.certificatesDir, party);
-    return { TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile };
+    // The frontend's name in its certificate, as a deployment dials it: a TLS server name may not be
+    // an IP address (RFC 6066), and Node warns of the loopback address the topology dials.
+    return { TEMPORAL_TLS_CA_FILE: caFile, TEMPORAL_TLS_CERT_FILE: certFile, TEMPORAL_TLS_KEY_FILE: keyFile, TEMPORAL_TLS_SERVER_NAME: FRONTEND_NAME };
   }
 
   get postgresDataDir(): string {
