@@ -289,7 +289,8 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
  * After the engine's database was restored, a text may have gone after the restored instant: its
  * intent went with the lost disk, and a licence registered again or a step run again would send it
  * twice. Until the providers' records no longer reach back to then, a first send asks them first;
- * a text they do not show yet is asked about again until `sendSettleMinutes` after the restore.
+ * a text they do not show yet waits until `sendSettleMinutes` after the restore, when they are
+ * asked once more before it goes.
  */
 async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, request: SmsSendRequest, now: Date): Promise<{ messageId: string } | undefined> {
   const restore = await restoreWithinLookupReach(prisma, now);
