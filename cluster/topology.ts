@@ -352,7 +352,9 @@ export class Cluster {
     }
     if (this.status().postgresql !== 'stopped') return undefined;
     this.say(`PostgreSQL: starting on 127.0.0.1:${this.ports.postgres}`);
-    let settings = `-p ${this.ports.postgres} -k ${data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB`;
+    // The log and a backup's label in UTC: a restore reads the instant it reaches from them, and a
+    // zone's abbreviation (CST) does not say its offset.
+    let settings = `-p ${this.ports.postgres} -k ${data} -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_buffers=256MB -c log_timezone=UTC`;
     if (this.options.walArchive) {
       const archive = this.walArchiveDir;
       fs.mkdirSync(archive, { recursive: true, mode: 0o700 });
