@@ -2,10 +2,10 @@ import { localDateOf, templateParameters } from '../domain';
 import type { PrismaClient } from '../generated/prisma/client';
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { postSigned, type IntegrationEndpoints } from './dependencies';
-import { smsProblems, SmsRefusedError, type SmsProvider, type SmsSendRequest, type SmsSettings } from './sms';
+import { PROVIDER_RECORDS_REACH_DAYS, smsProblems, SmsRefusedError, type SmsProvider, type SmsSendRequest, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
-import { RESTORE_LOOKUP_DAYS, restoreWithinLookupReach } from '../services/database-restores';
+import { restoreRecordedSince } from '../services/database-restores';
 import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
 import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
@@ -293,9 +293,11 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
  * asked once more before it goes.
  */
 async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, request: SmsSendRequest, now: Date): Promise<{ messageId: string } | undefined> {
-  const restore = await restoreWithinLookupReach(prisma, now);
+  // A text the lost disk recorded can be found only as far back as the records reach.
+  const reach = new Date(now.getTime() - PROVIDER_RECORDS_REACH_DAYS * 86_400_000);
+  const restore = await restoreRecordedSince(prisma, reach);
   if (!restore) return undefined;
-  const since = new Date(Math.max(restore.recoveredUpTo.getTime(), now.getTime() - RESTORE_LOOKUP_DAYS * 86_400_000));
+  const since = new Date(Math.max(restore.recoveredUpTo.getTime(), reach.getTime()));
   const found = await sms.provider.findSent({ phone: request.phone, outId: request.outId, since, until: now });
   if (found) {
     log.info(`SMS for ${maskedKey(request.outId)} had gone before the database was restored: ${sms.provider.name} has it; not sent again`);

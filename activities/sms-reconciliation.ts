@@ -1,8 +1,8 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import type { SmsProvider } from './sms';
+import { PROVIDER_RECORDS_REACH_DAYS, type SmsProvider } from './sms';
 
-/** Texts whose receipt never came are looked up this long after they were sent: Tencent's status pull reaches back 7 days. */
-export const RECONCILE_WITHIN_DAYS = 7;
+/** Texts whose receipt never came are looked up this long after they were sent: as far as the providers' records reach. */
+export const RECONCILE_WITHIN_DAYS = PROVIDER_RECORDS_REACH_DAYS;
 /** Texts looked up per run, so that a run stays within its activity's time even at a low QPS. */
 export const RECONCILE_BATCH = 200;
 

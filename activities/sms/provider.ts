@@ -96,6 +96,9 @@ export interface SentQuery {
   until: Date;
 }
 
+/** How far back both providers' records of texts reach: Tencent's status pull, 7 days (Aliyun's, 30). */
+export const PROVIDER_RECORDS_REACH_DAYS = 7;
+
 /** One SMS provider's send API, and its records of what it sent. */
 export interface SmsProvider {
   readonly name: SmsProviderName;
