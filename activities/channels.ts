@@ -5,7 +5,7 @@ import { postSigned, type IntegrationEndpoints } from './dependencies';
 import { PROVIDER_RECORDS_REACH_DAYS, smsProblems, SmsRefusedError, type SmsProvider, type SmsSendRequest, type SmsSettings } from './sms';
 import { licenceMessage } from '../services/message-templates';
 import { applyPendingReceipt } from '../services/sms-receipts';
-import { restoreRecordedSince } from '../services/database-restores';
+import { restoreSince } from '../services/database-restores';
 import type { Client } from '@temporalio/client';
 import { writeLedgerEntry } from './ledger';
 import { returnSmsQuotas, takeSmsQuota } from './sms-quotas';
@@ -290,12 +290,13 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
  * intent went with the lost disk, and a licence registered again or a step run again would send it
  * twice. Until the providers' records no longer reach back to then, a first send asks them first;
  * a text they do not show yet waits until `sendSettleMinutes` after the restore, when they are
- * asked once more before it goes.
+ * asked once more before it goes. A restore nobody recorded (a failover to a standby, a
+ * point-in-time recovery done by other means) is noticed here, from the database's timeline.
  */
 async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, request: SmsSendRequest, now: Date): Promise<{ messageId: string } | undefined> {
   // A text the lost disk recorded can be found only as far back as the records reach.
   const reach = new Date(now.getTime() - PROVIDER_RECORDS_REACH_DAYS * 86_400_000);
-  const restore = await restoreRecordedSince(prisma, reach);
+  const restore = await restoreSince(prisma, reach, now);
   if (!restore) return undefined;
   const since = new Date(Math.max(restore.recoveredUpTo.getTime(), reach.getTime()));
   const found = await sms.provider.findSent({ phone: request.phone, outId: request.outId, since, until: now });

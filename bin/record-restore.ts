@@ -4,7 +4,10 @@
  * names it at the end of recovery: "last completed transaction was at log time …"; without a WAL
  * replay, the backup's start). Run it once the database serves again and before any engine process
  * starts on it. Texts the lost database had sent since then are looked up at the SMS provider
- * before they are sent again (services/database-restores.ts). `npm run cluster -- restore` runs it.
+ * before they are sent again (services/database-restores.ts). The cluster's start runs it after a
+ * restore. A recovery that opened a new timeline is noticed without it, from 1 minute before the
+ * last text the restored database kept: this command is for the restores that cannot be noticed,
+ * and for an instant known better.
  *
  * The database comes from DATABASE_URL (as for the engine); its migrations are applied first.
  */
