@@ -293,10 +293,17 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
  * asked once more before it goes. A restore nobody recorded (a failover to a standby, a
  * point-in-time recovery done by other means) is noticed here, from the database's timeline.
  */
+let lineageUnreadableWarned = false;
+function warnLineageUnreadable(reason: string): void {
+  if (lineageUnreadableWarned) return;
+  lineageUnreadableWarned = true;
+  log.warn(`The database does not tell its timeline (${reason}): a restore is known to the SMS step only once recorded with record-restore`);
+}
+
 async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, request: SmsSendRequest, now: Date): Promise<{ messageId: string } | undefined> {
   // A text the lost disk recorded can be found only as far back as the records reach.
   const reach = new Date(now.getTime() - PROVIDER_RECORDS_REACH_DAYS * 86_400_000);
-  const restore = await restoreSince(prisma, reach, now);
+  const restore = await restoreSince(prisma, reach, now, warnLineageUnreadable);
   if (!restore) return undefined;
   const since = new Date(Math.max(restore.recoveredUpTo.getTime(), reach.getTime()));
   const found = await sms.provider.findSent({ phone: request.phone, outId: request.outId, since, until: now });

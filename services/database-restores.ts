@@ -27,8 +27,9 @@ const NOTICE_RESTORE_LOCK = 7_316_204;
 export async function recordDatabaseRestore(prisma: PrismaClient, restore: DatabaseRestoreRecord): Promise<DatabaseRestoreRecord> {
   const same = await prisma.databaseRestore.findFirst({ where: { recoveredUpTo: restore.recoveredUpTo }, orderBy: { recordedAt: 'desc' }, select: RESTORE_FIELDS });
   const recorded = same ?? (await prisma.databaseRestore.create({ data: restore, select: RESTORE_FIELDS }));
-  const { current, seen } = await readLineage(prisma, restore.recordedAt);
-  if (!sameLineage(current, seen)) await prisma.databaseLineage.create({ data: { ...current, seenAt: restore.recordedAt } });
+  const lineage = await readLineage(prisma, restore.recordedAt).catch(() => undefined);
+  // A server that will not tell its history has nothing the send path could notice twice.
+  if (lineage && !sameLineage(lineage.current, lineage.seen)) await prisma.databaseLineage.create({ data: { ...lineage.current, seenAt: restore.recordedAt } });
   return recorded;
 }
 
@@ -37,10 +38,19 @@ export async function recordDatabaseRestore(prisma: PrismaClient, restore: Datab
  * recorded has been noticed: a point-in-time recovery or a standby's promotion opens a new timeline
  * of the server, and a database loaded into another server has that server's identifier. What the
  * lost transactions sent went after the last text the restored database kept; with none kept, it
- * may have gone any time since `since`.
+ * may have gone any time since `since`. A server that will not tell its history gets the recorded
+ * restores alone, and `onLineageUnreadable` hears why.
  */
-export async function restoreSince(prisma: PrismaClient, since: Date, now: Date): Promise<DatabaseRestoreRecord | undefined> {
-  const read = await readLineage(prisma, since);
+export async function restoreSince(prisma: PrismaClient, since: Date, now: Date, onLineageUnreadable: (reason: string) => void = () => {}): Promise<DatabaseRestoreRecord | undefined> {
+  let read: Awaited<ReturnType<typeof readLineage>>;
+  try {
+    read = await readLineage(prisma, since);
+  } catch (error) {
+    // Some managed servers refuse the WAL and control functions: the recorded restores still hold.
+    onLineageUnreadable(error instanceof Error ? error.message : String(error));
+    const restore = await prisma.databaseRestore.findFirst({ where: { recordedAt: { gte: since } }, orderBy: { recordedAt: 'desc' }, select: RESTORE_FIELDS });
+    return restore ?? undefined;
+  }
   if (sameLineage(read.current, read.seen)) return read.restore;
   await noticeRestore(prisma, read.current, since, now);
   return (await readLineage(prisma, since)).restore;

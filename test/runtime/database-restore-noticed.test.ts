@@ -68,3 +68,17 @@ it('notices no more once the restore was recorded by the command the cluster run
   expect(await restoreSince(prisma, weekAgo(), new Date())).toEqual(recorded);
   expect(await prisma.databaseRestore.count()).toBe(2);
 }, 120_000);
+
+it('answers the recorded restores, and says why, on a server that will not tell its timeline', async () => {
+  await server.asSuperuser('CREATE ROLE managed LOGIN');
+  await server.asSuperuser('REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC; GRANT ALL ON ALL TABLES IN SCHEMA public TO managed; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO managed', 'licences');
+  const managed = await openDatabase({ kind: 'postgres', url: server.url('licences', 'managed') });
+  try {
+    const reasons: string[] = [];
+    const recorded = await recordDatabaseRestore(managed.prisma, { recoveredUpTo: new Date(Date.now() - 20_000), recordedAt: new Date() });
+    expect(await restoreSince(managed.prisma, weekAgo(), new Date(), (reason) => reasons.push(reason))).toEqual(recorded);
+    expect(reasons).toEqual([expect.stringContaining('pg_control_system')]);
+  } finally {
+    await managed.close();
+  }
+}, 120_000);

@@ -25,8 +25,13 @@ export class PrivatePostgres {
     return server;
   }
 
-  url(database = 'postgres'): string {
-    return `postgresql://postgres@127.0.0.1:${this.port}/${database}`;
+  url(database = 'postgres', user = 'postgres'): string {
+    return `postgresql://${user}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Runs statements as the server's superuser, as a managed server's operator would. */
+  async asSuperuser(sql: string, database = 'postgres'): Promise<void> {
+    await this.query(sql, database);
   }
 
   async createDatabase(name: string): Promise<string> {
@@ -77,8 +82,8 @@ export class PrivatePostgres {
     runAsPostgresOwner(pgBinary('pg_ctl'), ['-D', this.dataDir, '-m', 'fast', '-w', 'stop'], { allowFailure: true });
   }
 
-  private async query<Row extends object>(sql: string): Promise<Row[]> {
-    const client = new Client({ connectionString: this.url() });
+  private async query<Row extends object>(sql: string, database = 'postgres'): Promise<Row[]> {
+    const client = new Client({ connectionString: this.url(database) });
     await client.connect();
     try {
       return (await client.query<Row>(sql)).rows;
