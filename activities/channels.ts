@@ -285,6 +285,13 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
   return sms.provider.send({ ...request, beforeRequest: recordResend });
 }
 
+let lineageUnreadableWarned = false;
+function warnLineageUnreadable(reason: string): void {
+  if (lineageUnreadableWarned) return;
+  lineageUnreadableWarned = true;
+  log.warn(`The database does not tell its timeline (${reason}): a restore is known to the SMS step only once recorded with record-restore`);
+}
+
 /**
  * After the engine's database was restored, a text may have gone after the restored instant: its
  * intent went with the lost disk, and a licence registered again or a step run again would send it
@@ -293,13 +300,6 @@ async function sendOnce(prisma: PrismaClient, sms: { provider: SmsProvider; sett
  * asked once more before it goes. A restore nobody recorded (a failover to a standby, a
  * point-in-time recovery done by other means) is noticed here, from the database's timeline.
  */
-let lineageUnreadableWarned = false;
-function warnLineageUnreadable(reason: string): void {
-  if (lineageUnreadableWarned) return;
-  lineageUnreadableWarned = true;
-  log.warn(`The database does not tell its timeline (${reason}): a restore is known to the SMS step only once recorded with record-restore`);
-}
-
 async function sentBeforeARestore(prisma: PrismaClient, sms: { provider: SmsProvider; settings: SmsSettings }, request: SmsSendRequest, now: Date): Promise<{ messageId: string } | undefined> {
   // A text the lost disk recorded can be found only as far back as the records reach.
   const reach = new Date(now.getTime() - PROVIDER_RECORDS_REACH_DAYS * 86_400_000);

@@ -27,7 +27,7 @@ const NOTICE_RESTORE_LOCK = 7_316_204;
 export async function recordDatabaseRestore(prisma: PrismaClient, restore: DatabaseRestoreRecord): Promise<DatabaseRestoreRecord> {
   const same = await prisma.databaseRestore.findFirst({ where: { recoveredUpTo: restore.recoveredUpTo }, orderBy: { recordedAt: 'desc' }, select: RESTORE_FIELDS });
   const recorded = same ?? (await prisma.databaseRestore.create({ data: restore, select: RESTORE_FIELDS }));
-  const lineage = await readLineage(prisma, restore.recordedAt).catch(() => undefined);
+  const lineage = await readLineageAndRestore(prisma, restore.recordedAt).catch(() => undefined);
   // A server that will not tell its history has nothing the send path could notice twice.
   if (lineage && !sameLineage(lineage.current, lineage.seen)) await prisma.databaseLineage.create({ data: { ...lineage.current, seenAt: restore.recordedAt } });
   return recorded;
@@ -42,9 +42,9 @@ export async function recordDatabaseRestore(prisma: PrismaClient, restore: Datab
  * restores alone, and `onLineageUnreadable` hears why.
  */
 export async function restoreSince(prisma: PrismaClient, since: Date, now: Date, onLineageUnreadable: (reason: string) => void = () => {}): Promise<DatabaseRestoreRecord | undefined> {
-  let read: Awaited<ReturnType<typeof readLineage>>;
+  let read: Awaited<ReturnType<typeof readLineageAndRestore>>;
   try {
-    read = await readLineage(prisma, since);
+    read = await readLineageAndRestore(prisma, since);
   } catch (error) {
     // Some managed servers refuse the WAL and control functions: the recorded restores still hold.
     onLineageUnreadable(error instanceof Error ? error.message : String(error));
@@ -53,7 +53,7 @@ export async function restoreSince(prisma: PrismaClient, since: Date, now: Date,
   }
   if (sameLineage(read.current, read.seen)) return read.restore;
   await noticeRestore(prisma, read.current, since, now);
-  return (await readLineage(prisma, since)).restore;
+  return (await readLineageAndRestore(prisma, since)).restore;
 }
 
 async function noticeRestore(prisma: PrismaClient, current: DatabaseLineage, since: Date, now: Date): Promise<void> {
@@ -64,7 +64,7 @@ async function noticeRestore(prisma: PrismaClient, current: DatabaseLineage, sin
     // A database first seen is no restore: only a history that changed under the engine is.
     if (seen) {
       const { _max: lastKept } = await tx.smsSendIntent.aggregate({ _max: { lastTriedAt: true } });
-      const recoveredUpTo = lastKept.lastTriedAt ? new Date(Math.max(lastKept.lastTriedAt.getTime() - SENDER_CLOCK_MARGIN_MS, since.getTime())) : since;
+      const recoveredUpTo = lastKept.lastTriedAt ? new Date(lastKept.lastTriedAt.getTime() - SENDER_CLOCK_MARGIN_MS) : since;
       await tx.databaseRestore.create({ data: { recoveredUpTo, recordedAt: now } });
     }
     await tx.databaseLineage.create({ data: { ...current, seenAt: now } });
@@ -72,7 +72,7 @@ async function noticeRestore(prisma: PrismaClient, current: DatabaseLineage, sin
 }
 
 /** The server history the database is on and the one last seen, with the latest restore recorded since `since`. */
-async function readLineage(prisma: PrismaClient, since: Date): Promise<{ current: DatabaseLineage; seen?: DatabaseLineage; restore?: DatabaseRestoreRecord }> {
+async function readLineageAndRestore(prisma: PrismaClient, since: Date): Promise<{ current: DatabaseLineage; seen?: DatabaseLineage; restore?: DatabaseRestoreRecord }> {
   // One round trip: the send path asks this before every first text. Instants cross as epoch
   // milliseconds, which both database drivers read alike; the columns hold UTC.
   const [row] = await prisma.$queryRaw<
